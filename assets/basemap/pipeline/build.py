@@ -252,8 +252,8 @@ def read_rivers(x):
     return rivers, canals
 
 
-def read_tianditu(x):
-    """Tianditu cities from reverse-geocoder-cn's cn_admin.bin (bincode-2 standard encoding)."""
+def read_tianditu_sections(x):
+    """Provinces, cities and counties from reverse-geocoder-cn's cn_admin.bin (bincode-2 standard)."""
     b = open(os.path.join(x, "cn_admin.bin"), "rb").read()
     if b[:8] != b"RCNGBIN1":
         raise SystemExit("cn_admin.bin: unexpected header")
@@ -294,8 +294,13 @@ def read_tianditu(x):
     sections = []
     for _ in range(3):
         sections.append([region() for _ in range(varint())])
-    cities = {code: (name, geom) for name, code, geom in sections[1] if geom.intersects(REGION)}
-    return cities
+    return sections
+
+
+def read_tianditu(x):
+    """Tianditu cities (prefecture level) that touch the region, by adcode."""
+    cities = read_tianditu_sections(x)[1]
+    return {code: (name, geom) for name, code, geom in cities if geom.intersects(REGION)}
 
 
 def admin_lines(cities, land):
