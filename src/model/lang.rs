@@ -1,0 +1,49 @@
+//! Which language map labels are shown in.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LabelLanguage {
+    #[default]
+    Chinese,
+    English,
+    Both,
+}
+
+impl LabelLanguage {
+    pub const ALL: [Self; 3] = [Self::Chinese, Self::English, Self::Both];
+
+    /// The label for a feature with these names. Falls back to the other language when one is
+    /// missing, so a feature never goes unlabelled just because a translation is absent.
+    pub fn label(self, zh: &str, en: &str) -> String {
+        match self {
+            Self::Chinese if !zh.is_empty() => zh.to_owned(),
+            Self::English if !en.is_empty() => en.to_owned(),
+            Self::Both if !zh.is_empty() && !en.is_empty() => format!("{zh}\n{en}"),
+            _ if zh.is_empty() => en.to_owned(),
+            _ => zh.to_owned(),
+        }
+    }
+
+    /// The name of the choice itself, as shown on the switch.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Chinese => "中文",
+            Self::English => "English",
+            Self::Both => "中文 + English",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_translation_falls_back_to_the_other_language() {
+        assert_eq!(LabelLanguage::English.label("苏州", ""), "苏州");
+        assert_eq!(LabelLanguage::Chinese.label("", "Suzhou"), "Suzhou");
+        assert_eq!(LabelLanguage::Both.label("苏州", "Suzhou"), "苏州\nSuzhou");
+        assert_eq!(LabelLanguage::Both.label("苏州", ""), "苏州");
+    }
+}

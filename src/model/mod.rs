@@ -1,0 +1,15 @@
+//! The plan and basemap as plain data, with the checks that say whether the data is sound.
+
+pub mod basemap;
+pub mod feature;
+pub mod lang;
+pub mod plan;
+pub mod region;
+pub mod style;
+pub mod validate;
+
+pub use basemap::{Basemap, BasemapPlace, PlaceKind};
+pub use feature::{FeatureId, PlanFeature, Status};
+pub use lang::LabelLanguage;
+pub use plan::{Plan, PlanLayer};
+pub use region::Region;
