@@ -3,6 +3,7 @@
 # (PyPI, npm, Debian, crates.io), checks their checksums and unpacks them into $1 (default ./work).
 # Needs: python3 with pip, npm, apt-get (Debian bookworm), cargo, dpkg.
 set -euo pipefail
+HERE=$(dirname "$(realpath "$0")")
 W=$(realpath -m "${1:-work}")
 mkdir -p "$W/dl" "$W/x"
 cd "$W/dl"
@@ -28,5 +29,5 @@ cp "$W"/dl/cargohome/registry/src/*/reverse-geocoder-cn-0.1.0/cn_admin.bin .
 # The pipeline's own Python dependencies, pinned, kept out of the system site-packages.
 pip install -q --target "$W/py" shapely==2.2.0 numpy==2.4.6 netCDF4==1.7.5.1.post1 pyshp==2.3.1 fonttools==4.68.0
 
-sha256sum -c "$(dirname "$(realpath "$0")")/inputs.sha256"
+sha256sum -c "$HERE/inputs.sha256"
 echo "inputs ready in $W/x; now: PYTHONPATH=$W/py python3 build.py $W/x"
