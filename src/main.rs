@@ -1,1 +1,74 @@
-fn main() {}
+//! The `onemap` binary: parses the command line and opens the window. Everything else is in
+//! the library, so that tests drive the same code.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use onemap::app::{AppData, OneMapApp, install_fonts};
+use onemap::cli::Cli;
+use onemap::io::DataDir;
+
+struct App(OneMapApp);
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.ui(ui);
+    }
+}
+
+fn main() -> ExitCode {
+    env_logger::init();
+    let cli = Cli::parse();
+    if let Some(project) = &cli.project {
+        eprintln!(
+            "onemap: cannot open {}: project files are not supported by this version yet",
+            project.display()
+        );
+        return ExitCode::from(2);
+    }
+    let dir = match cli
+        .data
+        .map(DataDir::at)
+        .map(Ok)
+        .unwrap_or_else(DataDir::locate)
+    {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("onemap: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let data = match AppData::load(&dir) {
+        Ok(data) => data,
+        Err(e) => {
+            eprintln!("onemap: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for problem in &data.problems {
+        eprintln!("onemap: {problem}");
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1400.0, 900.0])
+            .with_title("OneMap 上海大都市圈一张图"),
+        // The bundled font is used everywhere; system fonts would make screens differ.
+        system_font_fallback: false,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "OneMap",
+        options,
+        Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            Ok(Box::new(App(OneMapApp::new(data))))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("onemap: could not open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

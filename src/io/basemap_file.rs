@@ -26,6 +26,15 @@ pub fn parse_basemap(path: &Path, text: &str) -> Result<Basemap, IoError> {
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_owned();
+    let frame = value.get("bbox").and_then(Json::as_array).and_then(|b| {
+        let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
+        (v.len() == 4).then(|| {
+            geo::Rect::new(
+                geo::Coord { x: v[0], y: v[1] },
+                geo::Coord { x: v[2], y: v[3] },
+            )
+        })
+    });
     if let Some(features) = value.get_mut("features").and_then(Json::as_array_mut) {
         for (i, f) in features.iter_mut().enumerate() {
             if let Some(props) = f.get_mut("properties").and_then(Json::as_object_mut) {
@@ -36,6 +45,7 @@ pub fn parse_basemap(path: &Path, text: &str) -> Result<Basemap, IoError> {
     let layer = parse_layer(path, &value.to_string())?;
     let mut map = Basemap {
         attribution,
+        frame,
         ..Basemap::default()
     };
     for f in layer.features {

@@ -1,1 +1,11 @@
-//! map
+//! Everything that knows about walkers and screen pixels: the prepared scene, painting, labels
+//! and hit tests. Coordinates come in as lon/lat and leave as screen positions only here.
+
+pub mod draw;
+pub mod hit_test;
+pub mod labels;
+pub mod scale_bar;
+pub mod scene;
+
+pub use draw::{DrawStats, MapFrame, ScreenTransform};
+pub use scene::{ItemKey, Scene};

@@ -1,6 +1,6 @@
 //! The offline basemap: land, water, boundaries and place names, drawn under the plan layers.
 
-use geo::{MultiLineString, MultiPolygon, Point, Polygon};
+use geo::{MultiLineString, MultiPolygon, Point, Polygon, Rect};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PlaceKind {
@@ -57,6 +57,8 @@ pub struct Basemap {
     pub places: Vec<BasemapPlace>,
     pub water_labels: Vec<WaterLabel>,
     pub attribution: String,
+    /// The lon/lat box the basemap covers; outside it there is no data.
+    pub frame: Option<Rect<f64>>,
 }
 
 impl Default for Basemap {
@@ -69,6 +71,7 @@ impl Default for Basemap {
             places: Vec::new(),
             water_labels: Vec::new(),
             attribution: String::new(),
+            frame: None,
         }
     }
 }

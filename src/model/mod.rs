@@ -5,8 +5,10 @@ pub mod feature;
 pub mod lang;
 pub mod plan;
 pub mod region;
+pub mod search;
 pub mod style;
 pub mod validate;
+pub mod view;
 
 pub use basemap::{Basemap, BasemapPlace, PlaceKind};
 pub use feature::{FeatureId, PlanFeature, Status};

@@ -135,6 +135,8 @@ pub struct GroupStyle {
 pub struct Style {
     /// The sea, and everything outside the land.
     pub background: Rgba,
+    /// Outside the basemap's frame, where there is no data.
+    pub no_data: Rgba,
     /// Hovered features are outlined in this colour.
     pub highlight: Rgba,
     /// Selected features are outlined in this colour.

@@ -1,1 +1,21 @@
-//! ui
+//! Panels. They read the app's data and view settings and push [`crate::app::AppCommand`]s;
+//! they never change the plan or the settings themselves.
+
+pub mod about;
+pub mod inspector;
+pub mod layers_panel;
+pub mod overlays;
+pub mod status_bar;
+pub mod swatch;
+pub mod toolbar;
+
+use crate::model::LabelLanguage;
+
+/// A name in the UI's language, which follows the label language (both: Chinese first).
+pub fn ui_name(language: LabelLanguage, zh: &str, en: &str) -> String {
+    match language {
+        LabelLanguage::Chinese => zh.to_owned(),
+        LabelLanguage::English => en.to_owned(),
+        LabelLanguage::Both => format!("{zh} {en}"),
+    }
+}

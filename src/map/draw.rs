@@ -1,0 +1,360 @@
+//! Painting the prepared scene for one frame. The only place that turns map data into pixels.
+
+use egui::epaint::{Mesh, PathStroke, Vertex, WHITE_UV};
+use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use geo::Coord;
+
+use crate::model::style::{Rgba, Style, Symbol};
+use crate::model::view::ViewSettings;
+
+use super::labels::{LabelCandidate, place_labels};
+use super::scene::{Item, ItemKey, Merc, Scene};
+
+/// Normalized Web Mercator to screen: `screen = merc * scale + offset`. Exact for walkers'
+/// projection, which is linear in normalized Mercator at a given zoom.
+#[derive(Clone, Copy, Debug)]
+pub struct ScreenTransform {
+    pub scale: f64,
+    pub offset: [f64; 2],
+}
+
+impl ScreenTransform {
+    /// The transform of a map of zoom `zoom` whose centre `center` (lon/lat) is drawn at `at`.
+    pub fn new(zoom: f64, center: Coord<f64>, at: Pos2) -> Self {
+        let scale = 2f64.powf(zoom) * 256.0;
+        let c = super::scene::merc(center);
+        Self {
+            scale,
+            offset: [
+                f64::from(at.x) - c[0] * scale,
+                f64::from(at.y) - c[1] * scale,
+            ],
+        }
+    }
+
+    #[inline]
+    pub fn to_screen(&self, m: Merc) -> Pos2 {
+        pos2(
+            (m[0] * self.scale + self.offset[0]) as f32,
+            (m[1] * self.scale + self.offset[1]) as f32,
+        )
+    }
+
+    /// Screen to lon/lat.
+    pub fn to_lonlat(&self, p: Pos2) -> Coord<f64> {
+        let x = (f64::from(p.x) - self.offset[0]) / self.scale;
+        let y = (f64::from(p.y) - self.offset[1]) / self.scale;
+        super::scene::lonlat_from_merc([x, y])
+    }
+
+    /// Degrees of longitude per screen pixel.
+    pub fn deg_per_px(&self) -> f64 {
+        360.0 / self.scale
+    }
+
+    /// The lon/lat box seen through a screen rectangle.
+    pub fn lonlat_rect(&self, r: Rect) -> geo::Rect<f64> {
+        geo::Rect::new(
+            self.to_lonlat(r.left_bottom()),
+            self.to_lonlat(r.right_top()),
+        )
+    }
+}
+
+/// What one frame drew: items per layer and the label texts that found room. For tests and
+/// benchmarks, which assert on what is drawn rather than on pixels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DrawStats {
+    pub items_per_layer: std::collections::BTreeMap<String, usize>,
+    pub labels: Vec<String>,
+}
+
+/// What a frame of the map needs besides the scene.
+pub struct MapFrame<'a> {
+    pub scene: &'a Scene,
+    pub style: &'a Style,
+    pub view: &'a ViewSettings,
+    pub transform: ScreenTransform,
+    /// The map's rectangle on screen.
+    pub rect: Rect,
+    pub hovered: Option<&'a ItemKey>,
+    pub selected: Option<&'a ItemKey>,
+    /// Multiplies symbol and label sizes (1 on screen; larger for projectors).
+    pub symbol_scale: f32,
+}
+
+pub fn color(c: Rgba, opacity: f32) -> Color32 {
+    Color32::from_rgba_unmultiplied(
+        c.0,
+        c.1,
+        c.2,
+        (f32::from(c.3) * opacity.clamp(0.0, 1.0)).round() as u8,
+    )
+}
+
+impl MapFrame<'_> {
+    /// Whether an item is drawn at all under the current view settings.
+    pub fn shown(&self, item: &Item) -> bool {
+        self.view.layer_shown(&item.group, &item.layer) && self.view.tier_shown(item.tier)
+    }
+
+    /// The items in view, in drawing order.
+    pub fn visible_items(&self) -> impl Iterator<Item = &Item> {
+        let view = self.transform.lonlat_rect(self.rect.expand(24.0));
+        self.scene
+            .items_in(view)
+            .into_iter()
+            .map(|i| &self.scene.items[i])
+            .filter(|item| self.shown(item))
+    }
+
+    /// Paints the whole map into `shapes`: background, features in cartographic order, the
+    /// hover and selection outlines, then the labels that do not collide.
+    /// `painter` is used only to lay out label text.
+    pub fn shapes(&self, painter: &egui::Painter) -> (Vec<Shape>, DrawStats) {
+        let mut shapes = Vec::with_capacity(4096);
+        let stats = self.paint_into(painter, &mut shapes);
+        (shapes, stats)
+    }
+
+    fn paint_into(&self, painter: &egui::Painter, shapes: &mut Vec<Shape>) -> DrawStats {
+        let mut stats = DrawStats::default();
+        match self.scene.frame {
+            Some([nw, se]) => {
+                shapes.push(Shape::rect_filled(
+                    self.rect,
+                    0.0,
+                    color(self.style.no_data, 1.0),
+                ));
+                let frame =
+                    Rect::from_min_max(self.transform.to_screen(nw), self.transform.to_screen(se));
+                shapes.push(Shape::rect_filled(
+                    frame.intersect(self.rect),
+                    0.0,
+                    color(self.style.background, 1.0),
+                ));
+            }
+            None => shapes.push(Shape::rect_filled(
+                self.rect,
+                0.0,
+                color(self.style.background, 1.0),
+            )),
+        }
+        let mut labels = Vec::new();
+        for item in self.visible_items() {
+            let opacity = self.view.opacity(&item.group, &item.layer);
+            self.paint_item(item, opacity, shapes);
+            *stats.items_per_layer.entry(item.layer.clone()).or_default() += 1;
+            if let Some(label) = &item.label {
+                labels.push(LabelCandidate {
+                    label,
+                    opacity,
+                    symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
+                });
+            }
+        }
+        for (key, c) in [
+            (self.hovered, self.style.highlight),
+            (self.selected, self.style.selection),
+        ] {
+            if let Some(item) = key.and_then(|k| self.scene.item(k)) {
+                self.paint_outline(item, color(c, 1.0), shapes);
+            }
+        }
+        stats.labels = place_labels(labels, self, painter, shapes);
+        stats
+    }
+
+    fn paint_item(&self, item: &Item, opacity: f32, shapes: &mut Vec<Shape>) {
+        let p = &item.paint;
+        if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
+            if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
+                shapes.push(Shape::mesh(self.mesh(mesh, color(fill, opacity))));
+            }
+            if let Some(stroke) = p.stroke {
+                let width = p.width_px.unwrap_or(1.0);
+                let stroke = Stroke::new(width, color(stroke, opacity));
+                for line in &lod.lines {
+                    let pts = self.screen_line(line);
+                    if pts.len() < 2 {
+                        continue;
+                    }
+                    if p.arrows == Some(true) {
+                        // The band is translucent; its arrows are drawn in the same hue, opaque.
+                        let hue = item.paint.stroke.unwrap_or(Rgba(0, 0, 0, 255));
+                        arrows(
+                            &pts,
+                            width,
+                            color(Rgba(hue.0, hue.1, hue.2, 230), opacity),
+                            shapes,
+                        );
+                    }
+                    match p.dash_px {
+                        Some((dash, gap)) => {
+                            shapes.extend(Shape::dashed_line(&pts, stroke, dash, gap))
+                        }
+                        None => shapes.push(Shape::line(pts, stroke)),
+                    }
+                }
+            }
+        }
+        if let Some(symbol) = p.symbol {
+            let size = p.symbol_px.unwrap_or(6.0) * self.symbol_scale;
+            let fill = color(p.fill.unwrap_or(Rgba(60, 60, 60, 255)), opacity);
+            let outline = Stroke::new(
+                p.width_px.unwrap_or(1.0),
+                color(p.stroke.unwrap_or(Rgba(255, 255, 255, 255)), opacity),
+            );
+            for m in &item.points {
+                symbol_shape(
+                    symbol,
+                    self.transform.to_screen(*m),
+                    size,
+                    fill,
+                    outline,
+                    shapes,
+                );
+            }
+        }
+    }
+
+    /// A bright outline around an item, for hover and selection.
+    fn paint_outline(&self, item: &Item, c: Color32, shapes: &mut Vec<Shape>) {
+        let stroke = Stroke::new(3.0, c);
+        if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
+            for line in &lod.lines {
+                shapes.push(Shape::line(self.screen_line(line), stroke));
+            }
+        }
+        let r = item.paint.symbol_px.unwrap_or(6.0) * self.symbol_scale * 0.5 + 4.0;
+        for m in &item.points {
+            shapes.push(Shape::circle_stroke(
+                self.transform.to_screen(*m),
+                r,
+                stroke,
+            ));
+        }
+    }
+
+    fn mesh(&self, fill: &super::scene::FillMesh, c: Color32) -> Mesh {
+        let mut mesh = Mesh::default();
+        mesh.vertices.reserve(fill.vertices.len());
+        mesh.vertices.extend(fill.vertices.iter().map(|m| Vertex {
+            pos: self.transform.to_screen(*m),
+            uv: WHITE_UV,
+            color: c,
+        }));
+        mesh.indices.extend_from_slice(&fill.indices);
+        mesh
+    }
+
+    /// A line on screen, with vertices closer than about a pixel to the last kept one dropped:
+    /// at overview scales the data has several vertices per pixel, and tessellating them all
+    /// would cost most of the frame.
+    pub fn screen_line(&self, line: &[Merc]) -> Vec<Pos2> {
+        let mut out: Vec<Pos2> = Vec::with_capacity(line.len());
+        let last_index = line.len().saturating_sub(1);
+        for (i, m) in line.iter().enumerate() {
+            let p = self.transform.to_screen(*m);
+            match out.last() {
+                Some(last) if i != last_index && (p - *last).length_sq() < 0.8 => {}
+                _ => out.push(p),
+            }
+        }
+        out
+    }
+}
+
+/// Chevrons along a corridor band, pointing from its first vertex to its last.
+fn arrows(pts: &[Pos2], band_px: f32, c: Color32, shapes: &mut Vec<Shape>) {
+    const SPACING_PX: f32 = 110.0;
+    let size = (band_px * 0.45).max(4.0);
+    let mut until_next = SPACING_PX * 0.5;
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let seg = b - a;
+        let len = seg.length();
+        if len < f32::EPSILON {
+            continue;
+        }
+        let dir = seg / len;
+        let mut t = until_next;
+        while t <= len {
+            let tip = a + dir * t;
+            let normal = vec2(-dir.y, dir.x);
+            let back = tip - dir * size;
+            let stroke = PathStroke::new(2.0, c);
+            shapes.push(Shape::line(
+                vec![back + normal * size * 0.7, tip, back - normal * size * 0.7],
+                stroke,
+            ));
+            t += SPACING_PX;
+        }
+        until_next = t - len;
+    }
+}
+
+/// The five tier symbols.
+pub fn symbol_shape(
+    symbol: Symbol,
+    at: Pos2,
+    size: f32,
+    fill: Color32,
+    outline: Stroke,
+    shapes: &mut Vec<Shape>,
+) {
+    let r = size * 0.5;
+    match symbol {
+        Symbol::Circle => shapes.push(Shape::circle_filled(at, r, fill)),
+        Symbol::Square => shapes.push(Shape::rect_filled(
+            Rect::from_center_size(at, Vec2::splat(size * 0.85)),
+            0.0,
+            fill,
+        )),
+        Symbol::Diamond => shapes.push(Shape::convex_polygon(
+            vec![
+                at + vec2(0.0, -r),
+                at + vec2(r, 0.0),
+                at + vec2(0.0, r),
+                at + vec2(-r, 0.0),
+            ],
+            fill,
+            Stroke::NONE,
+        )),
+        Symbol::Triangle => shapes.push(Shape::convex_polygon(
+            vec![
+                at + vec2(0.0, -r),
+                at + vec2(r * 0.9, r * 0.6),
+                at + vec2(-r * 0.9, r * 0.6),
+            ],
+            fill,
+            Stroke::NONE,
+        )),
+        Symbol::Star => {
+            // A star is not convex: a fan of triangles from its centre.
+            let mut mesh = Mesh::default();
+            mesh.colored_vertex(at, fill);
+            for k in 0..10 {
+                let radius = if k % 2 == 0 { r } else { r * 0.45 };
+                let angle = std::f32::consts::PI * (k as f32) / 5.0 - std::f32::consts::FRAC_PI_2;
+                mesh.colored_vertex(at + vec2(angle.cos(), angle.sin()) * radius, fill);
+            }
+            for k in 0..10u32 {
+                mesh.add_triangle(0, 1 + k, 1 + (k + 1) % 10);
+            }
+            shapes.push(Shape::mesh(mesh));
+        }
+    }
+    if outline.width > 0.0 && outline.color.a() > 0 {
+        match symbol {
+            Symbol::Circle => shapes.push(Shape::circle_stroke(at, r, outline)),
+            Symbol::Square => shapes.push(Shape::rect_stroke(
+                Rect::from_center_size(at, Vec2::splat(size * 0.85)),
+                0.0,
+                outline,
+                egui::StrokeKind::Outside,
+            )),
+            _ => {}
+        }
+    }
+}

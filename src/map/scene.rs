@@ -1,0 +1,462 @@
+//! The map's prepared geometry: everything that can be computed once, not per frame.
+//!
+//! Coordinates are kept in normalized Web Mercator (0..1 over the world, as walkers projects),
+//! because screen positions are then one multiply-add away (see [`ScreenTransform`]). Polygons
+//! are triangulated once (egui only fills convex shapes), large geometries get coarser levels
+//! of detail, and every item's lon/lat box goes into an R-tree for culling and hit tests.
+
+use geo::{
+    BoundingRect, Coord, CoordsIter, Euclidean, Geometry, InteriorPoint, InterpolatableLine,
+    LineString, MultiPolygon, Polygon, Rect, SimplifyVwPreserve, TriangulateEarcut,
+};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
+use crate::model::basemap::PlaceKind;
+use crate::model::style::{LabelPaint, LayerStyle, Paint, Style};
+use crate::model::{Basemap, FeatureId, Plan};
+
+/// A point in normalized Web Mercator: x and y in 0..1, y growing southwards.
+pub type Merc = [f64; 2];
+
+/// Normalized Web Mercator of a lon/lat coordinate, exactly as walkers projects it.
+pub fn merc(c: Coord<f64>) -> Merc {
+    let x = (1.0 + c.x.to_radians() / std::f64::consts::PI) / 2.0;
+    let y = (1.0 - c.y.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0;
+    [x, y]
+}
+
+/// The lon/lat of a normalized Web Mercator point; the inverse of [`merc`].
+pub fn lonlat_from_merc(m: Merc) -> Coord<f64> {
+    let lon = (m[0] * 2.0 - 1.0) * 180.0;
+    let lat = ((1.0 - m[1] * 2.0) * std::f64::consts::PI)
+        .sinh()
+        .atan()
+        .to_degrees();
+    Coord { x: lon, y: lat }
+}
+
+/// What an item on the map is: a plan feature, or a part of the basemap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemKey {
+    Feature(FeatureId),
+    Basemap(String),
+}
+
+/// A triangulated fill.
+#[derive(Clone, Debug, Default)]
+pub struct FillMesh {
+    pub vertices: Vec<Merc>,
+    pub indices: Vec<u32>,
+}
+
+/// One level of detail of an item's geometry.
+#[derive(Clone, Debug, Default)]
+pub struct Lod {
+    /// The simplification tolerance in degrees; 0 for the original geometry.
+    pub tolerance_deg: f64,
+    pub fill: Option<FillMesh>,
+    pub lines: Vec<Vec<Merc>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelPlacement {
+    /// To the right of a point symbol.
+    BesidePoint,
+    /// Centred on the anchor (areas, lines, water names).
+    Centred,
+}
+
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub name_zh: String,
+    pub name_en: String,
+    pub anchor: Merc,
+    pub paint: LabelPaint,
+    pub placement: LabelPlacement,
+}
+
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub key: ItemKey,
+    pub group: String,
+    pub layer: String,
+    pub draw_order: u32,
+    pub paint: Paint,
+    pub tier: Option<u8>,
+    /// Lon/lat bounding box.
+    pub bbox: Rect<f64>,
+    /// Finest first.
+    pub lods: Vec<Lod>,
+    pub points: Vec<Merc>,
+    pub label: Option<Label>,
+    /// The lon/lat geometry, kept for hit tests of plan features.
+    pub geometry: Option<Geometry<f64>>,
+}
+
+impl Item {
+    /// The coarsest level of detail whose error stays under about a pixel.
+    pub fn lod_for(&self, deg_per_px: f64) -> Option<&Lod> {
+        self.lods
+            .iter()
+            .rev()
+            .find(|l| l.tolerance_deg <= 0.7 * deg_per_px)
+            .or_else(|| self.lods.first())
+    }
+}
+
+type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Everything the map draws, in drawing order.
+pub struct Scene {
+    pub items: Vec<Item>,
+    /// The basemap's frame in Mercator (north-west and south-east corners), if it has one.
+    pub frame: Option<[Merc; 2]>,
+    index: RTree<IndexEntry>,
+}
+
+/// Coarser levels are only made for geometries with more vertices than this.
+const LOD_MIN_VERTICES: usize = 400;
+const LOD_TOLERANCES_DEG: [f64; 3] = [0.0015, 0.005, 0.015];
+
+impl Scene {
+    pub fn build(plan: &Plan, basemap: &Basemap, style: &Style) -> Self {
+        let mut items = Vec::new();
+        add_basemap(&mut items, basemap, style);
+        for layer in plan.layers.values() {
+            let Some(layer_style) = style.layer(&layer.id) else {
+                log::warn!(
+                    "layer {} has no style in assets/style.ron and is not drawn",
+                    layer.id
+                );
+                continue;
+            };
+            let group = group_id(style, &layer.id);
+            for f in &layer.features {
+                let paint = layer_style.paint_for(f);
+                let label = paint.label.and_then(|lp| {
+                    let anchor = label_anchor(&f.geometry)?;
+                    let placement = match f.geometry {
+                        Geometry::Point(_) | Geometry::MultiPoint(_) => LabelPlacement::BesidePoint,
+                        _ => LabelPlacement::Centred,
+                    };
+                    Some(Label {
+                        name_zh: f.name_zh().to_owned(),
+                        name_en: f.name_en().to_owned(),
+                        anchor: merc(anchor),
+                        paint: lp,
+                        placement,
+                    })
+                });
+                let mut item = item_from_geometry(
+                    ItemKey::Feature(f.id.clone()),
+                    &group,
+                    layer_style,
+                    paint,
+                    &f.geometry,
+                );
+                item.tier = f.tier();
+                item.label = label;
+                item.geometry = Some(f.geometry.clone());
+                items.push(item);
+            }
+        }
+        // Stable: items of one layer keep their file order.
+        items.sort_by_key(|i| i.draw_order);
+        let entries = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let (min, max) = (item.bbox.min(), item.bbox.max());
+                GeomWithData::new(Rectangle::from_corners([min.x, min.y], [max.x, max.y]), i)
+            })
+            .collect();
+        let frame = basemap.frame.map(|r| {
+            [
+                merc(Coord {
+                    x: r.min().x,
+                    y: r.max().y,
+                }),
+                merc(Coord {
+                    x: r.max().x,
+                    y: r.min().y,
+                }),
+            ]
+        });
+        Self {
+            items,
+            frame,
+            index: RTree::bulk_load(entries),
+        }
+    }
+
+    /// Indices of the items whose box meets the lon/lat rectangle, in drawing order.
+    pub fn items_in(&self, rect: Rect<f64>) -> Vec<usize> {
+        let envelope =
+            rstar::AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut found: Vec<usize> = self
+            .index
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    pub fn item(&self, key: &ItemKey) -> Option<&Item> {
+        self.items.iter().find(|i| &i.key == key)
+    }
+}
+
+fn group_id(style: &Style, layer: &str) -> String {
+    style
+        .group_of(layer)
+        .map(|g| g.id.clone())
+        .unwrap_or_default()
+}
+
+fn label_anchor(g: &Geometry<f64>) -> Option<Coord<f64>> {
+    match g {
+        Geometry::Point(p) => Some(p.0),
+        Geometry::LineString(l) => l.point_at_ratio_from_start(&Euclidean, 0.5).map(|p| p.0),
+        Geometry::MultiLineString(m) => {
+            m.0.first()?
+                .point_at_ratio_from_start(&Euclidean, 0.5)
+                .map(|p| p.0)
+        }
+        other => other.interior_point().map(|p| p.0),
+    }
+}
+
+fn item_from_geometry(
+    key: ItemKey,
+    group: &str,
+    style: &LayerStyle,
+    paint: Paint,
+    g: &Geometry<f64>,
+) -> Item {
+    let bbox = g
+        .bounding_rect()
+        .unwrap_or(Rect::new(Coord::zero(), Coord::zero()));
+    let mut points = Vec::new();
+    let mut lines: Vec<LineString<f64>> = Vec::new();
+    let mut polygons: Vec<Polygon<f64>> = Vec::new();
+    collect(g, &mut points, &mut lines, &mut polygons);
+    let vertex_count = g.coords_count();
+    let mut lods = vec![lod(&lines, &polygons, 0.0, paint.fill.is_some())];
+    if vertex_count > LOD_MIN_VERTICES {
+        for tolerance in LOD_TOLERANCES_DEG {
+            let lines: Vec<LineString<f64>> = lines
+                .iter()
+                .map(|l| l.simplify_vw_preserve(tolerance * tolerance))
+                .collect();
+            let polys = MultiPolygon(polygons.clone()).simplify_vw_preserve(tolerance * tolerance);
+            let polys: Vec<Polygon<f64>> = polys
+                .0
+                .into_iter()
+                .filter(|p| {
+                    p.bounding_rect()
+                        .is_some_and(|r| r.width().max(r.height()) > tolerance)
+                })
+                .collect();
+            lods.push(lod(&lines, &polys, tolerance, paint.fill.is_some()));
+        }
+    }
+    Item {
+        key,
+        group: group.to_owned(),
+        layer: style.id.clone(),
+        draw_order: style.draw_order,
+        paint,
+        tier: None,
+        bbox,
+        lods,
+        points: points.into_iter().map(merc).collect(),
+        label: None,
+        geometry: None,
+    }
+}
+
+fn collect(
+    g: &Geometry<f64>,
+    points: &mut Vec<Coord<f64>>,
+    lines: &mut Vec<LineString<f64>>,
+    polys: &mut Vec<Polygon<f64>>,
+) {
+    match g {
+        Geometry::Point(p) => points.push(p.0),
+        Geometry::MultiPoint(m) => points.extend(m.0.iter().map(|p| p.0)),
+        Geometry::Line(l) => lines.push(LineString::from(vec![l.start, l.end])),
+        Geometry::LineString(l) => lines.push(l.clone()),
+        Geometry::MultiLineString(m) => lines.extend(m.0.iter().cloned()),
+        Geometry::Polygon(p) => polys.push(p.clone()),
+        Geometry::MultiPolygon(m) => polys.extend(m.0.iter().cloned()),
+        Geometry::Rect(r) => polys.push(r.to_polygon()),
+        Geometry::Triangle(t) => polys.push(t.to_polygon()),
+        Geometry::GeometryCollection(c) => {
+            c.0.iter().for_each(|g| collect(g, points, lines, polys))
+        }
+    }
+}
+
+fn lod(
+    lines: &[LineString<f64>],
+    polygons: &[Polygon<f64>],
+    tolerance_deg: f64,
+    filled: bool,
+) -> Lod {
+    let mut out = Lod {
+        tolerance_deg,
+        fill: None,
+        lines: lines
+            .iter()
+            .map(|l| l.0.iter().map(|c| merc(*c)).collect())
+            .collect(),
+    };
+    for p in polygons {
+        out.lines
+            .push(p.exterior().0.iter().map(|c| merc(*c)).collect());
+        out.lines.extend(
+            p.interiors()
+                .iter()
+                .map(|r| r.0.iter().map(|c| merc(*c)).collect()),
+        );
+    }
+    if filled && !polygons.is_empty() {
+        let mut mesh = FillMesh::default();
+        for p in polygons {
+            let raw = p.earcut_triangles_raw();
+            let base = mesh.vertices.len() as u32;
+            mesh.vertices.extend(
+                raw.vertices
+                    .iter()
+                    .map(|v| merc(Coord { x: v[0], y: v[1] })),
+            );
+            mesh.indices
+                .extend(raw.triangle_indices.iter().map(|i| base + *i as u32));
+        }
+        out.fill = Some(mesh);
+    }
+    out
+}
+
+fn basemap_style<'a>(style: &'a Style, id: &str) -> Option<&'a LayerStyle> {
+    style.layer(id)
+}
+
+fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
+    if let Some(s) = basemap_style(style, "basemap.land") {
+        let paint = s.paint.clone();
+        items.push(item_from_geometry(
+            ItemKey::Basemap("land".into()),
+            "basemap",
+            s,
+            paint,
+            &Geometry::MultiPolygon(map.land.clone()),
+        ));
+        // Lakes are holes in the land; they are drawn as sea over it only to give them a shore line.
+        for (i, lake) in map.lakes.iter().enumerate() {
+            let mut paint = s.paint.clone();
+            paint.fill = Some(style.background);
+            let mut item = item_from_geometry(
+                ItemKey::Basemap(format!("lake.{i}")),
+                "basemap",
+                s,
+                paint,
+                &Geometry::Polygon(lake.shape.clone()),
+            );
+            if !lake.name_zh.is_empty() {
+                item.label = lake.shape.interior_point().map(|p| Label {
+                    name_zh: lake.name_zh.clone(),
+                    name_en: lake.name_en.clone(),
+                    anchor: merc(p.0),
+                    paint: water_label_paint(style),
+                    placement: LabelPlacement::Centred,
+                });
+            }
+            items.push(item);
+        }
+    }
+    if let Some(s) = basemap_style(style, "basemap.rivers") {
+        for (i, w) in map.waterways.iter().enumerate() {
+            let paint = s.paint_where("canal", if w.canal { "true" } else { "false" });
+            items.push(item_from_geometry(
+                ItemKey::Basemap(format!("waterway.{i}")),
+                "basemap",
+                s,
+                paint,
+                &Geometry::MultiLineString(w.lines.clone()),
+            ));
+        }
+    }
+    if let Some(s) = basemap_style(style, "basemap.boundaries") {
+        for (i, a) in map.admin_lines.iter().enumerate() {
+            let paint = s.paint_where("admin_level", &a.admin_level.to_string());
+            let mut item = item_from_geometry(
+                ItemKey::Basemap(format!("boundary.{i}")),
+                "basemap",
+                s,
+                paint,
+                &Geometry::MultiLineString(a.lines.clone()),
+            );
+            // Province borders go over city borders where they coincide.
+            item.draw_order = s.draw_order;
+            items.push(item);
+        }
+    }
+    if let Some(s) = basemap_style(style, "basemap.places") {
+        for (i, p) in map.places.iter().enumerate() {
+            let kind = match p.kind {
+                PlaceKind::Prefecture => "prefecture",
+                PlaceKind::County => "county",
+                PlaceKind::District => "district",
+            };
+            let paint = s.paint_where("kind", kind);
+            let mut item = item_from_geometry(
+                ItemKey::Basemap(format!("place.{i}")),
+                "basemap",
+                s,
+                paint.clone(),
+                &Geometry::Point(p.position),
+            );
+            item.label = paint.label.map(|lp| Label {
+                name_zh: p.name_zh.clone(),
+                name_en: p.name_en.clone(),
+                anchor: merc(p.position.0),
+                paint: lp,
+                placement: LabelPlacement::BesidePoint,
+            });
+            items.push(item);
+        }
+        for (i, w) in map.water_labels.iter().enumerate() {
+            let mut item = item_from_geometry(
+                ItemKey::Basemap(format!("water_label.{i}")),
+                "basemap",
+                s,
+                Paint::default(),
+                &Geometry::Point(w.position),
+            );
+            item.points.clear();
+            item.label = Some(Label {
+                name_zh: w.name_zh.clone(),
+                name_en: w.name_en.clone(),
+                anchor: merc(w.position.0),
+                paint: water_label_paint(style),
+                placement: LabelPlacement::Centred,
+            });
+            items.push(item);
+        }
+    }
+}
+
+/// Water names (lakes, rivers, seas): the `kind: water` variant of the basemap's place names.
+fn water_label_paint(style: &Style) -> LabelPaint {
+    style
+        .layer("basemap.places")
+        .and_then(|s| s.paint_where("kind", "water").label)
+        .unwrap_or(LabelPaint {
+            size_px: 12.0,
+            color: crate::model::style::Rgba(40, 100, 170, 255),
+            priority: 7,
+        })
+}

@@ -1,0 +1,189 @@
+//! What the map shows: layer and group visibility and opacity, the tier toggles and the label
+//! language. Changed only through [`ViewCommand`]s, so that the UI never writes it directly.
+
+use std::collections::BTreeMap;
+
+use super::lang::LabelLanguage;
+use super::style::Style;
+
+/// The number of tiers of the urban system.
+pub const TIER_COUNT: u8 = 5;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerSettings {
+    pub visible: bool,
+    /// 0 (invisible) to 1 (as styled).
+    pub opacity: f32,
+}
+
+impl LayerSettings {
+    pub const SHOWN: Self = Self {
+        visible: true,
+        opacity: 1.0,
+    };
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewSettings {
+    pub groups: BTreeMap<String, LayerSettings>,
+    pub layers: BTreeMap<String, LayerSettings>,
+    /// Tier 1 at index 0.
+    pub tiers: [bool; TIER_COUNT as usize],
+    pub language: LabelLanguage,
+}
+
+/// One change to the view settings, as the UI asks for it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewCommand {
+    SetGroupVisible(String, bool),
+    SetGroupOpacity(String, f32),
+    SetLayerVisible(String, bool),
+    SetLayerOpacity(String, f32),
+    SetTierVisible(u8, bool),
+    /// Shows tiers 1 to N and hides the rest.
+    ShowTiersUpTo(u8),
+    SetLanguage(LabelLanguage),
+}
+
+impl ViewSettings {
+    /// Every group and layer of the style, with the visibility the style gives it.
+    pub fn from_style(style: &Style) -> Self {
+        let groups = style
+            .groups
+            .iter()
+            .map(|g| (g.id.clone(), LayerSettings::SHOWN))
+            .collect();
+        let layers = style
+            .layers()
+            .map(|l| {
+                let settings = LayerSettings {
+                    visible: l.visible,
+                    opacity: 1.0,
+                };
+                (l.id.clone(), settings)
+            })
+            .collect();
+        Self {
+            groups,
+            layers,
+            tiers: [true; TIER_COUNT as usize],
+            language: LabelLanguage::default(),
+        }
+    }
+
+    pub fn group(&self, id: &str) -> LayerSettings {
+        self.groups.get(id).copied().unwrap_or(LayerSettings::SHOWN)
+    }
+
+    pub fn layer(&self, id: &str) -> LayerSettings {
+        self.layers.get(id).copied().unwrap_or(LayerSettings::SHOWN)
+    }
+
+    /// Whether a layer is drawn: it and its group are both switched on.
+    pub fn layer_shown(&self, group: &str, layer: &str) -> bool {
+        self.group(group).visible && self.layer(layer).visible
+    }
+
+    /// The opacity a layer is drawn with: its own times its group's.
+    pub fn opacity(&self, group: &str, layer: &str) -> f32 {
+        self.group(group).opacity * self.layer(layer).opacity
+    }
+
+    /// Whether features of tier `tier` (1-based) are shown; features without a tier always are.
+    pub fn tier_shown(&self, tier: Option<u8>) -> bool {
+        match tier {
+            Some(t) if (1..=TIER_COUNT).contains(&t) => self.tiers[usize::from(t - 1)],
+            _ => true,
+        }
+    }
+
+    /// Applies a command. Returns whether anything changed, so that no-op commands can be
+    /// told apart from real edits.
+    pub fn apply(&mut self, command: &ViewCommand) -> bool {
+        let before = self.clone();
+        match command {
+            ViewCommand::SetGroupVisible(id, v) => {
+                self.groups
+                    .entry(id.clone())
+                    .or_insert(LayerSettings::SHOWN)
+                    .visible = *v
+            }
+            ViewCommand::SetGroupOpacity(id, o) => {
+                self.groups
+                    .entry(id.clone())
+                    .or_insert(LayerSettings::SHOWN)
+                    .opacity = o.clamp(0.0, 1.0);
+            }
+            ViewCommand::SetLayerVisible(id, v) => {
+                self.layers
+                    .entry(id.clone())
+                    .or_insert(LayerSettings::SHOWN)
+                    .visible = *v
+            }
+            ViewCommand::SetLayerOpacity(id, o) => {
+                self.layers
+                    .entry(id.clone())
+                    .or_insert(LayerSettings::SHOWN)
+                    .opacity = o.clamp(0.0, 1.0);
+            }
+            ViewCommand::SetTierVisible(t, v) => {
+                if (1..=TIER_COUNT).contains(t) {
+                    self.tiers[usize::from(t - 1)] = *v;
+                }
+            }
+            ViewCommand::ShowTiersUpTo(n) => {
+                for t in 1..=TIER_COUNT {
+                    self.tiers[usize::from(t - 1)] = t <= *n;
+                }
+            }
+            ViewCommand::SetLanguage(l) => self.language = *l,
+        }
+        *self != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ViewSettings {
+        let mut s = ViewSettings {
+            groups: BTreeMap::new(),
+            layers: BTreeMap::new(),
+            tiers: [true; 5],
+            language: LabelLanguage::Chinese,
+        };
+        s.groups.insert("g".into(), LayerSettings::SHOWN);
+        s.layers.insert("l".into(), LayerSettings::SHOWN);
+        s
+    }
+
+    #[test]
+    fn a_layer_is_shown_only_when_its_group_is_too() {
+        let mut s = settings();
+        assert!(s.layer_shown("g", "l"));
+        assert!(s.apply(&ViewCommand::SetGroupVisible("g".into(), false)));
+        assert!(!s.layer_shown("g", "l"));
+    }
+
+    #[test]
+    fn opacity_multiplies_group_and_layer_and_is_clamped() {
+        let mut s = settings();
+        s.apply(&ViewCommand::SetGroupOpacity("g".into(), 0.5));
+        s.apply(&ViewCommand::SetLayerOpacity("l".into(), 3.0));
+        assert_eq!(s.opacity("g", "l"), 0.5);
+    }
+
+    #[test]
+    fn showing_tiers_up_to_n_hides_the_lower_tiers() {
+        let mut s = settings();
+        assert!(s.apply(&ViewCommand::ShowTiersUpTo(2)));
+        assert_eq!(s.tiers, [true, true, false, false, false]);
+        assert!(!s.tier_shown(Some(3)));
+        assert!(s.tier_shown(None));
+        assert!(
+            !s.apply(&ViewCommand::ShowTiersUpTo(2)),
+            "a repeated command changes nothing"
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! The About box, with every data source and its attribution (assets/ATTRIBUTION.md).
+
+use crate::app::AppCommand;
+
+pub fn about_window(ctx: &egui::Context, attribution_md: &str, commands: &mut Vec<AppCommand>) {
+    let mut open = true;
+    egui::Window::new("关于 OneMap · About")
+        .open(&mut open)
+        .default_width(640.0)
+        .default_height(480.0)
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "OneMap {} — 上海大都市圈空间协同规划 (2022) one map, offline.",
+                env!("CARGO_PKG_VERSION")
+            ));
+            ui.separator();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for line in readable_lines(attribution_md) {
+                    ui.add(egui::Label::new(line).wrap());
+                }
+            });
+        });
+    if !open {
+        commands.push(AppCommand::ShowAbout(false));
+    }
+}
+
+/// The Markdown as plain lines: table rows become "field — field — …" lines, and the table's
+/// header and rule rows are dropped.
+pub fn readable_lines(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_table_header = false;
+    for line in md.lines() {
+        let t = line.trim();
+        if t.starts_with('|') {
+            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+            if cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            {
+                in_table_header = false;
+                continue;
+            }
+            if in_table_header || cells.first().is_some_and(|c| *c == "what") {
+                in_table_header = true;
+                continue;
+            }
+            out.push(format!("• {}", cells.join(" — ").replace('`', "")));
+        } else {
+            out.push(
+                t.trim_start_matches('#')
+                    .trim_start_matches('>')
+                    .trim()
+                    .replace('`', ""),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_become_lines_and_header_rows_go() {
+        let md = "# T\n| what | source |\n|---|---|\n| Coast | `GSHHG` |\n";
+        assert_eq!(readable_lines(md), vec!["T", "• Coast — GSHHG"]);
+    }
+}

@@ -1,0 +1,89 @@
+//! The inspector: every property of the selected feature, the key facts first.
+
+use egui::{Color32, RichText, Ui};
+use serde_json::Value;
+
+use crate::app::AppCommand;
+use crate::model::style::Style;
+use crate::model::{PlanFeature, Status};
+
+/// Shown first, in this order; the rest follow alphabetically.
+const KEY_FACTS: [&str; 12] = [
+    "kind",
+    "tier",
+    "tier_name_zh",
+    "class",
+    "province",
+    "lead_city",
+    "participants",
+    "members",
+    "protection",
+    "goal_zh",
+    "status",
+    "source",
+];
+
+pub fn inspector_ui(
+    ui: &mut Ui,
+    feature: &PlanFeature,
+    style: &Style,
+    commands: &mut Vec<AppCommand>,
+) {
+    ui.horizontal(|ui| {
+        ui.heading(feature.name_zh());
+        if ui.button("关闭 Close").clicked() {
+            commands.push(AppCommand::Select(None));
+        }
+    });
+    ui.label(RichText::new(feature.name_en()).italics());
+    let layer_name = style
+        .layer(&feature.layer)
+        .map(|l| format!("{} · {}", l.name_zh, l.name_en))
+        .unwrap_or_else(|| feature.layer.clone());
+    ui.weak(format!("{layer_name} — {}", feature.id));
+    match feature.status() {
+        Some(Status::Sourced) => ui.colored_label(
+            Color32::from_rgb(30, 120, 50),
+            "sourced: stated in the cited source",
+        ),
+        Some(Status::Indicative) => ui.colored_label(
+            Color32::from_rgb(190, 110, 0),
+            "indicative: our sketch, not the official map",
+        ),
+        None => ui.colored_label(Color32::RED, "no valid status"),
+    };
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new("properties")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                let rest = feature.properties.keys().filter(|k| {
+                    !KEY_FACTS.contains(&k.as_str())
+                        && !matches!(k.as_str(), "id" | "name_zh" | "name_en")
+                });
+                let ordered = KEY_FACTS
+                    .iter()
+                    .copied()
+                    .filter(|k| feature.properties.contains_key(*k))
+                    .chain(rest.map(String::as_str));
+                for key in ordered {
+                    let Some(value) = feature.properties.get(key) else {
+                        continue;
+                    };
+                    ui.label(RichText::new(key).strong());
+                    ui.add(egui::Label::new(value_text(value)).wrap());
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join("、"),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}

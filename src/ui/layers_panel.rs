@@ -1,0 +1,168 @@
+//! The layers panel: groups and layers with visibility, opacity and a legend swatch, plus one
+//! toggle per urban tier and a "tiers 1…N" quick control.
+
+use egui::Ui;
+
+use crate::app::{AppCommand, AppData};
+use crate::model::style::{GroupStyle, LayerStyle};
+use crate::model::view::{TIER_COUNT, ViewCommand, ViewSettings};
+
+use super::swatch::{layer_paint, swatch_space, swatch_ui};
+use super::ui_name;
+
+pub fn layers_panel_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    view: &ViewSettings,
+    commands: &mut Vec<AppCommand>,
+) {
+    let lang = view.language;
+    ui.heading(ui_name(lang, "图层", "Layers"));
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for group in &data.style.groups {
+            group_ui(ui, data, group, view, commands);
+            ui.add_space(4.0);
+        }
+    });
+    let _ = lang;
+}
+
+fn group_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    group: &GroupStyle,
+    view: &ViewSettings,
+    commands: &mut Vec<AppCommand>,
+) {
+    let lang = view.language;
+    let settings = view.group(&group.id);
+    let name = ui_name(lang, &group.name_zh, &group.name_en);
+    ui.horizontal(|ui| {
+        let mut visible = settings.visible;
+        if ui
+            .checkbox(&mut visible, egui::RichText::new(&name).strong())
+            .changed()
+        {
+            commands.push(AppCommand::View(ViewCommand::SetGroupVisible(
+                group.id.clone(),
+                visible,
+            )));
+        }
+        if let Some(o) = opacity_slider(ui, settings.opacity, &name) {
+            commands.push(AppCommand::View(ViewCommand::SetGroupOpacity(
+                group.id.clone(),
+                o,
+            )));
+        }
+    });
+    ui.indent(&group.id, |ui| {
+        ui.add_enabled_ui(settings.visible, |ui| {
+            for layer in &group.layers {
+                layer_ui(ui, data, layer, view, commands);
+            }
+            if group.id == "tiers" {
+                tiers_ui(ui, group, view, commands);
+            }
+            if group.layers.is_empty() {
+                ui.weak(ui_name(
+                    lang,
+                    "本规划尚无项目布局",
+                    "No placements in this plan yet",
+                ));
+            }
+        });
+    });
+}
+
+fn layer_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    layer: &LayerStyle,
+    view: &ViewSettings,
+    commands: &mut Vec<AppCommand>,
+) {
+    let settings = view.layer(&layer.id);
+    let name = ui_name(view.language, &layer.name_zh, &layer.name_en);
+    let count = data.plan.layer(&layer.id).map(|l| l.features.len());
+    ui.horizontal(|ui| {
+        let mut visible = settings.visible;
+        let response = ui.checkbox(&mut visible, &name);
+        if let Some(note) = data.plan.layer(&layer.id).and_then(|l| l.note.as_ref()) {
+            response.clone().on_hover_text(note);
+        }
+        if response.changed() {
+            commands.push(AppCommand::View(ViewCommand::SetLayerVisible(
+                layer.id.clone(),
+                visible,
+            )));
+        }
+        swatch_ui(ui, &layer_paint(layer), settings.opacity);
+        if let Some(n) = count {
+            ui.weak(n.to_string());
+        }
+        if let Some(o) = opacity_slider(ui, settings.opacity, &name) {
+            commands.push(AppCommand::View(ViewCommand::SetLayerOpacity(
+                layer.id.clone(),
+                o,
+            )));
+        }
+    });
+}
+
+/// One toggle per tier, with its symbol, and buttons that show tiers 1…N at once.
+fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut Vec<AppCommand>) {
+    let lang = view.language;
+    let Some(tiers) = group
+        .layers
+        .iter()
+        .find(|l| l.variants.iter().any(|v| v.property == "tier"))
+    else {
+        return;
+    };
+    for t in 1..=TIER_COUNT {
+        let Some(variant) = tiers
+            .variants
+            .iter()
+            .find(|v| v.property == "tier" && v.equals == t.to_string())
+        else {
+            swatch_space(ui);
+            continue;
+        };
+        ui.horizontal(|ui| {
+            let mut shown = view.tier_shown(Some(t));
+            let label = format!("{t} {}", ui_name(lang, &variant.name_zh, &variant.name_en));
+            if ui.checkbox(&mut shown, label).changed() {
+                commands.push(AppCommand::View(ViewCommand::SetTierVisible(t, shown)));
+            }
+            swatch_ui(ui, &tiers.paint.merged(&variant.paint), 1.0);
+        });
+    }
+    ui.horizontal(|ui| {
+        ui.label(ui_name(lang, "显示 1…N 级:", "Tiers 1…N:"));
+        let shown_up_to = (1..=TIER_COUNT)
+            .take_while(|t| view.tier_shown(Some(*t)))
+            .count() as u8;
+        for n in 1..=TIER_COUNT {
+            let exact = shown_up_to == n && (n == TIER_COUNT || !view.tier_shown(Some(n + 1)));
+            let button = ui
+                .selectable_label(exact, format!("1…{n}"))
+                .on_hover_text(format!("Show tiers 1 to {n} only"));
+            if button.clicked() {
+                commands.push(AppCommand::View(ViewCommand::ShowTiersUpTo(n)));
+            }
+        }
+    });
+}
+
+/// A compact opacity slider. Returns the new value while it is dragged.
+fn opacity_slider(ui: &mut Ui, opacity: f32, name: &str) -> Option<f32> {
+    let mut value = opacity;
+    let response = ui.add_sized(
+        [64.0, 14.0],
+        egui::Slider::new(&mut value, 0.0..=1.0).show_value(false),
+    );
+    let accessible = format!("{name} opacity");
+    response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(value), accessible.clone()));
+    let response = response.on_hover_text(format!("Opacity {:.0} %", value * 100.0));
+    response.changed().then_some(value)
+}

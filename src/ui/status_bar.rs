@@ -1,0 +1,27 @@
+//! The bottom bar: pointer position, zoom, and any data that could not be read.
+
+use egui::{Color32, Ui};
+use geo::Coord;
+
+use crate::app::AppData;
+
+pub fn status_bar_ui(ui: &mut Ui, data: &AppData, cursor: Option<Coord<f64>>, zoom: f64) {
+    ui.horizontal(|ui| {
+        match cursor {
+            Some(c) => ui.monospace(format!("{:.5}°E  {:.5}°N", c.x, c.y)),
+            None => ui.monospace("—"),
+        };
+        ui.separator();
+        ui.monospace(format!("zoom {zoom:.2}"));
+        ui.separator();
+        if data.problems.is_empty() {
+            ui.weak("Offline · WGS84");
+        } else {
+            ui.colored_label(
+                Color32::from_rgb(190, 40, 30),
+                format!("{} data file(s) could not be read", data.problems.len()),
+            )
+            .on_hover_text(data.problems.join("\n"));
+        }
+    });
+}

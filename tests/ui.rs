@@ -1,0 +1,174 @@
+//! The viewer driven headless with egui_kittest: no display, no GPU needed except for the
+//! image snapshot (Mesa's software renderer).
+
+use egui::accesskit::Toggled;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use onemap::app::{AppData, OneMapApp, install_fonts};
+use onemap::io::DataDir;
+use onemap::map::scene::merc;
+use onemap::model::{FeatureId, LabelLanguage};
+
+fn app() -> OneMapApp {
+    let data =
+        AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).expect("the built-in data loads");
+    assert!(data.problems.is_empty(), "{:?}", data.problems);
+    OneMapApp::new(data)
+}
+
+fn harness() -> Harness<'static, OneMapApp> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app());
+    h.run();
+    h
+}
+
+/// A primary click at a screen position, as a mouse would do it.
+fn click_at(h: &mut Harness<'_, OneMapApp>, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.step();
+    let button = |pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    };
+    h.event(button(true));
+    h.step();
+    h.event(button(false));
+    h.run();
+}
+
+fn drawn(h: &Harness<'_, OneMapApp>, layer: &str) -> usize {
+    h.state()
+        .last_draw
+        .items_per_layer
+        .get(layer)
+        .copied()
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_default_map_shows_every_plan_layer_fitted_to_the_plan_area() {
+    let h = harness();
+    for layer in [
+        "ecological",
+        "sections",
+        "coordination",
+        "city_boundaries",
+        "blueways",
+        "greenways",
+        "corridors",
+        "urban_tiers",
+        "cities",
+    ] {
+        assert!(
+            drawn(&h, layer) > 0,
+            "{layer} is not drawn: {:?}",
+            h.state().last_draw.items_per_layer
+        );
+    }
+    let labels = &h.state().last_draw.labels;
+    assert!(labels.iter().any(|l| l == "上海主城区"), "{labels:?}");
+    let t = h.state().last_transform.unwrap();
+    let shanghai = t.to_screen(merc(geo::Coord {
+        x: 121.47,
+        y: 31.23,
+    }));
+    let zhoushan = t.to_screen(merc(geo::Coord { x: 122.2, y: 30.0 }));
+    let rect = h.ctx.content_rect();
+    assert!(
+        rect.contains(shanghai) && rect.contains(zhoushan),
+        "the plan area is in view"
+    );
+}
+
+#[test]
+fn toggling_a_layer_and_a_tier_changes_what_is_drawn() {
+    let mut h = harness();
+    assert_eq!(drawn(&h, "corridors"), 12);
+    let checkbox = h.get_by_label("主次走廊");
+    assert_eq!(checkbox.accesskit_node().toggled(), Some(Toggled::True));
+    checkbox.click();
+    h.run();
+    assert_eq!(drawn(&h, "corridors"), 0);
+    assert_eq!(
+        h.get_by_label("主次走廊").accesskit_node().toggled(),
+        Some(Toggled::False)
+    );
+
+    let before = drawn(&h, "urban_tiers");
+    h.get_by_label("5 全球功能支撑性节点").click();
+    h.run();
+    assert_eq!(
+        drawn(&h, "urban_tiers"),
+        before - 19,
+        "the 19 tier-5 nodes are hidden"
+    );
+    h.get_by_label("1…2").click();
+    h.run();
+    assert_eq!(h.state().view.tiers, [true, true, false, false, false]);
+    assert_eq!(
+        drawn(&h, "urban_tiers"),
+        4,
+        "tiers 1 and 2: Shanghai, Suzhou, Ningbo, Lingang"
+    );
+}
+
+#[test]
+fn searching_suzhou_selects_suzhou() {
+    let mut h = harness();
+    h.get_by_label("搜索 Search").click();
+    h.run();
+    h.get_by_label("搜索 Search").type_text("苏州");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().selected, Some(FeatureId("city.suzhou".into())));
+    h.get_by_label("江苏省");
+}
+
+#[test]
+fn clicking_a_feature_fills_the_inspector() {
+    let mut h = harness();
+    let t = h.state().last_transform.unwrap();
+    // Ningbo's seat: a tier-2 node with the city seat on top of it.
+    let ningbo = t.to_screen(merc(geo::Coord {
+        x: 121.5494,
+        y: 29.8782,
+    }));
+    click_at(&mut h, ningbo);
+    assert_eq!(h.state().selected, Some(FeatureId("city.ningbo".into())));
+    h.get_by_label("浙江省");
+    h.get_by_label("9404283");
+}
+
+#[test]
+fn the_language_switch_changes_labels() {
+    let mut h = harness();
+    assert!(h.state().last_draw.labels.iter().any(|l| l == "苏州"));
+    h.get_by_label("English").click();
+    h.run();
+    assert_eq!(h.state().view.language, LabelLanguage::English);
+    let labels = &h.state().last_draw.labels;
+    assert!(labels.iter().any(|l| l == "Suzhou"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l == "苏州"));
+    h.get_by_label("中文 + English").click();
+    h.run();
+    assert!(
+        h.state()
+            .last_draw
+            .labels
+            .iter()
+            .any(|l| l == "苏州\nSuzhou")
+    );
+}
+
+#[test]
+fn the_default_map_matches_its_golden_image() {
+    let mut h = harness();
+    h.run();
+    h.snapshot("default_map");
+}
