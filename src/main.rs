@@ -8,6 +8,10 @@ use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::cli::Cli;
 use onemap::io::DataDir;
 
+/// See Cargo.toml: keeps per-frame buffers instead of returning them to the kernel.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct App(OneMapApp);
 
 impl eframe::App for App {
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let started = std::time::Instant::now();
     let data = match AppData::load(&dir) {
         Ok(data) => data,
         Err(e) => {
@@ -61,7 +66,12 @@ fn main() -> ExitCode {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            Ok(Box::new(App(OneMapApp::new(data))))
+            let app = OneMapApp::new(data);
+            log::info!(
+                "plan, basemap and map geometry ready in {:.0} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            Ok(Box::new(App(app)))
         }),
     );
     match result {

@@ -1,0 +1,46 @@
+//! The CPU time of one frame of the default map at 1920×1080: our whole UI (panels, map,
+//! labels, legend) plus egui's tessellation into triangles, headless. The GPU upload and
+//! drawing are not included: they depend on the driver, not on our code.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, vec2};
+use onemap::app::{AppData, OneMapApp, install_fonts};
+use onemap::io::DataDir;
+
+/// The same allocator as the `onemap` binary, so that the figure is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
+        ..Default::default()
+    }
+}
+
+fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
+    let output = ctx.run_ui(input(), |ui| app.ui(ui));
+    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    primitives.len()
+}
+
+fn default_map_frame(c: &mut Criterion) {
+    let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).expect("built-in data");
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let mut app = OneMapApp::new(data);
+    // Settle: fonts load, the map fits the plan area, text layouts are cached.
+    for _ in 0..5 {
+        one_frame(&ctx, &mut app);
+    }
+    assert!(
+        app.last_draw.items_per_layer.len() > 8,
+        "the map draws all layers"
+    );
+    c.bench_function("default map frame 1920x1080 (ui + tessellation)", |b| {
+        b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
+    });
+}
+
+criterion_group!(benches, default_map_frame);
+criterion_main!(benches);
