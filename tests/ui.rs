@@ -172,3 +172,46 @@ fn the_default_map_matches_its_golden_image() {
     h.run();
     h.snapshot("default_map");
 }
+
+#[test]
+fn a_broken_layer_file_is_reported_by_name_and_the_rest_still_opens() {
+    let root = std::env::temp_dir().join(format!("onemap-broken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let copy = |from: &str| {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_file() {
+                let dst = root.join(from).join(p.file_name().unwrap());
+                std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+                std::fs::copy(&p, dst).unwrap();
+            }
+        }
+    };
+    copy("layers");
+    copy("assets");
+    copy("assets/basemap");
+    std::fs::write(
+        root.join("layers/corridors.geojson"),
+        "{\"type\": \"FeatureCollection\", \"features\": [",
+    )
+    .unwrap();
+    let data = AppData::load(&DataDir::at(&root)).unwrap();
+    assert_eq!(data.problems.len(), 1);
+    assert!(
+        data.problems[0].contains("corridors.geojson is not valid JSON at line 1"),
+        "{}",
+        data.problems[0]
+    );
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), OneMapApp::new(data));
+    h.run();
+    assert_eq!(drawn(&h, "corridors"), 0);
+    assert!(drawn(&h, "sections") > 0, "the other layers still draw");
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.state().problems_dismissed);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -19,4 +19,6 @@ pub enum AppCommand {
     /// Fits the whole plan area.
     Home,
     ShowAbout(bool),
+    /// Closes the bar that lists data files that could not be read.
+    DismissProblems,
 }

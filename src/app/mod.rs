@@ -86,6 +86,8 @@ pub struct OneMapApp {
     pub cursor: Option<Coord<f64>>,
     pub search: SearchState,
     pub show_about: bool,
+    /// Whether the user closed the bar that lists unreadable data files.
+    pub problems_dismissed: bool,
     /// Set until the map has been fitted to the plan area once its size is known.
     fit_pending: bool,
     /// The map's rectangle in the last frame, for zooming to features.
@@ -114,6 +116,7 @@ impl OneMapApp {
             cursor: None,
             search: SearchState::default(),
             show_about: false,
+            problems_dismissed: false,
             fit_pending: true,
             last_map_rect: None,
             last_transform: None,
@@ -142,6 +145,11 @@ impl OneMapApp {
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui::toolbar::toolbar_ui(ui, &self.data, &self.view, &mut self.search, &mut commands);
         });
+        if !self.data.problems.is_empty() && !self.problems_dismissed {
+            egui::Panel::top("problems").show(ui, |ui| {
+                ui::status_bar::problems_ui(ui, &self.data.problems, &mut commands);
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             ui::status_bar::status_bar_ui(ui, &self.data, self.cursor, self.memory.zoom());
         });
@@ -309,6 +317,7 @@ impl OneMapApp {
                 }
                 AppCommand::Home => self.fit_pending = true,
                 AppCommand::ShowAbout(show) => self.show_about = show,
+                AppCommand::DismissProblems => self.problems_dismissed = true,
             }
         }
     }

@@ -24,7 +24,6 @@ pub fn layers_panel_ui(
             ui.add_space(4.0);
         }
     });
-    let _ = lang;
 }
 
 fn group_ui(
@@ -47,6 +46,10 @@ fn group_ui(
                 group.id.clone(),
                 visible,
             )));
+        }
+        match group.layers.first() {
+            Some(first) => swatch_ui(ui, &layer_paint(first), settings.opacity),
+            None => swatch_space(ui),
         }
         if let Some(o) = opacity_slider(ui, settings.opacity, &name) {
             commands.push(AppCommand::View(ViewCommand::SetGroupOpacity(

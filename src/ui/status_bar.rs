@@ -3,7 +3,7 @@
 use egui::{Color32, Ui};
 use geo::Coord;
 
-use crate::app::AppData;
+use crate::app::{AppCommand, AppData};
 
 pub fn status_bar_ui(ui: &mut Ui, data: &AppData, cursor: Option<Coord<f64>>, zoom: f64) {
     ui.horizontal(|ui| {
@@ -24,4 +24,22 @@ pub fn status_bar_ui(ui: &mut Ui, data: &AppData, cursor: Option<Coord<f64>>, zo
             .on_hover_text(data.problems.join("\n"));
         }
     });
+}
+
+/// A bar that names every data file that could not be read, and why.
+pub fn problems_ui(ui: &mut Ui, problems: &[String], commands: &mut Vec<AppCommand>) {
+    let red = Color32::from_rgb(200, 50, 40);
+    ui.horizontal(|ui| {
+        ui.colored_label(
+            red,
+            egui::RichText::new("Some data could not be read; the rest of the map is shown.")
+                .strong(),
+        );
+        if ui.button("Dismiss").clicked() {
+            commands.push(AppCommand::DismissProblems);
+        }
+    });
+    for p in problems {
+        ui.colored_label(red, p);
+    }
 }
