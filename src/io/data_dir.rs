@@ -44,6 +44,15 @@ impl DataDir {
         self.root.join("layers")
     }
 
+    pub fn edition(&self) -> PathBuf {
+        self.root.join("layers/edition.ron")
+    }
+
+    /// The project `cargo run` opens.
+    pub fn default_project(&self) -> PathBuf {
+        self.root.join("assets/projects/sma-2022.onemap")
+    }
+
     pub fn basemap(&self) -> PathBuf {
         self.root.join("assets/basemap/basemap.geojson")
     }

@@ -40,6 +40,54 @@ pub enum IoError {
     },
 
     #[error(
+        "{path} is {size} bytes; project files are limited to {limit} bytes, so it was not opened"
+    )]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+
+    #[error("{path} is not UTF-8 text (is it a project file?)")]
+    NotUtf8 { path: PathBuf },
+
+    #[error("{path} is not a valid OneMap project at line {line}, column {column}: {message}")]
+    Ron {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{path} was written by a newer OneMap (v{found}); this one reads up to v{supported}")]
+    NewerVersion {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error("{path} has an unknown format version {found}")]
+    UnknownVersion { path: PathBuf, found: u32 },
+
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+
+    #[error("could not write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "{path}: coordinate ({x}, {y}) is outside ±180/±90; the file is probably in a projected coordinate system and must be reprojected to WGS84 (EPSG:4326) first"
+    )]
+    Projected { path: PathBuf, x: f64, y: f64 },
+
+    #[error("reading {path} was cancelled")]
+    Cancelled { path: PathBuf },
+
+    #[error(
         "no folder {0} with the plan layers was found; set ONEMAP_DATA to the folder that holds layers/ and assets/"
     )]
     DataDirNotFound(String),
@@ -47,9 +95,28 @@ pub enum IoError {
 
 impl IoError {
     pub(crate) fn read(path: &std::path::Path, source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::InvalidData {
+            return Self::NotUtf8 {
+                path: path.to_owned(),
+            };
+        }
         Self::Read {
             path: path.to_owned(),
             source,
+        }
+    }
+
+    pub(crate) fn write(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Write {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn invalid(path: &std::path::Path, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            path: path.to_owned(),
+            message: message.into(),
         }
     }
 

@@ -1,14 +1,20 @@
 //! Reading the data files: plan layers (GeoJSON), the basemap (GeoJSON) and the style (RON).
 //! Every error names the file and what is wrong with it.
 
+pub mod atomic;
 pub mod basemap_file;
 pub mod data_dir;
+pub mod edition_file;
 pub mod error;
 pub mod layer_file;
+pub mod paths;
+pub mod project_file;
 pub mod style_file;
 
 pub use basemap_file::read_basemap;
 pub use data_dir::DataDir;
+pub use edition_file::read_edition;
 pub use error::IoError;
 pub use layer_file::{read_layer, read_plan};
+pub use project_file::{load_project, save_project};
 pub use style_file::read_style;

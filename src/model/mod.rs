@@ -1,9 +1,12 @@
 //! The plan and basemap as plain data, with the checks that say whether the data is sound.
 
 pub mod basemap;
+pub mod edition;
 pub mod feature;
 pub mod lang;
 pub mod plan;
+pub mod project;
+pub mod project_check;
 pub mod region;
 pub mod search;
 pub mod style;

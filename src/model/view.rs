@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::lang::LabelLanguage;
 use super::style::Style;
 
 /// The number of tiers of the urban system.
 pub const TIER_COUNT: u8 = 5;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerSettings {
     pub visible: bool,
     /// 0 (invisible) to 1 (as styled).
@@ -23,7 +25,7 @@ impl LayerSettings {
     };
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewSettings {
     pub groups: BTreeMap<String, LayerSettings>,
     pub layers: BTreeMap<String, LayerSettings>,

@@ -1,0 +1,156 @@
+//! The `*.onemap` project file: RON with a `version`, read through typed migrations.
+//!
+//! Output is deterministic (ordered maps, pretty-printed, coordinates rounded to 1e-7°), so
+//! saving twice gives the same bytes and a change to one placement changes only its lines:
+//! project files diff cleanly in git, which makes them reviewable.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::project::Project;
+
+use super::atomic::atomic_write;
+use super::error::IoError;
+
+/// The version this OneMap writes. Bump it on every incompatible change and add a typed
+/// migration from the previous version's struct in [`parse_project`].
+pub const CURRENT_VERSION: u32 = 1;
+
+/// Project files above this size are refused before they are read into memory. Plan layers
+/// and large GeoJSON are referenced, not embedded, so a real project stays far below it.
+pub const MAX_PROJECT_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+/// Version 1 of the file: the version header and the project.
+#[derive(Serialize, Deserialize)]
+struct FileV1 {
+    version: u32,
+    project: Project,
+}
+
+/// Reads a project file, refusing one above [`MAX_PROJECT_BYTES`] before reading it.
+pub fn load_project(path: &Path) -> Result<Project, IoError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| IoError::read(path, e))?
+        .len();
+    if size > MAX_PROJECT_BYTES {
+        return Err(IoError::TooLarge {
+            path: path.to_owned(),
+            size,
+            limit: MAX_PROJECT_BYTES,
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| IoError::read(path, e))?;
+    parse_project(path, &text)
+}
+
+fn ron_error(path: &Path, e: &ron::error::SpannedError) -> IoError {
+    IoError::Ron {
+        path: path.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    }
+}
+
+/// Parses a project; `path` is only used in errors.
+pub fn parse_project(path: &Path, text: &str) -> Result<Project, IoError> {
+    let probe: VersionProbe = ron::from_str(text).map_err(|e| ron_error(path, &e))?;
+    let project = match probe.version {
+        1 => {
+            ron::from_str::<FileV1>(text)
+                .map_err(|e| ron_error(path, &e))?
+                .project
+        }
+        v if v > CURRENT_VERSION => {
+            return Err(IoError::NewerVersion {
+                path: path.to_owned(),
+                found: v,
+                supported: CURRENT_VERSION,
+            });
+        }
+        v => {
+            return Err(IoError::UnknownVersion {
+                path: path.to_owned(),
+                found: v,
+            });
+        }
+    };
+    check_geometry(path, &project)?;
+    Ok(project)
+}
+
+/// What the file must not contain even though RON can express it: non-finite numbers,
+/// positions outside lon/lat range, too-short lines and unclosed rings.
+fn check_geometry(path: &Path, project: &Project) -> Result<(), IoError> {
+    use crate::model::project::PlacementGeometry as G;
+    for (id, p) in &project.placements {
+        let bad = |what: String| IoError::invalid(path, format!("placement {}: {what}", id.0));
+        for (x, y) in p.geometry.positions() {
+            if !x.is_finite() || !y.is_finite() {
+                return Err(bad(format!("coordinate ({x}, {y}) is not a finite number")));
+            }
+            if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
+                return Err(bad(format!(
+                    "coordinate ({x}, {y}) is outside ±180/±90 (lon/lat, WGS84)"
+                )));
+            }
+        }
+        match &p.geometry {
+            G::LineString(l) if l.len() < 2 => {
+                return Err(bad("a line needs at least 2 positions".into()));
+            }
+            G::Polygon(rings) if rings.is_empty() => {
+                return Err(bad("a polygon needs a ring".into()));
+            }
+            G::Polygon(rings) => {
+                for (i, r) in rings.iter().enumerate() {
+                    if r.len() < 4 {
+                        return Err(bad(format!(
+                            "polygon ring {i} has {} positions; a ring needs at least 4",
+                            r.len()
+                        )));
+                    }
+                    if r.first() != r.last() {
+                        return Err(bad(format!(
+                            "polygon ring {i} is not closed: its first and last positions differ"
+                        )));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The file's text: deterministic, pretty-printed RON.
+pub fn project_to_string(project: &Project) -> Result<String, IoError> {
+    let file = FileV1 {
+        version: CURRENT_VERSION,
+        project: project.rounded(),
+    };
+    let config = ron::ser::PrettyConfig::new().indentor("  ".to_owned());
+    ron::ser::to_string_pretty(&file, config)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| {
+            IoError::invalid(
+                Path::new("project"),
+                format!("could not be written as RON: {e}"),
+            )
+        })
+}
+
+/// Saves atomically, keeping the previous file as `FILE.bak`.
+pub fn save_project(path: &Path, project: &Project) -> Result<(), IoError> {
+    let text = project_to_string(project)?;
+    atomic_write(path, text.as_bytes(), true)
+}

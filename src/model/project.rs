@@ -1,0 +1,233 @@
+//! A OneMap project: what a planner makes on top of a plan edition. Its placements, sketch
+//! layers and view settings, saved as one `*.onemap` file (see `io::project_file`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::view::ViewSettings;
+
+/// A placement's stable id, e.g. `placement.husuhu-railway`. Never an index.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlacementId(pub String);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    pub title_zh: String,
+    pub title_en: String,
+    pub author: String,
+    /// RFC 3339 UTC, e.g. `2026-11-28T12:00:00Z`.
+    pub created: String,
+    pub modified: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacementStatus {
+    Proposed,
+    Planned,
+    UnderConstruction,
+    Completed,
+}
+
+impl PlacementStatus {
+    pub const ALL: [Self; 4] = [
+        Self::Proposed,
+        Self::Planned,
+        Self::UnderConstruction,
+        Self::Completed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Planned => "planned",
+            Self::UnderConstruction => "under construction",
+            Self::Completed => "completed",
+        }
+    }
+}
+
+/// Lon/lat geometry of a placement. Rings are closed (first position = last).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PlacementGeometry {
+    Point((f64, f64)),
+    LineString(Vec<(f64, f64)>),
+    Polygon(Vec<Vec<(f64, f64)>>),
+}
+
+impl PlacementGeometry {
+    pub fn positions(&self) -> Box<dyn Iterator<Item = (f64, f64)> + '_> {
+        match self {
+            Self::Point(p) => Box::new(std::iter::once(*p)),
+            Self::LineString(l) => Box::new(l.iter().copied()),
+            Self::Polygon(rings) => Box::new(rings.iter().flatten().copied()),
+        }
+    }
+
+    pub fn to_geo(&self) -> geo::Geometry<f64> {
+        let line = |pts: &[(f64, f64)]| geo::LineString::from(pts.to_vec());
+        match self {
+            Self::Point(p) => geo::Point::from(*p).into(),
+            Self::LineString(l) => line(l).into(),
+            Self::Polygon(rings) => {
+                let exterior = rings
+                    .first()
+                    .map(|r| line(r))
+                    .unwrap_or_else(|| geo::LineString::new(vec![]));
+                let holes = rings.iter().skip(1).map(|r| line(r)).collect();
+                geo::Polygon::new(exterior, holes).into()
+            }
+        }
+    }
+
+    /// The same geometry with every coordinate rounded to 1e-7° (about 1 cm), as saved.
+    pub fn rounded(&self) -> Self {
+        let r = |(x, y): (f64, f64)| (round7(x), round7(y));
+        match self {
+            Self::Point(p) => Self::Point(r(*p)),
+            Self::LineString(l) => Self::LineString(l.iter().copied().map(r).collect()),
+            Self::Polygon(rings) => Self::Polygon(
+                rings
+                    .iter()
+                    .map(|ring| ring.iter().copied().map(r).collect())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+pub fn round7(v: f64) -> f64 {
+    (v * 1e7).round() / 1e7
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub author: String,
+    pub time: String,
+    pub text: String,
+}
+
+/// A project from a system action's library, placed on the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub name_zh: String,
+    pub name_en: String,
+    /// The id of one of the edition's system actions (`layers/edition.ron`).
+    pub action: String,
+    /// The id of a strategic coordination zone (`sections.geojson`), if it belongs to one.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// City ids (`cities.geojson`).
+    #[serde(default)]
+    pub lead_city: Option<String>,
+    #[serde(default)]
+    pub participants: Vec<String>,
+    pub status: PlacementStatus,
+    pub horizon: u16,
+    pub geometry: PlacementGeometry,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub source: String,
+    /// Whether the geometry is our sketch rather than an official map.
+    #[serde(default)]
+    pub indicative: bool,
+    #[serde(default)]
+    pub comments: Vec<Comment>,
+}
+
+/// Where a sketch layer's GeoJSON lives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SketchSource {
+    /// The GeoJSON text, kept in the project file.
+    Embedded(String),
+    /// A GeoJSON file, stored relative to the project file's folder.
+    Referenced(String),
+}
+
+/// User GeoJSON shown over the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SketchLayer {
+    pub name: String,
+    pub source: SketchSource,
+    #[serde(default = "default_true")]
+    pub visible: bool,
+    #[serde(default = "default_opacity")]
+    pub opacity: f32,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_opacity() -> f32 {
+    1.0
+}
+
+/// A named view for presenting; filled in by presenter mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedScene {
+    pub name: String,
+}
+
+/// Where the map looks: centre and zoom.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    pub center: (f64, f64),
+    pub zoom: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub meta: Metadata,
+    /// The plan edition the project is drawn on (`layers/edition.ron` id).
+    pub edition: String,
+    /// Layer and group visibility and opacity, tier toggles, label language.
+    pub settings: ViewSettings,
+    /// Layer drawing order overrides: layer id → draw order.
+    #[serde(default)]
+    pub layer_order: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub view: Option<MapView>,
+    #[serde(default)]
+    pub placements: BTreeMap<PlacementId, Placement>,
+    #[serde(default)]
+    pub sketch_layers: BTreeMap<String, SketchLayer>,
+    #[serde(default)]
+    pub scenes: Vec<NamedScene>,
+}
+
+impl Project {
+    /// An empty project on an edition, with the given view settings and timestamps.
+    pub fn new(edition: &str, settings: ViewSettings, now: &str) -> Self {
+        Self {
+            meta: Metadata {
+                title_zh: "未命名项目".into(),
+                title_en: "Untitled project".into(),
+                author: String::new(),
+                created: now.into(),
+                modified: now.into(),
+            },
+            edition: edition.into(),
+            settings,
+            layer_order: BTreeMap::new(),
+            view: None,
+            placements: BTreeMap::new(),
+            sketch_layers: BTreeMap::new(),
+            scenes: Vec::new(),
+        }
+    }
+
+    /// The project as it is saved: coordinates rounded to 1e-7°.
+    pub fn rounded(&self) -> Self {
+        let mut p = self.clone();
+        for placement in p.placements.values_mut() {
+            placement.geometry = placement.geometry.rounded();
+        }
+        if let Some(v) = p.view.as_mut() {
+            v.center = (round7(v.center.0), round7(v.center.1));
+        }
+        p
+    }
+}
