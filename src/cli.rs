@@ -1,22 +1,173 @@
 //! The command line. Headless subcommands are contracts: other tools rely on their names,
-//! arguments and exit codes, which later issues add here.
+//! arguments and exit codes, so change them only deliberately.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+
+use crate::io::geojson_import::{ImportOptions, Progress, import_geojson_file};
+use crate::io::sketch::load_sketch;
+use crate::io::{DataDir, export, load_project, read_edition, read_plan};
+use crate::model::Region;
+use crate::model::project_check::project_problems;
 
 /// OneMap: the Shanghai Metropolitan Area Spatial Coordination Plan (2022) as one map, offline.
 ///
-/// With no arguments it opens the built-in plan. Plan layers are read from `layers/` and the
-/// basemap and style from `assets/`, found beside the working folder or the executable, or in
-/// the folder named by the ONEMAP_DATA environment variable.
+/// With no arguments it opens the built-in plan and its default project. Plan layers are read
+/// from `layers/` and the basemap and style from `assets/`, found beside the working folder or
+/// the executable, or in the folder named by the ONEMAP_DATA environment variable.
 #[derive(Debug, Parser)]
-#[command(name = "onemap", version)]
+#[command(name = "onemap", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// A project file to open (*.onemap). Without one, the built-in plan opens.
+    /// A project file to open (*.onemap). Without one, the default project opens.
     pub project: Option<PathBuf>,
 
     /// The folder holding `layers/` and `assets/` (default: found automatically).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     pub data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks a project (*.onemap) or GeoJSON file and prints what is wrong with it.
+    /// Exit code: 0 fine, 1 it has problems, 2 it cannot be read.
+    Validate {
+        /// The file to check.
+        file: PathBuf,
+    },
+    /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
+    /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
+    ExportGeojson {
+        /// The project file.
+        project: PathBuf,
+        /// The GeoJSON file to write.
+        out: PathBuf,
+    },
+}
+
+fn data_dir(data: Option<&Path>) -> Result<DataDir, String> {
+    match data {
+        Some(d) => Ok(DataDir::at(d)),
+        None => DataDir::locate().map_err(|e| e.to_string()),
+    }
+}
+
+/// Runs a headless subcommand; returns the process exit code.
+pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
+    match command {
+        Command::Validate { file } => validate(file, data),
+        Command::ExportGeojson { project, out } => export_geojson(project, out),
+    }
+}
+
+fn is_geojson(file: &Path) -> bool {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("geojson" | "json") => true,
+        Some("onemap") => false,
+        // No telling extension: JSON starts with `{`, a project with `(`.
+        _ => {
+            std::fs::read(file)
+                .ok()
+                .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()))
+                == Some(b'{')
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
+    let shown = file.display();
+    if is_geojson(file) {
+        return match import_geojson_file(file, ImportOptions::default(), &Progress::default()) {
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+            Ok(layer) if layer.report.skipped.is_empty() => {
+                println!("{shown}: OK, {}", layer.report);
+                ExitCode::SUCCESS
+            }
+            Ok(layer) => {
+                for s in &layer.report.skipped {
+                    println!("{shown}: feature {} {}", s.index, s.reason);
+                }
+                println!("{shown}: {}", layer.report);
+                ExitCode::from(1)
+            }
+        };
+    }
+    let project = match load_project(file) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut problems = Vec::new();
+    match data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    }) {
+        Ok((edition, plan)) => problems.extend(project_problems(&project, &edition, &plan)),
+        Err(e) => problems.push(format!(
+            "the plan layers could not be read to check against: {e}"
+        )),
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    for (name, layer) in &project.sketch_layers {
+        if let Err(e) = load_sketch(dir, name, layer) {
+            problems.push(format!("sketch layer {name}: {e}"));
+        }
+    }
+    for p in &problems {
+        println!("{shown}: {p}");
+    }
+    if problems.is_empty() {
+        println!(
+            "{shown}: OK, {} placements, {} sketch layers",
+            project.placements.len(),
+            project.sketch_layers.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
+    let project = match load_project(project_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let dir = project_path.parent().unwrap_or(Path::new("."));
+    let mut sketches = Vec::new();
+    for (name, layer) in &project.sketch_layers {
+        match load_sketch(dir, name, layer) {
+            Ok(features) => sketches.push((name.clone(), features)),
+            // The placements are still worth exporting; the missing layer is named.
+            Err(e) => eprintln!("warning: sketch layer {name} not exported: {e}"),
+        }
+    }
+    match export::write_geojson(out, &project, &sketches) {
+        Ok(()) => {
+            let n = project.placements.len() + sketches.iter().map(|(_, f)| f.len()).sum::<usize>();
+            println!("wrote {n} features to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! The `onemap` binary: parses the command line and opens the window. Everything else is in
-//! the library, so that tests drive the same code.
+//! The `onemap` binary: parses the command line, runs a headless subcommand or opens the
+//! window. Everything else is in the library, so that tests drive the same code.
 
 use std::process::ExitCode;
 
@@ -23,15 +23,12 @@ impl eframe::App for App {
 fn main() -> ExitCode {
     env_logger::init();
     let cli = Cli::parse();
-    if let Some(project) = &cli.project {
-        eprintln!(
-            "onemap: cannot open {}: project files are not supported by this version yet",
-            project.display()
-        );
-        return ExitCode::from(2);
+    if let Some(command) = &cli.command {
+        return onemap::cli::run_command(command, cli.data.as_deref());
     }
     let dir = match cli
         .data
+        .clone()
         .map(DataDir::at)
         .map(Ok)
         .unwrap_or_else(DataDir::locate)
@@ -53,10 +50,12 @@ fn main() -> ExitCode {
     for problem in &data.problems {
         eprintln!("onemap: {problem}");
     }
+    let project = cli.project.clone().unwrap_or_else(|| dir.default_project());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
-            .with_title("OneMap 上海大都市圈一张图"),
+            .with_title("OneMap 上海大都市圈一张图")
+            .with_drag_and_drop(true),
         // The bundled font is used everywhere; system fonts would make screens differ.
         system_font_fallback: false,
         ..Default::default()
@@ -66,9 +65,11 @@ fn main() -> ExitCode {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            let app = OneMapApp::new(data);
+            let mut app = OneMapApp::new(data);
+            app.enable_desktop_services();
+            app.open_at_start(&project);
             log::info!(
-                "plan, basemap and map geometry ready in {:.0} ms",
+                "ready in {:.0} ms",
                 started.elapsed().as_secs_f64() * 1000.0
             );
             Ok(Box::new(App(app)))

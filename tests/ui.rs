@@ -13,7 +13,14 @@ fn app() -> OneMapApp {
     let data =
         AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).expect("the built-in data loads");
     assert!(data.problems.is_empty(), "{:?}", data.problems);
-    OneMapApp::new(data)
+    let default_project = data.dir.default_project();
+    let mut app = OneMapApp::new(data);
+    app.open_at_start(&default_project);
+    assert!(
+        app.files.dialog.is_none(),
+        "the default project opens without complaint"
+    );
+    app
 }
 
 fn harness() -> Harness<'static, OneMapApp> {
@@ -109,7 +116,7 @@ fn toggling_a_layer_and_a_tier_changes_what_is_drawn() {
     );
     h.get_by_label("1…2").click();
     h.run();
-    assert_eq!(h.state().view.tiers, [true, true, false, false, false]);
+    assert_eq!(h.state().view().tiers, [true, true, false, false, false]);
     assert_eq!(
         drawn(&h, "urban_tiers"),
         4,
@@ -151,7 +158,7 @@ fn the_language_switch_changes_labels() {
     assert!(h.state().last_draw.labels.iter().any(|l| l == "苏州"));
     h.get_by_label("English").click();
     h.run();
-    assert_eq!(h.state().view.language, LabelLanguage::English);
+    assert_eq!(h.state().view().language, LabelLanguage::English);
     let labels = &h.state().last_draw.labels;
     assert!(labels.iter().any(|l| l == "Suzhou"), "{labels:?}");
     assert!(!labels.iter().any(|l| l == "苏州"));

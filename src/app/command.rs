@@ -1,12 +1,17 @@
 //! What the UI asks the app to do. Panels never change the app's state themselves: they push
 //! commands, and [`super::OneMapApp::run_commands`] applies them once per frame.
 
+use std::path::PathBuf;
+
 use geo::Rect;
 
+use crate::io::recovery::Journal;
 use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
-#[derive(Clone, Debug, PartialEq)]
+use super::files::{AfterConfirm, PathPurpose};
+
+#[derive(Clone, Debug)]
 pub enum AppCommand {
     View(ViewCommand),
     Select(Option<FeatureId>),
@@ -21,4 +26,31 @@ pub enum AppCommand {
     ShowAbout(bool),
     /// Closes the bar that lists data files that could not be read.
     DismissProblems,
+    /// Shows the typed-path dialog for a file operation.
+    AskPath(PathPurpose),
+    New,
+    Open(PathBuf),
+    Save,
+    SaveAs(PathBuf),
+    Import {
+        path: PathBuf,
+        gcj02: bool,
+    },
+    CancelImport,
+    ExportGeojson(PathBuf),
+    ExportCsv(PathBuf),
+    /// Points a sketch layer whose file is missing at a file.
+    Locate {
+        name: String,
+        path: PathBuf,
+    },
+    RemoveSketch(String),
+    SetSketchVisible(String, bool),
+    SetSketchOpacity(String, f32),
+    /// Saves, then goes on with what unsaved changes held up.
+    SaveThen(AfterConfirm),
+    DiscardThen(AfterConfirm),
+    Restore(Box<Journal>),
+    DiscardJournal(PathBuf),
+    Quit,
 }

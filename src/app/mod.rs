@@ -1,23 +1,31 @@
-//! The application: owns the data and the view state, lays out the panels, and applies what
-//! the panels ask for ([`AppCommand`]) in one place, after the UI of the frame is drawn.
+//! The application: owns the data, the open project and the view state, lays out the panels,
+//! and applies what the panels ask for ([`AppCommand`]) in one place, after the frame's UI.
 
 pub mod command;
+pub mod document;
+pub mod files;
 pub mod fonts;
+
+use std::path::{Path, PathBuf};
 
 use egui::{Key, Pos2, Rect, Ui};
 use geo::{BoundingRect, Coord};
 use walkers::{Map, MapMemory, lon_lat};
 
-use crate::io::{DataDir, IoError, read_basemap, read_plan, read_style};
+use crate::io::{DataDir, IoError, clock, read_basemap, read_edition, read_plan, read_style};
 use crate::map::hit_test::hit_test;
 use crate::map::{DrawStats, ItemKey, MapFrame, Scene, ScreenTransform};
+use crate::model::edition::Edition;
+use crate::model::project::Project;
 use crate::model::search::SearchHit;
 use crate::model::style::Style;
 use crate::model::view::ViewSettings;
-use crate::model::{Basemap, FeatureId, Plan, Region};
+use crate::model::{Basemap, FeatureId, Plan, PlanFeature, Region};
 use crate::ui;
 
 pub use command::AppCommand;
+use document::Document;
+use files::{AfterConfirm, Dialog, FileState, PathPurpose};
 pub use fonts::install_fonts;
 
 /// The data the app shows, read once at start.
@@ -25,10 +33,12 @@ pub struct AppData {
     pub plan: Plan,
     pub basemap: Basemap,
     pub style: Style,
+    pub edition: Option<Edition>,
     /// `assets/ATTRIBUTION.md`, shown in the About box.
     pub attribution: String,
     /// Files that could not be read. Shown to the user, never skipped silently.
     pub problems: Vec<String>,
+    pub dir: DataDir,
 }
 
 impl AppData {
@@ -51,6 +61,9 @@ impl AppData {
             problems.push(e.to_string());
             Basemap::default()
         });
+        let edition = read_edition(&dir.edition())
+            .map_err(|e| problems.push(e.to_string()))
+            .ok();
         let attribution = std::fs::read_to_string(dir.attribution()).unwrap_or_else(|e| {
             problems.push(format!(
                 "could not read {}: {e}",
@@ -62,9 +75,21 @@ impl AppData {
             plan,
             basemap,
             style,
+            edition,
             attribution,
             problems,
+            dir: dir.clone(),
         })
+    }
+
+    /// A new, empty project on this edition.
+    pub fn new_project(&self) -> Project {
+        let edition = self.edition.as_ref().map_or("unknown", |e| e.id.as_str());
+        Project::new(
+            edition,
+            ViewSettings::from_style(&self.style),
+            &clock::now_rfc3339(),
+        )
     }
 }
 
@@ -78,7 +103,8 @@ pub struct SearchState {
 pub struct OneMapApp {
     pub data: AppData,
     pub scene: Scene,
-    pub view: ViewSettings,
+    pub doc: Document,
+    pub files: FileState,
     pub memory: MapMemory,
     pub hovered: Option<ItemKey>,
     pub selected: Option<FeatureId>,
@@ -96,12 +122,18 @@ pub struct OneMapApp {
     pub last_transform: Option<ScreenTransform>,
     /// What the map drew in the last frame.
     pub last_draw: DrawStats,
+    /// The window title last sent, so it is only sent when it changes.
+    last_title: String,
+    /// The user chose to quit and nothing is left unsaved.
+    quit_requested: bool,
 }
 
 impl OneMapApp {
+    /// The app on a new, empty project. Nothing on disk is touched until
+    /// [`Self::enable_desktop_services`] (recent files, recovery journal, file dialogs).
     pub fn new(data: AppData) -> Self {
         let scene = Scene::build(&data.plan, &data.basemap, &data.style);
-        let view = ViewSettings::from_style(&data.style);
+        let doc = Document::new(data.new_project(), None, &data.style);
         let mut memory = MapMemory::default();
         memory.center_at(lon_lat(121.0, 31.0));
         // Valid by construction (0..=26); a failure would only leave walkers' default zoom.
@@ -109,7 +141,8 @@ impl OneMapApp {
         Self {
             data,
             scene,
-            view,
+            doc,
+            files: FileState::default(),
             memory,
             hovered: None,
             selected: None,
@@ -121,7 +154,30 @@ impl OneMapApp {
             last_map_rect: None,
             last_transform: None,
             last_draw: DrawStats::default(),
+            last_title: String::new(),
+            quit_requested: false,
         }
+    }
+
+    pub fn enable_desktop_services(&mut self) {
+        self.files.enable_desktop();
+    }
+
+    /// Opens the project given on the command line (or the default one). If it cannot be read,
+    /// the app still starts, on an empty project, and says why. Then offers any unsaved work
+    /// left by a session that crashed.
+    pub fn open_at_start(&mut self, path: &Path) {
+        self.open(path);
+        self.files.offer_recovery();
+    }
+
+    pub fn view(&self) -> &ViewSettings {
+        &self.doc.project.settings
+    }
+
+    /// A feature of the plan or of the project.
+    pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
+        self.data.plan.feature(id).or_else(|| self.doc.feature(id))
     }
 
     /// The plan area: the box of the nine municipal territories, or the plan region.
@@ -130,10 +186,8 @@ impl OneMapApp {
             .plan
             .layer("city_boundaries")
             .and_then(|l| {
-                let all = geo::GeometryCollection(
-                    l.features.iter().map(|f| f.geometry.clone()).collect(),
-                );
-                all.bounding_rect()
+                geo::GeometryCollection(l.features.iter().map(|f| f.geometry.clone()).collect())
+                    .bounding_rect()
             })
             .unwrap_or_else(|| self.data.plan.region.rect())
     }
@@ -142,8 +196,16 @@ impl OneMapApp {
     pub fn ui(&mut self, ui: &mut Ui) {
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
+        self.window_events(ui.ctx(), &mut commands);
         egui::Panel::top("toolbar").show(ui, |ui| {
-            ui::toolbar::toolbar_ui(ui, &self.data, &self.view, &mut self.search, &mut commands);
+            ui::toolbar::toolbar_ui(
+                ui,
+                &self.data,
+                &self.doc,
+                &self.files.recent,
+                &mut self.search,
+                &mut commands,
+            );
         });
         if !self.data.problems.is_empty() && !self.problems_dismissed {
             egui::Panel::top("problems").show(ui, |ui| {
@@ -151,18 +213,20 @@ impl OneMapApp {
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui::status_bar::status_bar_ui(ui, &self.data, self.cursor, self.memory.zoom());
+            ui::status_bar::status_bar_ui(
+                ui,
+                &self.data,
+                &self.doc,
+                self.cursor,
+                self.memory.zoom(),
+            );
         });
         egui::Panel::left("layers")
             .default_size(290.0)
             .show(ui, |ui| {
-                ui::layers_panel::layers_panel_ui(ui, &self.data, &self.view, &mut commands);
+                ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
             });
-        if let Some(feature) = self
-            .selected
-            .as_ref()
-            .and_then(|id| self.data.plan.feature(id))
-        {
+        if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
             egui::Panel::right("inspector")
                 .default_size(300.0)
                 .show(ui, |ui| {
@@ -175,28 +239,84 @@ impl OneMapApp {
         if self.show_about {
             ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
         }
+        files::dialogs_ui(ui.ctx(), &mut self.files, &mut commands);
         self.run_commands(commands);
+        self.finish_import();
+        self.keep_journal();
+        self.update_title(ui.ctx());
     }
 
     fn shortcuts(&self, ui: &Ui, commands: &mut Vec<AppCommand>) {
+        let command = egui::Modifiers::COMMAND;
+        ui.input(|i| {
+            if i.modifiers.matches_exact(command) && i.key_pressed(Key::S) {
+                commands.push(AppCommand::Save);
+            }
+            if i.modifiers.matches_exact(command | egui::Modifiers::SHIFT) && i.key_pressed(Key::S)
+            {
+                commands.push(AppCommand::AskPath(PathPurpose::SaveAs));
+            }
+            if i.modifiers.matches_exact(command) && i.key_pressed(Key::O) {
+                commands.push(AppCommand::AskPath(PathPurpose::Open));
+            }
+            if i.modifiers.matches_exact(command) && i.key_pressed(Key::N) {
+                commands.push(AppCommand::New);
+            }
+        });
         // Keys only act on the map when no text field has the keyboard.
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
         }
         ui.input(|i| {
-            if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
-                commands.push(AppCommand::ZoomIn);
-            }
-            if i.key_pressed(Key::Minus) {
-                commands.push(AppCommand::ZoomOut);
-            }
-            if i.key_pressed(Key::Num0) {
-                commands.push(AppCommand::Home);
-            }
-            if i.key_pressed(Key::Escape) {
-                commands.push(AppCommand::Select(None));
+            if i.modifiers.is_none() {
+                if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+                    commands.push(AppCommand::ZoomIn);
+                }
+                if i.key_pressed(Key::Minus) {
+                    commands.push(AppCommand::ZoomOut);
+                }
+                if i.key_pressed(Key::Num0) {
+                    commands.push(AppCommand::Home);
+                }
+                if i.key_pressed(Key::Escape) {
+                    commands.push(AppCommand::Select(None));
+                }
             }
         });
+    }
+
+    /// Files dropped on the window, and the window's close button.
+    fn window_events(&mut self, ctx: &egui::Context, commands: &mut Vec<AppCommand>) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("onemap") => commands.push(AppCommand::Open(path)),
+                Some("geojson" | "json") => {
+                    commands.push(AppCommand::Import { path, gcj02: false })
+                }
+                _ => self.files.error(
+                    "Cannot open",
+                    format!(
+                        "{}: OneMap opens .onemap projects and imports .geojson files",
+                        path.display()
+                    ),
+                ),
+            }
+        }
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.doc.is_dirty()
+            && !self.files.allow_close
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.files.dialog = Some(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
+        }
     }
 
     fn map_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
@@ -209,10 +329,10 @@ impl OneMapApp {
         }
         let home = lon_lat(121.0, 31.0);
         let selected_key = self.selected.clone().map(ItemKey::Feature);
-        let (scene, style, view, hovered, plan) = (
+        let (scene, style, doc, hovered, plan) = (
             &self.scene,
             &self.data.style,
-            &self.view,
+            &self.doc,
             &self.hovered,
             &self.data.plan,
         );
@@ -224,8 +344,10 @@ impl OneMapApp {
             let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
             let frame = MapFrame {
                 scene,
+                overlay: &doc.overlay,
+                sketches: &doc.project.sketch_layers,
                 style,
-                view,
+                view: &doc.project.settings,
                 transform: ScreenTransform::new(projector.zoom(), anchor, at),
                 rect: response.rect,
                 hovered: hovered.as_ref(),
@@ -235,7 +357,7 @@ impl OneMapApp {
             let painter = ui.painter().with_clip_rect(response.rect);
             let (shapes, stats) = frame.shapes(&painter);
             painter.extend(shapes);
-            ui::overlays::legend_and_scale_ui(&painter, &frame, plan);
+            ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features);
             let pointer = response.hover_pos();
             let hover = pointer.and_then(|p| hit_test(&frame, p));
             let clicked = response.clicked().then(|| {
@@ -289,43 +411,271 @@ impl OneMapApp {
         let _ = self.memory.set_zoom(zoom);
     }
 
-    /// Applies the commands of a frame, in order. The one place that changes the app's state.
-    pub fn run_commands(&mut self, commands: Vec<AppCommand>) {
-        for command in commands {
-            match command {
-                AppCommand::View(v) => {
-                    self.view.apply(&v);
-                }
-                AppCommand::Select(id) => self.selected = id,
-                AppCommand::SelectAndShow(id) => {
-                    if let Some(bbox) = self
-                        .data
-                        .plan
-                        .feature(&id)
-                        .and_then(|f| f.geometry.bounding_rect())
-                    {
-                        self.zoom_to(bbox);
-                    }
-                    self.selected = Some(id);
-                }
-                AppCommand::ZoomTo(bbox) => self.zoom_to(bbox),
-                AppCommand::ZoomIn => {
-                    let _ = self.memory.zoom_in();
-                }
-                AppCommand::ZoomOut => {
-                    let _ = self.memory.zoom_out();
-                }
-                AppCommand::Home => self.fit_pending = true,
-                AppCommand::ShowAbout(show) => self.show_about = show,
-                AppCommand::DismissProblems => self.problems_dismissed = true,
-            }
-        }
-    }
-
     fn zoom_to(&mut self, bbox: geo::Rect<f64>) {
         let rect = self
             .last_map_rect
             .unwrap_or(Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 700.0)));
         self.fit(bbox, rect);
+    }
+
+    /// Applies the commands of a frame, in order. The one place that changes the app's state.
+    pub fn run_commands(&mut self, commands: Vec<AppCommand>) {
+        for command in commands {
+            self.run_command(command);
+        }
+    }
+
+    fn project_changed(&mut self, structural: bool) {
+        self.doc.rebuild(&self.data.style);
+        if structural && self.doc.is_dirty() {
+            self.files
+                .write_journal(self.doc.path.as_deref(), &self.doc.project);
+        }
+    }
+
+    fn run_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::View(v) => {
+                self.doc.project.settings.apply(&v);
+            }
+            AppCommand::Select(id) => self.selected = id,
+            AppCommand::SelectAndShow(id) => {
+                if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {
+                    self.zoom_to(bbox);
+                }
+                self.selected = Some(id);
+            }
+            AppCommand::ZoomTo(bbox) => self.zoom_to(bbox),
+            AppCommand::ZoomIn => {
+                let _ = self.memory.zoom_in();
+            }
+            AppCommand::ZoomOut => {
+                let _ = self.memory.zoom_out();
+            }
+            AppCommand::Home => self.fit_pending = true,
+            AppCommand::ShowAbout(show) => self.show_about = show,
+            AppCommand::DismissProblems => self.problems_dismissed = true,
+            AppCommand::AskPath(purpose) => {
+                let text = match &purpose {
+                    PathPurpose::SaveAs => self
+                        .doc
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                self.files.dialog = Some(Dialog::PathPrompt {
+                    purpose,
+                    text,
+                    gcj02: false,
+                });
+            }
+            AppCommand::New => self.unless_dirty(AfterConfirm::New),
+            AppCommand::Open(path) => self.unless_dirty(AfterConfirm::Open(path)),
+            AppCommand::Save => match self.doc.path.clone() {
+                Some(path) => self.save_to(&path),
+                None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
+            },
+            AppCommand::SaveAs(path) => self.save_to(&path),
+            AppCommand::SaveThen(then) => {
+                self.run_command(AppCommand::Save);
+                if !self.doc.is_dirty() {
+                    self.proceed(then);
+                }
+            }
+            AppCommand::DiscardThen(then) => {
+                self.files.clear_journal();
+                self.proceed(then);
+            }
+            AppCommand::Import { path, gcj02 } => self.files.start_import(path, gcj02),
+            AppCommand::CancelImport => {
+                if let Some(job) = &self.files.import {
+                    job.progress
+                        .cancel
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            AppCommand::ExportGeojson(path) => match files::export_geojson(&self.doc, &path) {
+                Ok(n) => self.files.info(
+                    "Exported",
+                    format!("wrote {n} features to {}", path.display()),
+                ),
+                Err(e) => self.files.error("Export failed", e),
+            },
+            AppCommand::ExportCsv(path) => {
+                match crate::io::export::write_csv(&path, &self.doc.project) {
+                    Ok(()) => self.files.info(
+                        "Exported",
+                        format!(
+                            "wrote {} placements to {}",
+                            self.doc.project.placements.len(),
+                            path.display()
+                        ),
+                    ),
+                    Err(e) => self.files.error("Export failed", e.to_string()),
+                }
+            }
+            AppCommand::Locate { name, path } => {
+                let dir = self.doc.dir();
+                if let Some(layer) = self.doc.project.sketch_layers.get_mut(&name) {
+                    let absolute = std::path::absolute(&path).unwrap_or(path);
+                    layer.source = crate::model::project::SketchSource::Referenced(
+                        crate::io::paths::to_stored(&dir, &absolute),
+                    );
+                }
+                self.doc.reload_sketches();
+                self.project_changed(true);
+            }
+            AppCommand::RemoveSketch(name) => {
+                self.doc.project.sketch_layers.remove(&name);
+                self.doc.reload_sketches();
+                self.project_changed(true);
+            }
+            AppCommand::SetSketchVisible(name, visible) => {
+                if let Some(l) = self.doc.project.sketch_layers.get_mut(&name) {
+                    l.visible = visible;
+                }
+            }
+            AppCommand::SetSketchOpacity(name, opacity) => {
+                if let Some(l) = self.doc.project.sketch_layers.get_mut(&name) {
+                    l.opacity = opacity.clamp(0.0, 1.0);
+                }
+            }
+            AppCommand::Restore(journal) => {
+                let journal = *journal;
+                self.doc = Document::new(
+                    self.data.new_project(),
+                    journal.original.clone(),
+                    &self.data.style,
+                );
+                self.doc.project = journal.project;
+                self.doc.reload_sketches();
+                self.project_changed(true);
+                crate::io::recovery::remove_journal(&journal.file);
+            }
+            AppCommand::DiscardJournal(file) => crate::io::recovery::remove_journal(&file),
+            AppCommand::Quit => self.proceed(AfterConfirm::Quit),
+        }
+    }
+
+    /// Goes on with `then`, or first asks about unsaved changes.
+    fn unless_dirty(&mut self, then: AfterConfirm) {
+        if self.doc.is_dirty() {
+            self.files.dialog = Some(Dialog::ConfirmUnsaved(then));
+        } else {
+            self.proceed(then);
+        }
+    }
+
+    fn proceed(&mut self, then: AfterConfirm) {
+        match then {
+            AfterConfirm::New => {
+                self.files.clear_journal();
+                self.doc = Document::new(self.data.new_project(), None, &self.data.style);
+                self.selected = None;
+            }
+            AfterConfirm::Open(path) => self.open(&path),
+            AfterConfirm::Quit => {
+                self.files.clear_journal();
+                self.files.allow_close = true;
+                self.quit_requested = true;
+            }
+        }
+    }
+
+    /// Opens a project. A failure leaves the current project as it was and says why.
+    fn open(&mut self, path: &Path) {
+        match files::open_project(path) {
+            Ok(project) => {
+                self.files.clear_journal();
+                self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
+                self.selected = None;
+                self.files.remember(path);
+                let missing: Vec<String> = self
+                    .doc
+                    .sketches
+                    .iter()
+                    .filter_map(|(n, s)| match s {
+                        document::SketchState::Missing(e) => Some(format!("sketch layer {n}: {e}")),
+                        document::SketchState::Loaded(_) => None,
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
+                }
+            }
+            Err(e) => self.files.error("Could not open the project", e),
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let old_dir = self.doc.dir();
+        match files::save_as(&mut self.doc.project, &old_dir, path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.to_owned());
+                self.files.clear_journal();
+                self.files.remember(path);
+            }
+            Err(e) => self.files.error("Could not save", e),
+        }
+    }
+
+    /// Adds a finished background import to the project and reports what it did. Called every
+    /// frame; public so that tests can wait for an import without a window.
+    pub fn finish_import(&mut self) {
+        let Some(job) = &self.files.import else {
+            return;
+        };
+        let Ok(result) = job.result.try_recv() else {
+            return;
+        };
+        let (path, gcj02) = (job.path.clone(), job.gcj02);
+        self.files.import = None;
+        match result {
+            Ok(layer) => {
+                let name = files::add_sketch(
+                    &mut self.doc.project,
+                    self.doc.path.as_deref(),
+                    &path,
+                    &layer,
+                    gcj02,
+                );
+                self.doc.reload_sketches();
+                self.project_changed(true);
+                self.files.info(
+                    "Imported",
+                    format!("{}: {} (layer {name})", path.display(), layer.report),
+                );
+            }
+            Err(IoError::Cancelled { .. }) => {}
+            Err(e) => self.files.error("Import failed", e.to_string()),
+        }
+    }
+
+    /// While there are unsaved changes, the journal is rewritten every 30 s.
+    fn keep_journal(&mut self) {
+        if !self.doc.is_dirty() {
+            return;
+        }
+        let due = self
+            .files
+            .last_journal
+            .is_none_or(|t| t.elapsed() >= files::JOURNAL_INTERVAL);
+        if due {
+            self.files
+                .write_journal(self.doc.path.as_deref(), &self.doc.project);
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = self.doc.title();
+        if title != self.last_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.last_title = title;
+        }
+        if self.quit_requested {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 }

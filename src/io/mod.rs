@@ -3,12 +3,18 @@
 
 pub mod atomic;
 pub mod basemap_file;
+pub mod clock;
 pub mod data_dir;
 pub mod edition_file;
 pub mod error;
+pub mod export;
+pub mod geojson_import;
 pub mod layer_file;
 pub mod paths;
 pub mod project_file;
+pub mod recent;
+pub mod recovery;
+pub mod sketch;
 pub mod style_file;
 
 pub use basemap_file::read_basemap;

@@ -72,6 +72,10 @@ pub struct DrawStats {
 /// What a frame of the map needs besides the scene.
 pub struct MapFrame<'a> {
     pub scene: &'a Scene,
+    /// The project's placements and sketch layers, drawn over the plan.
+    pub overlay: &'a Scene,
+    /// Visibility and opacity of the sketch layers, by name.
+    pub sketches: &'a std::collections::BTreeMap<String, crate::model::project::SketchLayer>,
     pub style: &'a Style,
     pub view: &'a ViewSettings,
     pub transform: ScreenTransform,
@@ -95,16 +99,38 @@ pub fn color(c: Rgba, opacity: f32) -> Color32 {
 impl MapFrame<'_> {
     /// Whether an item is drawn at all under the current view settings.
     pub fn shown(&self, item: &Item) -> bool {
+        if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
+            return self.view.group(&item.group).visible
+                && self.sketches.get(name).is_some_and(|s| s.visible);
+        }
         self.view.layer_shown(&item.group, &item.layer) && self.view.tier_shown(item.tier)
+    }
+
+    /// The opacity an item is drawn with.
+    pub fn opacity(&self, item: &Item) -> f32 {
+        if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
+            return self.view.group(&item.group).opacity
+                * self.sketches.get(name).map_or(1.0, |s| s.opacity);
+        }
+        self.view.opacity(&item.group, &item.layer)
+    }
+
+    /// An item of either scene by key.
+    pub fn item(&self, key: &ItemKey) -> Option<&Item> {
+        self.scene.item(key).or_else(|| self.overlay.item(key))
     }
 
     /// The items in view, in drawing order.
     pub fn visible_items(&self) -> impl Iterator<Item = &Item> {
         let view = self.transform.lonlat_rect(self.rect.expand(24.0));
-        self.scene
-            .items_in(view)
+        [self.scene, self.overlay]
             .into_iter()
-            .map(|i| &self.scene.items[i])
+            .flat_map(move |scene| {
+                scene
+                    .items_in(view)
+                    .into_iter()
+                    .map(move |i| &scene.items[i])
+            })
             .filter(|item| self.shown(item))
     }
 
@@ -142,7 +168,7 @@ impl MapFrame<'_> {
         }
         let mut labels = Vec::new();
         for item in self.visible_items() {
-            let opacity = self.view.opacity(&item.group, &item.layer);
+            let opacity = self.opacity(item);
             self.paint_item(item, opacity, shapes);
             *stats.items_per_layer.entry(item.layer.clone()).or_default() += 1;
             if let Some(label) = &item.label {
@@ -157,7 +183,7 @@ impl MapFrame<'_> {
             (self.hovered, self.style.highlight),
             (self.selected, self.style.selection),
         ] {
-            if let Some(item) = key.and_then(|k| self.scene.item(k)) {
+            if let Some(item) = key.and_then(|k| self.item(k)) {
                 self.paint_outline(item, color(c, 1.0), shapes);
             }
         }

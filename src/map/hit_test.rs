@@ -12,11 +12,15 @@ const TOLERANCE_PX: f32 = 5.0;
 
 pub fn hit_test(frame: &MapFrame<'_>, pointer: Pos2) -> Option<ItemKey> {
     let near = Rect::from_center_size(pointer, egui::Vec2::splat(2.0 * (TOLERANCE_PX + 14.0)));
-    let candidates: Vec<&Item> = frame
-        .scene
-        .items_in(frame.transform.lonlat_rect(near))
+    let area = frame.transform.lonlat_rect(near);
+    let candidates: Vec<&Item> = [frame.scene, frame.overlay]
         .into_iter()
-        .map(|i| &frame.scene.items[i])
+        .flat_map(|scene| {
+            scene
+                .items_in(area)
+                .into_iter()
+                .map(move |i| &scene.items[i])
+        })
         .filter(|item| matches!(item.key, ItemKey::Feature(_)) && frame.shown(item))
         .collect();
     let point_hit = candidates.iter().rev().find(|item| {

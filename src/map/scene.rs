@@ -14,7 +14,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 
 use crate::model::basemap::PlaceKind;
 use crate::model::style::{LabelPaint, LayerStyle, Paint, Style};
-use crate::model::{Basemap, FeatureId, Plan};
+use crate::model::{Basemap, FeatureId, Plan, PlanFeature};
 
 /// A point in normalized Web Mercator: x and y in 0..1, y growing southwards.
 pub type Merc = [f64; 2];
@@ -133,34 +133,33 @@ impl Scene {
             };
             let group = group_id(style, &layer.id);
             for f in &layer.features {
-                let paint = layer_style.paint_for(f);
-                let label = paint.label.and_then(|lp| {
-                    let anchor = label_anchor(&f.geometry)?;
-                    let placement = match f.geometry {
-                        Geometry::Point(_) | Geometry::MultiPoint(_) => LabelPlacement::BesidePoint,
-                        _ => LabelPlacement::Centred,
-                    };
-                    Some(Label {
-                        name_zh: f.name_zh().to_owned(),
-                        name_en: f.name_en().to_owned(),
-                        anchor: merc(anchor),
-                        paint: lp,
-                        placement,
-                    })
-                });
-                let mut item = item_from_geometry(
-                    ItemKey::Feature(f.id.clone()),
-                    &group,
-                    layer_style,
-                    paint,
-                    &f.geometry,
-                );
-                item.tier = f.tier();
-                item.label = label;
-                item.geometry = Some(f.geometry.clone());
-                items.push(item);
+                items.push(feature_item(f, layer_style, &group));
             }
         }
+        Self::from_items(items, basemap)
+    }
+
+    /// The project's own features (placements, sketch layers) as a scene of their own, drawn
+    /// over the plan; rebuilt when the project changes, unlike the plan's scene.
+    pub fn build_overlay(features: &[PlanFeature], style: &Style) -> Self {
+        let mut items = Vec::new();
+        for f in features {
+            let style_id = if f.layer.starts_with(SKETCH_PREFIX) {
+                "sketch"
+            } else {
+                f.layer.as_str()
+            };
+            let Some(layer_style) = style.layer(style_id) else {
+                continue;
+            };
+            let mut item = feature_item(f, layer_style, &group_id(style, style_id));
+            item.layer = f.layer.clone();
+            items.push(item);
+        }
+        Self::from_items(items, &Basemap::default())
+    }
+
+    fn from_items(mut items: Vec<Item>, basemap: &Basemap) -> Self {
         // Stable: items of one layer keep their file order.
         items.sort_by_key(|i| i.draw_order);
         let entries = items
@@ -206,6 +205,38 @@ impl Scene {
     pub fn item(&self, key: &ItemKey) -> Option<&Item> {
         self.items.iter().find(|i| &i.key == key)
     }
+}
+
+/// Sketch layers' ids in the overlay are `sketch:NAME`; they share the style `sketch`.
+pub const SKETCH_PREFIX: &str = "sketch:";
+
+fn feature_item(f: &PlanFeature, layer_style: &LayerStyle, group: &str) -> Item {
+    let paint = layer_style.paint_for(f);
+    let label = paint.label.and_then(|lp| {
+        let anchor = label_anchor(&f.geometry)?;
+        let placement = match f.geometry {
+            Geometry::Point(_) | Geometry::MultiPoint(_) => LabelPlacement::BesidePoint,
+            _ => LabelPlacement::Centred,
+        };
+        Some(Label {
+            name_zh: f.name_zh().to_owned(),
+            name_en: f.name_en().to_owned(),
+            anchor: merc(anchor),
+            paint: lp,
+            placement,
+        })
+    });
+    let mut item = item_from_geometry(
+        ItemKey::Feature(f.id.clone()),
+        group,
+        layer_style,
+        paint,
+        &f.geometry,
+    );
+    item.tier = f.tier();
+    item.label = label;
+    item.geometry = Some(f.geometry.clone());
+    item
 }
 
 fn group_id(style: &Style, layer: &str) -> String {

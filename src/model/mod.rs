@@ -3,6 +3,7 @@
 pub mod basemap;
 pub mod edition;
 pub mod feature;
+pub mod gcj02;
 pub mod lang;
 pub mod plan;
 pub mod project;

@@ -22,7 +22,13 @@ const PREFERRED_LAYERS: [&str; 3] = ["cities", "urban_tiers", "sections"];
 
 /// Hits for `query` (case-insensitive substring of either name), best first: exact names
 /// before partial ones, then by layer preference, then by name. At most `limit` hits.
-pub fn search(plan: &Plan, basemap: &Basemap, query: &str, limit: usize) -> Vec<SearchHit> {
+pub fn search(
+    plan: &Plan,
+    extra: &[super::feature::PlanFeature],
+    basemap: &Basemap,
+    query: &str,
+    limit: usize,
+) -> Vec<SearchHit> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Vec::new();
@@ -40,7 +46,7 @@ pub fn search(plan: &Plan, basemap: &Basemap, query: &str, limit: usize) -> Vec<
             None
         }
     };
-    for f in plan.features() {
+    for f in plan.features().chain(extra.iter()) {
         let Some(rank) = rank_of(f.name_zh(), f.name_en()) else {
             continue;
         };

@@ -3,6 +3,8 @@
 
 use egui::Ui;
 
+use crate::app::document::{Document, SketchState};
+use crate::app::files::PathPurpose;
 use crate::app::{AppCommand, AppData};
 use crate::model::style::{GroupStyle, LayerStyle};
 use crate::model::view::{TIER_COUNT, ViewCommand, ViewSettings};
@@ -13,14 +15,15 @@ use super::ui_name;
 pub fn layers_panel_ui(
     ui: &mut Ui,
     data: &AppData,
-    view: &ViewSettings,
+    doc: &Document,
     commands: &mut Vec<AppCommand>,
 ) {
+    let view = &doc.project.settings;
     let lang = view.language;
     ui.heading(ui_name(lang, "图层", "Layers"));
     egui::ScrollArea::vertical().show(ui, |ui| {
         for group in &data.style.groups {
-            group_ui(ui, data, group, view, commands);
+            group_ui(ui, data, doc, group, commands);
             ui.add_space(4.0);
         }
     });
@@ -29,10 +32,11 @@ pub fn layers_panel_ui(
 fn group_ui(
     ui: &mut Ui,
     data: &AppData,
+    doc: &Document,
     group: &GroupStyle,
-    view: &ViewSettings,
     commands: &mut Vec<AppCommand>,
 ) {
+    let view = &doc.project.settings;
     let lang = view.language;
     let settings = view.group(&group.id);
     let name = ui_name(lang, &group.name_zh, &group.name_en);
@@ -61,16 +65,25 @@ fn group_ui(
     ui.indent(&group.id, |ui| {
         ui.add_enabled_ui(settings.visible, |ui| {
             for layer in &group.layers {
-                layer_ui(ui, data, layer, view, commands);
+                // `sketch` is the style the sketch layers share, listed one by one below.
+                if layer.id != "sketch" {
+                    layer_ui(ui, data, doc, layer, commands);
+                }
+            }
+            if group.id == "placements" {
+                sketch_layers_ui(ui, doc, commands);
             }
             if group.id == "tiers" {
                 tiers_ui(ui, group, view, commands);
             }
-            if group.layers.is_empty() {
+            if group.id == "placements"
+                && doc.project.placements.is_empty()
+                && doc.project.sketch_layers.is_empty()
+            {
                 ui.weak(ui_name(
                     lang,
-                    "本规划尚无项目布局",
-                    "No placements in this plan yet",
+                    "本项目尚无项目布局",
+                    "No placements in this project yet",
                 ));
             }
         });
@@ -80,13 +93,17 @@ fn group_ui(
 fn layer_ui(
     ui: &mut Ui,
     data: &AppData,
+    doc: &Document,
     layer: &LayerStyle,
-    view: &ViewSettings,
     commands: &mut Vec<AppCommand>,
 ) {
+    let view = &doc.project.settings;
     let settings = view.layer(&layer.id);
     let name = ui_name(view.language, &layer.name_zh, &layer.name_en);
-    let count = data.plan.layer(&layer.id).map(|l| l.features.len());
+    let count = match layer.id.as_str() {
+        "placements" => Some(doc.project.placements.len()),
+        id => data.plan.layer(id).map(|l| l.features.len()),
+    };
     ui.horizontal(|ui| {
         let mut visible = settings.visible;
         let response = ui.checkbox(&mut visible, &name);
@@ -168,4 +185,41 @@ fn opacity_slider(ui: &mut Ui, opacity: f32, name: &str) -> Option<f32> {
     response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(value), accessible.clone()));
     let response = response.on_hover_text(format!("Opacity {:.0} %", value * 100.0));
     response.changed().then_some(value)
+}
+
+/// One row per sketch layer: visibility, opacity, and for a layer whose file is missing, a
+/// warning with Locate… to point it at the file again.
+fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>) {
+    for (id, layer) in &doc.project.sketch_layers {
+        ui.horizontal(|ui| {
+            let mut visible = layer.visible;
+            let name = format!("{} ({id})", layer.name);
+            if ui.checkbox(&mut visible, &name).changed() {
+                commands.push(AppCommand::SetSketchVisible(id.clone(), visible));
+            }
+            match doc.sketches.get(id) {
+                Some(SketchState::Loaded(f)) => {
+                    ui.weak(f.len().to_string());
+                }
+                Some(SketchState::Missing(e)) => {
+                    ui.colored_label(egui::Color32::from_rgb(200, 50, 40), "missing")
+                        .on_hover_text(e);
+                    if ui.button("Locate…").clicked() {
+                        commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));
+                    }
+                }
+                None => {}
+            }
+            if let Some(o) = opacity_slider(ui, layer.opacity, &name) {
+                commands.push(AppCommand::SetSketchOpacity(id.clone(), o));
+            }
+            if ui
+                .small_button("Remove")
+                .on_hover_text("Remove this sketch layer from the project")
+                .clicked()
+            {
+                commands.push(AppCommand::RemoveSketch(id.clone()));
+            }
+        });
+    }
 }

@@ -18,7 +18,11 @@ pub struct LegendEntry {
 
 /// The rows of the legend: every visible plan layer (the basemap is left out), split into its
 /// variants where it has them, and only variants some feature uses.
-pub fn legend_entries(frame: &MapFrame<'_>, plan: &crate::model::Plan) -> Vec<LegendEntry> {
+pub fn legend_entries(
+    frame: &MapFrame<'_>,
+    plan: &crate::model::Plan,
+    project_features: &[crate::model::PlanFeature],
+) -> Vec<LegendEntry> {
     let lang = frame.view.language;
     let mut out = Vec::new();
     for group in frame.style.groups.iter().filter(|g| g.id != "basemap") {
@@ -26,9 +30,21 @@ pub fn legend_entries(frame: &MapFrame<'_>, plan: &crate::model::Plan) -> Vec<Le
             if !frame.view.layer_shown(&group.id, &layer.id) {
                 continue;
             }
-            let Some(features) = plan.layer(&layer.id).map(|l| &l.features) else {
-                continue;
+            let placements: Vec<crate::model::PlanFeature>;
+            let features: &[crate::model::PlanFeature] = match plan.layer(&layer.id) {
+                Some(l) => &l.features,
+                None => {
+                    placements = project_features
+                        .iter()
+                        .filter(|f| f.layer == layer.id)
+                        .cloned()
+                        .collect();
+                    &placements
+                }
             };
+            if features.is_empty() {
+                continue;
+            }
             let opacity = frame.view.opacity(&group.id, &layer.id);
             let used: Vec<_> = layer
                 .variants
@@ -66,8 +82,9 @@ pub fn legend_and_scale_ui(
     painter: &egui::Painter,
     frame: &MapFrame<'_>,
     plan: &crate::model::Plan,
+    project_features: &[crate::model::PlanFeature],
 ) {
-    let entries = legend_entries(frame, plan);
+    let entries = legend_entries(frame, plan, project_features);
     let s = frame.symbol_scale;
     let row_h = 17.0 * s;
     let font = FontId::proportional(12.0 * s);

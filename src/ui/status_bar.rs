@@ -5,8 +5,34 @@ use geo::Coord;
 
 use crate::app::{AppCommand, AppData};
 
-pub fn status_bar_ui(ui: &mut Ui, data: &AppData, cursor: Option<Coord<f64>>, zoom: f64) {
+pub fn status_bar_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    doc: &crate::app::document::Document,
+    cursor: Option<Coord<f64>>,
+    zoom: f64,
+) {
     ui.horizontal(|ui| {
+        // The file name only: the full path is on hover (and screens do not depend on it).
+        let (file, full) = match &doc.path {
+            Some(p) => (
+                p.file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+                p.display().to_string(),
+            ),
+            None => (
+                "未保存的项目 unsaved project".to_owned(),
+                "not saved yet".to_owned(),
+            ),
+        };
+        if doc.is_dirty() {
+            ui.label(format!("{file} •")).on_hover_text(format!(
+                "{full}\nUnsaved changes (a recovery copy is kept every 30 s)"
+            ));
+        } else {
+            ui.label(file).on_hover_text(full);
+        }
+        ui.separator();
         match cursor {
             Some(c) => ui.monospace(format!("{:.5}°E  {:.5}°N", c.x, c.y)),
             None => ui.monospace("—"),

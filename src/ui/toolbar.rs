@@ -2,10 +2,14 @@
 
 use egui::{Key, Ui};
 
+use std::path::PathBuf;
+
+use crate::app::document::Document;
+use crate::app::files::PathPurpose;
 use crate::app::{AppCommand, AppData, SearchState};
 use crate::model::LabelLanguage;
 use crate::model::search::search;
-use crate::model::view::{ViewCommand, ViewSettings};
+use crate::model::view::ViewCommand;
 
 use super::ui_name;
 
@@ -16,12 +20,17 @@ const MAX_HITS: usize = 12;
 pub fn toolbar_ui(
     ui: &mut Ui,
     data: &AppData,
-    view: &ViewSettings,
+    doc: &Document,
+    recent: &[PathBuf],
     search_state: &mut SearchState,
     commands: &mut Vec<AppCommand>,
 ) {
+    let view = &doc.project.settings;
     let lang = view.language;
     egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button(ui_name(lang, "文件", "File"), |ui| {
+            file_menu_ui(ui, lang, recent, commands)
+        });
         ui.menu_button(ui_name(lang, "视图", "View"), |ui| {
             if ui
                 .button(ui_name(lang, "全图 (0)", "Whole plan area (0)"))
@@ -71,13 +80,14 @@ pub fn toolbar_ui(
             }
         }
         ui.separator();
-        search_ui(ui, data, lang, search_state, commands);
+        search_ui(ui, data, doc, lang, search_state, commands);
     });
 }
 
 fn search_ui(
     ui: &mut Ui,
     data: &AppData,
+    doc: &Document,
     lang: LabelLanguage,
     state: &mut SearchState,
     commands: &mut Vec<AppCommand>,
@@ -90,7 +100,13 @@ fn search_ui(
     // The accessible name is fixed, whatever the language, so tools and tests can find it.
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, SEARCH_LABEL));
     if response.changed() {
-        state.hits = search(&data.plan, &data.basemap, &state.query, MAX_HITS);
+        state.hits = search(
+            &data.plan,
+            &doc.features,
+            &data.basemap,
+            &state.query,
+            MAX_HITS,
+        );
     }
     let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if enter && let Some(first) = state.hits.first() {
@@ -120,4 +136,98 @@ fn choose(hit: &crate::model::search::SearchHit) -> AppCommand {
         Some(id) => AppCommand::SelectAndShow(id.clone()),
         None => AppCommand::ZoomTo(hit.bbox),
     }
+}
+
+fn menu_item(
+    ui: &mut Ui,
+    lang: LabelLanguage,
+    (zh, en): (&str, &str),
+    shortcut: &str,
+    command: AppCommand,
+    commands: &mut Vec<AppCommand>,
+) {
+    let button = egui::Button::new(ui_name(lang, zh, en)).shortcut_text(shortcut);
+    if ui.add(button).clicked() {
+        commands.push(command);
+        ui.close();
+    }
+}
+
+fn file_menu_ui(
+    ui: &mut Ui,
+    lang: LabelLanguage,
+    recent: &[PathBuf],
+    commands: &mut Vec<AppCommand>,
+) {
+    menu_item(
+        ui,
+        lang,
+        ("新建", "New"),
+        "Ctrl+N",
+        AppCommand::New,
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
+        ("打开…", "Open…"),
+        "Ctrl+O",
+        AppCommand::AskPath(PathPurpose::Open),
+        commands,
+    );
+    ui.menu_button(ui_name(lang, "最近打开", "Open recent"), |ui| {
+        if recent.is_empty() {
+            ui.weak(ui_name(lang, "（无）", "(none)"));
+        }
+        for path in recent {
+            if ui.button(path.display().to_string()).clicked() {
+                commands.push(AppCommand::Open(path.clone()));
+                ui.close();
+            }
+        }
+    });
+    ui.separator();
+    menu_item(
+        ui,
+        lang,
+        ("保存", "Save"),
+        "Ctrl+S",
+        AppCommand::Save,
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
+        ("另存为…", "Save as…"),
+        "Ctrl+Shift+S",
+        AppCommand::AskPath(PathPurpose::SaveAs),
+        commands,
+    );
+    ui.separator();
+    menu_item(
+        ui,
+        lang,
+        ("导入 GeoJSON…", "Import GeoJSON…"),
+        "",
+        AppCommand::AskPath(PathPurpose::Import),
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
+        ("导出 GeoJSON…", "Export GeoJSON…"),
+        "",
+        AppCommand::AskPath(PathPurpose::ExportGeojson),
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
+        ("导出项目表 CSV…", "Export placement table (CSV)…"),
+        "",
+        AppCommand::AskPath(PathPurpose::ExportCsv),
+        commands,
+    );
+    ui.separator();
+    menu_item(ui, lang, ("退出", "Quit"), "", AppCommand::Quit, commands);
 }

@@ -1,0 +1,177 @@
+//! The open project: the project itself, where it lives, what is on disk, and its sketch
+//! layers as loaded. Whether it has unsaved changes is a comparison with what was saved, so
+//! undoing back to the saved state is clean again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::io::geojson_import::ImportedFeature;
+use crate::io::sketch::load_sketch;
+use crate::map::Scene;
+use crate::map::scene::SKETCH_PREFIX;
+use crate::model::project::{Placement, Project};
+use crate::model::style::Style;
+use crate::model::{FeatureId, PlanFeature};
+
+/// A sketch layer as loaded: its features, or why they could not be read (a missing
+/// referenced file, for instance). The reference in the project is never changed by this.
+#[derive(Clone, Debug)]
+pub enum SketchState {
+    Loaded(Vec<ImportedFeature>),
+    Missing(String),
+}
+
+pub struct Document {
+    pub project: Project,
+    /// The project file, once saved or opened.
+    pub path: Option<PathBuf>,
+    /// What was last read from or written to disk.
+    saved: Project,
+    pub sketches: BTreeMap<String, SketchState>,
+    /// The project's own features (placements and sketches) in map form.
+    pub features: Vec<PlanFeature>,
+    pub overlay: Scene,
+}
+
+impl Document {
+    pub fn new(project: Project, path: Option<PathBuf>, style: &Style) -> Self {
+        let mut doc = Self {
+            saved: project.clone(),
+            project,
+            path,
+            sketches: BTreeMap::new(),
+            features: Vec::new(),
+            overlay: Scene::build_overlay(&[], style),
+        };
+        doc.reload_sketches();
+        doc.rebuild(style);
+        doc
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.project != self.saved
+    }
+
+    /// Records that the project as it is now is what is on disk at `path`.
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.path = Some(path);
+        self.saved = self.project.clone();
+    }
+
+    /// The folder referenced files are relative to.
+    pub fn dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_owned)
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
+    }
+
+    /// "name.onemap •" style title for the window.
+    pub fn title(&self) -> String {
+        let name = self
+            .path
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.project.meta.title_zh.clone());
+        let dirty = if self.is_dirty() { " •" } else { "" };
+        format!("{name}{dirty} — OneMap 上海大都市圈一张图")
+    }
+
+    /// Reads every sketch layer again (after opening, or after a file was located).
+    pub fn reload_sketches(&mut self) {
+        let dir = self.dir();
+        self.sketches = self
+            .project
+            .sketch_layers
+            .iter()
+            .map(|(name, layer)| {
+                let state = match load_sketch(&dir, name, layer) {
+                    Ok(f) => SketchState::Loaded(f),
+                    Err(e) => SketchState::Missing(e.to_string()),
+                };
+                (name.clone(), state)
+            })
+            .collect();
+    }
+
+    /// Rebuilds the map form of the project's features; call after every project change.
+    pub fn rebuild(&mut self, style: &Style) {
+        let mut features: Vec<PlanFeature> = self
+            .project
+            .placements
+            .iter()
+            .map(|(id, p)| placement_feature(&id.0, p))
+            .collect();
+        for (name, state) in &self.sketches {
+            if let SketchState::Loaded(fs) = state {
+                for (i, f) in fs.iter().enumerate() {
+                    let mut properties: BTreeMap<String, Value> =
+                        f.properties.clone().into_iter().collect();
+                    properties
+                        .entry("name_zh".into())
+                        .or_insert_with(|| Value::String(name.clone()));
+                    properties.insert("sketch_layer".into(), Value::String(name.clone()));
+                    features.push(PlanFeature {
+                        id: FeatureId(format!("sketch.{name}.{i}")),
+                        layer: format!("{SKETCH_PREFIX}{name}"),
+                        geometry: f.geometry.clone(),
+                        properties,
+                    });
+                }
+            }
+        }
+        self.overlay = Scene::build_overlay(&features, style);
+        self.features = features;
+    }
+
+    pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
+        self.features.iter().find(|f| &f.id == id)
+    }
+}
+
+/// A placement in the form the map, inspector and search use.
+pub fn placement_feature(id: &str, p: &Placement) -> PlanFeature {
+    let mut props: BTreeMap<String, Value> = BTreeMap::new();
+    let mut put = |k: &str, v: Value| {
+        props.insert(k.to_owned(), v);
+    };
+    put("id", id.into());
+    put("name_zh", p.name_zh.clone().into());
+    put("name_en", p.name_en.clone().into());
+    put("kind", p.action.clone().into());
+    put("action", p.action.clone().into());
+    put(
+        "status",
+        if p.indicative {
+            "indicative"
+        } else {
+            "sourced"
+        }
+        .into(),
+    );
+    put("project_status", p.status.as_str().into());
+    put("horizon", p.horizon.into());
+    if let Some(s) = &p.section {
+        put("section", s.clone().into());
+    }
+    if let Some(c) = &p.lead_city {
+        put("lead_city", c.clone().into());
+    }
+    put(
+        "participants",
+        Value::Array(p.participants.iter().cloned().map(Value::String).collect()),
+    );
+    put("description", p.description.clone().into());
+    put("source", p.source.clone().into());
+    put("comments", p.comments.len().into());
+    PlanFeature {
+        id: FeatureId(id.to_owned()),
+        layer: "placements".into(),
+        geometry: p.geometry.to_geo(),
+        properties: props,
+    }
+}

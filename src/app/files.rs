@@ -1,0 +1,497 @@
+//! Opening, saving, importing and exporting, and the dialogs that go with them. File dialogs
+//! never block the frame: the system dialog runs on a worker thread, and every dialog also
+//! has a typed-path field for machines without one.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Context, RichText};
+
+use crate::io::geojson_import::{
+    ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
+};
+use crate::io::recovery::{
+    Journal, default_journal_dir, find_journals, remove_journal, write_journal,
+};
+use crate::io::{IoError, clock, export, load_project, paths, recent, save_project};
+use crate::model::project::{SketchLayer, SketchSource};
+
+use super::command::AppCommand;
+
+/// While there are unsaved changes, the journal is rewritten at least this often.
+pub const JOURNAL_INTERVAL: Duration = Duration::from_secs(30);
+
+/// What a typed-path dialog is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+    Import,
+    ExportGeojson,
+    ExportCsv,
+    /// Find the file of a sketch layer whose reference is missing.
+    Locate(String),
+}
+
+impl PathPurpose {
+    fn title(&self) -> String {
+        match self {
+            Self::Open => "打开项目 Open project".into(),
+            Self::SaveAs => "另存为 Save project as".into(),
+            Self::Import => "导入 GeoJSON Import GeoJSON".into(),
+            Self::ExportGeojson => "导出 GeoJSON Export GeoJSON".into(),
+            Self::ExportCsv => "导出 CSV Export placement table".into(),
+            Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
+        }
+    }
+
+    fn extensions(&self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Self::Open | Self::SaveAs => ("OneMap project", &["onemap"]),
+            Self::Import | Self::ExportGeojson | Self::Locate(_) => {
+                ("GeoJSON", &["geojson", "json"])
+            }
+            Self::ExportCsv => ("CSV", &["csv"]),
+        }
+    }
+
+    fn saving(&self) -> bool {
+        matches!(self, Self::SaveAs | Self::ExportGeojson | Self::ExportCsv)
+    }
+}
+
+/// What to do once unsaved changes have been saved or discarded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AfterConfirm {
+    New,
+    Open(PathBuf),
+    Quit,
+}
+
+#[derive(Clone, Debug)]
+pub enum Dialog {
+    PathPrompt {
+        purpose: PathPurpose,
+        text: String,
+        gcj02: bool,
+    },
+    ConfirmUnsaved(AfterConfirm),
+    Recovery(Box<Journal>),
+    Message {
+        title: String,
+        text: String,
+        error: bool,
+    },
+}
+
+/// A GeoJSON file being read on a worker thread.
+pub struct ImportJob {
+    pub path: PathBuf,
+    pub gcj02: bool,
+    pub progress: Progress,
+    pub total_bytes: u64,
+    pub result: Receiver<Result<ImportedLayer, IoError>>,
+}
+
+#[derive(Default)]
+pub struct FileState {
+    pub dialog: Option<Dialog>,
+    pub import: Option<ImportJob>,
+    pub recent: Vec<PathBuf>,
+    recent_file: Option<PathBuf>,
+    /// This session's recovery journal; `None` until desktop services are on.
+    pub journal_file: Option<PathBuf>,
+    pub journal_dir: Option<PathBuf>,
+    pub last_journal: Option<Instant>,
+    /// The system file dialog's answer, when one is open.
+    browse: Option<(PathPurpose, Receiver<Option<PathBuf>>)>,
+    /// Whether system dialogs may be opened (never in headless tests).
+    pub desktop: bool,
+    /// Set once the user chose to quit; the next close request is let through.
+    pub allow_close: bool,
+}
+
+impl FileState {
+    /// Turns on what a desktop session has and a test must not touch: the user's recent-files
+    /// list, the recovery journal folder and system file dialogs.
+    pub fn enable_desktop(&mut self) {
+        self.desktop = true;
+        self.recent_file = recent::default_recent_file();
+        if let Some(f) = &self.recent_file {
+            self.recent = recent::read_recent(f);
+        }
+        self.use_journal_dir(default_journal_dir());
+    }
+
+    /// Where this session keeps its journal (tests pass a temporary folder).
+    pub fn use_journal_dir(&mut self, dir: Option<PathBuf>) {
+        self.journal_file = dir.as_ref().map(|d| {
+            let now = clock::now_rfc3339().replace(':', "-");
+            d.join(format!("session-{now}-{}.recovery", std::process::id()))
+        });
+        self.journal_dir = dir;
+    }
+
+    pub fn remember(&mut self, opened: &Path) {
+        if let Some(f) = &self.recent_file {
+            recent::remember(f, &mut self.recent, opened);
+        }
+    }
+
+    /// Journals left by earlier sessions that crashed or were killed; the newest is offered.
+    pub fn offer_recovery(&mut self) {
+        let Some(dir) = &self.journal_dir else { return };
+        let own = self.journal_file.clone();
+        for found in find_journals(dir) {
+            match found {
+                Ok(j) if Some(&j.file) != own.as_ref() => {
+                    self.dialog = Some(Dialog::Recovery(Box::new(j)));
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) => log::warn!("unreadable recovery journal: {e}"),
+            }
+        }
+    }
+
+    pub fn write_journal(
+        &mut self,
+        original: Option<&Path>,
+        project: &crate::model::project::Project,
+    ) {
+        let Some(file) = &self.journal_file else {
+            return;
+        };
+        match write_journal(file, original, &clock::now_rfc3339(), project) {
+            Ok(()) => self.last_journal = Some(Instant::now()),
+            Err(e) => log::error!("could not write the recovery journal: {e}"),
+        }
+    }
+
+    pub fn clear_journal(&mut self) {
+        if let Some(file) = &self.journal_file {
+            remove_journal(file);
+        }
+        self.last_journal = None;
+    }
+
+    /// Starts reading a GeoJSON file on a worker thread.
+    pub fn start_import(&mut self, path: PathBuf, gcj02: bool) {
+        let progress = Progress::default();
+        let total_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let (tx, rx) = channel();
+        let (p, worker_progress) = (path.clone(), progress.clone());
+        let spawned = std::thread::Builder::new()
+            .name("geojson-import".into())
+            .spawn(move || {
+                let options = ImportOptions {
+                    source_is_gcj02: gcj02,
+                };
+                let _ = tx.send(import_geojson_file(&p, options, &worker_progress));
+            });
+        match spawned {
+            Ok(_) => {
+                self.import = Some(ImportJob {
+                    path,
+                    gcj02,
+                    progress,
+                    total_bytes,
+                    result: rx,
+                })
+            }
+            Err(e) => self.error(
+                "Import failed",
+                format!("could not start reading {}: {e}", path.display()),
+            ),
+        }
+    }
+
+    pub fn error(&mut self, title: &str, text: String) {
+        self.dialog = Some(Dialog::Message {
+            title: title.into(),
+            text,
+            error: true,
+        });
+    }
+
+    pub fn info(&mut self, title: &str, text: String) {
+        self.dialog = Some(Dialog::Message {
+            title: title.into(),
+            text,
+            error: false,
+        });
+    }
+
+    /// Opens the system file dialog on a worker thread.
+    fn browse(&mut self, purpose: PathPurpose) {
+        if !self.desktop {
+            return;
+        }
+        let (tx, rx) = channel();
+        let (label, exts) = purpose.extensions();
+        let saving = purpose.saving();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                // The portal backend may be used from any thread; the dialog blocks this one only.
+                let dialog = rfd::FileDialog::new().add_filter(label, exts);
+                let picked = if saving {
+                    dialog.save_file()
+                } else {
+                    dialog.pick_file()
+                };
+                let _ = tx.send(picked);
+            });
+        if spawned.is_ok() {
+            self.browse = Some((purpose, rx));
+        }
+    }
+
+    /// Takes the system dialog's answer, if it has come, into the typed-path field.
+    pub fn poll_browse(&mut self) {
+        let Some((purpose, rx)) = &self.browse else {
+            return;
+        };
+        if let Ok(answer) = rx.try_recv() {
+            if let (
+                Some(path),
+                Some(Dialog::PathPrompt {
+                    purpose: open,
+                    text,
+                    ..
+                }),
+            ) = (answer, self.dialog.as_mut())
+                && open == purpose
+            {
+                *text = path.to_string_lossy().into_owned();
+            }
+            self.browse = None;
+        }
+    }
+}
+
+/// The command a typed-path dialog sends when confirmed.
+fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand {
+    match purpose {
+        PathPurpose::Open => AppCommand::Open(path),
+        PathPurpose::SaveAs => AppCommand::SaveAs(path),
+        PathPurpose::Import => AppCommand::Import { path, gcj02 },
+        PathPurpose::ExportGeojson => AppCommand::ExportGeojson(path),
+        PathPurpose::ExportCsv => AppCommand::ExportCsv(path),
+        PathPurpose::Locate(name) => AppCommand::Locate {
+            name: name.clone(),
+            path,
+        },
+    }
+}
+
+/// Shows the open dialog and the import progress; returns what the user chose.
+pub fn dialogs_ui(ctx: &Context, files: &mut FileState, commands: &mut Vec<AppCommand>) {
+    files.poll_browse();
+    if let Some(job) = &files.import {
+        egui::Window::new("导入中 Importing")
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(job.path.display().to_string());
+                let read = job.progress.bytes_read.load(Ordering::Relaxed);
+                let fraction = if job.total_bytes > 0 {
+                    read as f32 / job.total_bytes as f32
+                } else {
+                    0.0
+                };
+                ui.add(egui::ProgressBar::new(fraction.min(1.0)).show_percentage());
+                if ui.button("取消 Cancel").clicked() {
+                    commands.push(AppCommand::CancelImport);
+                }
+            });
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+    let mut close = false;
+    let mut browse = None;
+    match files.dialog.as_mut() {
+        None => {}
+        Some(Dialog::PathPrompt {
+            purpose,
+            text,
+            gcj02,
+        }) => {
+            egui::Window::new(purpose.title()).collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    let label = ui.label("路径 Path");
+                    let edit = ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(label.id);
+                    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !text.trim().is_empty() {
+                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
+                        close = true;
+                    }
+                    if files.desktop && ui.button("浏览… Browse…").clicked() {
+                        browse = Some(purpose.clone());
+                    }
+                });
+                if *purpose == PathPurpose::Import {
+                    ui.checkbox(gcj02, "源数据为 GCJ-02（火星坐标）The source is GCJ-02 (Chinese web maps): convert to WGS84");
+                }
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!text.trim().is_empty(), egui::Button::new("确定 OK")).clicked() {
+                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
+                        close = true;
+                    }
+                    if ui.button("取消 Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        }
+        Some(Dialog::ConfirmUnsaved(then)) => {
+            egui::Window::new("未保存的更改 Unsaved changes")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label("The project has changes that are not saved. Save them first?");
+                    ui.horizontal(|ui| {
+                        if ui.button("保存 Save").clicked() {
+                            commands.push(AppCommand::SaveThen(then.clone()));
+                            close = true;
+                        }
+                        if ui.button("不保存 Discard").clicked() {
+                            commands.push(AppCommand::DiscardThen(then.clone()));
+                            close = true;
+                        }
+                        if ui.button("取消 Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+        }
+        Some(Dialog::Recovery(journal)) => {
+            egui::Window::new("恢复未保存的工作 Recover unsaved work")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    let of = journal
+                        .original
+                        .as_ref()
+                        .map_or("an unsaved project".into(), |p| p.display().to_string());
+                    ui.label(format!(
+                        "OneMap did not close normally. Work on {of} from {} was not saved.",
+                        journal.written
+                    ));
+                    ui.label(format!(
+                        "{} placements, {} sketch layers.",
+                        journal.project.placements.len(),
+                        journal.project.sketch_layers.len()
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("恢复 Restore").clicked() {
+                            commands.push(AppCommand::Restore(journal.clone()));
+                            close = true;
+                        }
+                        if ui.button("丢弃 Discard").clicked() {
+                            commands.push(AppCommand::DiscardJournal(journal.file.clone()));
+                            close = true;
+                        }
+                    });
+                });
+        }
+        Some(Dialog::Message { title, text, error }) => {
+            egui::Window::new(title.as_str())
+                .collapsible(false)
+                .resizable(true)
+                .show(ctx, |ui| {
+                    let color = if *error {
+                        Color32::from_rgb(200, 50, 40)
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.add(egui::Label::new(RichText::new(text.as_str()).color(color)).wrap());
+                    if ui.button("好 OK").clicked() {
+                        close = true;
+                    }
+                });
+        }
+    }
+    if let Some(purpose) = browse {
+        files.browse(purpose);
+    }
+    if close {
+        files.dialog = None;
+    }
+}
+
+/// Reads a project, with a user-facing error.
+pub fn open_project(path: &Path) -> Result<crate::model::project::Project, String> {
+    load_project(path).map_err(|e| e.to_string())
+}
+
+/// Saves a project to `path`; for Save As into another folder, references are rebased so
+/// that they still point at the same files.
+pub fn save_as(
+    project: &mut crate::model::project::Project,
+    old_dir: &Path,
+    path: &Path,
+) -> Result<(), String> {
+    let new_dir = path.parent().unwrap_or(Path::new("."));
+    let mut moved = project.clone();
+    for layer in moved.sketch_layers.values_mut() {
+        if let SketchSource::Referenced(stored) = &mut layer.source {
+            *stored = paths::rebase(stored, old_dir, new_dir);
+        }
+    }
+    moved.meta.modified = clock::now_rfc3339();
+    save_project(path, &moved).map_err(|e| e.to_string())?;
+    *project = moved;
+    Ok(())
+}
+
+/// Adds an imported layer to the project: referenced by path when the project has a folder and
+/// the features are unchanged, embedded otherwise (converted features, or an unsaved project).
+pub fn add_sketch(
+    project: &mut crate::model::project::Project,
+    project_path: Option<&Path>,
+    file: &Path,
+    layer: &ImportedLayer,
+    converted: bool,
+) -> String {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sketch".into());
+    let mut name = stem.clone();
+    let mut n = 2;
+    while project.sketch_layers.contains_key(&name) {
+        name = format!("{stem}-{n}");
+        n += 1;
+    }
+    let source = match project_path.and_then(Path::parent) {
+        Some(dir) if !converted => SketchSource::Referenced(paths::to_stored(
+            dir,
+            &std::path::absolute(file).unwrap_or_else(|_| file.to_owned()),
+        )),
+        _ => SketchSource::Embedded(to_feature_collection(&layer.features).to_string()),
+    };
+    project.sketch_layers.insert(
+        name.clone(),
+        SketchLayer {
+            name: stem,
+            source,
+            visible: true,
+            opacity: 1.0,
+        },
+    );
+    name
+}
+
+pub fn export_geojson(doc: &super::document::Document, path: &Path) -> Result<usize, String> {
+    let sketches: Vec<(String, Vec<_>)> = doc
+        .sketches
+        .iter()
+        .filter_map(|(name, s)| match s {
+            super::document::SketchState::Loaded(f) => Some((name.clone(), f.clone())),
+            super::document::SketchState::Missing(_) => None,
+        })
+        .collect();
+    export::write_geojson(path, &doc.project, &sketches).map_err(|e| e.to_string())?;
+    Ok(doc.project.placements.len() + sketches.iter().map(|(_, f)| f.len()).sum::<usize>())
+}
