@@ -222,3 +222,30 @@ fn a_broken_layer_file_is_reported_by_name_and_the_rest_still_opens() {
     assert!(h.state().problems_dismissed);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn ctrl_shift_s_opens_save_as_with_the_path_field_ready_for_typing() {
+    use onemap::app::files::{Dialog, PathPurpose};
+    let mut h = harness();
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::S,
+    );
+    h.run();
+    assert!(matches!(
+        &h.state().files.dialog,
+        Some(Dialog::PathPrompt {
+            purpose: PathPurpose::SaveAs,
+            ..
+        })
+    ));
+    h.event(egui::Event::Text("-copy".into()));
+    h.run();
+    let Some(Dialog::PathPrompt { text, .. }) = &h.state().files.dialog else {
+        panic!("the dialog stays open")
+    };
+    assert!(
+        text.ends_with("sma-2022.onemap-copy"),
+        "typing goes straight to the path field: {text}"
+    );
+}

@@ -76,6 +76,8 @@ pub enum Dialog {
         purpose: PathPurpose,
         text: String,
         gcj02: bool,
+        /// Set when the dialog opens, so that the path field takes the keyboard once.
+        focus: bool,
     },
     ConfirmUnsaved(AfterConfirm),
     Recovery(Box<Journal>),
@@ -317,11 +319,15 @@ pub fn dialogs_ui(ctx: &Context, files: &mut FileState, commands: &mut Vec<AppCo
             purpose,
             text,
             gcj02,
+            focus,
         }) => {
             egui::Window::new(purpose.title()).collapsible(false).resizable(false).show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     let label = ui.label("路径 Path");
                     let edit = ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(label.id);
+                    if std::mem::take(focus) {
+                        edit.request_focus();
+                    }
                     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !text.trim().is_empty() {
                         commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
                         close = true;

@@ -247,22 +247,31 @@ impl OneMapApp {
     }
 
     fn shortcuts(&self, ui: &Ui, commands: &mut Vec<AppCommand>) {
-        let command = egui::Modifiers::COMMAND;
-        ui.input(|i| {
-            if i.modifiers.matches_exact(command) && i.key_pressed(Key::S) {
-                commands.push(AppCommand::Save);
+        use egui::{KeyboardShortcut, Modifiers};
+        // Ctrl+Shift+S first: consuming Ctrl+S would also match it.
+        let shortcuts = [
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S),
+                AppCommand::AskPath(PathPurpose::SaveAs),
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::S),
+                AppCommand::Save,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+                AppCommand::AskPath(PathPurpose::Open),
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::N),
+                AppCommand::New,
+            ),
+        ];
+        for (shortcut, command) in shortcuts {
+            if ui.ctx().input_mut(|i| i.consume_shortcut(&shortcut)) {
+                commands.push(command);
             }
-            if i.modifiers.matches_exact(command | egui::Modifiers::SHIFT) && i.key_pressed(Key::S)
-            {
-                commands.push(AppCommand::AskPath(PathPurpose::SaveAs));
-            }
-            if i.modifiers.matches_exact(command) && i.key_pressed(Key::O) {
-                commands.push(AppCommand::AskPath(PathPurpose::Open));
-            }
-            if i.modifiers.matches_exact(command) && i.key_pressed(Key::N) {
-                commands.push(AppCommand::New);
-            }
-        });
+        }
         // Keys only act on the map when no text field has the keyboard.
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
@@ -469,6 +478,7 @@ impl OneMapApp {
                     purpose,
                     text,
                     gcj02: false,
+                    focus: true,
                 });
             }
             AppCommand::New => self.unless_dirty(AfterConfirm::New),
