@@ -289,3 +289,39 @@ fn export_geojson_writes_the_placements_or_exits_2() {
     ]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn new_and_open_ask_before_unsaved_work_is_dropped() {
+    use onemap::app::files::AfterConfirm;
+    use onemap::model::view::ViewCommand;
+    let mut a = app(None);
+    a.open_at_start(&root().join("assets/projects/sma-2022.onemap"));
+    a.run_commands(vec![AppCommand::View(ViewCommand::SetLayerVisible(
+        "corridors".into(),
+        false,
+    ))]);
+    assert!(a.doc.is_dirty(), "layer settings are part of the project");
+    a.run_commands(vec![AppCommand::New]);
+    assert!(matches!(
+        a.files.dialog,
+        Some(Dialog::ConfirmUnsaved(AfterConfirm::New))
+    ));
+    assert_eq!(a.doc.project.placements.len(), 10, "nothing happened yet");
+    a.files.dialog = None;
+    a.run_commands(vec![AppCommand::Open(
+        root().join("tests/fixtures/project_v1.onemap"),
+    )]);
+    assert!(matches!(
+        a.files.dialog,
+        Some(Dialog::ConfirmUnsaved(AfterConfirm::Open(_)))
+    ));
+    a.run_commands(vec![AppCommand::DiscardThen(AfterConfirm::Open(
+        root().join("tests/fixtures/project_v1.onemap"),
+    ))]);
+    assert_eq!(
+        a.doc.project.sketch_layers.len(),
+        2,
+        "the other project is open"
+    );
+    assert!(!a.doc.is_dirty());
+}
