@@ -8,10 +8,5 @@ use super::error::IoError;
 
 pub fn read_edition(path: &Path) -> Result<Edition, IoError> {
     let text = std::fs::read_to_string(path).map_err(|e| IoError::read(path, e))?;
-    ron::from_str(&text).map_err(|e| IoError::Ron {
-        path: path.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    })
+    ron::from_str(&text).map_err(|e| IoError::ron(path, "plan edition file", &e))
 }

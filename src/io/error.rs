@@ -31,14 +31,6 @@ pub enum IoError {
         message: String,
     },
 
-    #[error("{path} is not a valid style at line {line}, column {column}: {message}")]
-    Style {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-
     #[error(
         "{path} is {size} bytes; project files are limited to {limit} bytes, so it was not opened"
     )]
@@ -51,9 +43,11 @@ pub enum IoError {
     #[error("{path} is not UTF-8 text (is it a project file?)")]
     NotUtf8 { path: PathBuf },
 
-    #[error("{path} is not a valid OneMap project at line {line}, column {column}: {message}")]
+    #[error("{path} is not a valid {what} at line {line}, column {column}: {message}")]
     Ron {
         path: PathBuf,
+        /// What the file should have been: "OneMap project", "style", …
+        what: &'static str,
         line: usize,
         column: usize,
         message: String,
@@ -103,6 +97,20 @@ impl IoError {
         Self::Read {
             path: path.to_owned(),
             source,
+        }
+    }
+
+    pub(crate) fn ron(
+        path: &std::path::Path,
+        what: &'static str,
+        e: &ron::error::SpannedError,
+    ) -> Self {
+        Self::Ron {
+            path: path.to_owned(),
+            what,
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
         }
     }
 

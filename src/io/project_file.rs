@@ -49,22 +49,14 @@ pub fn load_project(path: &Path) -> Result<Project, IoError> {
     parse_project(path, &text)
 }
 
-fn ron_error(path: &Path, e: &ron::error::SpannedError) -> IoError {
-    IoError::Ron {
-        path: path.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    }
-}
-
 /// Parses a project; `path` is only used in errors.
 pub fn parse_project(path: &Path, text: &str) -> Result<Project, IoError> {
-    let probe: VersionProbe = ron::from_str(text).map_err(|e| ron_error(path, &e))?;
+    let probe: VersionProbe =
+        ron::from_str(text).map_err(|e| IoError::ron(path, "OneMap project", &e))?;
     let project = match probe.version {
         1 => {
             ron::from_str::<FileV1>(text)
-                .map_err(|e| ron_error(path, &e))?
+                .map_err(|e| IoError::ron(path, "OneMap project", &e))?
                 .project
         }
         v if v > CURRENT_VERSION => {

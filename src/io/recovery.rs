@@ -64,12 +64,8 @@ pub fn write_journal(
 
 pub fn read_journal(file: &Path) -> Result<Journal, IoError> {
     let text = std::fs::read_to_string(file).map_err(|e| IoError::read(file, e))?;
-    let j: JournalFile = ron::from_str(&text).map_err(|e| IoError::Ron {
-        path: file.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    })?;
+    let j: JournalFile =
+        ron::from_str(&text).map_err(|e| IoError::ron(file, "recovery journal", &e))?;
     Ok(Journal {
         file: file.to_owned(),
         original: j.original,

@@ -12,10 +12,5 @@ pub fn read_style(path: &Path) -> Result<Style, IoError> {
 }
 
 pub fn parse_style(path: &Path, text: &str) -> Result<Style, IoError> {
-    ron::from_str(text).map_err(|e| IoError::Style {
-        path: path.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    })
+    ron::from_str(text).map_err(|e| IoError::ron(path, "style", &e))
 }
