@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod edit;
 pub mod io;
 pub mod map;
 pub mod model;

@@ -249,3 +249,26 @@ fn ctrl_shift_s_opens_save_as_with_the_path_field_ready_for_typing() {
         "typing goes straight to the path field: {text}"
     );
 }
+
+#[test]
+fn hiding_a_layer_is_undone_with_ctrl_z_and_redone_with_ctrl_y() {
+    let mut h = harness();
+    h.get_by_label("主次走廊").click();
+    h.run();
+    assert_eq!(drawn(&h, "corridors"), 0);
+    assert!(h.state().doc.is_dirty());
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("hide layer corridors")
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(drawn(&h, "corridors"), 12);
+    assert!(
+        !h.state().doc.is_dirty(),
+        "undoing back to the saved state is clean again"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    h.run();
+    assert_eq!(drawn(&h, "corridors"), 0);
+}

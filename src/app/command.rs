@@ -51,6 +51,11 @@ pub enum AppCommand {
     SaveThen(AfterConfirm),
     DiscardThen(AfterConfirm),
     Restore(Box<Journal>),
+    /// Starts a gesture (a slider drag): what follows until `EndGesture` is one undo step.
+    BeginGesture(String),
+    EndGesture,
+    Undo,
+    Redo,
     DiscardJournal(PathBuf),
     Quit,
 }

@@ -33,6 +33,8 @@ pub struct Document {
     /// The project's own features (placements and sketches) in map form.
     pub features: Vec<PlanFeature>,
     pub overlay: Scene,
+    /// Undo and redo of this project's edits; a new document starts with none.
+    pub history: crate::edit::History,
 }
 
 impl Document {
@@ -44,6 +46,7 @@ impl Document {
             sketches: BTreeMap::new(),
             features: Vec::new(),
             overlay: Scene::build_overlay(&[], style),
+            history: crate::edit::History::default(),
         };
         doc.reload_sketches();
         doc.rebuild(style);

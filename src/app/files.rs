@@ -451,23 +451,24 @@ pub fn save_as(
     Ok(())
 }
 
-/// Adds an imported layer to the project: referenced by path when the project has a folder and
-/// the features are unchanged, embedded otherwise (converted features, or an unsaved project).
-pub fn add_sketch(
-    project: &mut crate::model::project::Project,
+/// A sketch layer for an imported file, with an id not yet used in the project: referenced by
+/// path when the project has a folder and the features are unchanged, embedded otherwise
+/// (converted features, or a project not saved yet).
+pub fn new_sketch(
+    project: &crate::model::project::Project,
     project_path: Option<&Path>,
     file: &Path,
     layer: &ImportedLayer,
     converted: bool,
-) -> String {
+) -> (String, SketchLayer) {
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sketch".into());
-    let mut name = stem.clone();
+    let mut id = stem.clone();
     let mut n = 2;
-    while project.sketch_layers.contains_key(&name) {
-        name = format!("{stem}-{n}");
+    while project.sketch_layers.contains_key(&id) {
+        id = format!("{stem}-{n}");
         n += 1;
     }
     let source = match project_path.and_then(Path::parent) {
@@ -477,16 +478,15 @@ pub fn add_sketch(
         )),
         _ => SketchSource::Embedded(to_feature_collection(&layer.features).to_string()),
     };
-    project.sketch_layers.insert(
-        name.clone(),
+    (
+        id,
         SketchLayer {
             name: stem,
             source,
             visible: true,
             opacity: 1.0,
         },
-    );
-    name
+    )
 }
 
 pub fn export_geojson(doc: &super::document::Document, path: &Path) -> Result<usize, String> {

@@ -12,6 +12,7 @@ use egui::{Key, Pos2, Rect, Ui};
 use geo::{BoundingRect, Coord};
 use walkers::{Map, MapMemory, lon_lat};
 
+use crate::edit::Edit;
 use crate::io::{DataDir, IoError, clock, read_basemap, read_edition, read_plan, read_style};
 use crate::map::hit_test::hit_test;
 use crate::map::{DrawStats, ItemKey, MapFrame, Scene, ScreenTransform};
@@ -272,6 +273,28 @@ impl OneMapApp {
                 commands.push(command);
             }
         }
+        // A focused text field has its own undo; the project's waits until it is done.
+        if !ui.ctx().memory(|m| m.focused().is_some()) {
+            let history = [
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
+                    AppCommand::Redo,
+                ),
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),
+                    AppCommand::Undo,
+                ),
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
+                    AppCommand::Redo,
+                ),
+            ];
+            for (shortcut, command) in history {
+                if ui.ctx().input_mut(|i| i.consume_shortcut(&shortcut)) {
+                    commands.push(command);
+                }
+            }
+        }
         // Keys only act on the map when no text field has the keyboard.
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
@@ -434,6 +457,27 @@ impl OneMapApp {
         }
     }
 
+    /// Applies an edit through the history: the one way the project changes.
+    fn edit(&mut self, edit: Edit) {
+        let structural = edit.is_structural();
+        match self.doc.history.apply(&edit, &mut self.doc.project) {
+            Ok(true) => {
+                if structural {
+                    self.doc.reload_sketches();
+                }
+                self.project_changed(structural);
+            }
+            Ok(false) => {}
+            Err(e) => self.files.error("Could not make the change", e.to_string()),
+        }
+    }
+
+    /// After undo or redo anything may have changed, sketch layers included.
+    fn after_history_step(&mut self) {
+        self.doc.reload_sketches();
+        self.project_changed(true);
+    }
+
     fn project_changed(&mut self, structural: bool) {
         self.doc.rebuild(&self.data.style);
         if structural && self.doc.is_dirty() {
@@ -444,9 +488,7 @@ impl OneMapApp {
 
     fn run_command(&mut self, command: AppCommand) {
         match command {
-            AppCommand::View(v) => {
-                self.doc.project.settings.apply(&v);
-            }
+            AppCommand::View(v) => self.edit(Edit::View(v)),
             AppCommand::Select(id) => self.selected = id,
             AppCommand::SelectAndShow(id) => {
                 if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {
@@ -527,29 +569,30 @@ impl OneMapApp {
                 }
             }
             AppCommand::Locate { name, path } => {
-                let dir = self.doc.dir();
-                if let Some(layer) = self.doc.project.sketch_layers.get_mut(&name) {
-                    let absolute = std::path::absolute(&path).unwrap_or(path);
-                    layer.source = crate::model::project::SketchSource::Referenced(
-                        crate::io::paths::to_stored(&dir, &absolute),
-                    );
+                let absolute = std::path::absolute(&path).unwrap_or(path);
+                let stored = crate::io::paths::to_stored(&self.doc.dir(), &absolute);
+                self.edit(Edit::SetSketchSource {
+                    id: name,
+                    source: crate::model::project::SketchSource::Referenced(stored),
+                });
+            }
+            AppCommand::RemoveSketch(id) => self.edit(Edit::RemoveSketch(id)),
+            AppCommand::SetSketchVisible(id, visible) => {
+                self.edit(Edit::SetSketchVisible { id, visible })
+            }
+            AppCommand::SetSketchOpacity(id, opacity) => {
+                self.edit(Edit::SetSketchOpacity { id, opacity })
+            }
+            AppCommand::BeginGesture(label) => self.doc.history.begin(label, &self.doc.project),
+            AppCommand::EndGesture => self.doc.history.commit(&self.doc.project),
+            AppCommand::Undo => {
+                if self.doc.history.undo(&mut self.doc.project).is_some() {
+                    self.after_history_step();
                 }
-                self.doc.reload_sketches();
-                self.project_changed(true);
             }
-            AppCommand::RemoveSketch(name) => {
-                self.doc.project.sketch_layers.remove(&name);
-                self.doc.reload_sketches();
-                self.project_changed(true);
-            }
-            AppCommand::SetSketchVisible(name, visible) => {
-                if let Some(l) = self.doc.project.sketch_layers.get_mut(&name) {
-                    l.visible = visible;
-                }
-            }
-            AppCommand::SetSketchOpacity(name, opacity) => {
-                if let Some(l) = self.doc.project.sketch_layers.get_mut(&name) {
-                    l.opacity = opacity.clamp(0.0, 1.0);
+            AppCommand::Redo => {
+                if self.doc.history.redo(&mut self.doc.project).is_some() {
+                    self.after_history_step();
                 }
             }
             AppCommand::Restore(journal) => {
@@ -644,15 +687,17 @@ impl OneMapApp {
         self.files.import = None;
         match result {
             Ok(layer) => {
-                let name = files::add_sketch(
-                    &mut self.doc.project,
+                let (name, sketch) = files::new_sketch(
+                    &self.doc.project,
                     self.doc.path.as_deref(),
                     &path,
                     &layer,
                     gcj02,
                 );
-                self.doc.reload_sketches();
-                self.project_changed(true);
+                self.edit(Edit::AddSketch {
+                    id: name.clone(),
+                    layer: sketch,
+                });
                 self.files.info(
                     "Imported",
                     format!("{}: {} (layer {name})", path.display(), layer.report),

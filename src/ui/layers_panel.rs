@@ -55,12 +55,9 @@ fn group_ui(
             Some(first) => swatch_ui(ui, &layer_paint(first), settings.opacity),
             None => swatch_space(ui),
         }
-        if let Some(o) = opacity_slider(ui, settings.opacity, &name) {
-            commands.push(AppCommand::View(ViewCommand::SetGroupOpacity(
-                group.id.clone(),
-                o,
-            )));
-        }
+        opacity_slider(ui, settings.opacity, &name, commands, |o| {
+            AppCommand::View(ViewCommand::SetGroupOpacity(group.id.clone(), o))
+        });
     });
     ui.indent(&group.id, |ui| {
         ui.add_enabled_ui(settings.visible, |ui| {
@@ -120,12 +117,9 @@ fn layer_ui(
         if let Some(n) = count {
             ui.weak(n.to_string());
         }
-        if let Some(o) = opacity_slider(ui, settings.opacity, &name) {
-            commands.push(AppCommand::View(ViewCommand::SetLayerOpacity(
-                layer.id.clone(),
-                o,
-            )));
-        }
+        opacity_slider(ui, settings.opacity, &name, commands, |o| {
+            AppCommand::View(ViewCommand::SetLayerOpacity(layer.id.clone(), o))
+        });
     });
 }
 
@@ -174,8 +168,15 @@ fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut
     });
 }
 
-/// A compact opacity slider. Returns the new value while it is dragged.
-fn opacity_slider(ui: &mut Ui, opacity: f32, name: &str) -> Option<f32> {
+/// A compact opacity slider. A drag is one undo step: it opens a gesture when it starts and
+/// closes it after its last change.
+fn opacity_slider(
+    ui: &mut Ui,
+    opacity: f32,
+    name: &str,
+    commands: &mut Vec<AppCommand>,
+    set: impl Fn(f32) -> AppCommand,
+) {
     let mut value = opacity;
     let response = ui.add_sized(
         [64.0, 14.0],
@@ -184,7 +185,15 @@ fn opacity_slider(ui: &mut Ui, opacity: f32, name: &str) -> Option<f32> {
     let accessible = format!("{name} opacity");
     response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(value), accessible.clone()));
     let response = response.on_hover_text(format!("Opacity {:.0} %", value * 100.0));
-    response.changed().then_some(value)
+    if response.drag_started() {
+        commands.push(AppCommand::BeginGesture(format!("opacity of {name}")));
+    }
+    if response.changed() {
+        commands.push(set(value));
+    }
+    if response.drag_stopped() {
+        commands.push(AppCommand::EndGesture);
+    }
 }
 
 /// One row per sketch layer: visibility, opacity, and for a layer whose file is missing, a
@@ -210,9 +219,9 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                 }
                 None => {}
             }
-            if let Some(o) = opacity_slider(ui, layer.opacity, &name) {
-                commands.push(AppCommand::SetSketchOpacity(id.clone(), o));
-            }
+            opacity_slider(ui, layer.opacity, &name, commands, |o| {
+                AppCommand::SetSketchOpacity(id.clone(), o)
+            });
             if ui
                 .small_button("Remove")
                 .on_hover_text("Remove this sketch layer from the project")

@@ -31,6 +31,9 @@ pub fn toolbar_ui(
         ui.menu_button(ui_name(lang, "文件", "File"), |ui| {
             file_menu_ui(ui, lang, recent, commands)
         });
+        ui.menu_button(ui_name(lang, "编辑", "Edit"), |ui| {
+            edit_menu_ui(ui, lang, doc, commands)
+        });
         ui.menu_button(ui_name(lang, "视图", "View"), |ui| {
             if ui
                 .button(ui_name(lang, "全图 (0)", "Whole plan area (0)"))
@@ -230,4 +233,34 @@ fn file_menu_ui(
     );
     ui.separator();
     menu_item(ui, lang, ("退出", "Quit"), "", AppCommand::Quit, commands);
+}
+
+/// Undo and Redo, each naming the step it would take back or do again.
+fn edit_menu_ui(ui: &mut Ui, lang: LabelLanguage, doc: &Document, commands: &mut Vec<AppCommand>) {
+    let undo = doc
+        .history
+        .undo_label()
+        .map(|l| format!("{} {l}", ui_name(lang, "撤销", "Undo")));
+    let button = egui::Button::new(
+        undo.clone()
+            .unwrap_or_else(|| ui_name(lang, "撤销", "Undo")),
+    )
+    .shortcut_text("Ctrl+Z");
+    if ui.add_enabled(undo.is_some(), button).clicked() {
+        commands.push(AppCommand::Undo);
+        ui.close();
+    }
+    let redo = doc
+        .history
+        .redo_label()
+        .map(|l| format!("{} {l}", ui_name(lang, "重做", "Redo")));
+    let button = egui::Button::new(
+        redo.clone()
+            .unwrap_or_else(|| ui_name(lang, "重做", "Redo")),
+    )
+    .shortcut_text("Ctrl+Shift+Z");
+    if ui.add_enabled(redo.is_some(), button).clicked() {
+        commands.push(AppCommand::Redo);
+        ui.close();
+    }
 }

@@ -1,0 +1,104 @@
+//! Changes to a project. Every change is an [`Edit`], applied through the [`History`], so that
+//! each one can be undone and none can bypass the dirty marker or the recovery journal.
+
+pub mod history;
+
+use thiserror::Error;
+
+use crate::model::project::{Project, SketchLayer, SketchSource};
+use crate::model::view::ViewCommand;
+
+pub use history::History;
+
+/// One change to a project, as the UI asks for it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    View(ViewCommand),
+    AddSketch { id: String, layer: SketchLayer },
+    RemoveSketch(String),
+    SetSketchSource { id: String, source: SketchSource },
+    SetSketchVisible { id: String, visible: bool },
+    SetSketchOpacity { id: String, opacity: f32 },
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum EditError {
+    #[error("there is no sketch layer `{0}`")]
+    NoSketch(String),
+    #[error("a sketch layer `{0}` exists already")]
+    SketchExists(String),
+}
+
+impl Edit {
+    /// Applies the edit. An edit that cannot apply leaves the project unchanged.
+    pub fn apply(&self, project: &mut Project) -> Result<(), EditError> {
+        match self {
+            Edit::View(v) => {
+                project.settings.apply(v);
+            }
+            Edit::AddSketch { id, layer } => {
+                if project.sketch_layers.contains_key(id) {
+                    return Err(EditError::SketchExists(id.clone()));
+                }
+                project.sketch_layers.insert(id.clone(), layer.clone());
+            }
+            Edit::RemoveSketch(id) => {
+                project
+                    .sketch_layers
+                    .remove(id)
+                    .ok_or_else(|| EditError::NoSketch(id.clone()))?;
+            }
+            Edit::SetSketchSource { id, source } => sketch(project, id)?.source = source.clone(),
+            Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
+            Edit::SetSketchOpacity { id, opacity } => {
+                sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sketch<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut SketchLayer, EditError> {
+    project
+        .sketch_layers
+        .get_mut(id)
+        .ok_or_else(|| EditError::NoSketch(id.to_owned()))
+}
+
+impl Edit {
+    /// Whether the edit changes what the project contains (not only how it is shown); such
+    /// edits are written to the recovery journal at once.
+    pub fn is_structural(&self) -> bool {
+        matches!(
+            self,
+            Edit::AddSketch { .. } | Edit::RemoveSketch(_) | Edit::SetSketchSource { .. }
+        )
+    }
+
+    /// What the Edit menu calls the step, e.g. "hide layer corridors".
+    pub fn label(&self) -> String {
+        match self {
+            Edit::View(ViewCommand::SetGroupVisible(id, v))
+            | Edit::View(ViewCommand::SetLayerVisible(id, v)) => {
+                format!("{} layer {id}", if *v { "show" } else { "hide" })
+            }
+            Edit::View(ViewCommand::SetGroupOpacity(id, _))
+            | Edit::View(ViewCommand::SetLayerOpacity(id, _)) => {
+                format!("opacity of {id}")
+            }
+            Edit::View(ViewCommand::SetTierVisible(t, v)) => {
+                format!("{} tier {t}", if *v { "show" } else { "hide" })
+            }
+            Edit::View(ViewCommand::ShowTiersUpTo(n)) => format!("show tiers 1…{n}"),
+            Edit::View(ViewCommand::SetLanguage(l)) => format!("labels in {}", l.title()),
+            Edit::AddSketch { id, .. } => format!("import {id}"),
+            Edit::RemoveSketch(id) => format!("remove sketch layer {id}"),
+            Edit::SetSketchSource { id, .. } => format!("locate {id}"),
+            Edit::SetSketchVisible { id, visible } => format!(
+                "{} sketch layer {id}",
+                if *visible { "show" } else { "hide" }
+            ),
+            Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
+        }
+    }
+}
