@@ -39,6 +39,15 @@ pub enum Command {
         /// The file to check.
         file: PathBuf,
     },
+    /// Runs the plan checks on a project and prints the findings, one per line.
+    /// Exit code: 0 no unacknowledged findings, 1 some, 2 the file cannot be read.
+    Check {
+        /// The project file.
+        project: PathBuf,
+        /// Print the findings as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
     /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
     ExportGeojson {
@@ -61,6 +70,7 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
     match command {
         Command::Validate { file } => validate(file, data),
         Command::ExportGeojson { project, out } => export_geojson(project, out),
+        Command::Check { project, json } => check(project, *json, data),
     }
 }
 
@@ -169,5 +179,63 @@ fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn check(project_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
+    let project = match load_project(project_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let plan_and_edition = data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    });
+    let (edition, plan) = match plan_and_edition {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("the plan layers could not be read to check against: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = crate::model::checks::run_checks(&project, &plan, &edition);
+    let open = crate::model::checks::unacknowledged(&findings, &project);
+    if json {
+        let rows: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                let mut v = serde_json::to_value(f).unwrap_or_default();
+                if let (Some(obj), Some(ack)) = (v.as_object_mut(), project.acknowledgements.get(&f.id)) {
+                    obj.insert("acknowledged".into(), serde_json::json!({"author": ack.author, "time": ack.time, "reason": ack.reason}));
+                }
+                v
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+    } else {
+        for f in &findings {
+            match project.acknowledgements.get(&f.id) {
+                Some(ack) => println!(
+                    "{}\t{}\tacknowledged by {}: {}",
+                    f.id, f.message, ack.author, ack.reason
+                ),
+                None => println!("{}\t{}", f.id, f.message),
+            }
+        }
+    }
+    if open.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

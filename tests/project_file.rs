@@ -346,6 +346,7 @@ fn project() -> impl Strategy<Value = Project> {
                 })
                 .collect(),
             scenes: Vec::new(),
+            acknowledgements: BTreeMap::new(),
         })
 }
 

@@ -1,6 +1,7 @@
 //! The plan and basemap as plain data, with the checks that say whether the data is sound.
 
 pub mod basemap;
+pub mod checks;
 pub mod edition;
 pub mod feature;
 pub mod gcj02;

@@ -137,6 +137,14 @@ pub struct Placement {
     pub comments: Vec<Comment>,
 }
 
+/// A planner's written justification for a plan-check finding, kept as an audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub author: String,
+    pub time: String,
+    pub reason: String,
+}
+
 /// Where a sketch layer's GeoJSON lives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SketchSource {
@@ -196,6 +204,9 @@ pub struct Project {
     pub sketch_layers: BTreeMap<String, SketchLayer>,
     #[serde(default)]
     pub scenes: Vec<NamedScene>,
+    /// Acknowledged plan-check findings, by finding id.
+    #[serde(default)]
+    pub acknowledgements: BTreeMap<String, Acknowledgement>,
 }
 
 impl Project {
@@ -216,6 +227,7 @@ impl Project {
             placements: BTreeMap::new(),
             sketch_layers: BTreeMap::new(),
             scenes: Vec::new(),
+            acknowledgements: BTreeMap::new(),
         }
     }
 

@@ -1,0 +1,307 @@
+//! Plan checks: does a placement respect the plan? The plan's central rule is "ecology first":
+//! building space must not take ecological space. Each finding has a stable id, so that an
+//! acknowledgement (a planner's written justification) stays attached to it across saves.
+
+use geo::{
+    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Distance, GeodesicArea, Geometry,
+    Haversine, Intersects, Length, LineString, MultiLineString, MultiPolygon, Point, Polygon,
+};
+use serde::Serialize;
+
+use super::edition::Edition;
+use super::plan::Plan;
+use super::project::{PlacementGeometry, Project};
+
+/// How far (m) a greenway or blue way's end may be from the existing network.
+pub const CONNECT_TOLERANCE_M: f64 = 1000.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A building-type placement takes ecological core space.
+    EcologicalCore,
+    /// A line placement crosses a water-source protection area.
+    WaterSource,
+    /// A placement lies partly or wholly outside the plan area.
+    OutsidePlanArea,
+    /// The declared section does not touch the geometry.
+    SectionMismatch,
+    /// The declared lead city does not touch the geometry.
+    LeadCityMismatch,
+    /// A greenway or blue way does not connect to the network.
+    Disconnected,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EcologicalCore => "ecological_core",
+            Self::WaterSource => "water_source",
+            Self::OutsidePlanArea => "outside_plan_area",
+            Self::SectionMismatch => "section_mismatch",
+            Self::LeadCityMismatch => "lead_city_mismatch",
+            Self::Disconnected => "disconnected",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// `rule:placement[:other feature]`, stable across runs.
+    pub id: String,
+    pub rule: Rule,
+    pub placement: String,
+    pub message: String,
+    /// Lon/lat box to zoom to: west, south, east, north.
+    pub bbox: [f64; 4],
+    /// Overlapping area in km², where the rule is about areas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlap_km2: Option<f64>,
+}
+
+fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        Geometry::MultiPolygon(m) => m.clone(),
+        _ => MultiPolygon(vec![]),
+    }
+}
+
+fn bbox_of(g: &Geometry<f64>) -> [f64; 4] {
+    g.bounding_rect()
+        .map_or([0.0; 4], |r| [r.min().x, r.min().y, r.max().x, r.max().y])
+}
+
+/// Every finding for the project's placements, in placement order.
+pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Finding> {
+    let feature_polys = |layer: &str,
+                         keep: &dyn Fn(&super::PlanFeature) -> bool|
+     -> Vec<(String, String, MultiPolygon<f64>)> {
+        plan.layer(layer)
+            .map(|l| {
+                l.features
+                    .iter()
+                    .filter(|f| keep(f))
+                    .map(|f| {
+                        (
+                            f.id.0.clone(),
+                            f.name_zh().to_owned(),
+                            polygons(&f.geometry),
+                        )
+                    })
+                    .filter(|(_, _, p)| !p.0.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let cores = feature_polys("ecological", &|f| f.text("protection") == "core");
+    let water = feature_polys("blueways", &|f| f.kind() == "water_source");
+    let cities = feature_polys("city_boundaries", &|_| true);
+    let sections = feature_polys("sections", &|_| true);
+    let network = |layer: &str| -> Vec<LineString<f64>> {
+        plan.layer(layer)
+            .map(|l| {
+                l.features
+                    .iter()
+                    .flat_map(|f| lines_of(&f.geometry))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for (id, p) in &project.placements {
+        let g = p.geometry.to_geo();
+        let bbox = bbox_of(&g);
+        let mut find =
+            |rule: Rule, other: Option<&str>, message: String, overlap_km2: Option<f64>| {
+                let id_text = match other {
+                    Some(o) => format!("{}:{}:{o}", rule.as_str(), id.0),
+                    None => format!("{}:{}", rule.as_str(), id.0),
+                };
+                out.push(Finding {
+                    id: id_text,
+                    rule,
+                    placement: id.0.clone(),
+                    message,
+                    bbox,
+                    overlap_km2,
+                });
+            };
+        let name = &p.name_zh;
+        let building = edition.action(&p.action).is_some_and(|a| a.building);
+        if building {
+            for (core_id, core_name, core) in &cores {
+                if !g.intersects(core) {
+                    continue;
+                }
+                match &p.geometry {
+                    PlacementGeometry::Polygon(_) => {
+                        let overlap =
+                            polygons(&g).intersection(core).geodesic_area_unsigned() / 1e6;
+                        find(
+                            Rule::EcologicalCore,
+                            Some(core_id),
+                            format!(
+                                "{name} takes {overlap:.2} km² of the ecological core area {core_name}"
+                            ),
+                            Some(overlap),
+                        );
+                    }
+                    PlacementGeometry::LineString(l) => {
+                        let inside = core.clip(&MultiLineString(vec![line(l)]), false);
+                        let km: f64 =
+                            inside.0.iter().map(|s| Haversine.length(s)).sum::<f64>() / 1000.0;
+                        find(
+                            Rule::EcologicalCore,
+                            Some(core_id),
+                            format!(
+                                "{name} runs {km:.2} km through the ecological core area {core_name}"
+                            ),
+                            Some(0.0),
+                        );
+                    }
+                    PlacementGeometry::Point(_) => {
+                        find(
+                            Rule::EcologicalCore,
+                            Some(core_id),
+                            format!("{name} is inside the ecological core area {core_name}"),
+                            Some(0.0),
+                        );
+                    }
+                }
+            }
+        }
+        if let PlacementGeometry::LineString(_) = &p.geometry {
+            for (wid, wname, area) in &water {
+                if g.intersects(area) {
+                    find(
+                        Rule::WaterSource,
+                        Some(wid),
+                        format!("{name} crosses the water-source protection area {wname}"),
+                        None,
+                    );
+                }
+            }
+        }
+        // The plan area is the nine territories plus the waters of the five zones: Tianditu's
+        // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
+        let in_plan_area = |pt: &Point<f64>| {
+            cities
+                .iter()
+                .chain(sections.iter())
+                .any(|(_, _, c)| c.contains(pt))
+        };
+        let positions: Vec<Point<f64>> = p.geometry.positions().map(Point::from).collect();
+        let outside = positions.iter().filter(|pt| !in_plan_area(pt)).count();
+        if outside == positions.len() {
+            find(
+                Rule::OutsidePlanArea,
+                None,
+                format!(
+                    "{name} lies wholly outside the plan area (the nine cities and their waters)"
+                ),
+                None,
+            );
+        } else if outside > 0 {
+            find(
+                Rule::OutsidePlanArea,
+                None,
+                format!(
+                    "{name} lies partly outside the plan area: {outside} of {} positions",
+                    positions.len()
+                ),
+                None,
+            );
+        }
+        if let Some(section) = &p.section
+            && let Some((_, sname, spoly)) = sections.iter().find(|(sid, _, _)| sid == section)
+            && !g.intersects(spoly)
+        {
+            find(
+                Rule::SectionMismatch,
+                None,
+                format!("{name} is declared in {sname} but does not touch it"),
+                None,
+            );
+        }
+        if let Some(lead) = &p.lead_city
+            && let Some((_, cname, cpoly)) = cities.iter().find(|(cid, _, _)| cid == lead)
+            && !g.intersects(cpoly)
+        {
+            find(
+                Rule::LeadCityMismatch,
+                None,
+                format!("{name} is led by {cname} but does not touch its territory"),
+                None,
+            );
+        }
+        let network_layer = match p.action.as_str() {
+            "greenways" => Some("greenways"),
+            "blueways" => Some("blueways"),
+            _ => None,
+        };
+        if let (Some(layer), PlacementGeometry::LineString(l)) = (network_layer, &p.geometry) {
+            let mut net = network(layer);
+            for (other_id, other) in &project.placements {
+                if other_id != id && other.action == p.action {
+                    net.extend(lines_of(&other.geometry.to_geo()));
+                }
+            }
+            let ends = [l.first(), l.last()];
+            let loose: Vec<f64> = ends
+                .into_iter()
+                .flatten()
+                .map(|c| distance_to_network(Point::from(*c), &net))
+                .filter(|d| *d > CONNECT_TOLERANCE_M)
+                .collect();
+            if let Some(worst) = loose.iter().copied().reduce(f64::max) {
+                find(
+                    Rule::Disconnected,
+                    None,
+                    format!(
+                        "{name} is not connected to the network: an end is {:.1} km from it (more than 1 km)",
+                        worst / 1000.0
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+    out
+}
+
+fn line(pts: &[(f64, f64)]) -> LineString<f64> {
+    LineString::from(pts.to_vec())
+}
+
+fn lines_of(g: &Geometry<f64>) -> Vec<LineString<f64>> {
+    match g {
+        Geometry::LineString(l) => vec![l.clone()],
+        Geometry::MultiLineString(m) => m.0.clone(),
+        Geometry::Polygon(p) => vec![p.exterior().clone()],
+        Geometry::MultiPolygon(m) => {
+            m.0.iter()
+                .map(|p: &Polygon<f64>| p.exterior().clone())
+                .collect()
+        }
+        _ => vec![],
+    }
+}
+
+/// Metres from a point to the nearest line of the network (infinite when there is none).
+fn distance_to_network(p: Point<f64>, net: &[LineString<f64>]) -> f64 {
+    net.iter()
+        .filter_map(|l| match l.closest_point(&p) {
+            Closest::Intersection(c) | Closest::SinglePoint(c) => Some(Haversine.distance(p, c)),
+            Closest::Indeterminate => None,
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Findings nobody has acknowledged yet.
+pub fn unacknowledged<'a>(findings: &'a [Finding], project: &Project) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| !project.acknowledgements.contains_key(&f.id))
+        .collect()
+}
