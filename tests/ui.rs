@@ -272,3 +272,48 @@ fn hiding_a_layer_is_undone_with_ctrl_z_and_redone_with_ctrl_y() {
     h.run();
     assert_eq!(drawn(&h, "corridors"), 0);
 }
+
+#[test]
+fn the_checks_panel_lists_findings_and_an_acknowledgement_is_saved_and_undoable() {
+    let mut h = harness();
+    assert_eq!(
+        h.state().findings.len(),
+        5,
+        "the default project's routes raise five findings"
+    );
+    let first = h.state().findings[0].id.clone();
+    h.get_by_label("Checks").click();
+    h.run();
+    assert!(h.state().checks_open);
+    h.get_all_by_label("确认… Acknowledge…")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().ack_draft.as_ref().map(|d| d.0.clone()),
+        Some(first.clone())
+    );
+    h.get_by_label("理由 Reason").click();
+    h.run();
+    h.get_by_label("理由 Reason")
+        .type_text("extends to Taizhou by design");
+    h.run();
+    h.get_by_label("确认 Acknowledge").click();
+    h.run();
+    let ack = h
+        .state()
+        .doc
+        .project
+        .acknowledgements
+        .get(&first)
+        .cloned()
+        .expect("acknowledged");
+    assert_eq!(ack.reason, "extends to Taizhou by design");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(
+        h.state().doc.project.acknowledgements.is_empty(),
+        "acknowledging is one undo step"
+    );
+}

@@ -56,6 +56,13 @@ pub enum AppCommand {
     EndGesture,
     Undo,
     Redo,
+    ToggleChecks,
+    /// Opens the reason field for acknowledging a finding (`None` closes it).
+    DraftAcknowledgement(Option<String>),
+    Acknowledge {
+        finding: String,
+        reason: String,
+    },
     DiscardJournal(PathBuf),
     Quit,
 }

@@ -35,6 +35,8 @@ pub struct Document {
     pub overlay: Scene,
     /// Undo and redo of this project's edits; a new document starts with none.
     pub history: crate::edit::History,
+    /// Bumped by every rebuild, so that what is derived from the project knows when to redo.
+    pub revision: u64,
 }
 
 impl Document {
@@ -47,6 +49,7 @@ impl Document {
             features: Vec::new(),
             overlay: Scene::build_overlay(&[], style),
             history: crate::edit::History::default(),
+            revision: 0,
         };
         doc.reload_sketches();
         doc.rebuild(style);
@@ -129,11 +132,19 @@ impl Document {
         }
         self.overlay = Scene::build_overlay(&features, style);
         self.features = features;
+        self.revision = next_revision();
     }
 
     pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
         self.features.iter().find(|f| &f.id == id)
     }
+}
+
+/// Revisions are unique across documents, so that a newly opened project never looks like
+/// one whose checks are already done.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A placement in the form the map, inspector and search use.

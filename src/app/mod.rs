@@ -127,6 +127,14 @@ pub struct OneMapApp {
     last_title: String,
     /// The user chose to quit and nothing is left unsaved.
     quit_requested: bool,
+    /// Plan-check findings of the project as it is now.
+    pub findings: Vec<crate::model::checks::Finding>,
+    /// The document revision the findings were computed for.
+    checked_revision: Option<u64>,
+    /// The finding whose acknowledgement is being written, and the reason so far.
+    pub ack_draft: Option<(String, String)>,
+    /// Whether the Checks panel is open (the status bar always shows the count).
+    pub checks_open: bool,
 }
 
 impl OneMapApp {
@@ -157,6 +165,10 @@ impl OneMapApp {
             last_draw: DrawStats::default(),
             last_title: String::new(),
             quit_requested: false,
+            findings: Vec::new(),
+            checked_revision: None,
+            ack_draft: None,
+            checks_open: false,
         }
     }
 
@@ -193,8 +205,23 @@ impl OneMapApp {
             .unwrap_or_else(|| self.data.plan.region.rect())
     }
 
+    /// Recomputes the plan checks when the project has changed since they last ran.
+    pub fn recheck(&mut self) {
+        if self.checked_revision == Some(self.doc.revision) {
+            return;
+        }
+        self.findings = match &self.data.edition {
+            Some(edition) => {
+                crate::model::checks::run_checks(&self.doc.project, &self.data.plan, edition)
+            }
+            None => Vec::new(),
+        };
+        self.checked_revision = Some(self.doc.revision);
+    }
+
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
+        self.recheck();
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
         self.window_events(ui.ctx(), &mut commands);
@@ -214,14 +241,37 @@ impl OneMapApp {
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui::status_bar::status_bar_ui(
-                ui,
-                &self.data,
-                &self.doc,
-                self.cursor,
-                self.memory.zoom(),
-            );
+            ui.horizontal(|ui| {
+                ui::status_bar::checks_summary_ui(
+                    ui,
+                    &self.findings,
+                    &self.doc.project,
+                    self.checks_open,
+                    &mut commands,
+                );
+                ui::status_bar::status_bar_ui(
+                    ui,
+                    &self.data,
+                    &self.doc,
+                    self.cursor,
+                    self.memory.zoom(),
+                );
+            });
         });
+        if self.checks_open && !self.findings.is_empty() {
+            egui::Panel::bottom("checks")
+                .resizable(true)
+                .default_size(130.0)
+                .show(ui, |ui| {
+                    ui::checks_panel::checks_panel_ui(
+                        ui,
+                        &self.findings,
+                        &self.doc.project,
+                        &mut self.ack_draft,
+                        &mut commands,
+                    );
+                });
+        }
         egui::Panel::left("layers")
             .default_size(290.0)
             .show(ui, |ui| {
@@ -585,6 +635,27 @@ impl OneMapApp {
             }
             AppCommand::BeginGesture(label) => self.doc.history.begin(label, &self.doc.project),
             AppCommand::EndGesture => self.doc.history.commit(&self.doc.project),
+            AppCommand::ToggleChecks => self.checks_open = !self.checks_open,
+            AppCommand::DraftAcknowledgement(finding) => {
+                self.ack_draft = finding.map(|f| (f, String::new()));
+            }
+            AppCommand::Acknowledge { finding, reason } => {
+                let author = if self.doc.project.meta.author.is_empty() {
+                    std::env::var("USER").unwrap_or_else(|_| "planner".into())
+                } else {
+                    self.doc.project.meta.author.clone()
+                };
+                let acknowledgement = crate::model::project::Acknowledgement {
+                    author,
+                    time: clock::now_rfc3339(),
+                    reason,
+                };
+                self.edit(Edit::Acknowledge {
+                    finding,
+                    acknowledgement,
+                });
+                self.ack_draft = None;
+            }
             AppCommand::Undo => {
                 if self.doc.history.undo(&mut self.doc.project).is_some() {
                     self.after_history_step();

@@ -5,7 +5,7 @@ pub mod history;
 
 use thiserror::Error;
 
-use crate::model::project::{Project, SketchLayer, SketchSource};
+use crate::model::project::{Acknowledgement, Project, SketchLayer, SketchSource};
 use crate::model::view::ViewCommand;
 
 pub use history::History;
@@ -14,11 +14,28 @@ pub use history::History;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     View(ViewCommand),
-    AddSketch { id: String, layer: SketchLayer },
+    AddSketch {
+        id: String,
+        layer: SketchLayer,
+    },
     RemoveSketch(String),
-    SetSketchSource { id: String, source: SketchSource },
-    SetSketchVisible { id: String, visible: bool },
-    SetSketchOpacity { id: String, opacity: f32 },
+    SetSketchSource {
+        id: String,
+        source: SketchSource,
+    },
+    SetSketchVisible {
+        id: String,
+        visible: bool,
+    },
+    SetSketchOpacity {
+        id: String,
+        opacity: f32,
+    },
+    /// Records a planner's justification for a plan-check finding.
+    Acknowledge {
+        finding: String,
+        acknowledgement: Acknowledgement,
+    },
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -52,6 +69,14 @@ impl Edit {
             Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+            Edit::Acknowledge {
+                finding,
+                acknowledgement,
+            } => {
+                project
+                    .acknowledgements
+                    .insert(finding.clone(), acknowledgement.clone());
             }
         }
         Ok(())
@@ -99,6 +124,7 @@ impl Edit {
                 if *visible { "show" } else { "hide" }
             ),
             Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
+            Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! they never change the plan or the settings themselves.
 
 pub mod about;
+pub mod checks_panel;
 pub mod inspector;
 pub mod layers_panel;
 pub mod overlays;

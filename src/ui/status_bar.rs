@@ -69,3 +69,35 @@ pub fn problems_ui(ui: &mut Ui, problems: &[String], commands: &mut Vec<AppComma
         ui.colored_label(red, p);
     }
 }
+
+/// The count of plan-check findings, as a button that opens the Checks panel.
+pub fn checks_summary_ui(
+    ui: &mut Ui,
+    findings: &[crate::model::checks::Finding],
+    project: &crate::model::project::Project,
+    open_panel: bool,
+    commands: &mut Vec<AppCommand>,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    let open = findings
+        .iter()
+        .filter(|f| !project.acknowledgements.contains_key(&f.id))
+        .count();
+    let text = format!("检查 Checks: {open} open / {}", findings.len());
+    let color = if open > 0 {
+        Color32::from_rgb(200, 90, 0)
+    } else {
+        Color32::GRAY
+    };
+    let button = egui::Button::new(egui::RichText::new(text).color(color)).selected(open_panel);
+    let response = ui
+        .add(button)
+        .on_hover_text("Show or hide the plan checks of the project's placements");
+    // A fixed accessible name, so that tools and tests find it whatever the counts.
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Checks"));
+    if response.clicked() {
+        commands.push(AppCommand::ToggleChecks);
+    }
+}

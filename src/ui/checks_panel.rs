@@ -1,0 +1,60 @@
+//! The Checks panel: the plan-check findings of the project, live. Clicking one zooms to it;
+//! each can be acknowledged with a written reason, which is kept in the project for reviewers.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::AppCommand;
+use crate::model::FeatureId;
+use crate::model::checks::Finding;
+use crate::model::project::Project;
+
+pub fn checks_panel_ui(
+    ui: &mut Ui,
+    findings: &[Finding],
+    project: &Project,
+    draft: &mut Option<(String, String)>,
+    commands: &mut Vec<AppCommand>,
+) {
+    let open = findings
+        .iter()
+        .filter(|f| !project.acknowledgements.contains_key(&f.id))
+        .count();
+    ui.horizontal(|ui| {
+        ui.strong(format!("检查 Checks: {} findings, {open} open", findings.len()));
+        ui.weak("Building space must not take ecological space; placements should fit their zone, city and the networks.");
+    });
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for f in findings {
+            ui.horizontal(|ui| {
+                let ack = project.acknowledgements.get(&f.id);
+                let color = if ack.is_some() { Color32::GRAY } else { Color32::from_rgb(200, 90, 0) };
+                let text = RichText::new(format!("[{}] {}", f.rule.as_str(), f.message)).color(color);
+                if ui.add(egui::Label::new(text).sense(egui::Sense::click())).on_hover_text("Zoom to it").clicked() {
+                    let [w, s, e, n] = f.bbox;
+                    commands.push(AppCommand::ZoomTo(geo::Rect::new(geo::Coord { x: w, y: s }, geo::Coord { x: e, y: n })));
+                    commands.push(AppCommand::Select(Some(FeatureId(f.placement.clone()))));
+                }
+                match (ack, draft.as_mut()) {
+                    (Some(a), _) => {
+                        ui.label(RichText::new(format!("✓ {} — {}", a.reason, a.author)).italics());
+                    }
+                    (None, Some((id, reason))) if *id == f.id => {
+                        let label = ui.label("理由 Reason");
+                        ui.add(egui::TextEdit::singleline(reason).desired_width(260.0)).labelled_by(label.id);
+                        if ui.add_enabled(!reason.trim().is_empty(), egui::Button::new("确认 Acknowledge")).clicked() {
+                            commands.push(AppCommand::Acknowledge { finding: f.id.clone(), reason: reason.trim().to_owned() });
+                        }
+                        if ui.button("取消 Cancel").clicked() {
+                            commands.push(AppCommand::DraftAcknowledgement(None));
+                        }
+                    }
+                    (None, _) => {
+                        if ui.small_button("确认… Acknowledge…").on_hover_text("Write why this is acceptable; kept in the project as an audit trail").clicked() {
+                            commands.push(AppCommand::DraftAcknowledgement(Some(f.id.clone())));
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
