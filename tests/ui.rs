@@ -317,3 +317,43 @@ fn the_checks_panel_lists_findings_and_an_acknowledgement_is_saved_and_undoable(
         "acknowledging is one undo step"
     );
 }
+
+#[test]
+fn drawing_an_industrial_park_in_taihu_raises_the_ecology_warning_and_undo_removes_it() {
+    use onemap::model::checks::Rule;
+    let mut h = harness();
+    let before = h.state().findings.len();
+    h.state_mut().draw_action = "industry".into();
+    h.key_press(egui::Key::G);
+    h.run();
+    assert_eq!(h.state().tool, onemap::app::tools::Tool::Polygon);
+    let t = h.state().last_transform.unwrap();
+    for (lon, lat) in [
+        (120.15, 31.12),
+        (120.25, 31.12),
+        (120.25, 31.2),
+        (120.15, 31.2),
+    ] {
+        click_at(&mut h, t.to_screen(merc(geo::Coord { x: lon, y: lat })));
+    }
+    assert_eq!(h.state().draft.len(), 4);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let id = onemap::model::project::PlacementId("placement.new-1".into());
+    assert!(
+        h.state().doc.project.placements.contains_key(&id),
+        "the drawing became a placement"
+    );
+    let warning = h
+        .state()
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::EcologicalCore && f.placement == id.0)
+        .cloned();
+    let warning = warning.expect("the industrial park in Taihu's core is flagged");
+    assert!(warning.overlap_km2.unwrap() > 50.0, "{}", warning.message);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(!h.state().doc.project.placements.contains_key(&id));
+    assert_eq!(h.state().findings.len(), before);
+}

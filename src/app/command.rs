@@ -57,6 +57,15 @@ pub enum AppCommand {
     Undo,
     Redo,
     ToggleChecks,
+    SetTool(super::tools::Tool),
+    /// The system action new placements belong to.
+    SetDrawAction(String),
+    AddVertex(geo::Coord<f64>),
+    RemoveLastVertex,
+    FinishDrawing,
+    CancelDrawing,
+    /// Deletes the selected placement.
+    DeleteSelected,
     /// Opens the reason field for acknowledging a finding (`None` closes it).
     DraftAcknowledgement(Option<String>),
     Acknowledge {

@@ -5,6 +5,7 @@ pub mod command;
 pub mod document;
 pub mod files;
 pub mod fonts;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -135,6 +136,11 @@ pub struct OneMapApp {
     pub ack_draft: Option<(String, String)>,
     /// Whether the Checks panel is open (the status bar always shows the count).
     pub checks_open: bool,
+    pub tool: tools::Tool,
+    /// The vertices of the drawing under way, lon/lat.
+    pub draft: Vec<Coord<f64>>,
+    /// The system action new placements belong to.
+    pub draw_action: String,
 }
 
 impl OneMapApp {
@@ -169,6 +175,9 @@ impl OneMapApp {
             checked_revision: None,
             ack_draft: None,
             checks_open: false,
+            tool: tools::Tool::Select,
+            draft: Vec::new(),
+            draw_action: "transport".into(),
         }
     }
 
@@ -234,6 +243,20 @@ impl OneMapApp {
                 &mut self.search,
                 &mut commands,
             );
+            let actions: Vec<(String, String)> = self
+                .data
+                .edition
+                .as_ref()
+                .map(|e| {
+                    e.actions
+                        .iter()
+                        .map(|a| (a.id.clone(), a.name_zh.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ui.horizontal(|ui| {
+                tools::tools_ui(ui, self.tool, &self.draw_action, &actions, &mut commands)
+            });
         });
         if !self.data.problems.is_empty() && !self.problems_dismissed {
             egui::Panel::top("problems").show(ui, |ui| {
@@ -349,6 +372,7 @@ impl OneMapApp {
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
         }
+        tools::tool_keys(ui, self.tool, !self.draft.is_empty(), commands);
         ui.input(|i| {
             if i.modifiers.is_none() {
                 if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
@@ -361,7 +385,11 @@ impl OneMapApp {
                     commands.push(AppCommand::Home);
                 }
                 if i.key_pressed(Key::Escape) {
-                    commands.push(AppCommand::Select(None));
+                    commands.push(if self.draft.is_empty() {
+                        AppCommand::Select(None)
+                    } else {
+                        AppCommand::CancelDrawing
+                    });
                 }
             }
         });
@@ -418,9 +446,12 @@ impl OneMapApp {
             &self.hovered,
             &self.data.plan,
         );
+        let (tool, draft) = (self.tool, &self.draft);
+        let drawing = tool != tools::Tool::Select;
+        // While drawing, a double-click finishes the drawing instead of zooming.
         let map = Map::new(None, &mut self.memory, home)
             .zoom_with_ctrl(false)
-            .double_click_to_zoom(true);
+            .double_click_to_zoom(!drawing);
         let result = map.show(ui, |ui, response, projector, _memory| {
             let anchor = Coord { x: 121.0, y: 31.0 };
             let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
@@ -441,21 +472,54 @@ impl OneMapApp {
             painter.extend(shapes);
             ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features);
             let pointer = response.hover_pos();
-            let hover = pointer.and_then(|p| hit_test(&frame, p));
+            if drawing {
+                painter.extend(tools::draft_shapes(
+                    &painter,
+                    &frame.transform,
+                    tool,
+                    draft,
+                    pointer,
+                ));
+            }
+            let hover = if drawing {
+                None
+            } else {
+                pointer.and_then(|p| hit_test(&frame, p))
+            };
             let clicked = response.clicked().then(|| {
                 response
                     .interact_pointer_pos()
                     .and_then(|p| hit_test(&frame, p))
             });
+            let map_click = response
+                .clicked()
+                .then(|| response.interact_pointer_pos())
+                .flatten()
+                .map(|p| frame.transform.to_lonlat(p));
+            let double = response.double_clicked();
             (
                 hover,
                 pointer.map(|p| frame.transform.to_lonlat(p)),
                 clicked,
                 frame.transform,
                 stats,
+                (map_click, double),
             )
         });
-        let (hover, cursor, clicked, transform, stats) = result.inner;
+        let (hover, cursor, clicked, transform, stats, (map_click, double)) = result.inner;
+        if drawing {
+            // The second click of a double-click finishes; it adds no vertex of its own.
+            if double {
+                commands.push(AppCommand::FinishDrawing);
+            } else if let Some(c) = map_click {
+                commands.push(AppCommand::AddVertex(c));
+                if tool == tools::Tool::Point {
+                    commands.push(AppCommand::FinishDrawing);
+                }
+            }
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        }
+        let clicked = if drawing { None } else { clicked };
         self.last_transform = Some(transform);
         self.last_draw = stats;
         if hover.is_some() {
@@ -636,6 +700,54 @@ impl OneMapApp {
             AppCommand::BeginGesture(label) => self.doc.history.begin(label, &self.doc.project),
             AppCommand::EndGesture => self.doc.history.commit(&self.doc.project),
             AppCommand::ToggleChecks => self.checks_open = !self.checks_open,
+            AppCommand::SetTool(tool) => {
+                self.tool = tool;
+                self.draft.clear();
+            }
+            AppCommand::SetDrawAction(action) => self.draw_action = action,
+            AppCommand::AddVertex(c) => self.draft.push(c),
+            AppCommand::RemoveLastVertex => {
+                self.draft.pop();
+            }
+            AppCommand::CancelDrawing => self.draft.clear(),
+            AppCommand::FinishDrawing => {
+                let horizon = self
+                    .data
+                    .edition
+                    .as_ref()
+                    .and_then(|e| e.horizons.get(1).copied())
+                    .unwrap_or(2035);
+                let author = if self.doc.project.meta.author.is_empty() {
+                    "a planner".to_owned()
+                } else {
+                    self.doc.project.meta.author.clone()
+                };
+                let made = tools::placement_from_draft(
+                    &self.doc.project,
+                    self.tool,
+                    &self.draft,
+                    &self.draw_action,
+                    horizon,
+                    &author,
+                );
+                if let Some((id, placement)) = made {
+                    self.draft.clear();
+                    self.edit(Edit::AddPlacement {
+                        id: id.clone(),
+                        placement,
+                    });
+                    self.selected = Some(FeatureId(id.0));
+                }
+            }
+            AppCommand::DeleteSelected => {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if self.doc.project.placements.contains_key(&id) {
+                    self.edit(Edit::RemovePlacement(id));
+                    self.selected = None;
+                }
+            }
             AppCommand::DraftAcknowledgement(finding) => {
                 self.ack_draft = finding.map(|f| (f, String::new()));
             }

@@ -5,7 +5,9 @@ pub mod history;
 
 use thiserror::Error;
 
-use crate::model::project::{Acknowledgement, Project, SketchLayer, SketchSource};
+use crate::model::project::{
+    Acknowledgement, Placement, PlacementId, Project, SketchLayer, SketchSource,
+};
 use crate::model::view::ViewCommand;
 
 pub use history::History;
@@ -31,6 +33,16 @@ pub enum Edit {
         id: String,
         opacity: f32,
     },
+    AddPlacement {
+        id: PlacementId,
+        placement: Placement,
+    },
+    RemovePlacement(PlacementId),
+    /// Replaces a placement (attributes, geometry), e.g. after a move.
+    SetPlacement {
+        id: PlacementId,
+        placement: Placement,
+    },
     /// Records a planner's justification for a plan-check finding.
     Acknowledge {
         finding: String,
@@ -44,6 +56,10 @@ pub enum EditError {
     NoSketch(String),
     #[error("a sketch layer `{0}` exists already")]
     SketchExists(String),
+    #[error("there is no placement `{0}`")]
+    NoPlacement(String),
+    #[error("a placement `{0}` exists already")]
+    PlacementExists(String),
 }
 
 impl Edit {
@@ -69,6 +85,25 @@ impl Edit {
             Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+            Edit::AddPlacement { id, placement } => {
+                if project.placements.contains_key(id) {
+                    return Err(EditError::PlacementExists(id.0.clone()));
+                }
+                project.placements.insert(id.clone(), placement.clone());
+            }
+            Edit::RemovePlacement(id) => {
+                project
+                    .placements
+                    .remove(id)
+                    .ok_or_else(|| EditError::NoPlacement(id.0.clone()))?;
+            }
+            Edit::SetPlacement { id, placement } => {
+                let slot = project
+                    .placements
+                    .get_mut(id)
+                    .ok_or_else(|| EditError::NoPlacement(id.0.clone()))?;
+                *slot = placement.clone();
             }
             Edit::Acknowledge {
                 finding,
@@ -96,7 +131,12 @@ impl Edit {
     pub fn is_structural(&self) -> bool {
         matches!(
             self,
-            Edit::AddSketch { .. } | Edit::RemoveSketch(_) | Edit::SetSketchSource { .. }
+            Edit::AddSketch { .. }
+                | Edit::RemoveSketch(_)
+                | Edit::SetSketchSource { .. }
+                | Edit::AddPlacement { .. }
+                | Edit::RemovePlacement(_)
+                | Edit::SetPlacement { .. }
         )
     }
 
@@ -125,6 +165,9 @@ impl Edit {
             ),
             Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
             Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
+            Edit::AddPlacement { placement, .. } => format!("add {}", placement.name_zh),
+            Edit::RemovePlacement(id) => format!("delete {}", id.0),
+            Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
         }
     }
 }
