@@ -3,10 +3,11 @@
 //! last vertex. A finished drawing becomes a placement in one undoable step.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
-use geo::{Coord, Geodesic, GeodesicArea, Length, LineString, Polygon};
+use geo::{Coord, LineString, Polygon};
 
 use crate::map::ScreenTransform;
 use crate::map::scene::merc;
+use crate::model::measure::{area_km2, length_km};
 use crate::model::project::{Placement, PlacementGeometry, PlacementId, PlacementStatus, Project};
 
 use super::AppCommand;
@@ -117,12 +118,15 @@ pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
     match tool {
         Tool::Line if vertices.len() >= 2 => Some(format!(
             "{:.2} km",
-            Geodesic.length(&LineString::from(vertices.to_vec())) / 1000.0
+            length_km(&LineString::from(vertices.to_vec()))
         )),
         Tool::Polygon if vertices.len() >= 3 => {
             let mut ring = vertices.to_vec();
             ring.push(vertices[0]);
-            let area = Polygon::new(LineString::from(ring), vec![]).geodesic_area_unsigned() / 1e6;
+            let area = area_km2(&geo::MultiPolygon(vec![Polygon::new(
+                LineString::from(ring),
+                vec![],
+            )]));
             Some(format!("{area:.2} km²"))
         }
         _ => None,

@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
+use geo::Geometry;
 use geo::orient::{Direction, Orient};
-use geo::{Geodesic, GeodesicArea, Geometry, Length};
+
+use crate::model::measure::{area_km2, length_km};
 use serde_json::{Map, Value, json};
 
 use crate::model::project::{Placement, Project};
@@ -96,8 +98,8 @@ pub fn write_geojson(
 /// Geodesic length in km of lines, area in km² of polygons.
 pub fn measures(g: &Geometry<f64>) -> (Option<f64>, Option<f64>) {
     match g {
-        Geometry::LineString(l) => (Some(Geodesic.length(l) / 1000.0), None),
-        Geometry::Polygon(p) => (None, Some(p.geodesic_area_unsigned() / 1e6)),
+        Geometry::LineString(l) => (Some(length_km(l)), None),
+        Geometry::Polygon(p) => (None, Some(area_km2(&geo::MultiPolygon(vec![p.clone()])))),
         _ => (None, None),
     }
 }

@@ -3,8 +3,8 @@
 //! acknowledgement (a planner's written justification) stays attached to it across saves.
 
 use geo::{
-    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Distance, GeodesicArea, Geometry,
-    Haversine, Intersects, Length, LineString, MultiLineString, MultiPolygon, Point, Polygon,
+    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Distance, Geometry, Haversine,
+    Intersects, Length, LineString, MultiLineString, MultiPolygon, Point, Polygon,
 };
 use serde::Serialize;
 
@@ -136,8 +136,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 }
                 match &p.geometry {
                     PlacementGeometry::Polygon(_) => {
-                        let overlap =
-                            polygons(&g).intersection(core).geodesic_area_unsigned() / 1e6;
+                        let overlap = super::measure::area_km2(&polygons(&g).intersection(core));
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),

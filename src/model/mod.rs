@@ -6,6 +6,7 @@ pub mod edition;
 pub mod feature;
 pub mod gcj02;
 pub mod lang;
+pub mod measure;
 pub mod plan;
 pub mod project;
 pub mod project_check;
