@@ -38,6 +38,19 @@ fn wait_for_import(app: &mut OneMapApp) {
     panic!("the import did not finish");
 }
 
+/// Opens the project, imports its `data/sketch.geojson` and saves it.
+fn open_import_and_save(dir: &Path, file: &Path) -> OneMapApp {
+    let mut a = app(None);
+    a.open_at_start(file);
+    a.run_commands(vec![AppCommand::Import {
+        path: dir.join("data/sketch.geojson"),
+        gcj02: false,
+    }]);
+    wait_for_import(&mut a);
+    a.run_commands(vec![AppCommand::Save]);
+    a
+}
+
 /// A project folder with the default project and a GeoJSON beside it in `data/`.
 fn project_folder(name: &str) -> (PathBuf, PathBuf) {
     let dir = scratch(name);
@@ -100,14 +113,7 @@ fn work_is_recovered_after_a_crash() {
 #[test]
 fn save_as_into_another_folder_rewrites_references_and_moving_the_folder_keeps_them() {
     let (dir, file) = project_folder("saveas");
-    let mut a = app(None);
-    a.open_at_start(&file);
-    a.run_commands(vec![AppCommand::Import {
-        path: dir.join("data/sketch.geojson"),
-        gcj02: false,
-    }]);
-    wait_for_import(&mut a);
-    a.run_commands(vec![AppCommand::Save]);
+    let mut a = open_import_and_save(&dir, &file);
     let stored = load_project(&file).unwrap().sketch_layers["sketch"]
         .source
         .clone();
@@ -138,14 +144,7 @@ fn save_as_into_another_folder_rewrites_references_and_moving_the_folder_keeps_t
 #[test]
 fn a_missing_reference_is_reported_kept_and_can_be_located() {
     let (dir, file) = project_folder("missing");
-    let mut a = app(None);
-    a.open_at_start(&file);
-    a.run_commands(vec![AppCommand::Import {
-        path: dir.join("data/sketch.geojson"),
-        gcj02: false,
-    }]);
-    wait_for_import(&mut a);
-    a.run_commands(vec![AppCommand::Save]);
+    open_import_and_save(&dir, &file);
     std::fs::rename(
         dir.join("data/sketch.geojson"),
         dir.join("elsewhere.geojson"),
