@@ -326,6 +326,7 @@ fn project() -> impl Strategy<Value = Project> {
                 language,
             },
             layer_order: BTreeMap::new(),
+            style_overrides: BTreeMap::new(),
             view: None,
             placements: placements
                 .into_iter()

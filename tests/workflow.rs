@@ -324,3 +324,59 @@ fn new_and_open_ask_before_unsaved_work_is_dropped() {
     );
     assert!(!a.doc.is_dirty());
 }
+
+#[test]
+fn layer_order_and_style_overrides_change_the_map_are_saved_and_undone() {
+    use onemap::edit::Edit;
+    use onemap::model::style::{Paint, Rgba};
+    let mut a = app(None);
+    a.open_at_start(&root().join("assets/projects/sma-2022.onemap"));
+    a.restyle();
+    let order_of =
+        |a: &OneMapApp, layer: &str| a.scene.items.iter().position(|i| i.layer == layer).unwrap();
+    assert!(order_of(&a, "corridors") > order_of(&a, "ecological"));
+    a.run_commands(vec![
+        AppCommand::Edit(Box::new(Edit::SetLayerOrder {
+            layer: "corridors".into(),
+            order: Some(5),
+        })),
+        AppCommand::Edit(Box::new(Edit::SetStyleOverride {
+            layer: "corridors".into(),
+            paint: Some(Paint {
+                stroke: Some(Rgba(0, 114, 178, 95)),
+                ..Paint::default()
+            }),
+        })),
+    ]);
+    a.restyle();
+    assert!(
+        order_of(&a, "corridors") < order_of(&a, "ecological"),
+        "corridors now draw under the ecology"
+    );
+    let corridor = a
+        .scene
+        .items
+        .iter()
+        .find(|i| i.layer == "corridors")
+        .unwrap();
+    assert_eq!(
+        corridor.paint.stroke,
+        Some(Rgba(0, 114, 178, 95)),
+        "the override wins over the primary/secondary variants"
+    );
+
+    let dir = scratch("overrides");
+    let file = dir.join("p.onemap");
+    a.run_commands(vec![AppCommand::SaveAs(file.clone())]);
+    let saved = load_project(&file).unwrap();
+    assert_eq!(saved.layer_order["corridors"], 5);
+    assert_eq!(
+        saved.style_overrides["corridors"].stroke,
+        Some(Rgba(0, 114, 178, 95))
+    );
+
+    a.run_commands(vec![AppCommand::Undo, AppCommand::Undo]);
+    a.restyle();
+    assert!(order_of(&a, "corridors") > order_of(&a, "ecological"));
+    assert_eq!(a.data.style, a.data.base_style);
+}

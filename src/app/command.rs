@@ -14,6 +14,8 @@ use super::files::{AfterConfirm, PathPurpose};
 #[derive(Clone, Debug)]
 pub enum AppCommand {
     View(ViewCommand),
+    /// Any other change to the project, applied through the undo history.
+    Edit(Box<crate::edit::Edit>),
     Select(Option<FeatureId>),
     /// Selects a feature and brings it into view.
     SelectAndShow(FeatureId),

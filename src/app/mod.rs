@@ -34,7 +34,10 @@ pub use fonts::install_fonts;
 pub struct AppData {
     pub plan: Plan,
     pub basemap: Basemap,
+    /// The style in effect: `assets/style.ron` with the project's order and paint overrides.
     pub style: Style,
+    /// `assets/style.ron` as read.
+    pub base_style: Style,
     pub edition: Option<Edition>,
     /// `assets/ATTRIBUTION.md`, shown in the About box.
     pub attribution: String,
@@ -76,6 +79,7 @@ impl AppData {
         Ok(Self {
             plan,
             basemap,
+            base_style: style.clone(),
             style,
             edition,
             attribution,
@@ -128,6 +132,11 @@ pub struct OneMapApp {
     last_title: String,
     /// The user chose to quit and nothing is left unsaved.
     quit_requested: bool,
+    /// The layer order and style overrides the scenes were built with.
+    applied_overrides: Option<(
+        std::collections::BTreeMap<String, u32>,
+        std::collections::BTreeMap<String, crate::model::style::Paint>,
+    )>,
     /// Plan-check findings of the project as it is now.
     pub findings: Vec<crate::model::checks::Finding>,
     /// The document revision the findings were computed for.
@@ -171,6 +180,7 @@ impl OneMapApp {
             last_draw: DrawStats::default(),
             last_title: String::new(),
             quit_requested: false,
+            applied_overrides: Some(Default::default()),
             findings: Vec::new(),
             checked_revision: None,
             ack_draft: None,
@@ -214,6 +224,22 @@ impl OneMapApp {
             .unwrap_or_else(|| self.data.plan.region.rect())
     }
 
+    /// Applies the project's layer order and style overrides when they changed: the plan's
+    /// scene is rebuilt with the effective style (not per frame: only after such an edit).
+    pub fn restyle(&mut self) {
+        let wanted = (
+            self.doc.project.layer_order.clone(),
+            self.doc.project.style_overrides.clone(),
+        );
+        if self.applied_overrides.as_ref() == Some(&wanted) {
+            return;
+        }
+        self.data.style = self.data.base_style.with_overrides(&wanted.0, &wanted.1);
+        self.scene = Scene::build(&self.data.plan, &self.data.basemap, &self.data.style);
+        self.doc.rebuild(&self.data.style);
+        self.applied_overrides = Some(wanted);
+    }
+
     /// Recomputes the plan checks when the project has changed since they last ran.
     pub fn recheck(&mut self) {
         if self.checked_revision == Some(self.doc.revision) {
@@ -230,6 +256,7 @@ impl OneMapApp {
 
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
+        self.restyle();
         self.recheck();
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
@@ -603,6 +630,7 @@ impl OneMapApp {
     fn run_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::View(v) => self.edit(Edit::View(v)),
+            AppCommand::Edit(e) => self.edit(*e),
             AppCommand::Select(id) => self.selected = id,
             AppCommand::SelectAndShow(id) => {
                 if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {

@@ -8,6 +8,7 @@ use thiserror::Error;
 use crate::model::project::{
     Acknowledgement, Placement, PlacementId, Project, SketchLayer, SketchSource,
 };
+use crate::model::style::Paint;
 use crate::model::view::ViewCommand;
 
 pub use history::History;
@@ -32,6 +33,16 @@ pub enum Edit {
     SetSketchOpacity {
         id: String,
         opacity: f32,
+    },
+    /// Sets (or with `None` clears) a layer's drawing order.
+    SetLayerOrder {
+        layer: String,
+        order: Option<u32>,
+    },
+    /// Sets (or with `None` clears) a layer's paint override.
+    SetStyleOverride {
+        layer: String,
+        paint: Option<Paint>,
     },
     AddPlacement {
         id: PlacementId,
@@ -86,6 +97,22 @@ impl Edit {
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
             }
+            Edit::SetLayerOrder { layer, order } => match order {
+                Some(o) => {
+                    project.layer_order.insert(layer.clone(), *o);
+                }
+                None => {
+                    project.layer_order.remove(layer);
+                }
+            },
+            Edit::SetStyleOverride { layer, paint } => match paint {
+                Some(p) => {
+                    project.style_overrides.insert(layer.clone(), p.clone());
+                }
+                None => {
+                    project.style_overrides.remove(layer);
+                }
+            },
             Edit::AddPlacement { id, placement } => {
                 if project.placements.contains_key(id) {
                     return Err(EditError::PlacementExists(id.0.clone()));
@@ -166,6 +193,8 @@ impl Edit {
             Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
             Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
             Edit::AddPlacement { placement, .. } => format!("add {}", placement.name_zh),
+            Edit::SetLayerOrder { layer, .. } => format!("order of {layer}"),
+            Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
             Edit::RemovePlacement(id) => format!("delete {}", id.0),
             Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
         }

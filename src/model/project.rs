@@ -193,9 +193,12 @@ pub struct Project {
     pub edition: String,
     /// Layer and group visibility and opacity, tier toggles, label language.
     pub settings: ViewSettings,
-    /// Layer drawing order overrides: layer id → draw order.
+    /// Layer drawing order overrides: layer id → draw order (higher draws later, on top).
     #[serde(default)]
     pub layer_order: BTreeMap<String, u32>,
+    /// Style overrides: layer id → a paint whose set fields win over the style's.
+    #[serde(default)]
+    pub style_overrides: BTreeMap<String, super::style::Paint>,
     #[serde(default)]
     pub view: Option<MapView>,
     #[serde(default)]
@@ -223,6 +226,7 @@ impl Project {
             edition: edition.into(),
             settings,
             layer_order: BTreeMap::new(),
+            style_overrides: BTreeMap::new(),
             view: None,
             placements: BTreeMap::new(),
             sketch_layers: BTreeMap::new(),

@@ -159,3 +159,93 @@ impl Style {
             .find(|g| g.layers.iter().any(|l| l.id == layer_id))
     }
 }
+
+impl Style {
+    /// This style with a project's layer order and paint overrides applied. An override wins
+    /// over the layer's paint and over every variant's, so that a recoloured layer is
+    /// recoloured everywhere.
+    pub fn with_overrides(
+        &self,
+        order: &std::collections::BTreeMap<String, u32>,
+        paints: &std::collections::BTreeMap<String, Paint>,
+    ) -> Style {
+        let mut out = self.clone();
+        for layer in out.groups.iter_mut().flat_map(|g| g.layers.iter_mut()) {
+            if let Some(o) = order.get(&layer.id) {
+                layer.draw_order = *o;
+            }
+            if let Some(p) = paints.get(&layer.id) {
+                layer.paint = layer.paint.merged(p);
+                for v in &mut layer.variants {
+                    v.paint = v.paint.merged(p);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn style() -> Style {
+        let paint = Paint {
+            stroke: Some(Rgba(1, 2, 3, 255)),
+            ..Paint::default()
+        };
+        let variant = Variant {
+            property: "k".into(),
+            equals: "v".into(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            paint: Paint {
+                stroke: Some(Rgba(9, 9, 9, 255)),
+                ..Paint::default()
+            },
+        };
+        let layer = LayerStyle {
+            id: "a".into(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            draw_order: 5,
+            visible: true,
+            paint,
+            variants: vec![variant],
+        };
+        Style {
+            background: Rgba(0, 0, 0, 255),
+            no_data: Rgba(0, 0, 0, 255),
+            highlight: Rgba(0, 0, 0, 255),
+            selection: Rgba(0, 0, 0, 255),
+            groups: vec![GroupStyle {
+                id: "g".into(),
+                name_zh: String::new(),
+                name_en: String::new(),
+                layers: vec![layer],
+            }],
+        }
+    }
+
+    #[test]
+    fn overrides_change_order_and_win_over_variants() {
+        let order = BTreeMap::from([("a".to_owned(), 99)]);
+        let paints = BTreeMap::from([(
+            "a".to_owned(),
+            Paint {
+                stroke: Some(Rgba(200, 0, 0, 255)),
+                ..Paint::default()
+            },
+        )]);
+        let s = style().with_overrides(&order, &paints);
+        let layer = s.layer("a").unwrap();
+        assert_eq!(layer.draw_order, 99);
+        assert_eq!(layer.paint.stroke, Some(Rgba(200, 0, 0, 255)));
+        assert_eq!(layer.variants[0].paint.stroke, Some(Rgba(200, 0, 0, 255)));
+        assert_eq!(
+            style().with_overrides(&BTreeMap::new(), &BTreeMap::new()),
+            style()
+        );
+    }
+}

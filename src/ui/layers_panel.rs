@@ -120,6 +120,7 @@ fn layer_ui(
         opacity_slider(ui, settings.opacity, &name, commands, |o| {
             AppCommand::View(ViewCommand::SetLayerOpacity(layer.id.clone(), o))
         });
+        order_and_colour_ui(ui, data, doc, layer, commands);
     });
 }
 
@@ -231,4 +232,105 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
             }
         });
     }
+}
+
+/// Colours offered for recolouring a layer: distinct on the basemap and for colour-blind eyes.
+const PALETTE: [(u8, u8, u8); 8] = [
+    (213, 94, 0),
+    (0, 114, 178),
+    (0, 158, 115),
+    (204, 121, 167),
+    (230, 159, 0),
+    (86, 180, 233),
+    (120, 40, 20),
+    (60, 60, 60),
+];
+
+/// ▲/▼ move a layer above the next one in drawing order or below the previous one; the colour
+/// menu overrides the layer's main colour. Each is one undoable edit saved in the project.
+fn order_and_colour_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    doc: &Document,
+    layer: &LayerStyle,
+    commands: &mut Vec<AppCommand>,
+) {
+    use crate::edit::Edit;
+    let orders: Vec<u32> = data.style.layers().map(|l| l.draw_order).collect();
+    let above = orders
+        .iter()
+        .copied()
+        .filter(|o| *o > layer.draw_order)
+        .min();
+    let below = orders
+        .iter()
+        .copied()
+        .filter(|o| *o < layer.draw_order)
+        .max();
+    if ui
+        .add_enabled(above.is_some(), egui::Button::new("▲").small())
+        .on_hover_text("Draw above the next layer")
+        .clicked()
+        && let Some(o) = above
+    {
+        commands.push(AppCommand::Edit(Box::new(Edit::SetLayerOrder {
+            layer: layer.id.clone(),
+            order: Some(o + 1),
+        })));
+    }
+    if ui
+        .add_enabled(below.is_some(), egui::Button::new("▼").small())
+        .on_hover_text("Draw below the previous layer")
+        .clicked()
+        && let Some(o) = below
+    {
+        commands.push(AppCommand::Edit(Box::new(Edit::SetLayerOrder {
+            layer: layer.id.clone(),
+            order: Some(o.saturating_sub(1)),
+        })));
+    }
+    let base = layer_paint(layer);
+    ui.menu_button("色", |ui| {
+        for (r, g, b) in PALETTE {
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(60.0, 14.0), egui::Sense::click());
+            ui.painter()
+                .rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("colour {r},{g},{b}"))
+            });
+            if response.clicked() {
+                let mut paint = crate::model::style::Paint::default();
+                if let Some(s) = base.stroke {
+                    paint.stroke = Some(crate::model::style::Rgba(r, g, b, s.3));
+                }
+                if let Some(f) = base.fill {
+                    paint.fill = Some(crate::model::style::Rgba(r, g, b, f.3));
+                }
+                commands.push(AppCommand::Edit(Box::new(Edit::SetStyleOverride {
+                    layer: layer.id.clone(),
+                    paint: Some(paint),
+                })));
+                ui.close();
+            }
+        }
+        let overridden = doc.project.style_overrides.contains_key(&layer.id)
+            || doc.project.layer_order.contains_key(&layer.id);
+        if ui
+            .add_enabled(overridden, egui::Button::new("还原 Reset to style"))
+            .clicked()
+        {
+            commands.push(AppCommand::Edit(Box::new(Edit::SetStyleOverride {
+                layer: layer.id.clone(),
+                paint: None,
+            })));
+            commands.push(AppCommand::Edit(Box::new(Edit::SetLayerOrder {
+                layer: layer.id.clone(),
+                order: None,
+            })));
+            ui.close();
+        }
+    })
+    .response
+    .on_hover_text("Colour of this layer");
 }
