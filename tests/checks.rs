@@ -271,3 +271,33 @@ fn acknowledged_findings_are_kept_in_the_project_and_no_longer_open() {
     std::fs::write(&file, "(version: 1").unwrap();
     assert_eq!(run(&file).status.code(), Some(2));
 }
+
+#[test]
+fn derived_facts_name_the_cities_and_zones_a_placement_touches() {
+    use onemap::model::derived::derive;
+    let dir = DataDir::at(root());
+    let plan = read_plan(&dir.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+        .unwrap()
+        .plan;
+    let project = load_project(&root().join("assets/projects/sma-2022.onemap")).unwrap();
+    let husuhu = &project.placements[&PlacementId("placement.husuhu-railway".into())];
+    let d = derive(&plan, &husuhu.geometry.to_geo());
+    for city in ["上海", "苏州", "湖州"] {
+        assert!(
+            d.cities.iter().any(|c| c == city),
+            "{city} missing from {:?}",
+            d.cities
+        );
+    }
+    assert!(d.cross_border());
+    assert!(
+        d.zones.iter().any(|z| z.contains("淀山湖")),
+        "{:?}",
+        d.zones
+    );
+    assert!((120.0..180.0).contains(&d.length_km.unwrap()));
+    let airport = &project.placements[&PlacementId("placement.nantong-new-airport".into())];
+    let d = derive(&plan, &airport.geometry.to_geo());
+    assert_eq!(d.cities, ["南通"]);
+    assert!(!d.cross_border());
+}

@@ -357,3 +357,45 @@ fn drawing_an_industrial_park_in_taihu_raises_the_ecology_warning_and_undo_remov
     assert!(!h.state().doc.project.placements.contains_key(&id));
     assert_eq!(h.state().findings.len(), before);
 }
+
+#[test]
+fn the_placement_form_renames_with_one_undoable_step_and_refuses_an_empty_name() {
+    let mut h = harness();
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::Select(Some(FeatureId(
+            "placement.husuhu-railway".into(),
+        )))]);
+    h.run();
+    h.get_by_label("跨界 cross-border: touches two or more cities");
+    let field = "英文名称 Name (en)";
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .type_text("Husuhu HSR");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let id = onemap::model::project::PlacementId("placement.husuhu-railway".into());
+    assert_eq!(h.state().doc.project.placements[&id].name_en, "Husuhu HSR");
+    assert_eq!(h.state().doc.history.undo_label(), Some("edit 沪苏湖铁路"));
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().doc.project.placements[&id].name_en,
+        "Husuhu HSR",
+        "an empty name is refused"
+    );
+    assert!(h.state().form.error.is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().doc.project.placements[&id].name_en,
+        "Shanghai–Suzhou–Huzhou railway"
+    );
+}

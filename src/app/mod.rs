@@ -150,6 +150,8 @@ pub struct OneMapApp {
     pub draft: Vec<Coord<f64>>,
     /// The system action new placements belong to.
     pub draw_action: String,
+    /// Text buffers of the placement form.
+    pub form: ui::placement_form::FormState,
 }
 
 impl OneMapApp {
@@ -188,6 +190,7 @@ impl OneMapApp {
             tool: tools::Tool::Select,
             draft: Vec::new(),
             draw_action: "transport".into(),
+            form: ui::placement_form::FormState::default(),
         }
     }
 
@@ -327,7 +330,33 @@ impl OneMapApp {
             .show(ui, |ui| {
                 ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
             });
-        if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
+        let placement_id = self
+            .selected
+            .as_ref()
+            .map(|f| crate::model::project::PlacementId(f.0.clone()));
+        if let Some((id, placement)) = placement_id.and_then(|id| {
+            self.doc
+                .project
+                .placements
+                .get(&id)
+                .map(|p| (id, p.clone()))
+        }) {
+            let derived =
+                crate::model::derived::derive(&self.data.plan, &placement.geometry.to_geo());
+            egui::Panel::right("inspector")
+                .default_size(320.0)
+                .show(ui, |ui| {
+                    ui::placement_form::placement_form_ui(
+                        ui,
+                        &self.data,
+                        &id,
+                        &placement,
+                        &derived,
+                        &mut self.form,
+                        &mut commands,
+                    );
+                });
+        } else if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
             egui::Panel::right("inspector")
                 .default_size(300.0)
                 .show(ui, |ui| {

@@ -2,6 +2,7 @@
 
 pub mod basemap;
 pub mod checks;
+pub mod derived;
 pub mod edition;
 pub mod feature;
 pub mod gcj02;

@@ -6,6 +6,7 @@ pub mod checks_panel;
 pub mod inspector;
 pub mod layers_panel;
 pub mod overlays;
+pub mod placement_form;
 pub mod status_bar;
 pub mod swatch;
 pub mod toolbar;

@@ -1,0 +1,377 @@
+//! The placement inspector: a typed form. Text is edited in buffers and becomes one undoable
+//! edit when committed (Enter or leaving the field); drop-downs and checkboxes are one edit
+//! per click. Derived facts (size, cities and zones touched, cross-border) are read-only.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::{AppCommand, AppData};
+use crate::edit::Edit;
+use crate::io::clock;
+use crate::model::derived::Derived;
+use crate::model::project::{Comment, Placement, PlacementId, PlacementStatus};
+
+/// Text buffers of the form, for the placement being edited.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    pub id: Option<PlacementId>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description: String,
+    pub source: String,
+    pub comment: String,
+    pub error: Option<String>,
+    /// The placement as the buffers were loaded; when it changes (an undo), they reload.
+    loaded: Option<Placement>,
+}
+
+impl FormState {
+    fn load(&mut self, id: &PlacementId, p: &Placement) {
+        *self = FormState {
+            id: Some(id.clone()),
+            name_zh: p.name_zh.clone(),
+            name_en: p.name_en.clone(),
+            description: p.description.clone(),
+            source: p.source.clone(),
+            loaded: Some(p.clone()),
+            ..FormState::default()
+        };
+    }
+}
+
+/// Gives a combo box the accessible name of its row, for screen readers and UI tests.
+fn named<R>(combo: egui::InnerResponse<Option<R>>, label: &str) {
+    combo
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, label));
+}
+
+fn set(id: &PlacementId, placement: Placement) -> AppCommand {
+    AppCommand::Edit(Box::new(Edit::SetPlacement {
+        id: id.clone(),
+        placement,
+    }))
+}
+
+/// A single-line field whose text is committed when the user is done with it.
+fn text_row(ui: &mut Ui, label: &str, buffer: &mut String, multiline: bool) -> bool {
+    ui.label(RichText::new(label).strong());
+    let edit = if multiline {
+        egui::TextEdit::multiline(buffer).desired_rows(2)
+    } else {
+        egui::TextEdit::singleline(buffer)
+    };
+    let response = ui.add(edit.desired_width(f32::INFINITY));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
+    response.lost_focus()
+}
+
+pub fn placement_form_ui(
+    ui: &mut Ui,
+    data: &AppData,
+    id: &PlacementId,
+    p: &Placement,
+    derived: &Derived,
+    form: &mut FormState,
+    commands: &mut Vec<AppCommand>,
+) {
+    if form.id.as_ref() != Some(id) || form.loaded.as_ref() != Some(p) {
+        let comment = std::mem::take(&mut form.comment);
+        form.load(id, p);
+        form.comment = comment;
+    }
+    ui.horizontal(|ui| {
+        ui.heading(&p.name_zh);
+        if ui.button("关闭 Close").clicked() {
+            commands.push(AppCommand::Select(None));
+        }
+    });
+    ui.weak(format!("项目布局 Placement — {}", id.0));
+    if p.indicative {
+        ui.colored_label(
+            Color32::from_rgb(190, 110, 0),
+            "indicative: our sketch, not the official map",
+        );
+    }
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        // Names are required: an emptied name is refused and the field goes back.
+        let mut commit_name = |ui: &mut Ui, label: &str, zh: bool, form: &mut FormState| {
+            let buffer = if zh {
+                &mut form.name_zh
+            } else {
+                &mut form.name_en
+            };
+            if text_row(ui, label, buffer, false) {
+                let text = buffer.trim().to_owned();
+                let current = if zh { &p.name_zh } else { &p.name_en };
+                if text.is_empty() {
+                    *buffer = current.clone();
+                    form.error = Some("名称不能为空 Both names are required".into());
+                } else if text != *current {
+                    let mut q = p.clone();
+                    if zh {
+                        q.name_zh = text
+                    } else {
+                        q.name_en = text
+                    }
+                    commands.push(set(id, q));
+                    form.error = None;
+                }
+            }
+        };
+        commit_name(ui, "中文名称 Name (zh)", true, form);
+        commit_name(ui, "英文名称 Name (en)", false, form);
+        if let Some(e) = &form.error {
+            ui.colored_label(Color32::from_rgb(200, 50, 40), e);
+        }
+        ui.add_space(4.0);
+        egui::Grid::new("placement_form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                if let Some(edition) = &data.edition {
+                    ui.label("行动 Action");
+                    let current = edition
+                        .action(&p.action)
+                        .map_or(p.action.as_str(), |a| a.name_zh.as_str());
+                    named(
+                        egui::ComboBox::from_id_salt("form_action")
+                            .selected_text(current)
+                            .show_ui(ui, |ui| {
+                                for a in &edition.actions {
+                                    if ui.selectable_label(a.id == p.action, &a.name_zh).clicked() {
+                                        commands.push(set(
+                                            id,
+                                            Placement {
+                                                action: a.id.clone(),
+                                                ..p.clone()
+                                            },
+                                        ));
+                                    }
+                                }
+                            }),
+                        "行动 Action",
+                    );
+                    ui.end_row();
+                    ui.label("期限 Horizon");
+                    named(
+                        egui::ComboBox::from_id_salt("form_horizon")
+                            .selected_text(p.horizon.to_string())
+                            .show_ui(ui, |ui| {
+                                for h in &edition.horizons {
+                                    if ui
+                                        .selectable_label(*h == p.horizon, h.to_string())
+                                        .clicked()
+                                    {
+                                        commands.push(set(
+                                            id,
+                                            Placement {
+                                                horizon: *h,
+                                                ..p.clone()
+                                            },
+                                        ));
+                                    }
+                                }
+                            }),
+                        "期限 Horizon",
+                    );
+                    ui.end_row();
+                }
+                let features = |layer: &str| -> Vec<(String, String)> {
+                    data.plan
+                        .layer(layer)
+                        .map(|l| {
+                            l.features
+                                .iter()
+                                .map(|f| (f.id.0.clone(), f.name_zh().to_owned()))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let name_of = |list: &[(String, String)], id: &Option<String>| {
+                    id.as_ref()
+                        .and_then(|i| list.iter().find(|(fid, _)| fid == i))
+                        .map_or("—".to_owned(), |(_, n)| n.clone())
+                };
+                let sections = features("sections");
+                ui.label("板块 Section");
+                named(
+                    egui::ComboBox::from_id_salt("form_section")
+                        .selected_text(name_of(&sections, &p.section))
+                        .show_ui(ui, |ui| {
+                            if ui.selectable_label(p.section.is_none(), "—").clicked() {
+                                commands.push(set(
+                                    id,
+                                    Placement {
+                                        section: None,
+                                        ..p.clone()
+                                    },
+                                ));
+                            }
+                            for (sid, name) in &sections {
+                                if ui
+                                    .selectable_label(p.section.as_deref() == Some(sid), name)
+                                    .clicked()
+                                {
+                                    commands.push(set(
+                                        id,
+                                        Placement {
+                                            section: Some(sid.clone()),
+                                            ..p.clone()
+                                        },
+                                    ));
+                                }
+                            }
+                        }),
+                    "板块 Section",
+                );
+                ui.end_row();
+                let cities = features("cities");
+                ui.label("牵头城市 Lead city");
+                named(
+                    egui::ComboBox::from_id_salt("form_lead")
+                        .selected_text(name_of(&cities, &p.lead_city))
+                        .show_ui(ui, |ui| {
+                            if ui.selectable_label(p.lead_city.is_none(), "—").clicked() {
+                                commands.push(set(
+                                    id,
+                                    Placement {
+                                        lead_city: None,
+                                        ..p.clone()
+                                    },
+                                ));
+                            }
+                            for (cid, name) in &cities {
+                                if ui
+                                    .selectable_label(p.lead_city.as_deref() == Some(cid), name)
+                                    .clicked()
+                                {
+                                    commands.push(set(
+                                        id,
+                                        Placement {
+                                            lead_city: Some(cid.clone()),
+                                            ..p.clone()
+                                        },
+                                    ));
+                                }
+                            }
+                        }),
+                    "牵头城市 Lead city",
+                );
+                ui.end_row();
+                ui.label("状态 Status");
+                named(
+                    egui::ComboBox::from_id_salt("form_status")
+                        .selected_text(p.status.as_str())
+                        .show_ui(ui, |ui| {
+                            for s in PlacementStatus::ALL {
+                                if ui.selectable_label(s == p.status, s.as_str()).clicked() {
+                                    commands.push(set(
+                                        id,
+                                        Placement {
+                                            status: s,
+                                            ..p.clone()
+                                        },
+                                    ));
+                                }
+                            }
+                        }),
+                    "状态 Status",
+                );
+                ui.end_row();
+                ui.label("参与城市 Participants");
+                ui.horizontal_wrapped(|ui| {
+                    for (cid, name) in &cities {
+                        let mut on = p.participants.contains(cid);
+                        if ui.checkbox(&mut on, name).changed() {
+                            let mut q = p.clone();
+                            if on {
+                                q.participants.push(cid.clone());
+                            } else {
+                                q.participants.retain(|c| c != cid);
+                            }
+                            commands.push(set(id, q));
+                        }
+                    }
+                });
+                ui.end_row();
+            });
+        ui.separator();
+        ui.label(RichText::new("由几何得出 From the geometry").strong());
+        if let Some(km) = derived.length_km {
+            ui.label(format!("长度 Length: {km:.2} km"));
+        }
+        if let Some(km2) = derived.area_km2 {
+            ui.label(format!("面积 Area: {km2:.2} km²"));
+        }
+        ui.label(format!(
+            "城市 Cities: {}",
+            if derived.cities.is_empty() {
+                "—".into()
+            } else {
+                derived.cities.join("、")
+            }
+        ));
+        ui.label(format!(
+            "板块 Zones: {}",
+            if derived.zones.is_empty() {
+                "—".into()
+            } else {
+                derived.zones.join("、")
+            }
+        ));
+        if derived.cross_border() {
+            ui.colored_label(
+                Color32::from_rgb(150, 30, 120),
+                "跨界 cross-border: touches two or more cities",
+            );
+        }
+        ui.separator();
+        if text_row(ui, "说明 Description", &mut form.description, true)
+            && form.description != p.description
+        {
+            commands.push(set(
+                id,
+                Placement {
+                    description: form.description.clone(),
+                    ..p.clone()
+                },
+            ));
+        }
+        if text_row(ui, "来源 Source", &mut form.source, false) && form.source != p.source {
+            commands.push(set(
+                id,
+                Placement {
+                    source: form.source.clone(),
+                    ..p.clone()
+                },
+            ));
+        }
+        ui.separator();
+        ui.label(RichText::new(format!("评论 Comments ({})", p.comments.len())).strong());
+        for c in &p.comments {
+            ui.label(format!("{} · {}: {}", c.author, c.time, c.text));
+        }
+        text_row(ui, "新评论 New comment", &mut form.comment, false);
+        if ui
+            .add_enabled(
+                !form.comment.trim().is_empty(),
+                egui::Button::new("添加 Add comment"),
+            )
+            .clicked()
+        {
+            let author = std::env::var("USER").unwrap_or_else(|_| "planner".into());
+            let mut q = p.clone();
+            q.comments.push(Comment {
+                author,
+                time: clock::now_rfc3339(),
+                text: form.comment.trim().to_owned(),
+            });
+            commands.push(set(id, q));
+            form.comment.clear();
+        }
+        ui.separator();
+        if ui.button("删除 Delete placement").clicked() {
+            commands.push(AppCommand::DeleteSelected);
+        }
+    });
+}
