@@ -399,3 +399,98 @@ fn the_placement_form_renames_with_one_undoable_step_and_refuses_an_empty_name()
         "Shanghai–Suzhou–Huzhou railway"
     );
 }
+
+/// A primary-button drag from `from` to `to` in several pointer moves, as a mouse would do it.
+fn drag(h: &mut Harness<'_, OneMapApp>, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    };
+    h.event(egui::Event::PointerMoved(from));
+    h.step();
+    h.event(button(from, true));
+    h.step();
+    for k in 1..=10 {
+        let t = k as f32 / 10.0;
+        h.event(egui::Event::PointerMoved(from + (to - from) * t));
+        h.step();
+    }
+    h.event(button(to, false));
+    h.run();
+}
+
+#[test]
+fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
+    use onemap::model::checks::Rule;
+    let mut h = harness();
+    let start = h.state().doc.project.clone();
+    h.state_mut().draw_action = "industry".into();
+    h.key_press(egui::Key::G);
+    h.run();
+    let t = h.state().last_transform.unwrap();
+    let at = |lon: f64, lat: f64| t.to_screen(merc(geo::Coord { x: lon, y: lat }));
+    for (lon, lat) in [
+        (120.15, 31.12),
+        (120.25, 31.12),
+        (120.25, 31.2),
+        (120.15, 31.2),
+    ] {
+        click_at(&mut h, at(lon, lat));
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let id = "placement.new-1";
+    let core_warning = |h: &Harness<'_, OneMapApp>| {
+        h.state()
+            .findings
+            .iter()
+            .any(|f| f.rule == Rule::EcologicalCore && f.placement == id)
+    };
+    assert!(core_warning(&h), "drawn inside Taihu's core: warned");
+
+    h.key_press(egui::Key::M);
+    h.run();
+    assert_eq!(h.state().tool, onemap::app::tools::Tool::Move);
+    // The new placement is selected, so its form narrowed the map: take the transform again.
+    let t = h.state().last_transform.unwrap();
+    let at = |lon: f64, lat: f64| t.to_screen(merc(geo::Coord { x: lon, y: lat }));
+    drag(&mut h, at(120.2, 31.16), at(120.45, 31.70));
+    let moved = h.state().doc.project.placements[&onemap::model::project::PlacementId(id.into())]
+        .geometry
+        .clone();
+    let onemap::model::project::PlacementGeometry::Polygon(rings) = &moved else {
+        panic!("still a polygon")
+    };
+    assert!(
+        (rings[0][0].0 - 120.40).abs() < 0.01 && (rings[0][0].1 - 31.66).abs() < 0.01,
+        "{:?}",
+        rings[0][0]
+    );
+    assert!(
+        !core_warning(&h),
+        "moved out of the core: the warning clears: {:?}",
+        h.state()
+            .findings
+            .iter()
+            .filter(|f| f.placement == id)
+            .map(|f| &f.message)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("move 新项目 1"),
+        "the whole drag is one step"
+    );
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(
+        core_warning(&h),
+        "undoing the move puts it back in the core"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.project, start, "undone back to the start");
+}

@@ -63,6 +63,13 @@ pub enum AppCommand {
     /// The system action new placements belong to.
     SetDrawAction(String),
     AddVertex(geo::Coord<f64>),
+    /// A drag in the Move tool started on a placement, at this lon/lat.
+    MoveStart {
+        id: crate::model::project::PlacementId,
+        at: geo::Coord<f64>,
+    },
+    MoveTo(geo::Coord<f64>),
+    MoveEnd,
     RemoveLastVertex,
     FinishDrawing,
     CancelDrawing,

@@ -152,6 +152,12 @@ pub struct OneMapApp {
     pub draw_action: String,
     /// Text buffers of the placement form.
     pub form: ui::placement_form::FormState,
+    /// The placement being moved, as it was when the drag began, and where the drag began.
+    move_drag: Option<(
+        crate::model::project::PlacementId,
+        crate::model::project::Placement,
+        Coord<f64>,
+    )>,
 }
 
 impl OneMapApp {
@@ -191,6 +197,7 @@ impl OneMapApp {
             draft: Vec::new(),
             draw_action: "transport".into(),
             form: ui::placement_form::FormState::default(),
+            move_drag: None,
         }
     }
 
@@ -503,11 +510,18 @@ impl OneMapApp {
             &self.data.plan,
         );
         let (tool, draft) = (self.tool, &self.draft);
-        let drawing = tool != tools::Tool::Select;
+        let drawing = tool.draws();
+        let moving = self.move_drag.is_some();
+        let placements = &self.doc.project.placements;
         // While drawing, a double-click finishes the drawing instead of zooming.
         let map = Map::new(None, &mut self.memory, home)
             .zoom_with_ctrl(false)
-            .double_click_to_zoom(!drawing);
+            .double_click_to_zoom(!drawing)
+            .drag_pan_buttons(if tool == tools::Tool::Move {
+                egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
+            } else {
+                egui::DragPanButtons::PRIMARY
+            });
         let result = map.show(ui, |ui, response, projector, _memory| {
             let anchor = Coord { x: 121.0, y: 31.0 };
             let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
@@ -553,16 +567,55 @@ impl OneMapApp {
                 .flatten()
                 .map(|p| frame.transform.to_lonlat(p));
             let double = response.double_clicked();
+            let mut move_commands = Vec::new();
+            if tool == tools::Tool::Move {
+                let primary = egui::PointerButton::Primary;
+                // The grab point is where the button went down: a drag is only reported once the
+                // pointer has moved past egui's threshold, which can be off a small placement.
+                let grab = ui
+                    .input(|i| i.pointer.press_origin())
+                    .or_else(|| response.interact_pointer_pos());
+                if response.drag_started_by(primary)
+                    && let Some(p) = grab
+                    && let Some(ItemKey::Feature(f)) = hit_test(&frame, p)
+                {
+                    let id = crate::model::project::PlacementId(f.0);
+                    if placements.contains_key(&id) {
+                        move_commands.push(AppCommand::MoveStart {
+                            id,
+                            at: frame.transform.to_lonlat(p),
+                        });
+                    }
+                }
+                if moving
+                    && response.dragged_by(primary)
+                    && let Some(p) = response.interact_pointer_pos()
+                {
+                    move_commands.push(AppCommand::MoveTo(frame.transform.to_lonlat(p)));
+                }
+                if moving && response.drag_stopped() {
+                    move_commands.push(AppCommand::MoveEnd);
+                }
+            }
             (
                 hover,
                 pointer.map(|p| frame.transform.to_lonlat(p)),
                 clicked,
                 frame.transform,
                 stats,
-                (map_click, double),
+                (map_click, double, move_commands),
             )
         });
-        let (hover, cursor, clicked, transform, stats, (map_click, double)) = result.inner;
+        let (hover, cursor, clicked, transform, stats, (map_click, double, move_commands)) =
+            result.inner;
+        commands.extend(move_commands);
+        if tool == tools::Tool::Move {
+            ui.ctx().set_cursor_icon(if moving {
+                egui::CursorIcon::Grabbing
+            } else {
+                egui::CursorIcon::Grab
+            });
+        }
         if drawing {
             // The second click of a double-click finishes; it adds no vertex of its own.
             if double {
@@ -650,7 +703,8 @@ impl OneMapApp {
 
     fn project_changed(&mut self, structural: bool) {
         self.doc.rebuild(&self.data.style);
-        if structural && self.doc.is_dirty() {
+        // Not while a gesture is under way: a drag would write the journal every frame.
+        if structural && self.doc.is_dirty() && !self.doc.history.in_gesture() {
             self.files
                 .write_journal(self.doc.path.as_deref(), &self.doc.project);
         }
@@ -763,6 +817,30 @@ impl OneMapApp {
             }
             AppCommand::SetDrawAction(action) => self.draw_action = action,
             AppCommand::AddVertex(c) => self.draft.push(c),
+            AppCommand::MoveStart { id, at } => {
+                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                    self.doc
+                        .history
+                        .begin(format!("move {}", p.name_zh), &self.doc.project);
+                    self.selected = Some(FeatureId(id.0.clone()));
+                    self.move_drag = Some((id, p, at));
+                }
+            }
+            AppCommand::MoveTo(at) => {
+                if let Some((id, original, start)) = self.move_drag.clone() {
+                    let placement = crate::model::project::Placement {
+                        geometry: original.geometry.translated(at.x - start.x, at.y - start.y),
+                        ..original
+                    };
+                    self.edit(Edit::SetPlacement { id, placement });
+                }
+            }
+            AppCommand::MoveEnd => {
+                self.move_drag = None;
+                self.doc.history.commit(&self.doc.project);
+                // The drag's frames skipped the journal; the finished move is written now.
+                self.project_changed(true);
+            }
             AppCommand::RemoveLastVertex => {
                 self.draft.pop();
             }

@@ -19,10 +19,23 @@ pub enum Tool {
     Point,
     Line,
     Polygon,
+    /// Drag a placement to move it: a deliberate mode, so a pan never moves anything by accident.
+    Move,
 }
 
 impl Tool {
-    pub const ALL: [Self; 4] = [Self::Select, Self::Point, Self::Line, Self::Polygon];
+    pub const ALL: [Self; 5] = [
+        Self::Select,
+        Self::Move,
+        Self::Point,
+        Self::Line,
+        Self::Polygon,
+    ];
+
+    /// Tools that add vertices with clicks.
+    pub fn draws(self) -> bool {
+        matches!(self, Self::Point | Self::Line | Self::Polygon)
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -30,6 +43,7 @@ impl Tool {
             Self::Point => "点 Point (P)",
             Self::Line => "线 Line (L)",
             Self::Polygon => "面 Polygon (G)",
+            Self::Move => "移动 Move (M)",
         }
     }
 
@@ -39,6 +53,7 @@ impl Tool {
             Self::Point => egui::Key::P,
             Self::Line => egui::Key::L,
             Self::Polygon => egui::Key::G,
+            Self::Move => egui::Key::M,
         }
     }
 
@@ -52,6 +67,7 @@ impl Tool {
             Self::Polygon => {
                 "Click to add vertices; double-click or Enter closes the polygon, Backspace removes the last, Esc cancels"
             }
+            Self::Move => "Drag a placement to move it; pan with the right or middle button",
         }
     }
 }
@@ -99,7 +115,7 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, commands: &mut Vec<AppComma
                 commands.push(AppCommand::SetTool(t));
             }
         }
-        if tool != Tool::Select {
+        if tool.draws() {
             if i.key_pressed(egui::Key::Enter) {
                 commands.push(AppCommand::FinishDrawing);
             }

@@ -81,6 +81,21 @@ impl PlacementGeometry {
         }
     }
 
+    /// The same geometry moved by `dx`° of longitude and `dy`° of latitude.
+    pub fn translated(&self, dx: f64, dy: f64) -> Self {
+        let m = |(x, y): (f64, f64)| (x + dx, y + dy);
+        match self {
+            Self::Point(p) => Self::Point(m(*p)),
+            Self::LineString(l) => Self::LineString(l.iter().copied().map(m).collect()),
+            Self::Polygon(rings) => Self::Polygon(
+                rings
+                    .iter()
+                    .map(|r| r.iter().copied().map(m).collect())
+                    .collect(),
+            ),
+        }
+    }
+
     /// The same geometry with every coordinate rounded to 1e-7° (about 1 cm), as saved.
     pub fn rounded(&self) -> Self {
         let r = |(x, y): (f64, f64)| (round7(x), round7(y));
