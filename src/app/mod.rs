@@ -577,7 +577,10 @@ impl OneMapApp {
                     .or_else(|| response.interact_pointer_pos());
                 if response.drag_started_by(primary)
                     && let Some(p) = grab
-                    && let Some(ItemKey::Feature(f)) = hit_test(&frame, p)
+                    && let Some(ItemKey::Feature(f)) =
+                        crate::map::hit_test::hit_test_where(&frame, p, |item| {
+                            item.layer == "placements"
+                        })
                 {
                     let id = crate::model::project::PlacementId(f.0);
                     if placements.contains_key(&id) {

@@ -11,6 +11,15 @@ use super::scene::{Item, ItemKey};
 const TOLERANCE_PX: f32 = 5.0;
 
 pub fn hit_test(frame: &MapFrame<'_>, pointer: Pos2) -> Option<ItemKey> {
+    hit_test_where(frame, pointer, |_| true)
+}
+
+/// Like [`hit_test`], among the items `keep` accepts only (e.g. the placements, for moving).
+pub fn hit_test_where(
+    frame: &MapFrame<'_>,
+    pointer: Pos2,
+    keep: impl Fn(&Item) -> bool,
+) -> Option<ItemKey> {
     let near = Rect::from_center_size(pointer, egui::Vec2::splat(2.0 * (TOLERANCE_PX + 14.0)));
     let area = frame.transform.lonlat_rect(near);
     let candidates: Vec<&Item> = [frame.scene, frame.overlay]
@@ -21,7 +30,7 @@ pub fn hit_test(frame: &MapFrame<'_>, pointer: Pos2) -> Option<ItemKey> {
                 .into_iter()
                 .map(move |i| &scene.items[i])
         })
-        .filter(|item| matches!(item.key, ItemKey::Feature(_)) && frame.shown(item))
+        .filter(|item| matches!(item.key, ItemKey::Feature(_)) && frame.shown(item) && keep(item))
         .collect();
     let point_hit = candidates.iter().rev().find(|item| {
         let r = item.paint.symbol_px.unwrap_or(6.0) * frame.symbol_scale * 0.5 + TOLERANCE_PX;
