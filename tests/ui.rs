@@ -494,3 +494,59 @@ fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
     h.run();
     assert_eq!(h.state().doc.project, start, "undone back to the start");
 }
+
+#[test]
+fn vertices_are_dragged_inserted_at_midpoints_and_deleted_each_as_one_step() {
+    use onemap::model::project::PlacementId;
+    let mut h = harness();
+    h.key_press(egui::Key::G);
+    h.run();
+    let t = h.state().last_transform.unwrap();
+    let at = |t: &onemap::map::ScreenTransform, lon: f64, lat: f64| {
+        t.to_screen(merc(geo::Coord { x: lon, y: lat }))
+    };
+    for (lon, lat) in [(120.0, 30.6), (120.4, 30.6), (120.4, 30.9), (120.0, 30.9)] {
+        click_at(&mut h, at(&t, lon, lat));
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let id = PlacementId("placement.new-1".into());
+    let ring = |h: &Harness<'_, OneMapApp>| {
+        h.state().doc.project.placements[&id]
+            .geometry
+            .vertex_rings()[0]
+            .clone()
+    };
+    assert_eq!(ring(&h).len(), 4);
+    h.key_press(egui::Key::E);
+    h.run();
+    let t = h.state().last_transform.unwrap();
+
+    drag(&mut h, at(&t, 120.4, 30.9), at(&t, 120.5, 31.0));
+    let moved = ring(&h)[2];
+    assert!(
+        (moved.0 - 120.5).abs() < 0.01 && (moved.1 - 31.0).abs() < 0.01,
+        "{moved:?}"
+    );
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("edit vertices of 新项目 1")
+    );
+
+    drag(&mut h, at(&t, 120.2, 30.6), at(&t, 120.2, 30.5));
+    assert_eq!(ring(&h).len(), 5, "dragging a midpoint inserts a vertex");
+    assert!((ring(&h)[1].1 - 30.5).abs() < 0.01, "{:?}", ring(&h));
+
+    click_at(&mut h, at(&t, 120.0, 30.9));
+    assert!(h.state().selected_vertex.is_some());
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert_eq!(ring(&h).len(), 4, "Delete removes the selected vertex");
+    assert!(
+        h.state().doc.project.placements.contains_key(&id),
+        "not the placement"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(ring(&h).len(), 5);
+}

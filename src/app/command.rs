@@ -70,6 +70,12 @@ pub enum AppCommand {
     },
     MoveTo(geo::Coord<f64>),
     MoveEnd,
+    /// A drag in the Vertices tool started on a handle of the selected placement.
+    VertexGrab(super::tools::Handle),
+    VertexTo(geo::Coord<f64>),
+    VertexRelease,
+    /// The vertex (ring, index) that Delete removes.
+    SelectVertex(Option<(usize, usize)>),
     RemoveLastVertex,
     FinishDrawing,
     CancelDrawing,

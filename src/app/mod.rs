@@ -152,6 +152,15 @@ pub struct OneMapApp {
     pub draw_action: String,
     /// Text buffers of the placement form.
     pub form: ui::placement_form::FormState,
+    /// The placement whose vertex is being dragged (as it was after any insert) and the vertex.
+    vertex_drag: Option<(
+        crate::model::project::PlacementId,
+        crate::model::project::Placement,
+        usize,
+        usize,
+    )>,
+    /// The vertex (ring, index) of the selected placement that Delete removes.
+    pub selected_vertex: Option<(usize, usize)>,
     /// The placement being moved, as it was when the drag began, and where the drag began.
     move_drag: Option<(
         crate::model::project::PlacementId,
@@ -198,6 +207,8 @@ impl OneMapApp {
             draw_action: "transport".into(),
             form: ui::placement_form::FormState::default(),
             move_drag: None,
+            vertex_drag: None,
+            selected_vertex: None,
         }
     }
 
@@ -513,11 +524,22 @@ impl OneMapApp {
         let drawing = tool.draws();
         let moving = self.move_drag.is_some();
         let placements = &self.doc.project.placements;
+        // The selected placement's handles, when the vertex tool is on.
+        let vertex_handles: Option<Vec<(tools::Handle, (f64, f64))>> = (tool
+            == tools::Tool::Vertices)
+            .then(|| {
+                self.selected
+                    .as_ref()
+                    .and_then(|f| placements.get(&crate::model::project::PlacementId(f.0.clone())))
+            })
+            .flatten()
+            .map(|p| tools::handles(&p.geometry));
+        let (vertex_dragging, selected_vertex) = (self.vertex_drag.is_some(), self.selected_vertex);
         // While drawing, a double-click finishes the drawing instead of zooming.
         let map = Map::new(None, &mut self.memory, home)
             .zoom_with_ctrl(false)
             .double_click_to_zoom(!drawing)
-            .drag_pan_buttons(if tool == tools::Tool::Move {
+            .drag_pan_buttons(if tool.drags_features() {
                 egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
             } else {
                 egui::DragPanButtons::PRIMARY
@@ -557,9 +579,16 @@ impl OneMapApp {
                 pointer.and_then(|p| hit_test(&frame, p))
             };
             let clicked = response.clicked().then(|| {
-                response
-                    .interact_pointer_pos()
-                    .and_then(|p| hit_test(&frame, p))
+                response.interact_pointer_pos().and_then(|p| {
+                    if tool == tools::Tool::Vertices {
+                        // Only placements have vertices to edit.
+                        crate::map::hit_test::hit_test_where(&frame, p, |item| {
+                            item.layer == "placements"
+                        })
+                    } else {
+                        hit_test(&frame, p)
+                    }
+                })
             });
             let map_click = response
                 .clicked()
@@ -568,6 +597,41 @@ impl OneMapApp {
                 .map(|p| frame.transform.to_lonlat(p));
             let double = response.double_clicked();
             let mut move_commands = Vec::new();
+            if let Some(handles) = &vertex_handles {
+                painter.extend(tools::handle_shapes(
+                    &frame.transform,
+                    handles,
+                    selected_vertex,
+                ));
+                let primary = egui::PointerButton::Primary;
+                let grab = ui
+                    .input(|i| i.pointer.press_origin())
+                    .or_else(|| response.interact_pointer_pos());
+                if response.drag_started_by(primary)
+                    && let Some(p) = grab
+                    && let Some(h) = tools::handle_at(&frame.transform, handles, p, 8.0)
+                {
+                    move_commands.push(AppCommand::VertexGrab(h));
+                }
+                if vertex_dragging
+                    && response.dragged_by(primary)
+                    && let Some(p) = response.interact_pointer_pos()
+                {
+                    move_commands.push(AppCommand::VertexTo(frame.transform.to_lonlat(p)));
+                }
+                if vertex_dragging && response.drag_stopped() {
+                    move_commands.push(AppCommand::VertexRelease);
+                }
+                if response.clicked()
+                    && let Some(p) = response.interact_pointer_pos()
+                {
+                    let vertex = match tools::handle_at(&frame.transform, handles, p, 8.0) {
+                        Some(tools::Handle::Vertex { ring, index }) => Some((ring, index)),
+                        _ => None,
+                    };
+                    move_commands.push(AppCommand::SelectVertex(vertex));
+                }
+            }
             if tool == tools::Tool::Move {
                 let primary = egui::PointerButton::Primary;
                 // The grab point is where the button went down: a drag is only reported once the
@@ -631,7 +695,14 @@ impl OneMapApp {
             }
             ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
         }
-        let clicked = if drawing { None } else { clicked };
+        let on_handle = picked_a_vertex(commands);
+        let clicked = match (tool, clicked) {
+            _ if drawing => None,
+            // In the vertex tool a click on a handle, or on nothing editable, keeps the selection.
+            (tools::Tool::Vertices, Some(None)) => None,
+            (tools::Tool::Vertices, Some(_)) if on_handle => None,
+            (_, c) => c,
+        };
         self.last_transform = Some(transform);
         self.last_draw = stats;
         if hover.is_some() {
@@ -817,6 +888,7 @@ impl OneMapApp {
             AppCommand::SetTool(tool) => {
                 self.tool = tool;
                 self.draft.clear();
+                self.selected_vertex = None;
             }
             AppCommand::SetDrawAction(action) => self.draw_action = action,
             AppCommand::AddVertex(c) => self.draft.push(c),
@@ -875,6 +947,74 @@ impl OneMapApp {
                         placement,
                     });
                     self.selected = Some(FeatureId(id.0));
+                }
+            }
+            AppCommand::VertexGrab(handle) => {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                    self.doc
+                        .history
+                        .begin(format!("edit vertices of {}", p.name_zh), &self.doc.project);
+                    let (ring, index, placement) = match handle {
+                        tools::Handle::Vertex { ring, index } => (ring, index, p),
+                        tools::Handle::Midpoint { ring, after, at } => {
+                            let geometry = p.geometry.with_vertex_inserted(ring, after, at);
+                            (
+                                ring,
+                                after + 1,
+                                crate::model::project::Placement { geometry, ..p },
+                            )
+                        }
+                    };
+                    self.edit(Edit::SetPlacement {
+                        id: id.clone(),
+                        placement: placement.clone(),
+                    });
+                    self.selected_vertex = Some((ring, index));
+                    self.vertex_drag = Some((id, placement, ring, index));
+                }
+            }
+            AppCommand::VertexTo(at) => {
+                if let Some((id, base, ring, index)) = self.vertex_drag.clone() {
+                    let geometry = base.geometry.with_vertex_moved(ring, index, (at.x, at.y));
+                    self.edit(Edit::SetPlacement {
+                        id,
+                        placement: crate::model::project::Placement { geometry, ..base },
+                    });
+                }
+            }
+            AppCommand::VertexRelease => {
+                self.vertex_drag = None;
+                self.doc.history.commit(&self.doc.project);
+                self.project_changed(true);
+            }
+            AppCommand::SelectVertex(v) => self.selected_vertex = v,
+            AppCommand::DeleteSelected
+                if self.tool == tools::Tool::Vertices && self.selected_vertex.is_some() =>
+            {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if let (Some(p), Some((ring, index))) = (
+                    self.doc.project.placements.get(&id).cloned(),
+                    self.selected_vertex,
+                ) {
+                    match p.geometry.with_vertex_removed(ring, index) {
+                        Some(geometry) => {
+                            self.edit(Edit::SetPlacement {
+                                id,
+                                placement: crate::model::project::Placement { geometry, ..p },
+                            });
+                            self.selected_vertex = None;
+                        }
+                        None => self.files.info(
+                            "Vertex kept",
+                            "A line keeps at least 2 vertices and a polygon ring at least 3."
+                                .into(),
+                        ),
+                    }
                 }
             }
             AppCommand::DeleteSelected => {
@@ -1054,4 +1194,11 @@ impl OneMapApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// Whether this frame's commands picked a vertex (a click on a vertex handle).
+fn picked_a_vertex(commands: &[AppCommand]) -> bool {
+    commands
+        .iter()
+        .any(|c| matches!(c, AppCommand::SelectVertex(Some(_))))
 }

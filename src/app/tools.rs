@@ -21,16 +21,24 @@ pub enum Tool {
     Polygon,
     /// Drag a placement to move it: a deliberate mode, so a pan never moves anything by accident.
     Move,
+    /// Edit the vertices of the selected placement.
+    Vertices,
 }
 
 impl Tool {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Select,
         Self::Move,
+        Self::Vertices,
         Self::Point,
         Self::Line,
         Self::Polygon,
     ];
+
+    /// Tools in which the left button edits, and the map pans with the right or middle button.
+    pub fn drags_features(self) -> bool {
+        matches!(self, Self::Move | Self::Vertices)
+    }
 
     /// Tools that add vertices with clicks.
     pub fn draws(self) -> bool {
@@ -44,6 +52,7 @@ impl Tool {
             Self::Line => "线 Line (L)",
             Self::Polygon => "面 Polygon (G)",
             Self::Move => "移动 Move (M)",
+            Self::Vertices => "顶点 Vertices (E)",
         }
     }
 
@@ -54,6 +63,7 @@ impl Tool {
             Self::Line => egui::Key::L,
             Self::Polygon => egui::Key::G,
             Self::Move => egui::Key::M,
+            Self::Vertices => egui::Key::E,
         }
     }
 
@@ -68,6 +78,9 @@ impl Tool {
                 "Click to add vertices; double-click or Enter closes the polygon, Backspace removes the last, Esc cancels"
             }
             Self::Move => "Drag a placement to move it; pan with the right or middle button",
+            Self::Vertices => {
+                "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete"
+            }
         }
     }
 }
@@ -242,4 +255,105 @@ pub fn placement_from_draft(
         comments: Vec::new(),
     };
     Some((PlacementId(format!("placement.new-{n}")), placement))
+}
+
+/// A handle of the vertex tool: a vertex, or the midpoint of a segment (dragging it inserts).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Handle {
+    Vertex {
+        ring: usize,
+        index: usize,
+    },
+    Midpoint {
+        ring: usize,
+        after: usize,
+        at: (f64, f64),
+    },
+}
+
+/// The handles of a geometry, with their lon/lat positions.
+pub fn handles(g: &crate::model::project::PlacementGeometry) -> Vec<(Handle, (f64, f64))> {
+    let closed = matches!(g, crate::model::project::PlacementGeometry::Polygon(_));
+    let mut out = Vec::new();
+    for (r, ring) in g.vertex_rings().iter().enumerate() {
+        for (i, v) in ring.iter().enumerate() {
+            out.push((Handle::Vertex { ring: r, index: i }, *v));
+        }
+        let segments = if closed {
+            ring.len()
+        } else {
+            ring.len().saturating_sub(1)
+        };
+        if ring.len() >= 2 {
+            for i in 0..segments {
+                let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+                let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                out.push((
+                    Handle::Midpoint {
+                        ring: r,
+                        after: i,
+                        at: mid,
+                    },
+                    mid,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The handle within `radius_px` of `p`, vertices before midpoints.
+pub fn handle_at(
+    t: &ScreenTransform,
+    handles: &[(Handle, (f64, f64))],
+    p: Pos2,
+    radius_px: f32,
+) -> Option<Handle> {
+    let near = |h: &&(Handle, (f64, f64))| {
+        t.to_screen(merc(Coord { x: h.1.0, y: h.1.1 })).distance(p) <= radius_px
+    };
+    handles
+        .iter()
+        .filter(|h| matches!(h.0, Handle::Vertex { .. }))
+        .find(near)
+        .or_else(|| {
+            handles
+                .iter()
+                .filter(|h| matches!(h.0, Handle::Midpoint { .. }))
+                .find(near)
+        })
+        .map(|h| h.0)
+}
+
+/// Handles drawn over the selected placement: squares on vertices, dots on midpoints.
+pub fn handle_shapes(
+    t: &ScreenTransform,
+    handles: &[(Handle, (f64, f64))],
+    selected: Option<(usize, usize)>,
+) -> Vec<Shape> {
+    let dark = Stroke::new(1.5, Color32::from_rgb(40, 40, 40));
+    handles
+        .iter()
+        .map(|(h, v)| {
+            let p = t.to_screen(merc(Coord { x: v.0, y: v.1 }));
+            match h {
+                Handle::Vertex { ring, index } => {
+                    let fill = if selected == Some((*ring, *index)) {
+                        Color32::from_rgb(230, 30, 120)
+                    } else {
+                        Color32::WHITE
+                    };
+                    let r = egui::Rect::from_center_size(p, vec2(9.0, 9.0));
+                    Shape::Vec(vec![
+                        Shape::rect_filled(r, 1.0, fill),
+                        Shape::rect_stroke(r, 1.0, dark, egui::StrokeKind::Outside),
+                    ])
+                }
+                Handle::Midpoint { .. } => Shape::Vec(vec![
+                    Shape::circle_filled(p, 3.5, Color32::from_white_alpha(200)),
+                    Shape::circle_stroke(p, 3.5, dark),
+                ]),
+            }
+        })
+        .collect()
 }

@@ -81,6 +81,79 @@ impl PlacementGeometry {
         }
     }
 
+    /// The editable vertices, ring by ring (a line is one ring; a polygon ring without its
+    /// closing repeat of the first vertex).
+    pub fn vertex_rings(&self) -> Vec<Vec<(f64, f64)>> {
+        match self {
+            Self::Point(p) => vec![vec![*p]],
+            Self::LineString(l) => vec![l.clone()],
+            Self::Polygon(rings) => rings
+                .iter()
+                .map(|r| r[..r.len().saturating_sub(1)].to_vec())
+                .collect(),
+        }
+    }
+
+    /// Rebuilds the geometry from edited vertex rings (closing polygon rings again).
+    fn with_vertex_rings(&self, rings: Vec<Vec<(f64, f64)>>) -> Self {
+        match self {
+            Self::Point(_) => Self::Point(
+                rings
+                    .first()
+                    .and_then(|r| r.first())
+                    .copied()
+                    .unwrap_or_default(),
+            ),
+            Self::LineString(_) => Self::LineString(rings.into_iter().next().unwrap_or_default()),
+            Self::Polygon(_) => Self::Polygon(
+                rings
+                    .into_iter()
+                    .map(|mut r| {
+                        if let Some(first) = r.first().copied() {
+                            r.push(first);
+                        }
+                        r
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Vertex `i` of ring `ring` moved to `to`.
+    pub fn with_vertex_moved(&self, ring: usize, i: usize, to: (f64, f64)) -> Self {
+        let mut rings = self.vertex_rings();
+        if let Some(v) = rings.get_mut(ring).and_then(|r| r.get_mut(i)) {
+            *v = to;
+        }
+        self.with_vertex_rings(rings)
+    }
+
+    /// A new vertex `at`, inserted after vertex `i` of ring `ring`.
+    pub fn with_vertex_inserted(&self, ring: usize, i: usize, at: (f64, f64)) -> Self {
+        let mut rings = self.vertex_rings();
+        if let Some(r) = rings.get_mut(ring) {
+            r.insert((i + 1).min(r.len()), at);
+        }
+        self.with_vertex_rings(rings)
+    }
+
+    /// Vertex `i` of ring `ring` removed, or `None` when the shape would fall below its minimum
+    /// (2 vertices for a line, 3 for a polygon ring; points have none to remove).
+    pub fn with_vertex_removed(&self, ring: usize, i: usize) -> Option<Self> {
+        let minimum = match self {
+            Self::Point(_) => return None,
+            Self::LineString(_) => 2,
+            Self::Polygon(_) => 3,
+        };
+        let mut rings = self.vertex_rings();
+        let r = rings.get_mut(ring)?;
+        if r.len() <= minimum || i >= r.len() {
+            return None;
+        }
+        r.remove(i);
+        Some(self.with_vertex_rings(rings))
+    }
+
     /// The same geometry moved by `dx`° of longitude and `dy`° of latitude.
     pub fn translated(&self, dx: f64, dy: f64) -> Self {
         let m = |(x, y): (f64, f64)| (x + dx, y + dy);
@@ -260,5 +333,58 @@ impl Project {
             v.center = (round7(v.center.0), round7(v.center.1));
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlacementGeometry as G;
+
+    fn square() -> G {
+        G::Polygon(vec![vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]])
+    }
+
+    #[test]
+    fn moving_the_first_vertex_of_a_ring_keeps_it_closed() {
+        let G::Polygon(r) = square().with_vertex_moved(0, 0, (-1.0, -1.0)) else {
+            panic!()
+        };
+        assert_eq!(r[0].first(), Some(&(-1.0, -1.0)));
+        assert_eq!(r[0].last(), Some(&(-1.0, -1.0)));
+        assert_eq!(r[0].len(), 5);
+    }
+
+    #[test]
+    fn inserting_and_removing_vertices_respects_the_minimum() {
+        let G::Polygon(r) = square().with_vertex_inserted(0, 0, (0.5, -0.5)) else {
+            panic!()
+        };
+        assert_eq!(
+            r[0],
+            vec![
+                (0.0, 0.0),
+                (0.5, -0.5),
+                (1.0, 0.0),
+                (1.0, 1.0),
+                (0.0, 1.0),
+                (0.0, 0.0)
+            ]
+        );
+        let triangle = square().with_vertex_removed(0, 3).unwrap();
+        assert_eq!(triangle.vertex_rings()[0].len(), 3);
+        assert_eq!(
+            triangle.with_vertex_removed(0, 0),
+            None,
+            "a ring keeps three vertices"
+        );
+        let line = G::LineString(vec![(0.0, 0.0), (1.0, 1.0)]);
+        assert_eq!(line.with_vertex_removed(0, 0), None);
+        assert_eq!(G::Point((1.0, 2.0)).with_vertex_removed(0, 0), None);
     }
 }
