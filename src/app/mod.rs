@@ -9,7 +9,7 @@ pub mod tools;
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, Pos2, Rect, Ui};
+use egui::{Key, Rect, Ui};
 use geo::{BoundingRect, Coord};
 use walkers::{Map, MapMemory, lon_lat};
 
@@ -122,8 +122,8 @@ pub struct OneMapApp {
     pub problems_dismissed: bool,
     /// Set until the map has been fitted to the plan area once its size is known.
     fit_pending: bool,
-    /// The map's rectangle in the last frame, for zooming to features.
-    last_map_rect: Option<Rect>,
+    /// A box to bring into view at the next frame.
+    pending_zoom: Option<geo::Rect<f64>>,
     /// How lon/lat mapped to the screen in the last frame.
     pub last_transform: Option<ScreenTransform>,
     /// What the map drew in the last frame.
@@ -192,7 +192,7 @@ impl OneMapApp {
             show_about: false,
             problems_dismissed: false,
             fit_pending: true,
-            last_map_rect: None,
+            pending_zoom: None,
             last_transform: None,
             last_draw: DrawStats::default(),
             last_title: String::new(),
@@ -505,11 +505,13 @@ impl OneMapApp {
 
     fn map_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         let rect = ui.available_rect_before_wrap();
-        self.last_map_rect = Some(rect);
         if self.fit_pending && rect.width() > 10.0 && rect.height() > 10.0 {
             let area = self.plan_area();
             self.fit(area, rect);
             self.fit_pending = false;
+        }
+        if let Some(bbox) = self.pending_zoom.take() {
+            self.fit(bbox, rect);
         }
         let home = lon_lat(121.0, 31.0);
         let selected_key = self.selected.clone().map(ItemKey::Feature);
@@ -740,11 +742,10 @@ impl OneMapApp {
         let _ = self.memory.set_zoom(zoom);
     }
 
+    /// Brings a box into view on the next frame, when the map's size is known: selecting
+    /// something opens the inspector, which narrows the map.
     fn zoom_to(&mut self, bbox: geo::Rect<f64>) {
-        let rect = self
-            .last_map_rect
-            .unwrap_or(Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 700.0)));
-        self.fit(bbox, rect);
+        self.pending_zoom = Some(bbox);
     }
 
     /// Applies the commands of a frame, in order. The one place that changes the app's state.
