@@ -605,23 +605,16 @@ impl OneMapApp {
                     handles,
                     selected_vertex,
                 ));
-                let primary = egui::PointerButton::Primary;
-                let grab = ui
-                    .input(|i| i.pointer.press_origin())
-                    .or_else(|| response.interact_pointer_pos());
-                if response.drag_started_by(primary)
-                    && let Some(p) = grab
+                let drag = tools::primary_drag(ui, response);
+                if let Some(p) = drag.started_at
                     && let Some(h) = tools::handle_at(&frame.transform, handles, p, 8.0)
                 {
                     move_commands.push(AppCommand::VertexGrab(h));
                 }
-                if vertex_dragging
-                    && response.dragged_by(primary)
-                    && let Some(p) = response.interact_pointer_pos()
-                {
+                if vertex_dragging && let Some(p) = drag.now {
                     move_commands.push(AppCommand::VertexTo(frame.transform.to_lonlat(p)));
                 }
-                if vertex_dragging && response.drag_stopped() {
+                if vertex_dragging && drag.ended {
                     move_commands.push(AppCommand::VertexRelease);
                 }
                 if response.clicked()
@@ -635,14 +628,8 @@ impl OneMapApp {
                 }
             }
             if tool == tools::Tool::Move {
-                let primary = egui::PointerButton::Primary;
-                // The grab point is where the button went down: a drag is only reported once the
-                // pointer has moved past egui's threshold, which can be off a small placement.
-                let grab = ui
-                    .input(|i| i.pointer.press_origin())
-                    .or_else(|| response.interact_pointer_pos());
-                if response.drag_started_by(primary)
-                    && let Some(p) = grab
+                let drag = tools::primary_drag(ui, response);
+                if let Some(p) = drag.started_at
                     && let Some(ItemKey::Feature(f)) =
                         crate::map::hit_test::hit_test_where(&frame, p, |item| {
                             item.layer == "placements"
@@ -656,13 +643,10 @@ impl OneMapApp {
                         });
                     }
                 }
-                if moving
-                    && response.dragged_by(primary)
-                    && let Some(p) = response.interact_pointer_pos()
-                {
+                if moving && let Some(p) = drag.now {
                     move_commands.push(AppCommand::MoveTo(frame.transform.to_lonlat(p)));
                 }
-                if moving && response.drag_stopped() {
+                if moving && drag.ended {
                     move_commands.push(AppCommand::MoveEnd);
                 }
             }

@@ -357,3 +357,34 @@ pub fn handle_shapes(
         })
         .collect()
 }
+
+/// A primary-button drag on the map as a tool sees it.
+pub struct PrimaryDrag {
+    /// Where the button went down, in the frame the drag starts. (A drag is only reported once
+    /// the pointer has moved past egui's threshold, which can be off a small target.)
+    pub started_at: Option<Pos2>,
+    /// The pointer, while the drag goes on.
+    pub now: Option<Pos2>,
+    /// The drag ended this frame.
+    pub ended: bool,
+}
+
+pub fn primary_drag(ui: &Ui, response: &egui::Response) -> PrimaryDrag {
+    let primary = egui::PointerButton::Primary;
+    let grab = ui
+        .input(|i| i.pointer.press_origin())
+        .or_else(|| response.interact_pointer_pos());
+    PrimaryDrag {
+        started_at: if response.drag_started_by(primary) {
+            grab
+        } else {
+            None
+        },
+        now: if response.dragged_by(primary) {
+            response.interact_pointer_pos()
+        } else {
+            None
+        },
+        ended: response.drag_stopped(),
+    }
+}
