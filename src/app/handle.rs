@@ -1,0 +1,453 @@
+//! Applying what the UI asked for: the one place that changes the app's state and the project
+//! (through the undo history), and that touches files.
+
+use std::path::Path;
+
+use geo::BoundingRect;
+
+use crate::edit::Edit;
+use crate::io::{IoError, clock};
+use crate::model::FeatureId;
+
+use super::document::{self, Document};
+use super::files::{self, AfterConfirm, Dialog, PathPurpose};
+use super::{AppCommand, OneMapApp, tools};
+
+impl OneMapApp {
+    /// Applies the commands of a frame, in order. The one place that changes the app's state.
+    pub fn run_commands(&mut self, commands: Vec<AppCommand>) {
+        for command in commands {
+            self.run_command(command);
+        }
+    }
+
+    /// Applies an edit through the history: the one way the project changes.
+    fn edit(&mut self, edit: Edit) {
+        let structural = edit.is_structural();
+        match self.doc.history.apply(&edit, &mut self.doc.project) {
+            Ok(true) => {
+                if structural {
+                    self.doc.reload_sketches();
+                }
+                self.project_changed(structural);
+            }
+            Ok(false) => {}
+            Err(e) => self.files.error("Could not make the change", e.to_string()),
+        }
+    }
+
+    /// After undo or redo anything may have changed, sketch layers included.
+    fn after_history_step(&mut self) {
+        self.doc.reload_sketches();
+        self.project_changed(true);
+    }
+
+    fn project_changed(&mut self, structural: bool) {
+        self.doc.rebuild(&self.data.style);
+        // Not while a gesture is under way: a drag would write the journal every frame.
+        if structural && self.doc.is_dirty() && !self.doc.history.in_gesture() {
+            self.files
+                .write_journal(self.doc.path.as_deref(), &self.doc.project);
+        }
+    }
+
+    fn run_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::View(v) => self.edit(Edit::View(v)),
+            AppCommand::Edit(e) => self.edit(*e),
+            AppCommand::Select(id) => self.selected = id,
+            AppCommand::SelectAndShow(id) => {
+                if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {
+                    self.zoom_to(bbox);
+                }
+                self.selected = Some(id);
+            }
+            AppCommand::ZoomTo(bbox) => self.zoom_to(bbox),
+            AppCommand::ZoomIn => {
+                let _ = self.memory.zoom_in();
+            }
+            AppCommand::ZoomOut => {
+                let _ = self.memory.zoom_out();
+            }
+            AppCommand::Home => self.fit_pending = true,
+            AppCommand::ShowAbout(show) => self.show_about = show,
+            AppCommand::DismissProblems => self.problems_dismissed = true,
+            AppCommand::AskPath(purpose) => {
+                let text = match &purpose {
+                    PathPurpose::SaveAs => self
+                        .doc
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                self.files.dialog = Some(Dialog::PathPrompt {
+                    purpose,
+                    text,
+                    gcj02: false,
+                    focus: true,
+                });
+            }
+            AppCommand::New => self.unless_dirty(AfterConfirm::New),
+            AppCommand::Open(path) => self.unless_dirty(AfterConfirm::Open(path)),
+            AppCommand::Save => match self.doc.path.clone() {
+                Some(path) => self.save_to(&path),
+                None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
+            },
+            AppCommand::SaveAs(path) => self.save_to(&path),
+            AppCommand::SaveThen(then) => {
+                self.run_command(AppCommand::Save);
+                if !self.doc.is_dirty() {
+                    self.proceed(then);
+                }
+            }
+            AppCommand::DiscardThen(then) => {
+                self.files.clear_journal();
+                self.proceed(then);
+            }
+            AppCommand::Import { path, gcj02 } => self.files.start_import(path, gcj02),
+            AppCommand::CancelImport => {
+                if let Some(job) = &self.files.import {
+                    job.progress
+                        .cancel
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            AppCommand::ExportGeojson(path) => match files::export_geojson(&self.doc, &path) {
+                Ok(n) => self.files.info(
+                    "Exported",
+                    format!("wrote {n} features to {}", path.display()),
+                ),
+                Err(e) => self.files.error("Export failed", e),
+            },
+            AppCommand::ExportCsv(path) => {
+                match crate::io::export::write_csv(&path, &self.doc.project) {
+                    Ok(()) => self.files.info(
+                        "Exported",
+                        format!(
+                            "wrote {} placements to {}",
+                            self.doc.project.placements.len(),
+                            path.display()
+                        ),
+                    ),
+                    Err(e) => self.files.error("Export failed", e.to_string()),
+                }
+            }
+            AppCommand::Locate { name, path } => {
+                let absolute = std::path::absolute(&path).unwrap_or(path);
+                let stored = crate::io::paths::to_stored(&self.doc.dir(), &absolute);
+                self.edit(Edit::SetSketchSource {
+                    id: name,
+                    source: crate::model::project::SketchSource::Referenced(stored),
+                });
+            }
+            AppCommand::RemoveSketch(id) => self.edit(Edit::RemoveSketch(id)),
+            AppCommand::SetSketchVisible(id, visible) => {
+                self.edit(Edit::SetSketchVisible { id, visible })
+            }
+            AppCommand::SetSketchOpacity(id, opacity) => {
+                self.edit(Edit::SetSketchOpacity { id, opacity })
+            }
+            AppCommand::BeginGesture(label) => self.doc.history.begin(label, &self.doc.project),
+            AppCommand::EndGesture => self.doc.history.commit(&self.doc.project),
+            AppCommand::ToggleChecks => self.checks_open = !self.checks_open,
+            AppCommand::SetTool(tool) => {
+                self.tool = tool;
+                self.draft.clear();
+                self.selected_vertex = None;
+            }
+            AppCommand::SetDrawAction(action) => self.draw_action = action,
+            AppCommand::AddVertex(c) => self.draft.push(c),
+            AppCommand::MoveStart { id, at } => {
+                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                    self.doc
+                        .history
+                        .begin(format!("move {}", p.name_zh), &self.doc.project);
+                    self.selected = Some(FeatureId(id.0.clone()));
+                    self.move_drag = Some((id, p, at));
+                }
+            }
+            AppCommand::MoveTo(at) => {
+                if let Some((id, original, start)) = self.move_drag.clone() {
+                    let placement = crate::model::project::Placement {
+                        geometry: original.geometry.translated(at.x - start.x, at.y - start.y),
+                        ..original
+                    };
+                    self.edit(Edit::SetPlacement { id, placement });
+                }
+            }
+            AppCommand::MoveEnd => {
+                self.move_drag = None;
+                self.doc.history.commit(&self.doc.project);
+                // The drag's frames skipped the journal; the finished move is written now.
+                self.project_changed(true);
+            }
+            AppCommand::RemoveLastVertex => {
+                self.draft.pop();
+            }
+            AppCommand::CancelDrawing => self.draft.clear(),
+            AppCommand::FinishDrawing => {
+                let horizon = self
+                    .data
+                    .edition
+                    .as_ref()
+                    .and_then(|e| e.horizons.get(1).copied())
+                    .unwrap_or(2035);
+                let author = if self.doc.project.meta.author.is_empty() {
+                    "a planner".to_owned()
+                } else {
+                    self.doc.project.meta.author.clone()
+                };
+                let made = tools::placement_from_draft(
+                    &self.doc.project,
+                    self.tool,
+                    &self.draft,
+                    &self.draw_action,
+                    horizon,
+                    &author,
+                );
+                if let Some((id, placement)) = made {
+                    self.draft.clear();
+                    self.edit(Edit::AddPlacement {
+                        id: id.clone(),
+                        placement,
+                    });
+                    self.selected = Some(FeatureId(id.0));
+                }
+            }
+            AppCommand::VertexGrab(handle) => {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                    self.doc
+                        .history
+                        .begin(format!("edit vertices of {}", p.name_zh), &self.doc.project);
+                    let (ring, index, placement) = match handle {
+                        tools::Handle::Vertex { ring, index } => (ring, index, p),
+                        tools::Handle::Midpoint { ring, after, at } => {
+                            let geometry = p.geometry.with_vertex_inserted(ring, after, at);
+                            (
+                                ring,
+                                after + 1,
+                                crate::model::project::Placement { geometry, ..p },
+                            )
+                        }
+                    };
+                    self.edit(Edit::SetPlacement {
+                        id: id.clone(),
+                        placement: placement.clone(),
+                    });
+                    self.selected_vertex = Some((ring, index));
+                    self.vertex_drag = Some((id, placement, ring, index));
+                }
+            }
+            AppCommand::VertexTo(at) => {
+                if let Some((id, base, ring, index)) = self.vertex_drag.clone() {
+                    let geometry = base.geometry.with_vertex_moved(ring, index, (at.x, at.y));
+                    self.edit(Edit::SetPlacement {
+                        id,
+                        placement: crate::model::project::Placement { geometry, ..base },
+                    });
+                }
+            }
+            AppCommand::VertexRelease => {
+                self.vertex_drag = None;
+                self.doc.history.commit(&self.doc.project);
+                self.project_changed(true);
+            }
+            AppCommand::SelectVertex(v) => self.selected_vertex = v,
+            AppCommand::DeleteSelected
+                if self.tool == tools::Tool::Vertices && self.selected_vertex.is_some() =>
+            {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if let (Some(p), Some((ring, index))) = (
+                    self.doc.project.placements.get(&id).cloned(),
+                    self.selected_vertex,
+                ) {
+                    match p.geometry.with_vertex_removed(ring, index) {
+                        Some(geometry) => {
+                            self.edit(Edit::SetPlacement {
+                                id,
+                                placement: crate::model::project::Placement { geometry, ..p },
+                            });
+                            self.selected_vertex = None;
+                        }
+                        None => self.files.info(
+                            "Vertex kept",
+                            "A line keeps at least 2 vertices and a polygon ring at least 3."
+                                .into(),
+                        ),
+                    }
+                }
+            }
+            AppCommand::DeleteSelected => {
+                let id = crate::model::project::PlacementId(
+                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
+                );
+                if self.doc.project.placements.contains_key(&id) {
+                    self.edit(Edit::RemovePlacement(id));
+                    self.selected = None;
+                }
+            }
+            AppCommand::DraftAcknowledgement(finding) => {
+                self.ack_draft = finding.map(|f| (f, String::new()));
+            }
+            AppCommand::Acknowledge { finding, reason } => {
+                let author = if self.doc.project.meta.author.is_empty() {
+                    std::env::var("USER").unwrap_or_else(|_| "planner".into())
+                } else {
+                    self.doc.project.meta.author.clone()
+                };
+                let acknowledgement = crate::model::project::Acknowledgement {
+                    author,
+                    time: clock::now_rfc3339(),
+                    reason,
+                };
+                self.edit(Edit::Acknowledge {
+                    finding,
+                    acknowledgement,
+                });
+                self.ack_draft = None;
+            }
+            AppCommand::Undo => {
+                if self.doc.history.undo(&mut self.doc.project).is_some() {
+                    self.after_history_step();
+                }
+            }
+            AppCommand::Redo => {
+                if self.doc.history.redo(&mut self.doc.project).is_some() {
+                    self.after_history_step();
+                }
+            }
+            AppCommand::Restore(journal) => {
+                let journal = *journal;
+                self.doc = Document::new(
+                    self.data.new_project(),
+                    journal.original.clone(),
+                    &self.data.style,
+                );
+                self.doc.project = journal.project;
+                self.doc.reload_sketches();
+                self.project_changed(true);
+                crate::io::recovery::remove_journal(&journal.file);
+            }
+            AppCommand::DiscardJournal(file) => crate::io::recovery::remove_journal(&file),
+            AppCommand::Quit => self.proceed(AfterConfirm::Quit),
+        }
+    }
+
+    /// Goes on with `then`, or first asks about unsaved changes.
+    fn unless_dirty(&mut self, then: AfterConfirm) {
+        if self.doc.is_dirty() {
+            self.files.dialog = Some(Dialog::ConfirmUnsaved(then));
+        } else {
+            self.proceed(then);
+        }
+    }
+
+    fn proceed(&mut self, then: AfterConfirm) {
+        match then {
+            AfterConfirm::New => {
+                self.files.clear_journal();
+                self.doc = Document::new(self.data.new_project(), None, &self.data.style);
+                self.selected = None;
+            }
+            AfterConfirm::Open(path) => self.open(&path),
+            AfterConfirm::Quit => {
+                self.files.clear_journal();
+                self.files.allow_close = true;
+                self.quit_requested = true;
+            }
+        }
+    }
+
+    /// Opens a project. A failure leaves the current project as it was and says why.
+    pub(super) fn open(&mut self, path: &Path) {
+        match files::open_project(path) {
+            Ok(project) => {
+                self.files.clear_journal();
+                self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
+                self.selected = None;
+                self.files.remember(path);
+                let missing: Vec<String> = self
+                    .doc
+                    .sketches
+                    .iter()
+                    .filter_map(|(n, s)| match s {
+                        document::SketchState::Missing(e) => Some(format!("sketch layer {n}: {e}")),
+                        document::SketchState::Loaded(_) => None,
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
+                }
+            }
+            Err(e) => self.files.error("Could not open the project", e),
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let old_dir = self.doc.dir();
+        match files::save_as(&mut self.doc.project, &old_dir, path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.to_owned());
+                self.files.clear_journal();
+                self.files.remember(path);
+            }
+            Err(e) => self.files.error("Could not save", e),
+        }
+    }
+
+    /// Adds a finished background import to the project and reports what it did. Called every
+    /// frame; public so that tests can wait for an import without a window.
+    pub fn finish_import(&mut self) {
+        let Some(job) = &self.files.import else {
+            return;
+        };
+        let Ok(result) = job.result.try_recv() else {
+            return;
+        };
+        let (path, gcj02) = (job.path.clone(), job.gcj02);
+        self.files.import = None;
+        match result {
+            Ok(layer) => {
+                let (name, sketch) = files::new_sketch(
+                    &self.doc.project,
+                    self.doc.path.as_deref(),
+                    &path,
+                    &layer,
+                    gcj02,
+                );
+                self.edit(Edit::AddSketch {
+                    id: name.clone(),
+                    layer: sketch,
+                });
+                self.files.info(
+                    "Imported",
+                    format!("{}: {} (layer {name})", path.display(), layer.report),
+                );
+            }
+            Err(IoError::Cancelled { .. }) => {}
+            Err(e) => self.files.error("Import failed", e.to_string()),
+        }
+    }
+
+    /// While there are unsaved changes, the journal is rewritten every 30 s.
+    pub(super) fn keep_journal(&mut self) {
+        if !self.doc.is_dirty() {
+            return;
+        }
+        let due = self
+            .files
+            .last_journal
+            .is_none_or(|t| t.elapsed() >= files::JOURNAL_INTERVAL);
+        if due {
+            self.files
+                .write_journal(self.doc.path.as_deref(), &self.doc.project);
+        }
+    }
+}
