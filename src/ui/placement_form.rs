@@ -45,6 +45,40 @@ fn named<R>(combo: egui::InnerResponse<Option<R>>, label: &str) {
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, label));
 }
 
+/// A labelled drop-down of "none" or one of `(id, name)`; returns the new choice when made.
+fn optional_choice(
+    ui: &mut Ui,
+    label: &str,
+    list: &[(String, String)],
+    current: &Option<String>,
+) -> Option<Option<String>> {
+    let shown = current
+        .as_ref()
+        .and_then(|c| list.iter().find(|(id, _)| id == c))
+        .map_or("—".to_owned(), |(_, name)| name.clone());
+    let mut choice = None;
+    ui.label(label);
+    named(
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(current.is_none(), "—").clicked() {
+                    choice = Some(None);
+                }
+                for (id, name) in list {
+                    if ui
+                        .selectable_label(current.as_deref() == Some(id), name)
+                        .clicked()
+                    {
+                        choice = Some(Some(id.clone()));
+                    }
+                }
+            }),
+        label,
+    );
+    choice
+}
+
 fn set(id: &PlacementId, placement: Placement) -> AppCommand {
     AppCommand::Edit(Box::new(Edit::SetPlacement {
         id: id.clone(),
@@ -187,76 +221,30 @@ pub fn placement_form_ui(
                         })
                         .unwrap_or_default()
                 };
-                let name_of = |list: &[(String, String)], id: &Option<String>| {
-                    id.as_ref()
-                        .and_then(|i| list.iter().find(|(fid, _)| fid == i))
-                        .map_or("—".to_owned(), |(_, n)| n.clone())
-                };
                 let sections = features("sections");
-                ui.label("板块 Section");
-                named(
-                    egui::ComboBox::from_id_salt("form_section")
-                        .selected_text(name_of(&sections, &p.section))
-                        .show_ui(ui, |ui| {
-                            if ui.selectable_label(p.section.is_none(), "—").clicked() {
-                                commands.push(set(
-                                    id,
-                                    Placement {
-                                        section: None,
-                                        ..p.clone()
-                                    },
-                                ));
-                            }
-                            for (sid, name) in &sections {
-                                if ui
-                                    .selectable_label(p.section.as_deref() == Some(sid), name)
-                                    .clicked()
-                                {
-                                    commands.push(set(
-                                        id,
-                                        Placement {
-                                            section: Some(sid.clone()),
-                                            ..p.clone()
-                                        },
-                                    ));
-                                }
-                            }
-                        }),
-                    "板块 Section",
-                );
+                if let Some(section) = optional_choice(ui, "板块 Section", &sections, &p.section)
+                {
+                    commands.push(set(
+                        id,
+                        Placement {
+                            section,
+                            ..p.clone()
+                        },
+                    ));
+                }
                 ui.end_row();
                 let cities = features("cities");
-                ui.label("牵头城市 Lead city");
-                named(
-                    egui::ComboBox::from_id_salt("form_lead")
-                        .selected_text(name_of(&cities, &p.lead_city))
-                        .show_ui(ui, |ui| {
-                            if ui.selectable_label(p.lead_city.is_none(), "—").clicked() {
-                                commands.push(set(
-                                    id,
-                                    Placement {
-                                        lead_city: None,
-                                        ..p.clone()
-                                    },
-                                ));
-                            }
-                            for (cid, name) in &cities {
-                                if ui
-                                    .selectable_label(p.lead_city.as_deref() == Some(cid), name)
-                                    .clicked()
-                                {
-                                    commands.push(set(
-                                        id,
-                                        Placement {
-                                            lead_city: Some(cid.clone()),
-                                            ..p.clone()
-                                        },
-                                    ));
-                                }
-                            }
-                        }),
-                    "牵头城市 Lead city",
-                );
+                if let Some(lead_city) =
+                    optional_choice(ui, "牵头城市 Lead city", &cities, &p.lead_city)
+                {
+                    commands.push(set(
+                        id,
+                        Placement {
+                            lead_city,
+                            ..p.clone()
+                        },
+                    ));
+                }
                 ui.end_row();
                 ui.label("状态 Status");
                 named(
