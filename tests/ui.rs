@@ -425,6 +425,8 @@ fn drag(h: &mut Harness<'_, OneMapApp>, from: egui::Pos2, to: egui::Pos2) {
 fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
     use onemap::model::checks::Rule;
     let mut h = harness();
+    // Drawn at exact positions; snapping has its own test.
+    h.state_mut().snap_on = false;
     let start = h.state().doc.project.clone();
     h.state_mut().draw_action = "industry".into();
     h.key_press(egui::Key::G);
@@ -499,6 +501,7 @@ fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
 fn vertices_are_dragged_inserted_at_midpoints_and_deleted_each_as_one_step() {
     use onemap::model::project::PlacementId;
     let mut h = harness();
+    h.state_mut().snap_on = false;
     h.key_press(egui::Key::G);
     h.run();
     let t = h.state().last_transform.unwrap();
@@ -549,4 +552,339 @@ fn vertices_are_dragged_inserted_at_midpoints_and_deleted_each_as_one_step() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(ring(&h).len(), 5);
+}
+
+/// A click with modifiers held, as a mouse and keyboard would do it.
+fn click_with(h: &mut Harness<'_, OneMapApp>, pos: egui::Pos2, modifiers: egui::Modifiers) {
+    h.event(egui::Event::ModifiersChanged(modifiers));
+    h.event(egui::Event::PointerMoved(pos));
+    h.step();
+    let button = |pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers,
+    };
+    h.event(button(true));
+    h.step();
+    h.event(button(false));
+    h.step();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::default()));
+    h.run();
+}
+
+fn screen_of(h: &Harness<'_, OneMapApp>, lon: f64, lat: f64) -> egui::Pos2 {
+    h.state()
+        .last_transform
+        .unwrap()
+        .to_screen(merc(geo::Coord { x: lon, y: lat }))
+}
+
+fn pid(id: &str) -> onemap::model::project::PlacementId {
+    onemap::model::project::PlacementId(id.into())
+}
+
+#[test]
+fn shift_click_selects_several_placements_and_delete_removes_them_in_one_step() {
+    let mut h = harness();
+    let start = h.state().doc.project.clone();
+    // Selecting opens the inspector, which narrows the map: positions are taken anew each time.
+    let airport = screen_of(&h, 121.1, 32.0);
+    click_with(&mut h, airport, egui::Modifiers::SHIFT);
+    let qingcaosha = screen_of(&h, 121.58, 31.45);
+    click_with(&mut h, qingcaosha, egui::Modifiers::SHIFT);
+    assert_eq!(
+        h.state().selected_placements(),
+        [
+            pid("placement.nantong-new-airport"),
+            pid("placement.qingcaosha-protection")
+        ]
+    );
+    // Shift-click again takes one out, and back in.
+    let qingcaosha = screen_of(&h, 121.58, 31.45);
+    click_with(&mut h, qingcaosha, egui::Modifiers::SHIFT);
+    assert_eq!(h.state().selected_placements().len(), 1);
+    let qingcaosha = screen_of(&h, 121.58, 31.45);
+    click_with(&mut h, qingcaosha, egui::Modifiers::SHIFT);
+    h.key_press(egui::Key::Delete);
+    h.run();
+    let placements = &h.state().doc.project.placements;
+    assert!(!placements.contains_key(&pid("placement.nantong-new-airport")));
+    assert!(!placements.contains_key(&pid("placement.qingcaosha-protection")));
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("delete 2 placements")
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.project, start, "one undo brings both back");
+}
+
+#[test]
+fn a_shift_drag_box_selects_the_placements_it_meets_without_panning() {
+    let mut h = harness();
+    let before = h.state().memory.detached();
+    let (from, to) = (screen_of(&h, 121.45, 31.52), screen_of(&h, 121.72, 31.38));
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    drag(&mut h, from, to);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::default()));
+    h.run();
+    let selected = h.state().selected_placements();
+    assert!(selected.contains(&pid("placement.qingcaosha-protection")));
+    assert!(!selected.contains(&pid("placement.nantong-new-airport")));
+    let rect = geo::Rect::new(
+        geo::Coord {
+            x: 121.45,
+            y: 31.52,
+        },
+        geo::Coord {
+            x: 121.72,
+            y: 31.38,
+        },
+    )
+    .to_polygon();
+    for id in &selected {
+        use geo::Intersects as _;
+        let g = h.state().doc.project.placements[id].geometry.to_geo();
+        assert!(g.intersects(&rect), "{id:?} meets the box");
+    }
+    assert_eq!(h.state().memory.detached(), before, "the map did not pan");
+}
+
+#[test]
+fn copy_paste_and_duplicate_add_offset_copies_each_as_one_step() {
+    let mut h = harness();
+    let start = h.state().doc.project.clone();
+    let airport = screen_of(&h, 121.1, 32.0);
+    click_at(&mut h, airport);
+    assert_eq!(
+        h.state().selected_placements(),
+        [pid("placement.nantong-new-airport")]
+    );
+    h.event(egui::Event::Copy);
+    h.run();
+    h.event(egui::Event::Paste(String::new()));
+    h.run();
+    let copy = &h.state().doc.project.placements[&pid("placement.copy-1")];
+    assert_eq!(copy.name_zh, "南通新机场 副本");
+    let onemap::model::project::PlacementGeometry::Point((x, y)) = copy.geometry else {
+        panic!("a point")
+    };
+    assert!(
+        x > 121.1 && y < 32.0 && x - 121.1 < 0.2,
+        "offset a little: {x} {y}"
+    );
+    assert_eq!(h.state().selected_placements(), [pid("placement.copy-1")]);
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("paste 南通新机场 副本")
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    h.run();
+    assert!(
+        h.state()
+            .doc
+            .project
+            .placements
+            .contains_key(&pid("placement.copy-2"))
+    );
+    for _ in 0..2 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.run();
+    }
+    assert_eq!(h.state().doc.project, start);
+}
+
+#[test]
+fn drawing_snaps_to_a_nearby_vertex_and_s_turns_snapping_off() {
+    let mut h = harness();
+    h.key_press(egui::Key::L);
+    h.run();
+    // Five pixels off the airport, a point placement.
+    let near = screen_of(&h, 121.1, 32.0) + egui::vec2(5.0, -3.0);
+    h.event(egui::Event::PointerMoved(near));
+    h.run();
+    let snapped = h
+        .state()
+        .snapped
+        .clone()
+        .expect("the indicator shows a snap");
+    assert_eq!(snapped.kind, onemap::map::snap::SnapKind::Vertex);
+    click_at(&mut h, near);
+    assert_eq!(h.state().draft[0], geo::Coord { x: 121.1, y: 32.0 });
+
+    // Near the middle of a long segment of the 沪苏湖 railway: onto a segment (of the railway,
+    // or of what runs along it), not onto a vertex.
+    // Zoomed in, so that no vertex is within the tolerance.
+    h.state_mut()
+        .memory
+        .center_at(walkers::lon_lat(121.0, 31.004));
+    h.state_mut().memory.set_zoom(13.0).unwrap();
+    h.run();
+    let (a, b) = ((121.05, 31.0), (120.82, 31.02));
+    let lat = a.1 + (a.0 - 121.0) / (a.0 - b.0) * (b.1 - a.1);
+    let mid = screen_of(&h, 121.0, lat) + egui::vec2(0.0, 4.0);
+    h.event(egui::Event::PointerMoved(mid));
+    h.run();
+    let snapped = h.state().snapped.clone().expect("a segment nearby");
+    assert_eq!(
+        snapped.kind,
+        onemap::map::snap::SnapKind::Segment,
+        "{snapped:?}"
+    );
+    click_at(&mut h, mid);
+    let on = h.state().draft[1];
+    assert_eq!(on, snapped.at);
+    let onemap::map::ItemKey::Feature(id) = &snapped.key else {
+        panic!("a plan feature or placement: {snapped:?}")
+    };
+    let g = h.state().feature(id).expect("it exists").geometry.clone();
+    use geo::{Distance as _, Euclidean};
+    let metres_off = Euclidean.distance(&geo::Point(on), &g) * 111_000.0;
+    assert!(metres_off < 20.0, "on {id:?}: {metres_off} m off");
+
+    h.key_press(egui::Key::S);
+    h.run();
+    assert!(!h.state().snap_on);
+    click_at(&mut h, mid);
+    assert!(
+        h.state().snapped.is_none(),
+        "no indicator when snapping is off"
+    );
+    let free = h.state().draft[2];
+    let metres_off = Euclidean.distance(&geo::Point(free), &g) * 111_000.0;
+    assert!(
+        metres_off > 40.0,
+        "where the pointer is: {metres_off} m off"
+    );
+}
+
+#[test]
+fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
+    use egui::accesskit::Role;
+    use onemap::model::project::PlacementStatus;
+    let mut h = harness();
+    h.key_press(egui::Key::T);
+    h.run();
+    assert!(h.state().table_open);
+    let before = h.state().last_transform.unwrap();
+    h.get_by_role_and_label(Role::Button, "沪苏湖铁路").click();
+    h.run();
+    assert_eq!(
+        h.state().selected_placements(),
+        [pid("placement.husuhu-railway")]
+    );
+    assert_ne!(
+        h.state().last_transform.unwrap().deg_per_px(),
+        before.deg_per_px(),
+        "zoomed to the placement"
+    );
+    let row = h.get_by_role_and_label(Role::Button, "沪乍杭高铁");
+    row.click_modifiers(egui::Modifiers::COMMAND);
+    h.run();
+    assert_eq!(h.state().selected_placements().len(), 2);
+    h.get_by_label("批量状态 Set status").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "completed").click();
+    h.run();
+    let project = &h.state().doc.project;
+    for id in ["placement.husuhu-railway", "placement.huzhahang-hsr"] {
+        assert_eq!(
+            project.placements[&pid(id)].status,
+            PlacementStatus::Completed
+        );
+    }
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("set status of 2 placements")
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().doc.project.placements[&pid("placement.huzhahang-hsr")].status,
+        PlacementStatus::Planned
+    );
+    assert_eq!(
+        h.state().doc.project.placements[&pid("placement.husuhu-railway")].status,
+        PlacementStatus::UnderConstruction
+    );
+}
+
+#[test]
+fn the_placement_table_filters_and_sorts() {
+    use onemap::model::project::PlacementStatus;
+    use onemap::ui::placement_table::{Column, TableState, rows};
+    let mut h = harness();
+    h.run();
+    let app = h.state();
+    let all = |state: &TableState| rows(&app.data, &app.doc.project, &app.placement_facts, state);
+    assert_eq!(all(&TableState::default()).len(), 10);
+    let planned = all(&TableState {
+        status: Some(PlacementStatus::Planned),
+        ..Default::default()
+    });
+    assert!(
+        planned
+            .iter()
+            .all(|id| app.doc.project.placements[id].status == PlacementStatus::Planned)
+    );
+    assert_eq!(planned.len(), 3);
+    let in_nantong = all(&TableState {
+        city: Some("南通".into()),
+        ..Default::default()
+    });
+    assert!(in_nantong.contains(&pid("placement.nantong-new-airport")));
+    assert!(!in_nantong.contains(&pid("placement.jinshan-pinghu-rail")));
+    let by_horizon = all(&TableState {
+        sort: Column::Horizon,
+        descending: true,
+        ..Default::default()
+    });
+    let years: Vec<u16> = by_horizon
+        .iter()
+        .map(|id| app.doc.project.placements[id].horizon)
+        .collect();
+    assert!(years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
+}
+
+#[test]
+fn onemap_check_reports_the_same_findings_as_the_checks_panel() {
+    let mut h = harness();
+    h.state_mut().snap_on = false;
+    h.state_mut().draw_action = "industry".into();
+    h.key_press(egui::Key::G);
+    h.run();
+    for (lon, lat) in [(120.15, 31.12), (120.25, 31.12), (120.25, 31.2)] {
+        let p = screen_of(&h, lon, lat);
+        click_at(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let file = std::env::temp_dir().join(format!("onemap-panel-{}.onemap", std::process::id()));
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::SaveAs(file.clone())]);
+    h.run();
+    let mut panel: Vec<String> = h.state().findings.iter().map(|f| f.id.clone()).collect();
+    panel.sort();
+    assert!(
+        panel
+            .iter()
+            .any(|id| id.starts_with("ecological_core:placement.new-1"))
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_onemap"))
+        .args(["check", "--json", "--data", env!("CARGO_MANIFEST_DIR")])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut cli: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    cli.sort();
+    assert_eq!(cli, panel);
+    let _ = std::fs::remove_file(&file);
 }

@@ -79,8 +79,22 @@ pub enum AppCommand {
     RemoveLastVertex,
     FinishDrawing,
     CancelDrawing,
-    /// Deletes the selected placement.
+    /// Deletes the selected placements (or, in the vertex tool, the selected vertex).
     DeleteSelected,
+    /// Adds a placement to the selection or takes it out.
+    ToggleSelect(crate::model::project::PlacementId),
+    /// Adds the placements that meet a lon/lat box to the selection.
+    SelectInBox(Rect<f64>),
+    /// Replaces the selection.
+    SelectMany(Vec<crate::model::project::PlacementId>),
+    Copy,
+    Cut,
+    Paste,
+    Duplicate,
+    ToggleSnap,
+    ToggleTable,
+    /// Sets an attribute of every selected placement, as one step.
+    BulkEdit(BulkChange),
     /// Opens the reason field for acknowledging a finding (`None` closes it).
     DraftAcknowledgement(Option<String>),
     Acknowledge {
@@ -89,4 +103,13 @@ pub enum AppCommand {
     },
     DiscardJournal(PathBuf),
     Quit,
+}
+
+/// An attribute set on several placements at once, from the placement table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BulkChange {
+    Action(String),
+    Section(Option<String>),
+    Status(crate::model::project::PlacementStatus),
+    Horizon(u16),
 }

@@ -22,7 +22,7 @@ impl OneMapApp {
     }
 
     /// Applies an edit through the history: the one way the project changes.
-    fn edit(&mut self, edit: Edit) {
+    pub(super) fn edit(&mut self, edit: Edit) {
         let structural = edit.is_structural();
         match self.doc.history.apply(&edit, &mut self.doc.project) {
             Ok(true) => {
@@ -55,8 +55,33 @@ impl OneMapApp {
         match command {
             AppCommand::View(v) => self.edit(Edit::View(v)),
             AppCommand::Edit(e) => self.edit(*e),
-            AppCommand::Select(id) => self.selected = id,
+            AppCommand::Select(id) => {
+                self.selected = id;
+                self.multi.clear();
+            }
+            AppCommand::ToggleSelect(id) => self.toggle_selected(id),
+            AppCommand::SelectInBox(rect) => self.select_in_box(rect),
+            AppCommand::SelectMany(ids) => self.select_many(ids),
+            AppCommand::Copy => self.copy_selected(self.ctx.clone().as_ref()),
+            AppCommand::Cut => {
+                self.copy_selected(self.ctx.clone().as_ref());
+                self.delete_selected();
+            }
+            AppCommand::Paste => self.paste(),
+            AppCommand::Duplicate => self.duplicate_selected(),
+            AppCommand::ToggleSnap => self.snap_on = !self.snap_on,
+            AppCommand::ToggleTable => self.table_open = !self.table_open,
+            AppCommand::BulkEdit(change) => {
+                use super::command::BulkChange as B;
+                match change {
+                    B::Action(a) => self.bulk_edit("action", |p| p.action = a.clone()),
+                    B::Section(s) => self.bulk_edit("section", |p| p.section = s.clone()),
+                    B::Status(s) => self.bulk_edit("status", |p| p.status = s),
+                    B::Horizon(h) => self.bulk_edit("horizon", |p| p.horizon = h),
+                }
+            }
             AppCommand::SelectAndShow(id) => {
+                self.multi.clear();
                 if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {
                     self.zoom_to(bbox);
                 }
@@ -284,15 +309,7 @@ impl OneMapApp {
                     }
                 }
             }
-            AppCommand::DeleteSelected => {
-                let id = crate::model::project::PlacementId(
-                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
-                );
-                if self.doc.project.placements.contains_key(&id) {
-                    self.edit(Edit::RemovePlacement(id));
-                    self.selected = None;
-                }
-            }
+            AppCommand::DeleteSelected => self.delete_selected(),
             AppCommand::DraftAcknowledgement(finding) => {
                 self.ack_draft = finding.map(|f| (f, String::new()));
             }

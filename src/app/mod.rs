@@ -6,17 +6,18 @@ pub mod document;
 pub mod files;
 pub mod fonts;
 mod handle;
+mod map_view;
+mod selection;
 pub mod tools;
 
 use std::path::{Path, PathBuf};
 
 use egui::{Key, Rect, Ui};
 use geo::{BoundingRect, Coord};
-use walkers::{Map, MapMemory, lon_lat};
+use walkers::{MapMemory, lon_lat};
 
 use crate::io::{DataDir, IoError, clock, read_basemap, read_edition, read_plan, read_style};
-use crate::map::hit_test::hit_test;
-use crate::map::{DrawStats, ItemKey, MapFrame, Scene, ScreenTransform};
+use crate::map::{DrawStats, ItemKey, Scene, ScreenTransform};
 use crate::model::edition::Edition;
 use crate::model::project::Project;
 use crate::model::search::SearchHit;
@@ -161,6 +162,26 @@ pub struct OneMapApp {
     )>,
     /// The vertex (ring, index) of the selected placement that Delete removes.
     pub selected_vertex: Option<(usize, usize)>,
+    /// Placements selected besides `selected` (Shift-click, a box, the table).
+    pub multi: std::collections::BTreeSet<crate::model::project::PlacementId>,
+    /// Where a Shift+drag selection box began, on screen.
+    box_start: Option<egui::Pos2>,
+    /// Whether pointers snap to what is on the map (S toggles).
+    pub snap_on: bool,
+    /// Where the pointer snapped in the last frame.
+    pub snapped: Option<crate::map::snap::Snap>,
+    /// Placements copied with Ctrl+C, for Ctrl+V.
+    clipboard: Vec<crate::model::project::Placement>,
+    /// The egui context of the last frame, for the system clipboard.
+    ctx: Option<egui::Context>,
+    /// Whether the placement table is open.
+    pub table_open: bool,
+    pub table: ui::placement_table::TableState,
+    /// Cities and zones each placement touches, for the table; recomputed with the checks.
+    pub placement_facts: std::collections::BTreeMap<
+        crate::model::project::PlacementId,
+        crate::model::derived::Derived,
+    >,
     /// The placement being moved, as it was when the drag began, and where the drag began.
     move_drag: Option<(
         crate::model::project::PlacementId,
@@ -209,6 +230,15 @@ impl OneMapApp {
             move_drag: None,
             vertex_drag: None,
             selected_vertex: None,
+            multi: Default::default(),
+            box_start: None,
+            snap_on: true,
+            snapped: None,
+            clipboard: Vec::new(),
+            ctx: None,
+            table_open: false,
+            table: Default::default(),
+            placement_facts: Default::default(),
         }
     }
 
@@ -272,11 +302,22 @@ impl OneMapApp {
             }
             None => Vec::new(),
         };
+        self.placement_facts = self
+            .doc
+            .project
+            .placements
+            .iter()
+            .map(|(id, p)| {
+                let facts = crate::model::derived::derive(&self.data.plan, &p.geometry.to_geo());
+                (id.clone(), facts)
+            })
+            .collect();
         self.checked_revision = Some(self.doc.revision);
     }
 
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
+        self.ctx = Some(ui.ctx().clone());
         self.restyle();
         self.recheck();
         let mut commands = Vec::new();
@@ -303,7 +344,14 @@ impl OneMapApp {
                 })
                 .unwrap_or_default();
             ui.horizontal(|ui| {
-                tools::tools_ui(ui, self.tool, &self.draw_action, &actions, &mut commands)
+                tools::tools_ui(
+                    ui,
+                    self.tool,
+                    self.snap_on,
+                    &self.draw_action,
+                    &actions,
+                    &mut commands,
+                )
             });
         });
         if !self.data.problems.is_empty() && !self.problems_dismissed {
@@ -339,6 +387,23 @@ impl OneMapApp {
                         &self.findings,
                         &self.doc.project,
                         &mut self.ack_draft,
+                        &mut commands,
+                    );
+                });
+        }
+        if self.table_open {
+            let selection = self.selected_placements();
+            egui::Panel::bottom("placement_table")
+                .resizable(true)
+                .default_size(200.0)
+                .show(ui, |ui| {
+                    ui::placement_table::placement_table_ui(
+                        ui,
+                        &self.data,
+                        &self.doc.project,
+                        &self.placement_facts,
+                        &selection,
+                        &mut self.table,
                         &mut commands,
                     );
                 });
@@ -448,6 +513,19 @@ impl OneMapApp {
         }
         tools::tool_keys(ui, self.tool, !self.draft.is_empty(), commands);
         ui.input(|i| {
+            for event in &i.events {
+                match event {
+                    egui::Event::Copy => commands.push(AppCommand::Copy),
+                    egui::Event::Cut => commands.push(AppCommand::Cut),
+                    egui::Event::Paste(_) => commands.push(AppCommand::Paste),
+                    _ => {}
+                }
+            }
+            if i.modifiers.command_only() && i.key_pressed(Key::D) {
+                commands.push(AppCommand::Duplicate);
+            }
+        });
+        ui.input(|i| {
             if i.modifiers.is_none() {
                 if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
                     commands.push(AppCommand::ZoomIn);
@@ -503,208 +581,6 @@ impl OneMapApp {
         }
     }
 
-    fn map_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
-        let rect = ui.available_rect_before_wrap();
-        if self.fit_pending && rect.width() > 10.0 && rect.height() > 10.0 {
-            let area = self.plan_area();
-            self.fit(area, rect);
-            self.fit_pending = false;
-        }
-        if let Some(bbox) = self.pending_zoom.take() {
-            self.fit(bbox, rect);
-        }
-        let home = lon_lat(121.0, 31.0);
-        let selected_key = self.selected.clone().map(ItemKey::Feature);
-        let (scene, style, doc, hovered, plan) = (
-            &self.scene,
-            &self.data.style,
-            &self.doc,
-            &self.hovered,
-            &self.data.plan,
-        );
-        let (tool, draft) = (self.tool, &self.draft);
-        let drawing = tool.draws();
-        let moving = self.move_drag.is_some();
-        let placements = &self.doc.project.placements;
-        // The selected placement's handles, when the vertex tool is on.
-        let vertex_handles: Option<Vec<(tools::Handle, (f64, f64))>> = (tool
-            == tools::Tool::Vertices)
-            .then(|| {
-                self.selected
-                    .as_ref()
-                    .and_then(|f| placements.get(&crate::model::project::PlacementId(f.0.clone())))
-            })
-            .flatten()
-            .map(|p| tools::handles(&p.geometry));
-        let (vertex_dragging, selected_vertex) = (self.vertex_drag.is_some(), self.selected_vertex);
-        // While drawing, a double-click finishes the drawing instead of zooming.
-        let map = Map::new(None, &mut self.memory, home)
-            .zoom_with_ctrl(false)
-            .double_click_to_zoom(!drawing)
-            .drag_pan_buttons(if tool.drags_features() {
-                egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
-            } else {
-                egui::DragPanButtons::PRIMARY
-            });
-        let result = map.show(ui, |ui, response, projector, _memory| {
-            let anchor = Coord { x: 121.0, y: 31.0 };
-            let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
-            let frame = MapFrame {
-                scene,
-                overlay: &doc.overlay,
-                sketches: &doc.project.sketch_layers,
-                style,
-                view: &doc.project.settings,
-                transform: ScreenTransform::new(projector.zoom(), anchor, at),
-                rect: response.rect,
-                hovered: hovered.as_ref(),
-                selected: selected_key.as_ref(),
-                symbol_scale: 1.0,
-            };
-            let painter = ui.painter().with_clip_rect(response.rect);
-            let (shapes, stats) = frame.shapes(&painter);
-            painter.extend(shapes);
-            ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features);
-            let pointer = response.hover_pos();
-            if drawing {
-                painter.extend(tools::draft_shapes(
-                    &painter,
-                    &frame.transform,
-                    tool,
-                    draft,
-                    pointer,
-                ));
-            }
-            let hover = if drawing {
-                None
-            } else {
-                pointer.and_then(|p| hit_test(&frame, p))
-            };
-            let clicked = response.clicked().then(|| {
-                response.interact_pointer_pos().and_then(|p| {
-                    if tool == tools::Tool::Vertices {
-                        // Only placements have vertices to edit.
-                        crate::map::hit_test::hit_test_where(&frame, p, |item| {
-                            item.layer == "placements"
-                        })
-                    } else {
-                        hit_test(&frame, p)
-                    }
-                })
-            });
-            let map_click = response
-                .clicked()
-                .then(|| response.interact_pointer_pos())
-                .flatten()
-                .map(|p| frame.transform.to_lonlat(p));
-            let double = response.double_clicked();
-            let mut move_commands = Vec::new();
-            if let Some(handles) = &vertex_handles {
-                painter.extend(tools::handle_shapes(
-                    &frame.transform,
-                    handles,
-                    selected_vertex,
-                ));
-                let drag = tools::primary_drag(ui, response);
-                if let Some(p) = drag.started_at
-                    && let Some(h) = tools::handle_at(&frame.transform, handles, p, 8.0)
-                {
-                    move_commands.push(AppCommand::VertexGrab(h));
-                }
-                if vertex_dragging && let Some(p) = drag.now {
-                    move_commands.push(AppCommand::VertexTo(frame.transform.to_lonlat(p)));
-                }
-                if vertex_dragging && drag.ended {
-                    move_commands.push(AppCommand::VertexRelease);
-                }
-                if response.clicked()
-                    && let Some(p) = response.interact_pointer_pos()
-                {
-                    let vertex = match tools::handle_at(&frame.transform, handles, p, 8.0) {
-                        Some(tools::Handle::Vertex { ring, index }) => Some((ring, index)),
-                        _ => None,
-                    };
-                    move_commands.push(AppCommand::SelectVertex(vertex));
-                }
-            }
-            if tool == tools::Tool::Move {
-                let drag = tools::primary_drag(ui, response);
-                if let Some(p) = drag.started_at
-                    && let Some(ItemKey::Feature(f)) =
-                        crate::map::hit_test::hit_test_where(&frame, p, |item| {
-                            item.layer == "placements"
-                        })
-                {
-                    let id = crate::model::project::PlacementId(f.0);
-                    if placements.contains_key(&id) {
-                        move_commands.push(AppCommand::MoveStart {
-                            id,
-                            at: frame.transform.to_lonlat(p),
-                        });
-                    }
-                }
-                if moving && let Some(p) = drag.now {
-                    move_commands.push(AppCommand::MoveTo(frame.transform.to_lonlat(p)));
-                }
-                if moving && drag.ended {
-                    move_commands.push(AppCommand::MoveEnd);
-                }
-            }
-            (
-                hover,
-                pointer.map(|p| frame.transform.to_lonlat(p)),
-                clicked,
-                frame.transform,
-                stats,
-                (map_click, double, move_commands),
-            )
-        });
-        let (hover, cursor, clicked, transform, stats, (map_click, double, move_commands)) =
-            result.inner;
-        commands.extend(move_commands);
-        if tool == tools::Tool::Move {
-            ui.ctx().set_cursor_icon(if moving {
-                egui::CursorIcon::Grabbing
-            } else {
-                egui::CursorIcon::Grab
-            });
-        }
-        if drawing {
-            // The second click of a double-click finishes; it adds no vertex of its own.
-            if double {
-                commands.push(AppCommand::FinishDrawing);
-            } else if let Some(c) = map_click {
-                commands.push(AppCommand::AddVertex(c));
-                if tool == tools::Tool::Point {
-                    commands.push(AppCommand::FinishDrawing);
-                }
-            }
-            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
-        }
-        let on_handle = picked_a_vertex(commands);
-        let clicked = match (tool, clicked) {
-            _ if drawing => None,
-            // In the vertex tool a click on a handle, or on nothing editable, keeps the selection.
-            (tools::Tool::Vertices, Some(None)) => None,
-            (tools::Tool::Vertices, Some(_)) if on_handle => None,
-            (_, c) => c,
-        };
-        self.last_transform = Some(transform);
-        self.last_draw = stats;
-        if hover.is_some() {
-            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-        }
-        self.hovered = hover;
-        self.cursor = cursor;
-        if let Some(hit) = clicked {
-            let feature = match hit {
-                Some(ItemKey::Feature(id)) => Some(id),
-                _ => None,
-            };
-            commands.push(AppCommand::Select(feature));
-        }
-    }
-
     /// Centres the map on a lon/lat box and zooms so that it fills `rect`, less a margin.
     /// A single point is shown at town scale instead.
     fn fit(&mut self, area: geo::Rect<f64>, rect: Rect) {
@@ -742,11 +618,4 @@ impl OneMapApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
-}
-
-/// Whether this frame's commands picked a vertex (a click on a vertex handle).
-fn picked_a_vertex(commands: &[AppCommand]) -> bool {
-    commands
-        .iter()
-        .any(|c| matches!(c, AppCommand::SelectVertex(Some(_))))
 }

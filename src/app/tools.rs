@@ -40,6 +40,11 @@ impl Tool {
         matches!(self, Self::Move | Self::Vertices)
     }
 
+    /// Tools whose pointer snaps to what is on the map.
+    pub fn snaps(self) -> bool {
+        !matches!(self, Self::Select)
+    }
+
     /// Tools that add vertices with clicks.
     pub fn draws(self) -> bool {
         matches!(self, Self::Point | Self::Line | Self::Polygon)
@@ -69,7 +74,9 @@ impl Tool {
 
     pub fn tooltip(self) -> &'static str {
         match self {
-            Self::Select => "Click a feature to inspect it",
+            Self::Select => {
+                "Click a feature to inspect it; Shift-click, or Shift+drag a box, to select several placements"
+            }
             Self::Point => "Click to place a point placement",
             Self::Line => {
                 "Click to add vertices; double-click or Enter finishes, Backspace removes the last, Esc cancels"
@@ -89,6 +96,7 @@ impl Tool {
 pub fn tools_ui(
     ui: &mut Ui,
     tool: Tool,
+    snap_on: bool,
     action: &str,
     actions: &[(String, String)],
     commands: &mut Vec<AppCommand>,
@@ -102,6 +110,15 @@ pub fn tools_ui(
             commands.push(AppCommand::SetTool(t));
         }
     }
+    ui.separator();
+    if ui
+        .selectable_label(snap_on, "吸附 Snap (S)")
+        .on_hover_text("Snap to vertices and segments of plan layers, placements, rivers and shores (hold Alt to draw freely)")
+        .clicked()
+    {
+        commands.push(AppCommand::ToggleSnap);
+    }
+    ui.separator();
     let current = actions
         .iter()
         .find(|(id, _)| id == action)
@@ -138,6 +155,12 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, commands: &mut Vec<AppComma
         }
         if i.key_pressed(egui::Key::Delete) {
             commands.push(AppCommand::DeleteSelected);
+        }
+        if i.key_pressed(egui::Key::S) {
+            commands.push(AppCommand::ToggleSnap);
+        }
+        if i.key_pressed(egui::Key::T) {
+            commands.push(AppCommand::ToggleTable);
         }
     });
 }

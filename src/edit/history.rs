@@ -216,4 +216,85 @@ mod tests {
         assert_eq!(p, before);
         assert_eq!(h.undo_label(), None);
     }
+
+    fn placement(name: &str, x: f64) -> crate::model::project::Placement {
+        crate::model::project::Placement {
+            name_zh: name.into(),
+            name_en: name.into(),
+            action: "transport".into(),
+            section: None,
+            lead_city: None,
+            participants: vec![],
+            status: crate::model::project::PlacementStatus::Proposed,
+            horizon: 2035,
+            geometry: crate::model::project::PlacementGeometry::Point((x, 31.0)),
+            description: String::new(),
+            source: "test".into(),
+            indicative: true,
+            comments: vec![],
+        }
+    }
+
+    #[test]
+    fn a_batch_is_one_step_and_applies_all_or_nothing() {
+        use crate::model::project::PlacementId;
+        let mut p = project();
+        let mut h = History::default();
+        let add = |id: &str, x| Edit::AddPlacement {
+            id: PlacementId(id.into()),
+            placement: placement(id, x),
+        };
+        let batch = Edit::Batch {
+            label: "paste 2 placements".into(),
+            edits: vec![add("placement.a", 120.0), add("placement.b", 121.0)],
+        };
+        assert!(h.apply(&batch, &mut p).unwrap());
+        assert_eq!(p.placements.len(), 2);
+        assert_eq!(h.undo_label(), Some("paste 2 placements"));
+        h.undo(&mut p);
+        assert!(p.placements.is_empty(), "one undo removes both");
+        assert_eq!(h.undo_label(), None);
+
+        // The second edit fails: the first must not stay applied.
+        let failing = Edit::Batch {
+            label: "bad".into(),
+            edits: vec![
+                add("placement.c", 120.0),
+                Edit::RemovePlacement(PlacementId("placement.nope".into())),
+            ],
+        };
+        let before = p.clone();
+        assert!(h.apply(&failing, &mut p).is_err());
+        assert_eq!(p, before);
+        assert_eq!(h.undo_label(), None);
+    }
+
+    #[test]
+    fn copies_get_fresh_ids_new_names_an_offset_and_no_comments() {
+        use crate::model::project::{Comment, PlacementGeometry, PlacementId};
+        let mut p = project();
+        let mut original = placement("沪苏湖铁路", 120.5);
+        original.comments.push(Comment {
+            author: "a".into(),
+            time: "t".into(),
+            text: "x".into(),
+        });
+        p.placements
+            .insert(PlacementId("placement.copy-1".into()), original.clone());
+        let made = crate::edit::copy::copies(&p, &[original.clone(), original], (0.01, -0.02));
+        let ids: Vec<&str> = made.iter().map(|(id, _)| id.0.as_str()).collect();
+        assert_eq!(ids, ["placement.copy-2", "placement.copy-3"]);
+        assert_eq!(made[0].1.name_zh, "沪苏湖铁路 副本");
+        assert_eq!(
+            made[0].1.geometry,
+            PlacementGeometry::Point((120.51, 30.98))
+        );
+        assert!(made[0].1.comments.is_empty());
+        let mut h = History::default();
+        h.apply(&crate::edit::copy::add_all("paste".into(), made), &mut p)
+            .unwrap();
+        assert_eq!(p.placements.len(), 3);
+        h.undo(&mut p);
+        assert_eq!(p.placements.len(), 1);
+    }
 }

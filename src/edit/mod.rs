@@ -1,6 +1,7 @@
 //! Changes to a project. Every change is an [`Edit`], applied through the [`History`], so that
 //! each one can be undone and none can bypass the dirty marker or the recovery journal.
 
+pub mod copy;
 pub mod history;
 
 use thiserror::Error;
@@ -58,6 +59,12 @@ pub enum Edit {
     Acknowledge {
         finding: String,
         acknowledgement: Acknowledgement,
+    },
+    /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
+    /// All apply or none does.
+    Batch {
+        label: String,
+        edits: Vec<Edit>,
     },
 }
 
@@ -140,6 +147,13 @@ impl Edit {
                     .acknowledgements
                     .insert(finding.clone(), acknowledgement.clone());
             }
+            Edit::Batch { edits, .. } => {
+                let mut changed = project.clone();
+                for edit in edits {
+                    edit.apply(&mut changed)?;
+                }
+                *project = changed;
+            }
         }
         Ok(())
     }
@@ -164,7 +178,7 @@ impl Edit {
                 | Edit::AddPlacement { .. }
                 | Edit::RemovePlacement(_)
                 | Edit::SetPlacement { .. }
-        )
+        ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
     }
 
     /// What the Edit menu calls the step, e.g. "hide layer corridors".
@@ -197,6 +211,7 @@ impl Edit {
             Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
             Edit::RemovePlacement(id) => format!("delete {}", id.0),
             Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
+            Edit::Batch { label, .. } => label.clone(),
         }
     }
 }

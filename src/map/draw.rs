@@ -82,7 +82,8 @@ pub struct MapFrame<'a> {
     /// The map's rectangle on screen.
     pub rect: Rect,
     pub hovered: Option<&'a ItemKey>,
-    pub selected: Option<&'a ItemKey>,
+    /// Everything selected (several placements after a box or Shift-click selection).
+    pub selected: &'a [ItemKey],
     /// Multiplies symbol and label sizes (1 on screen; larger for projectors).
     pub symbol_scale: f32,
 }
@@ -179,11 +180,13 @@ impl MapFrame<'_> {
                 });
             }
         }
-        for (key, c) in [
-            (self.hovered, self.style.highlight),
-            (self.selected, self.style.selection),
-        ] {
-            if let Some(item) = key.and_then(|k| self.item(k)) {
+        let outlined = self
+            .hovered
+            .into_iter()
+            .map(|k| (k, self.style.highlight))
+            .chain(self.selected.iter().map(|k| (k, self.style.selection)));
+        for (key, c) in outlined {
+            if let Some(item) = self.item(key) {
                 self.paint_outline(item, color(c, 1.0), shapes);
             }
         }

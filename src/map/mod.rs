@@ -6,6 +6,7 @@ pub mod hit_test;
 pub mod labels;
 pub mod scale_bar;
 pub mod scene;
+pub mod snap;
 
 pub use draw::{DrawStats, MapFrame, ScreenTransform};
 pub use scene::{ItemKey, Scene};

@@ -7,6 +7,7 @@ pub mod inspector;
 pub mod layers_panel;
 pub mod overlays;
 pub mod placement_form;
+pub mod placement_table;
 pub mod status_bar;
 pub mod swatch;
 pub mod toolbar;

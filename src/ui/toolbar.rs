@@ -41,6 +41,14 @@ pub fn toolbar_ui(
             {
                 commands.push(AppCommand::Home);
             }
+            menu_item(
+                ui,
+                lang,
+                ("项目表", "Placement table"),
+                "T",
+                AppCommand::ToggleTable,
+                commands,
+            );
             ui.separator();
             for l in LabelLanguage::ALL {
                 if ui.radio(view.language == l, l.title()).clicked() {
@@ -262,5 +270,15 @@ fn edit_menu_ui(ui: &mut Ui, lang: LabelLanguage, doc: &Document, commands: &mut
     if ui.add_enabled(redo.is_some(), button).clicked() {
         commands.push(AppCommand::Redo);
         ui.close();
+    }
+    ui.separator();
+    for ((zh, en), shortcut, command) in [
+        (("剪切", "Cut"), "Ctrl+X", AppCommand::Cut),
+        (("复制", "Copy"), "Ctrl+C", AppCommand::Copy),
+        (("粘贴", "Paste"), "Ctrl+V", AppCommand::Paste),
+        (("创建副本", "Duplicate"), "Ctrl+D", AppCommand::Duplicate),
+        (("删除", "Delete"), "Del", AppCommand::DeleteSelected),
+    ] {
+        menu_item(ui, lang, (zh, en), shortcut, command, commands);
     }
 }

@@ -1,0 +1,186 @@
+//! Snapping: a pointer near a vertex or a segment of something on the map jumps onto it, so
+//! that a sketched line can start exactly on a corridor, a river or a shore.
+//!
+//! Candidates are the plan features and placements that are shown, and the basemap's shores and
+//! rivers (boundaries and labels are not things one draws against). Vertices win over segments
+//! within the tolerance, so that a corner is easy to hit.
+
+use egui::{Pos2, Rect, Vec2};
+use geo::Coord;
+
+use super::draw::MapFrame;
+use super::scene::{Item, ItemKey, Merc};
+
+/// The default pixel tolerance.
+pub const TOLERANCE_PX: f32 = 10.0;
+
+/// Basemap layers one can snap to.
+const SNAP_BASEMAP_LAYERS: [&str; 2] = ["basemap.land", "basemap.rivers"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapKind {
+    Vertex,
+    Segment,
+}
+
+/// Where the pointer snapped to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snap {
+    pub at: Coord<f64>,
+    pub screen: Pos2,
+    pub kind: SnapKind,
+    pub key: ItemKey,
+}
+
+/// The snap target within `tolerance_px` of `pointer`, ignoring `exclude` (the feature being
+/// edited, which would otherwise hold its own vertex in place).
+pub fn snap(
+    frame: &MapFrame<'_>,
+    pointer: Pos2,
+    tolerance_px: f32,
+    exclude: Option<&ItemKey>,
+) -> Option<Snap> {
+    let near = Rect::from_center_size(pointer, Vec2::splat(2.0 * tolerance_px));
+    let area = frame.transform.lonlat_rect(near);
+    let merc_box = merc_box(frame, near);
+    let mut best_vertex: Option<(f32, Merc, &Item)> = None;
+    let mut best_segment: Option<(f32, Pos2, &Item)> = None;
+    for scene in [frame.scene, frame.overlay] {
+        for i in scene.items_in(area) {
+            let item = &scene.items[i];
+            if !snappable(item) || !frame.shown(item) || Some(&item.key) == exclude {
+                continue;
+            }
+            // The full-detail geometry: a snapped vertex must be a real one.
+            let Some(lod) = item.lods.first() else {
+                continue;
+            };
+            let lines = lod.lines.iter().map(Vec::as_slice);
+            let points = item.points.iter().map(std::slice::from_ref);
+            for line in lines.chain(points) {
+                let (v, s) = nearest_on_line(frame, line, &merc_box, pointer);
+                if let Some((d, m)) = v
+                    && best_vertex.is_none_or(|b| d < b.0)
+                {
+                    best_vertex = Some((d, m, item));
+                }
+                if let Some((d, p)) = s
+                    && best_segment.is_none_or(|b| d < b.0)
+                {
+                    best_segment = Some((d, p, item));
+                }
+            }
+        }
+    }
+    if let Some((_, m, item)) = best_vertex.filter(|b| b.0 <= tolerance_px) {
+        // The vertex's own coordinate, not its round trip through Mercator.
+        return Some(Snap {
+            at: exact_coord(item, m),
+            screen: frame.transform.to_screen(m),
+            kind: SnapKind::Vertex,
+            key: item.key.clone(),
+        });
+    }
+    best_segment
+        .filter(|b| b.0 <= tolerance_px)
+        .map(|(_, screen, item)| Snap {
+            at: frame.transform.to_lonlat(screen),
+            screen,
+            kind: SnapKind::Segment,
+            key: item.key.clone(),
+        })
+}
+
+/// The coordinate of the item's geometry that projects to `m`, or `m` back in lon/lat.
+fn exact_coord(item: &Item, m: Merc) -> Coord<f64> {
+    use geo::CoordsIter as _;
+    item.geometry
+        .as_ref()
+        .and_then(|g| g.coords_iter().find(|c| super::scene::merc(*c) == m))
+        .unwrap_or_else(|| super::scene::lonlat_from_merc(m))
+}
+
+fn snappable(item: &Item) -> bool {
+    match &item.key {
+        ItemKey::Feature(_) => true,
+        ItemKey::Basemap(_) => SNAP_BASEMAP_LAYERS.contains(&item.layer.as_str()),
+    }
+}
+
+/// The Mercator box of a screen rectangle (min and max corners).
+fn merc_box(frame: &MapFrame<'_>, r: Rect) -> [Merc; 2] {
+    let a = super::scene::merc(frame.transform.to_lonlat(r.min));
+    let b = super::scene::merc(frame.transform.to_lonlat(r.max));
+    [
+        [a[0].min(b[0]), a[1].min(b[1])],
+        [a[0].max(b[0]), a[1].max(b[1])],
+    ]
+}
+
+type Nearest<T> = Option<(f32, T)>;
+
+/// The nearest vertex and the nearest point on a segment of one line. Segments whose box misses
+/// the search box are skipped before anything is projected: the shore has many vertices.
+fn nearest_on_line(
+    frame: &MapFrame<'_>,
+    line: &[Merc],
+    b: &[Merc; 2],
+    pointer: Pos2,
+) -> (Nearest<Merc>, Nearest<Pos2>) {
+    let inside =
+        |m: &Merc| m[0] >= b[0][0] && m[0] <= b[1][0] && m[1] >= b[0][1] && m[1] <= b[1][1];
+    let mut vertex: Nearest<Merc> = None;
+    let mut segment: Nearest<Pos2> = None;
+    for m in line.iter().filter(|m| inside(m)) {
+        let d = frame.transform.to_screen(*m).distance(pointer);
+        if vertex.is_none_or(|v| d < v.0) {
+            vertex = Some((d, *m));
+        }
+    }
+    for w in line.windows(2) {
+        let (lo_x, hi_x) = (w[0][0].min(w[1][0]), w[0][0].max(w[1][0]));
+        let (lo_y, hi_y) = (w[0][1].min(w[1][1]), w[0][1].max(w[1][1]));
+        if hi_x < b[0][0] || lo_x > b[1][0] || hi_y < b[0][1] || lo_y > b[1][1] {
+            continue;
+        }
+        let (a, c) = (
+            frame.transform.to_screen(w[0]),
+            frame.transform.to_screen(w[1]),
+        );
+        let p = nearest_point_on_segment(pointer, a, c);
+        let d = p.distance(pointer);
+        if segment.is_none_or(|s| d < s.0) {
+            segment = Some((d, p));
+        }
+    }
+    (vertex, segment)
+}
+
+/// The point of segment `a`–`b` nearest to `p`.
+pub fn nearest_point_on_segment(p: Pos2, a: Pos2, b: Pos2) -> Pos2 {
+    let ab = b - a;
+    let len_sq = ab.length_sq();
+    if len_sq <= f32::EPSILON {
+        return a;
+    }
+    let t = ((p - a).dot(ab) / len_sq).clamp(0.0, 1.0);
+    a + ab * t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn the_nearest_point_on_a_segment_is_the_foot_of_the_perpendicular_or_an_end() {
+        let (a, b) = (pos2(0.0, 0.0), pos2(10.0, 0.0));
+        assert_eq!(
+            nearest_point_on_segment(pos2(4.0, 3.0), a, b),
+            pos2(4.0, 0.0)
+        );
+        assert_eq!(nearest_point_on_segment(pos2(-5.0, 1.0), a, b), a);
+        assert_eq!(nearest_point_on_segment(pos2(12.0, -2.0), a, b), b);
+        assert_eq!(nearest_point_on_segment(pos2(3.0, 3.0), a, a), a);
+    }
+}
