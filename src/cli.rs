@@ -48,6 +48,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exports a map as PNG or SVG, as presenter mode shows it: a project (one of its scenes,
+    /// or as it is set up), or plain GeoJSON layers. Needs no display and no GPU.
+    /// Exit code: 0 written, 2 an input cannot be read or the output cannot be written.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["project", "geojson"])))]
+    Export {
+        /// The project file.
+        project: Option<PathBuf>,
+        /// A GeoJSON layer to draw instead of a project (repeat for several).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["project", "scene"])]
+        geojson: Vec<PathBuf>,
+        /// The image to write: *.png or *.svg.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The scene to export (its name, or its title); without one, the project as set up.
+        #[arg(long, value_name = "NAME")]
+        scene: Option<String>,
+        /// Width in pixels (with --height).
+        #[arg(long, requires = "height", conflicts_with = "paper")]
+        width: Option<u32>,
+        /// Height in pixels (with --width).
+        #[arg(long, requires = "width", conflicts_with = "paper")]
+        height: Option<u32>,
+        /// A landscape paper size (with --dpi, default 300).
+        #[arg(long, value_enum)]
+        paper: Option<PaperArg>,
+        /// Resolution for --paper: 150 or 300 dots per inch (any value from 72 to 600 works).
+        #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
+        dpi: Option<u32>,
+    },
     /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
     /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
     ExportGeojson {
@@ -56,6 +85,12 @@ pub enum Command {
         /// The GeoJSON file to write.
         out: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    A3,
 }
 
 fn data_dir(data: Option<&Path>) -> Result<DataDir, String> {
@@ -71,6 +106,86 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
         Command::Validate { file } => validate(file, data),
         Command::ExportGeojson { project, out } => export_geojson(project, out),
         Command::Check { project, json } => check(project, *json, data),
+        Command::Export {
+            project,
+            geojson,
+            out,
+            scene,
+            width,
+            height,
+            paper,
+            dpi,
+        } => {
+            let canvas = match (paper, width.zip(*height)) {
+                (Some(p), _) => {
+                    let paper = match p {
+                        PaperArg::A4 => crate::present::export::Paper::A4,
+                        PaperArg::A3 => crate::present::export::Paper::A3,
+                    };
+                    crate::present::export::Canvas::paper(paper, dpi.unwrap_or(300))
+                }
+                (None, Some((w, h))) => crate::present::export::Canvas::pixels(w, h),
+                (None, None) => crate::present::export::Canvas::pixels(1920, 1080),
+            };
+            export_image(
+                project.as_deref(),
+                geojson,
+                out,
+                scene.as_deref(),
+                canvas,
+                data,
+            )
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn export_image(
+    project: Option<&Path>,
+    geojson: &[PathBuf],
+    out: &Path,
+    scene: Option<&str>,
+    canvas: Result<crate::present::export::Canvas, crate::present::export::ExportError>,
+    data: Option<&Path>,
+) -> ExitCode {
+    use crate::present::export;
+    let result = canvas.and_then(|canvas| {
+        if !geojson.is_empty() {
+            return export::export_geojson_layers(geojson, canvas, out).map(|()| canvas);
+        }
+        let Some(project_path) = project else {
+            return Err(export::ExportError::Format {
+                path: out.to_owned(),
+            });
+        };
+        let project = load_project(project_path)?;
+        let dir = data_dir(data).map_err(|message| {
+            export::ExportError::Io(crate::io::IoError::Invalid {
+                path: data.map(Path::to_owned).unwrap_or_default(),
+                message,
+            })
+        })?;
+        let app_data = crate::app::AppData::load(&dir)?;
+        for problem in &app_data.problems {
+            eprintln!("warning: {problem}");
+        }
+        export::export_project(&app_data, project, project_path, scene, canvas, out)
+            .map(|()| canvas)
+    });
+    match result {
+        Ok(c) => {
+            println!(
+                "wrote {} ({} × {} px)",
+                out.display(),
+                c.width_px,
+                c.height_px
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 

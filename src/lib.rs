@@ -14,4 +14,5 @@ pub mod edit;
 pub mod io;
 pub mod map;
 pub mod model;
+pub mod present;
 pub mod ui;

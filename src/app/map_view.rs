@@ -122,11 +122,12 @@ impl OneMapApp {
                 hovered: hovered.as_ref(),
                 selected: &selection,
                 symbol_scale: 1.0,
+                line_scale: 1.0,
             };
             let painter = ui.painter().with_clip_rect(response.rect);
             let (shapes, stats) = frame.shapes(&painter);
             painter.extend(shapes);
-            ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features);
+            ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features, 0.0);
             let pointer = response.hover_pos();
             let snap_at = |p: Pos2| {
                 snapping

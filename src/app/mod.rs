@@ -13,7 +13,7 @@ pub mod tools;
 use std::path::{Path, PathBuf};
 
 use egui::{Key, Rect, Ui};
-use geo::{BoundingRect, Coord};
+use geo::Coord;
 use walkers::{MapMemory, lon_lat};
 
 use crate::io::{DataDir, IoError, clock, read_basemap, read_edition, read_plan, read_style};
@@ -265,14 +265,7 @@ impl OneMapApp {
 
     /// The plan area: the box of the nine municipal territories, or the plan region.
     pub fn plan_area(&self) -> geo::Rect<f64> {
-        self.data
-            .plan
-            .layer("city_boundaries")
-            .and_then(|l| {
-                geo::GeometryCollection(l.features.iter().map(|f| f.geometry.clone()).collect())
-                    .bounding_rect()
-            })
-            .unwrap_or_else(|| self.data.plan.region.rect())
+        crate::present::plan_area(&self.data.plan)
     }
 
     /// Applies the project's layer order and style overrides when they changed: the plan's

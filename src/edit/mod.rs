@@ -60,6 +60,16 @@ pub enum Edit {
         finding: String,
         acknowledgement: Acknowledgement,
     },
+    /// Replaces the scenes (add, update, rename, reorder and delete are each one of these).
+    SetScenes {
+        label: String,
+        scenes: Vec<crate::model::project::NamedScene>,
+    },
+    /// Replaces all view settings at once (showing a scene's layers in the editor).
+    SetSettings {
+        label: String,
+        settings: crate::model::view::ViewSettings,
+    },
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
     /// All apply or none does.
     Batch {
@@ -147,6 +157,8 @@ impl Edit {
                     .acknowledgements
                     .insert(finding.clone(), acknowledgement.clone());
             }
+            Edit::SetScenes { scenes, .. } => project.scenes = scenes.clone(),
+            Edit::SetSettings { settings, .. } => project.settings = settings.clone(),
             Edit::Batch { edits, .. } => {
                 let mut changed = project.clone();
                 for edit in edits {
@@ -178,6 +190,7 @@ impl Edit {
                 | Edit::AddPlacement { .. }
                 | Edit::RemovePlacement(_)
                 | Edit::SetPlacement { .. }
+                | Edit::SetScenes { .. }
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
     }
 
@@ -211,7 +224,9 @@ impl Edit {
             Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
             Edit::RemovePlacement(id) => format!("delete {}", id.0),
             Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
-            Edit::Batch { label, .. } => label.clone(),
+            Edit::Batch { label, .. }
+            | Edit::SetScenes { label, .. }
+            | Edit::SetSettings { label, .. } => label.clone(),
         }
     }
 }

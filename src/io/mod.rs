@@ -8,6 +8,7 @@ pub mod data_dir;
 pub mod edition_file;
 pub mod error;
 pub mod export;
+pub mod geojson_fast;
 pub mod geojson_import;
 pub mod layer_file;
 pub mod paths;

@@ -86,6 +86,8 @@ pub struct MapFrame<'a> {
     pub selected: &'a [ItemKey],
     /// Multiplies symbol and label sizes (1 on screen; larger for projectors).
     pub symbol_scale: f32,
+    /// Multiplies line widths (the high-contrast slide theme draws them wider).
+    pub line_scale: f32,
 }
 
 pub fn color(c: Rgba, opacity: f32) -> Color32 {
@@ -201,7 +203,7 @@ impl MapFrame<'_> {
                 shapes.push(Shape::mesh(self.mesh(mesh, color(fill, opacity))));
             }
             if let Some(stroke) = p.stroke {
-                let width = p.width_px.unwrap_or(1.0);
+                let width = p.width_px.unwrap_or(1.0) * self.line_scale;
                 let stroke = Stroke::new(width, color(stroke, opacity));
                 for line in &lod.lines {
                     let pts = self.screen_line(line);

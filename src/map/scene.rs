@@ -133,7 +133,9 @@ impl Scene {
             };
             let group = group_id(style, &layer.id);
             for f in &layer.features {
-                items.push(feature_item(f, layer_style, &group));
+                let mut item = feature_item(f, layer_style, &group);
+                item.geometry = Some(f.geometry.clone());
+                items.push(item);
             }
         }
         Self::from_items(items, basemap)
@@ -142,20 +144,25 @@ impl Scene {
     /// The project's own features (placements, sketch layers) as a scene of their own, drawn
     /// over the plan; rebuilt when the project changes, unlike the plan's scene.
     pub fn build_overlay(features: &[PlanFeature], style: &Style) -> Self {
-        let mut items = Vec::new();
-        for f in features {
-            let style_id = if f.layer.starts_with(SKETCH_PREFIX) {
-                "sketch"
-            } else {
-                f.layer.as_str()
-            };
-            let Some(layer_style) = style.layer(style_id) else {
-                continue;
-            };
-            let mut item = feature_item(f, layer_style, &group_id(style, style_id));
-            item.layer = f.layer.clone();
-            items.push(item);
-        }
+        let items = features
+            .iter()
+            .filter_map(|f| {
+                let mut item = overlay_item(f, style)?;
+                item.geometry = Some(f.geometry.clone());
+                Some(item)
+            })
+            .collect();
+        Self::from_items(items, &Basemap::default())
+    }
+
+    /// Like [`Self::build_overlay`], for drawing only: the items keep no lon/lat geometry (so
+    /// hit tests cannot pick them), and each feature is dropped once it is prepared. For
+    /// exports of large files, where copies would double the memory.
+    pub fn build_overlay_for_drawing(features: Vec<PlanFeature>, style: &Style) -> Self {
+        let items = features
+            .into_iter()
+            .filter_map(|f| overlay_item(&f, style))
+            .collect();
         Self::from_items(items, &Basemap::default())
     }
 
@@ -207,6 +214,20 @@ impl Scene {
     }
 }
 
+/// A project feature's item, styled by its layer (sketch layers share the style `sketch`);
+/// `None` for a layer the style does not know. Its geometry is left for the caller to set.
+fn overlay_item(f: &PlanFeature, style: &Style) -> Option<Item> {
+    let style_id = if f.layer.starts_with(SKETCH_PREFIX) {
+        "sketch"
+    } else {
+        f.layer.as_str()
+    };
+    let layer_style = style.layer(style_id)?;
+    let mut item = feature_item(f, layer_style, &group_id(style, style_id));
+    item.layer = f.layer.clone();
+    Some(item)
+}
+
 /// Sketch layers' ids in the overlay are `sketch:NAME`; they share the style `sketch`.
 pub const SKETCH_PREFIX: &str = "sketch:";
 
@@ -235,7 +256,6 @@ fn feature_item(f: &PlanFeature, layer_style: &LayerStyle, group: &str) -> Item 
     );
     item.tier = f.tier();
     item.label = label;
-    item.geometry = Some(f.geometry.clone());
     item
 }
 

@@ -261,10 +261,42 @@ fn default_opacity() -> f32 {
     1.0
 }
 
-/// A named view for presenting; filled in by presenter mode.
+/// A named view for presenting: where the map looks, what it shows, what it highlights and
+/// the title it carries. Everything but the name defaults, so that the early files that had a
+/// name only still read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NamedScene {
+    /// Short and unique within the project: the scenes list and `onemap export --scene` use it.
     pub name: String,
+    #[serde(default)]
+    pub title_zh: String,
+    #[serde(default)]
+    pub title_en: String,
+    #[serde(default)]
+    pub subtitle_zh: String,
+    #[serde(default)]
+    pub subtitle_en: String,
+    /// Centre and zoom; `None` shows the whole plan area.
+    #[serde(default)]
+    pub view: Option<MapView>,
+    /// Layers, groups and tiers shown, their opacity, and the label language; `None` keeps
+    /// the project's own settings.
+    #[serde(default)]
+    pub settings: Option<ViewSettings>,
+    /// Placements drawn highlighted.
+    #[serde(default)]
+    pub highlighted: Vec<PlacementId>,
+}
+
+impl NamedScene {
+    /// The title in a label language (both: the two on two lines).
+    pub fn title(&self, language: super::LabelLanguage) -> String {
+        language.label(&self.title_zh, &self.title_en)
+    }
+
+    pub fn subtitle(&self, language: super::LabelLanguage) -> String {
+        language.label(&self.subtitle_zh, &self.subtitle_en)
+    }
 }
 
 /// Where the map looks: centre and zoom.

@@ -30,17 +30,12 @@ pub fn legend_entries(
             if !frame.view.layer_shown(&group.id, &layer.id) {
                 continue;
             }
-            let placements: Vec<crate::model::PlanFeature>;
-            let features: &[crate::model::PlanFeature] = match plan.layer(&layer.id) {
-                Some(l) => &l.features,
-                None => {
-                    placements = project_features
-                        .iter()
-                        .filter(|f| f.layer == layer.id)
-                        .cloned()
-                        .collect();
-                    &placements
-                }
+            let features: Vec<&crate::model::PlanFeature> = match plan.layer(&layer.id) {
+                Some(l) => l.features.iter().collect(),
+                None => project_features
+                    .iter()
+                    .filter(|f| f.layer == layer.id)
+                    .collect(),
             };
             if features.is_empty() {
                 continue;
@@ -77,13 +72,16 @@ pub fn legend_entries(
     out
 }
 
-/// Paints the legend at the map's bottom left and the scale bar at its bottom right.
+/// Paints the legend at the map's bottom left and the scale bar at its bottom right,
+/// `bottom_inset` points above the map's bottom edge.
 pub fn legend_and_scale_ui(
     painter: &egui::Painter,
     frame: &MapFrame<'_>,
     plan: &crate::model::Plan,
     project_features: &[crate::model::PlanFeature],
+    bottom_inset: f32,
 ) {
+    let bottom = frame.rect.bottom() - bottom_inset;
     let entries = legend_entries(frame, plan, project_features);
     let s = frame.symbol_scale;
     let row_h = 17.0 * s;
@@ -112,10 +110,7 @@ pub fn legend_and_scale_ui(
         let width = column_w.iter().sum::<f32>() + 6.0;
         let height = row_h * (rows as f32 + 1.0) + 10.0;
         let rect = Rect::from_min_size(
-            pos2(
-                frame.rect.left() + 10.0,
-                frame.rect.bottom() - 10.0 - height,
-            ),
+            pos2(frame.rect.left() + 10.0, bottom - 10.0 - height),
             vec2(width, height),
         );
         let mut shapes = vec![
@@ -151,9 +146,6 @@ pub fn legend_and_scale_ui(
     }
     let center = frame.transform.to_lonlat(frame.rect.center());
     let meters_per_px = frame.transform.deg_per_px() * 111_320.0 * center.y.to_radians().cos();
-    let at = pos2(
-        frame.rect.right() - 170.0 * s,
-        frame.rect.bottom() - 16.0 * s,
-    );
+    let at = pos2(frame.rect.right() - 170.0 * s, bottom - 16.0 * s);
     painter.extend(scale_bar_shapes(painter, at, meters_per_px, s));
 }
