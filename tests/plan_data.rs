@@ -334,6 +334,27 @@ fn the_bundled_font_has_a_glyph_for_every_character_in_the_data() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/style.ron"))
             .unwrap(),
     );
+    // The default project's scenes and placements, and every string of the UI.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    texts.push(std::fs::read_to_string(root.join("assets/projects/sma-2022.onemap")).unwrap());
+    let mut folders = vec![root.join("src")];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                folders.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                // Code, not comments: only strings reach the screen.
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code: String = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                texts.push(code);
+            }
+        }
+    }
     let missing: BTreeSet<char> = texts
         .iter()
         .flat_map(|t| t.chars())

@@ -26,6 +26,8 @@ fn app() -> OneMapApp {
 fn harness() -> Harness<'static, OneMapApp> {
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
+        // A flight to a scene lasts 0.8 s: 4 steps of 0.25 s and a last frame.
+        .with_max_steps(8)
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app());
     h.run();
@@ -783,7 +785,8 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
     row.click_modifiers(egui::Modifiers::COMMAND);
     h.run();
     assert_eq!(h.state().selected_placements().len(), 2);
-    h.get_by_label("批量状态 Set status").click();
+    h.get_by_role_and_label(Role::ComboBox, "批量状态 Set status")
+        .click();
     h.run();
     h.get_by_role_and_label(Role::Button, "completed").click();
     h.run();
@@ -887,4 +890,174 @@ fn onemap_check_reports_the_same_findings_as_the_checks_panel() {
     cli.sort();
     assert_eq!(cli, panel);
     let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn presenter_mode_steps_with_the_clicker_keys_and_esc_returns_to_the_editor() {
+    let mut h = harness();
+    let scenes = h.state().doc.project.scenes.len();
+    assert!(scenes >= 6, "the default project tells its story in scenes");
+    h.key_press(egui::Key::F5);
+    h.run();
+    let index = |h: &Harness<'_, OneMapApp>| h.state().presenting.as_ref().map(|p| p.index);
+    assert_eq!(index(&h), Some(0));
+    assert!(
+        h.query_by_label("选择 Select (V)").is_none(),
+        "the editor's panels are hidden"
+    );
+    for (key, want) in [
+        (egui::Key::PageDown, 1),
+        (egui::Key::ArrowRight, 2),
+        (egui::Key::Space, 3),
+        (egui::Key::PageUp, 2),
+        (egui::Key::ArrowLeft, 1),
+        (egui::Key::ArrowLeft, 0),
+        (egui::Key::PageUp, 0),
+    ] {
+        h.key_press(key);
+        h.run();
+        assert_eq!(index(&h), Some(want), "after {key:?}");
+    }
+    for _ in 0..scenes + 2 {
+        h.key_press(egui::Key::PageDown);
+        h.run();
+    }
+    assert_eq!(index(&h), Some(scenes - 1), "the last scene stays");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(index(&h), None);
+    h.get_by_label("选择 Select (V)");
+}
+
+#[test]
+fn a_presenter_screenshot_and_the_exported_png_of_a_scene_match() {
+    use onemap::present::export::{Canvas, SlideInputs, SlideSpec, render_project, today};
+    let mut h = harness();
+    let scene = 3;
+    h.state_mut().present(None, scene);
+    h.run();
+    let shot = h.render().expect("a screenshot of presenter mode");
+    let app = h.state();
+    let spec = SlideSpec::of(&app.doc.project, app.doc.project.scenes.get(scene));
+    let date = today();
+    let inputs = SlideInputs {
+        plan: &app.data.plan,
+        style: &app.data.style,
+        attribution: &app.data.attribution,
+        scene: &app.scene,
+        doc: &app.doc,
+        spec: &spec,
+        high_contrast: false,
+        date: &date,
+    };
+    let area = onemap::present::plan_area(&app.data.plan);
+    let exported = render_project(&inputs, area, Canvas::pixels(1400, 900).unwrap())
+        .to_image(egui::Color32::WHITE);
+    let (mut a, mut b) = (shot.as_raw().clone(), exported.as_bytes().to_vec());
+    assert_eq!(a.len(), b.len(), "the same size");
+    // The scene counter is presenter mode's own (top right, left of the north arrow).
+    for y in 0..60 {
+        for x in 1400 - 220..1400 - 70 {
+            let i = (y * 1400 + x) * 4;
+            a[i..i + 4].copy_from_slice(&[0; 4]);
+            b[i..i + 4].copy_from_slice(&[0; 4]);
+        }
+    }
+    let differing = |tolerance: u8| {
+        a.chunks_exact(4)
+            .zip(b.chunks_exact(4))
+            .filter(|(p, q)| {
+                p.iter()
+                    .zip(q.iter())
+                    .any(|(x, y)| x.abs_diff(*y) > tolerance)
+            })
+            .count() as f64
+            / (1400.0 * 900.0)
+    };
+    let (loose, strict) = (differing(64), differing(8));
+    eprintln!(
+        "differing pixels: {:.3}% by > 64, {:.3}% by > 8",
+        loose * 100.0,
+        strict * 100.0
+    );
+    assert!(
+        loose < 0.003,
+        "{:.3}% of pixels differ by more than anti-aliasing",
+        loose * 100.0
+    );
+}
+
+#[test]
+fn scenes_are_added_shown_renamed_reordered_and_deleted_each_as_one_undo_step() {
+    let mut h = harness();
+    let start = h.state().doc.project.clone();
+    let names = |h: &Harness<'_, OneMapApp>| -> Vec<String> {
+        h.state()
+            .doc
+            .project
+            .scenes
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    };
+    let undo = |h: &mut Harness<'_, OneMapApp>| {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.run();
+    };
+    h.get_by_label("场景 Scenes").click();
+    h.run();
+
+    // Showing a scene sets its layers (one step) and flies there.
+    h.get_by_label("2. 七条区域发展廊道").click();
+    h.run();
+    assert!(!h.state().doc.project.settings.group("ecological").visible);
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("show scene corridors")
+    );
+
+    h.get_by_label("＋ 添加当前视图 Add current view").click();
+    h.run();
+    let added = h.state().doc.project.scenes.last().unwrap().clone();
+    assert_eq!(added.name, "scene-10");
+    assert_eq!(
+        added.settings.as_ref(),
+        Some(&h.state().doc.project.settings)
+    );
+    assert!(added.view.is_some());
+    undo(&mut h);
+    assert_eq!(names(&h).len(), 9);
+
+    // Select the second scene again, and rename its title.
+    h.get_by_label("2. 七条区域发展廊道").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "标题 Title (en)")
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "标题 Title (en)")
+        .type_text("The corridors");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().doc.project.scenes[1].title_en, "The corridors");
+    undo(&mut h);
+    assert_eq!(
+        h.state().doc.project.scenes[1].title_en,
+        "Seven regional development corridors"
+    );
+
+    h.get_by_label("▼").click();
+    h.run();
+    assert_eq!(names(&h)[..3], ["cities", "ecology", "corridors"]);
+    undo(&mut h);
+    assert_eq!(names(&h)[..3], ["cities", "corridors", "ecology"]);
+
+    h.get_by_label("2. 七条区域发展廊道").click();
+    h.run();
+    h.get_by_label("删除 Delete").click();
+    h.run();
+    assert!(!names(&h).contains(&"corridors".to_owned()));
+    undo(&mut h);
+    undo(&mut h);
+    assert_eq!(h.state().doc.project, start, "all undone");
 }

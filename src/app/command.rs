@@ -93,6 +93,18 @@ pub enum AppCommand {
     Duplicate,
     ToggleSnap,
     ToggleTable,
+    /// Enters presenter mode, at a scene (or the one selected in the scenes panel).
+    Present(Option<usize>),
+    /// Next (true) or previous scene in presenter mode.
+    PresentStep(bool),
+    StopPresenting,
+    ToggleHighContrast,
+    /// Adds a scene made of the current view, layers and selection.
+    AddScene,
+    /// Makes a scene the current view, layers and selection.
+    UpdateScene(usize),
+    /// Shows a scene in the editor: its layers, its highlights, and a flight to its view.
+    GoToScene(usize),
     /// Sets an attribute of every selected placement, as one step.
     BulkEdit(BulkChange),
     /// Opens the reason field for acknowledging a finding (`None` closes it).

@@ -70,6 +70,17 @@ impl OneMapApp {
             AppCommand::Paste => self.paste(),
             AppCommand::Duplicate => self.duplicate_selected(),
             AppCommand::ToggleSnap => self.snap_on = !self.snap_on,
+            AppCommand::Present(at) => self.start_presenting(at),
+            AppCommand::PresentStep(forward) => self.step_presenting(forward),
+            AppCommand::StopPresenting => self.end_presenting(),
+            AppCommand::ToggleHighContrast => {
+                if let Some(p) = self.presenting.as_mut() {
+                    p.high_contrast = !p.high_contrast;
+                }
+            }
+            AppCommand::AddScene => self.add_scene(),
+            AppCommand::UpdateScene(i) => self.update_scene(i),
+            AppCommand::GoToScene(i) => self.go_to_scene(i),
             AppCommand::ToggleTable => self.table_open = !self.table_open,
             AppCommand::BulkEdit(change) => {
                 use super::command::BulkChange as B;

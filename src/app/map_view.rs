@@ -59,6 +59,8 @@ impl OneMapApp {
         if let Some(bbox) = self.pending_zoom.take() {
             self.fit(bbox, rect);
         }
+        self.last_map_size = rect.size();
+        self.advance_flight(ui.ctx(), rect.size());
         let (shift, alt) = ui.input(|i| (i.modifiers.shift, i.modifiers.alt));
         let tool = self.tool;
         let drawing = tool.draws();

@@ -7,6 +7,8 @@ pub mod files;
 pub mod fonts;
 mod handle;
 mod map_view;
+pub mod presenter;
+mod scenes;
 mod selection;
 pub mod tools;
 
@@ -172,6 +174,16 @@ pub struct OneMapApp {
     pub snapped: Option<crate::map::snap::Snap>,
     /// Placements copied with Ctrl+C, for Ctrl+V.
     clipboard: Vec<crate::model::project::Placement>,
+    /// Presenter mode, when on.
+    pub presenting: Option<presenter::Presenter>,
+    /// A flight of the map to a scene under way.
+    pub flight: Option<presenter::Flight>,
+    /// The size of the map in the last frame, in points.
+    pub last_map_size: egui::Vec2,
+    /// Whether the left panel shows the scenes (else the layers).
+    pub scenes_tab: bool,
+    /// The scene selected in the scenes panel, and its text fields.
+    pub scene_form: ui::scenes_panel::SceneForm,
     /// The egui context of the last frame, for the system clipboard.
     ctx: Option<egui::Context>,
     /// Whether the placement table is open.
@@ -236,6 +248,11 @@ impl OneMapApp {
             snapped: None,
             clipboard: Vec::new(),
             ctx: None,
+            presenting: None,
+            flight: None,
+            last_map_size: crate::present::REFERENCE_SIZE,
+            scenes_tab: false,
+            scene_form: Default::default(),
             table_open: false,
             table: Default::default(),
             placement_facts: Default::default(),
@@ -313,6 +330,11 @@ impl OneMapApp {
         self.ctx = Some(ui.ctx().clone());
         self.restyle();
         self.recheck();
+        if self.presenting.is_some() {
+            self.presenter_ui(ui);
+            self.update_title(ui.ctx());
+            return;
+        }
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
         self.window_events(ui.ctx(), &mut commands);
@@ -344,7 +366,15 @@ impl OneMapApp {
                     &self.draw_action,
                     &actions,
                     &mut commands,
-                )
+                );
+                ui.separator();
+                if ui
+                    .button("演示 Present (F5)")
+                    .on_hover_text("Full-screen slides of the project's scenes")
+                    .clicked()
+                {
+                    commands.push(AppCommand::Present(None));
+                }
             });
         });
         if !self.data.problems.is_empty() && !self.problems_dismissed {
@@ -404,7 +434,21 @@ impl OneMapApp {
         egui::Panel::left("layers")
             .default_size(290.0)
             .show(ui, |ui| {
-                ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.scenes_tab, false, "图层 Layers");
+                    ui.selectable_value(&mut self.scenes_tab, true, "场景 Scenes");
+                });
+                ui.separator();
+                if self.scenes_tab {
+                    ui::scenes_panel::scenes_panel_ui(
+                        ui,
+                        &self.doc.project,
+                        &mut self.scene_form,
+                        &mut commands,
+                    );
+                } else {
+                    ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
+                }
             });
         let placement_id = self
             .selected
@@ -471,6 +515,10 @@ impl OneMapApp {
             (
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::N),
                 AppCommand::New,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::NONE, Key::F5),
+                AppCommand::Present(None),
             ),
         ];
         for (shortcut, command) in shortcuts {
@@ -577,22 +625,10 @@ impl OneMapApp {
     /// Centres the map on a lon/lat box and zooms so that it fills `rect`, less a margin.
     /// A single point is shown at town scale instead.
     fn fit(&mut self, area: geo::Rect<f64>, rect: Rect) {
-        use crate::map::scene::{lonlat_from_merc, merc};
-        let (a, b) = (merc(area.min()), merc(area.max()));
-        let (dx, dy) = ((b[0] - a[0]).abs(), (b[1] - a[1]).abs());
-        const MARGIN: f64 = 0.92;
-        const POINT_ZOOM: f64 = 11.0;
-        let zoom = if dx < 1e-9 && dy < 1e-9 {
-            POINT_ZOOM
-        } else {
-            let zoom_x = (f64::from(rect.width()) * MARGIN / (dx.max(1e-9) * 256.0)).log2();
-            let zoom_y = (f64::from(rect.height()) * MARGIN / (dy.max(1e-9) * 256.0)).log2();
-            zoom_x.min(zoom_y).clamp(2.0, 16.0)
-        };
-        let c = lonlat_from_merc([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]);
-        self.memory.center_at(lon_lat(c.x, c.y));
-        // Clamped above, so always a valid zoom.
-        let _ = self.memory.set_zoom(zoom);
+        let view = crate::present::fit_view(area, rect.size());
+        self.memory.center_at(lon_lat(view.center.0, view.center.1));
+        // fit_view clamps to valid zooms.
+        let _ = self.memory.set_zoom(view.zoom);
     }
 
     /// Brings a box into view on the next frame, when the map's size is known: selecting

@@ -10,9 +10,11 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 
 use super::error::IoError;
 
-/// Nested coordinate arrays of any depth.
+/// Nested coordinate arrays of any depth; an array of numbers is a position (any third
+/// number, an altitude, is dropped), read without an allocation of its own.
 enum Coords {
     Number(f64),
+    Position(Coord<f64>),
     List(Vec<Coords>),
 }
 
@@ -34,7 +36,21 @@ impl<'de> Deserialize<'de> for Coords {
                 Ok(Coords::Number(v as f64))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coords, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+                let Some(first) = seq.next_element::<Coords>()? else {
+                    return Ok(Coords::List(Vec::new()));
+                };
+                if let Coords::Number(x) = first {
+                    let Some(Coords::Number(y)) = seq.next_element::<Coords>()? else {
+                        return Err(serde::de::Error::custom(
+                            "a position is not an array of two numbers",
+                        ));
+                    };
+                    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                    return Ok(Coords::Position(Coord { x, y }));
+                }
+                // Rings are typically tens of positions; these lists are short-lived.
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(32).max(1));
+                items.push(first);
                 while let Some(item) = seq.next_element()? {
                     items.push(item);
                 }
@@ -101,8 +117,24 @@ struct Object {
 /// they have nothing to draw).
 pub fn read_geometries(path: &Path) -> Result<Vec<Geometry<f64>>, IoError> {
     let bytes = std::fs::read(path).map_err(|e| IoError::read(path, e))?;
-    let root: Root = serde_json::from_slice(&bytes).map_err(|e| IoError::json(path, &e))?;
+    let parsed = match parse_in_two(&bytes) {
+        Some(root) => Ok(root),
+        // Small files, unusual layouts, and every error take the one-pass parse, which
+        // also gives the error its line and column.
+        None => serde_json::from_slice::<Root>(&bytes),
+    };
     drop(bytes);
+    let root: Root = parsed.map_err(|e| {
+        if e.is_data() {
+            // Valid JSON, but not GeoJSON as expected: say what, and where.
+            IoError::Invalid {
+                path: path.to_owned(),
+                message: e.to_string(),
+            }
+        } else {
+            IoError::json(path, &e)
+        }
+    })?;
     let invalid = |message: String| IoError::Invalid {
         path: path.to_owned(),
         message,
@@ -145,12 +177,90 @@ pub fn read_geometries(path: &Path) -> Result<Vec<Geometry<f64>>, IoError> {
     Ok(out)
 }
 
+/// Parses a large FeatureCollection in two halves at once, split between two features near the
+/// middle of the file. `None` when the file is small, the split is not found, or either half
+/// does not parse: the caller then parses it in one pass.
+fn parse_in_two(bytes: &[u8]) -> Option<Root> {
+    const WORTH_IT: usize = 4 << 20;
+    if bytes.len() < WORTH_IT || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return None;
+    }
+    let split = feature_split(bytes)?;
+    let mut first = Vec::with_capacity(split + 2);
+    first.extend_from_slice(&bytes[..split]);
+    first.extend_from_slice(b"]}");
+    let mut second = Vec::with_capacity(bytes.len() - split);
+    second.push(b'[');
+    second.extend_from_slice(&bytes[split + 1..]);
+    let (head, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| {
+            // The array only: what follows it (the rest of the top-level object) is not read.
+            let mut de = serde_json::Deserializer::from_slice(&second);
+            Features::deserialize(&mut de).ok()
+        });
+        let head = serde_json::from_slice::<Root>(&first).ok();
+        (head, tail.join().ok().flatten())
+    });
+    let (mut head, tail) = (head?, tail?);
+    let features = head.features.as_mut()?;
+    // Feature numbers in errors would be off in the second half; there are none on success.
+    features.0.extend(tail.0);
+    Some(head)
+}
+
+/// The offset of a comma between two elements of the top-level `features` array, at or after
+/// the middle of the file, found by following strings and nesting from the start.
+fn feature_split(bytes: &[u8]) -> Option<usize> {
+    let middle = bytes.len() / 2;
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut key: (usize, usize) = (0, 0);
+    let mut string_start = 0;
+    let mut in_features = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                if depth == 1 {
+                    key = (string_start, i);
+                }
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                string_start = i + 1;
+            }
+            b'{' | b'[' => {
+                if depth == 1 && b == b'[' && &bytes[key.0..key.1] == b"features" {
+                    in_features = true;
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 1 && in_features {
+                    in_features = false;
+                    // The array ended before the middle: too few features to split.
+                    if b == b']' {
+                        return None;
+                    }
+                }
+            }
+            b',' if in_features && depth == 2 && i >= middle => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn position(c: &Coords) -> Result<Coord<f64>, String> {
     match c {
-        Coords::List(v) if v.len() >= 2 => match (&v[0], &v[1]) {
-            (Coords::Number(x), Coords::Number(y)) => Ok(Coord { x: *x, y: *y }),
-            _ => Err("a position is not two numbers".into()),
-        },
+        Coords::Position(p) => Ok(*p),
         _ => Err("a position is not an array of two numbers".into()),
     }
 }
@@ -158,7 +268,7 @@ fn position(c: &Coords) -> Result<Coord<f64>, String> {
 fn list(c: &Coords) -> Result<&[Coords], String> {
     match c {
         Coords::List(v) => Ok(v),
-        Coords::Number(_) => Err("coordinates are nested too shallowly".into()),
+        _ => Err("coordinates are nested too shallowly".into()),
     }
 }
 
@@ -251,7 +361,14 @@ mod tests {
         let e = read(r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}]}"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("onemap-fast") && e.contains("feature 0:"), "{e}");
+        assert!(
+            e.contains("onemap-fast") && e.contains("position") && e.contains("column"),
+            "{e}"
+        );
+        let e = read(r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Blob","coordinates":[1,2]}}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("feature 0:") && e.contains("Blob"), "{e}");
         let e = read(r#"{"type":"FeatureCollection","features":[{"geometry":{"type":"Point","coordinates":[500000,3400000]}}]}"#)
             .unwrap_err();
         assert!(matches!(e, IoError::Projected { .. }));

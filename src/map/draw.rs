@@ -200,7 +200,7 @@ impl MapFrame<'_> {
         let p = &item.paint;
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
             if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
-                shapes.push(Shape::mesh(self.mesh(mesh, color(fill, opacity))));
+                shapes.push(Shape::mesh(self.mesh(lod, mesh, color(fill, opacity))));
             }
             if let Some(stroke) = p.stroke {
                 let width = p.width_px.unwrap_or(1.0) * self.line_scale;
@@ -267,10 +267,9 @@ impl MapFrame<'_> {
         }
     }
 
-    fn mesh(&self, fill: &super::scene::FillMesh, c: Color32) -> Mesh {
+    fn mesh(&self, lod: &super::scene::Lod, fill: &super::scene::FillMesh, c: Color32) -> Mesh {
         let mut mesh = Mesh::default();
-        mesh.vertices.reserve(fill.vertices.len());
-        mesh.vertices.extend(fill.vertices.iter().map(|m| Vertex {
+        mesh.vertices.extend(fill.vertices(lod).map(|m| Vertex {
             pos: self.transform.to_screen(*m),
             uv: WHITE_UV,
             color: c,

@@ -43,11 +43,22 @@ pub enum ItemKey {
     Basemap(String),
 }
 
-/// A triangulated fill.
+/// A triangulated fill. Its triangles index the vertices of the level's polygon rings (the
+/// lines from `first_ring` on, one after the other), which the outlines draw too: the
+/// vertices are kept once.
 #[derive(Clone, Debug, Default)]
 pub struct FillMesh {
-    pub vertices: Vec<Merc>,
+    pub first_ring: usize,
     pub indices: Vec<u32>,
+}
+
+impl FillMesh {
+    /// The vertices the indices refer to.
+    pub fn vertices<'a>(&self, lod: &'a Lod) -> impl Iterator<Item = &'a Merc> {
+        lod.lines[self.first_ring.min(lod.lines.len())..]
+            .iter()
+            .flatten()
+    }
 }
 
 /// One level of detail of an item's geometry.
@@ -158,11 +169,34 @@ impl Scene {
     /// Like [`Self::build_overlay`], for drawing only: the items keep no lon/lat geometry (so
     /// hit tests cannot pick them), and each feature is dropped once it is prepared. For
     /// exports of large files, where copies would double the memory.
-    pub fn build_overlay_for_drawing(features: Vec<PlanFeature>, style: &Style) -> Self {
-        let items = features
-            .into_iter()
-            .filter_map(|f| overlay_item(&f, style))
-            .collect();
+    pub fn build_overlay_for_drawing(mut features: Vec<PlanFeature>, style: &Style) -> Self {
+        // Features are independent: prepared on every core, in order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = features.len().div_ceil(threads).max(1);
+        let mut parts = Vec::new();
+        while features.len() > per_thread {
+            let rest = features.split_off(per_thread);
+            parts.push(features);
+            features = rest;
+        }
+        parts.push(features);
+        let items: Vec<Item> = std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.into_iter()
+                            .filter_map(|f| overlay_item(&f, style))
+                            .collect::<Vec<Item>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A panic while preparing is a bug: it goes on up, nothing is left out silently.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
         Self::from_items(items, &Basemap::default())
     }
 
@@ -364,28 +398,41 @@ fn lod(
             .map(|l| l.0.iter().map(|c| merc(*c)).collect())
             .collect(),
     };
+    let mut mesh = FillMesh {
+        first_ring: out.lines.len(),
+        indices: Vec::new(),
+    };
+    // Where each ring starts among the ring vertices, counting closing vertices.
+    let mut stored = 0u32;
     for p in polygons {
-        out.lines
-            .push(p.exterior().0.iter().map(|c| merc(*c)).collect());
-        out.lines.extend(
-            p.interiors()
-                .iter()
-                .map(|r| r.0.iter().map(|c| merc(*c)).collect()),
-        );
+        let rings: Vec<&LineString<f64>> =
+            std::iter::once(p.exterior()).chain(p.interiors()).collect();
+        if filled && p.exterior().0.len() >= 4 {
+            // earcut numbers each ring's vertices without the closing one, ring after ring.
+            let mut starts = Vec::with_capacity(rings.len());
+            let (mut earcut_start, mut at) = (0usize, stored);
+            for r in &rings {
+                starts.push((earcut_start, at));
+                earcut_start += r.0.len().saturating_sub(1);
+                at += r.0.len() as u32;
+            }
+            let raw = p.earcut_triangles_raw();
+            mesh.indices.extend(raw.triangle_indices.iter().map(|&i| {
+                let (e, s) = starts
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| *e <= i)
+                    .copied()
+                    .unwrap_or((0, stored));
+                s + (i - e) as u32
+            }));
+        }
+        for r in rings {
+            stored += r.0.len() as u32;
+            out.lines.push(r.0.iter().map(|c| merc(*c)).collect());
+        }
     }
     if filled && !polygons.is_empty() {
-        let mut mesh = FillMesh::default();
-        for p in polygons {
-            let raw = p.earcut_triangles_raw();
-            let base = mesh.vertices.len() as u32;
-            mesh.vertices.extend(
-                raw.vertices
-                    .iter()
-                    .map(|v| merc(Coord { x: v[0], y: v[1] })),
-            );
-            mesh.indices
-                .extend(raw.triangle_indices.iter().map(|i| base + *i as u32));
-        }
         out.fill = Some(mesh);
     }
     out

@@ -306,6 +306,16 @@ pub struct MapView {
     pub zoom: f64,
 }
 
+impl MapView {
+    /// As saved: the centre to 1e-7°, the zoom to 1e-3.
+    pub fn rounded(self) -> Self {
+        Self {
+            center: (round7(self.center.0), round7(self.center.1)),
+            zoom: (self.zoom * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub meta: Metadata,
@@ -360,6 +370,9 @@ impl Project {
         let mut p = self.clone();
         for placement in p.placements.values_mut() {
             placement.geometry = placement.geometry.rounded();
+        }
+        for s in &mut p.scenes {
+            s.view = s.view.map(MapView::rounded);
         }
         if let Some(v) = p.view.as_mut() {
             v.center = (round7(v.center.0), round7(v.center.1));

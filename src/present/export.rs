@@ -318,6 +318,30 @@ pub fn export_project(
     write(&rendered, color32(data.style.no_data), out)
 }
 
+/// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
+struct StageTimer {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        Self {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("ONEMAP_TIMING").is_some(),
+        }
+    }
+
+    fn done(&self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "{stage}: {:.1} ms",
+                self.start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
 fn color32(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
 }
@@ -379,6 +403,7 @@ pub fn export_geojson_layers(
 ) -> Result<(), ExportError> {
     use geo::BoundingRect as _;
     Format::of(out)?;
+    let timer = StageTimer::new();
     let names: Vec<String> = paths
         .iter()
         .map(|p| {
@@ -409,6 +434,7 @@ pub fn export_geojson_layers(
                 }),
         );
     }
+    timer.done("read");
     let style = geojson_style(&names, &has_points);
     let bbox = features
         .iter()
@@ -442,6 +468,7 @@ pub fn export_geojson_layers(
         }
     }
     let overlay = Scene::build_overlay_for_drawing(features, &style);
+    timer.done("prepare");
     let empty = Scene::build_overlay(&[], &style);
     let settings = ViewSettings::from_style(&style);
     let camera = fit_view(bbox, canvas.size_in_points());
@@ -479,7 +506,10 @@ pub fn export_geojson_layers(
             slide.paint(painter);
         },
     );
+    timer.done("paint");
     // The triangles are made from the shapes alone: the prepared geometry can go.
     drop(overlay);
-    write(&rendered, Color32::WHITE, out)
+    let result = write(&rendered, Color32::WHITE, out);
+    timer.done("rasterize and write");
+    result
 }

@@ -153,6 +153,7 @@ struct Band<'a> {
 }
 
 fn draw_band(mut band: Band<'_>, primitives: &[ClippedPrimitive], textures: &Textures, ppp: f32) {
+    let mut texels = TexelCache::default();
     for p in primitives {
         let Primitive::Mesh(mesh) = &p.primitive else {
             continue;
@@ -169,21 +170,104 @@ fn draw_band(mut band: Band<'_>, primitives: &[ClippedPrimitive], textures: &Tex
         if clip[0] >= clip[2] || clip[1] >= clip[3] {
             continue;
         }
+        texels.texture = mesh.texture_id;
+        texels.uv = None;
         for t in mesh.indices.chunks_exact(3) {
             let v = [
                 &mesh.vertices[t[0] as usize],
                 &mesh.vertices[t[1] as usize],
                 &mesh.vertices[t[2] as usize],
             ];
-            triangle(&mut band, v, texture, ppp, clip);
+            triangle(&mut band, v, texture, ppp, clip, &mut texels);
         }
     }
 }
 
+// `f32::ceil` and `floor` are library calls without SSE 4.1; pixel coordinates fit in i32.
+fn ceil(x: f32) -> f32 {
+    let t = x as i32 as f32;
+    if t < x { t + 1.0 } else { t }
+}
+
+fn floor(x: f32) -> f32 {
+    let t = x as i32 as f32;
+    if t > x { t - 1.0 } else { t }
+}
+
+/// A triangle's colours and texture coordinates, and its one colour when nothing varies.
+struct Shading {
+    colors: [[f32; 4]; 3],
+    uvs: [(f32, f32); 3],
+    flat_texel: Option<[f32; 4]>,
+    flat_src: Option<[f32; 4]>,
+}
+
+impl Shading {
+    fn new(v: [&Vertex; 3], texture: &Texture, texels: &mut TexelCache) -> Self {
+        let colors = v.map(|v| v.color.to_array().map(f32::from));
+        let uvs = v.map(|v| (v.uv.x, v.uv.y));
+        let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
+        let flat_texel = flat_uv.then(|| {
+            if texels.uv != Some(uvs[0]) {
+                texels.texel = texture.sample(uvs[0].0, uvs[0].1);
+                texels.uv = Some(uvs[0]);
+            }
+            texels.texel
+        });
+        let flat_color = colors[0] == colors[1] && colors[1] == colors[2];
+        let flat_src = match (flat_color, flat_texel) {
+            (true, Some(t)) => Some([
+                colors[0][0] * t[0],
+                colors[0][1] * t[1],
+                colors[0][2] * t[2],
+                colors[0][3] * t[3],
+            ]),
+            _ => None,
+        };
+        Self {
+            colors,
+            uvs,
+            flat_texel,
+            flat_src,
+        }
+    }
+}
+
+/// The last flat texel sampled: fills and strokes all sample the atlas's one white texel.
+#[derive(Default)]
+struct TexelCache {
+    texture: TextureId,
+    uv: Option<(f32, f32)>,
+    texel: [f32; 4],
+}
+
 /// Draws one triangle, clipped to `clip` (x0, y0, x1, y1 in pixels).
-fn triangle(band: &mut Band<'_>, v: [&Vertex; 3], texture: &Texture, ppp: f32, clip: [f32; 4]) {
+fn triangle(
+    band: &mut Band<'_>,
+    v: [&Vertex; 3],
+    texture: &Texture,
+    ppp: f32,
+    clip: [f32; 4],
+    texels: &mut TexelCache,
+) {
+    // Most triangles of a large map lie outside this band, or cover no pixel centre (the thin
+    // feathered edges of strokes): both are found before anything else is computed.
+    let ys = [v[0].pos.y * ppp, v[1].pos.y * ppp, v[2].pos.y * ppp];
+    let min_y = ys[0].min(ys[1]).min(ys[2]).max(clip[1]);
+    let max_y = ys[0].max(ys[1]).max(ys[2]).min(clip[3]);
+    let (y0, y1) = (ceil(min_y - 0.5), floor(max_y - 0.5));
+    if y0 > y1 {
+        return;
+    }
+    let xs = [v[0].pos.x * ppp, v[1].pos.x * ppp, v[2].pos.x * ppp];
+    let min_x = xs[0].min(xs[1]).min(xs[2]).max(clip[0]);
+    let max_x = xs[0].max(xs[1]).max(xs[2]).min(clip[2]);
+    let (x0, x1) = (ceil(min_x - 0.5), floor(max_x - 0.5));
+    if x0 > x1 {
+        return;
+    }
     let mut v = v;
-    let mut p = v.map(|v| (v.pos.x * ppp, v.pos.y * ppp));
+    let mut p = [(xs[0], ys[0]), (xs[1], ys[1]), (xs[2], ys[2])];
     let mut area = (p[1].0 - p[0].0) * (p[2].1 - p[0].1) - (p[1].1 - p[0].1) * (p[2].0 - p[0].0);
     if area.abs() < 1e-12 {
         return;
@@ -195,80 +279,57 @@ fn triangle(band: &mut Band<'_>, v: [&Vertex; 3], texture: &Texture, ppp: f32, c
         p.swap(1, 2);
         area = -area;
     }
-    let min_x = p[0].0.min(p[1].0).min(p[2].0).max(clip[0]);
-    let max_x = p[0].0.max(p[1].0).max(p[2].0).min(clip[2]);
-    let min_y = p[0].1.min(p[1].1).min(p[2].1).max(clip[1]);
-    let max_y = p[0].1.max(p[1].1).max(p[2].1).min(clip[3]);
-    if min_x >= max_x || min_y >= max_y {
-        return;
-    }
-    // Pixel centres (x + 0.5) inside the box.
-    let (x0, x1) = ((min_x - 0.5).ceil() as i64, (max_x - 0.5).floor() as i64);
-    let (y0, y1) = ((min_y - 0.5).ceil() as i64, (max_y - 0.5).floor() as i64);
-    if x0 > x1 || y0 > y1 {
-        return;
-    }
     let inv = 1.0 / area;
-    let colors = v.map(|v| v.color.to_array().map(f32::from));
-    let uvs = v.map(|v| (v.uv.x, v.uv.y));
-    // Most triangles are flat-coloured fills and strokes on the atlas's white texel: one sample.
-    let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
-    let flat_texel = flat_uv.then(|| texture.sample(uvs[0].0, uvs[0].1));
-    let flat_color = colors[0] == colors[1] && colors[1] == colors[2];
-    // Edge functions: w_i is the (signed, normalized) weight of vertex i, from the edge facing it.
-    let edge = |a: (f32, f32), b: (f32, f32), x: f32, y: f32| {
-        (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0)
+    // Edge functions, linear in x and y: e_i(x, y) = a_i x + b_i y + c_i, the weight of vertex
+    // i (before normalizing) from the edge facing it.
+    let edge = |a: (f32, f32), b: (f32, f32)| {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        (-dy, dx, dy * a.0 - dx * a.1)
     };
+    let e = [edge(p[1], p[2]), edge(p[2], p[0]), edge(p[0], p[1])];
     // A pixel centre exactly on an edge belongs to the triangle for which the edge points
     // "down, or left when level" (a top-left style rule).
     let owns = |a: (f32, f32), b: (f32, f32)| b.1 > a.1 || (b.1 == a.1 && b.0 < a.0);
     let ties = [owns(p[1], p[2]), owns(p[2], p[0]), owns(p[0], p[1])];
     let inside = |w: f32, tie: bool| w > 0.0 || (w == 0.0 && tie);
-    for y in y0..=y1 {
+    // Shading is set up at the first pixel covered: most slivers cover none.
+    let mut shading: Option<Shading> = None;
+    for y in y0 as i64..=y1 as i64 {
         let py = y as f32 + 0.5;
         let row = (y as usize - band.top) * band.width;
-        for x in x0..=x1 {
+        for x in x0 as i64..=x1 as i64 {
             let px = x as f32 + 0.5;
-            let (e0, e1, e2) = (
-                edge(p[1], p[2], px, py),
-                edge(p[2], p[0], px, py),
-                edge(p[0], p[1], px, py),
-            );
-            if !(inside(e0, ties[0]) && inside(e1, ties[1]) && inside(e2, ties[2])) {
+            let w = e.map(|(a, b, c)| a * px + b * py + c);
+            if !(inside(w[0], ties[0]) && inside(w[1], ties[1]) && inside(w[2], ties[2])) {
                 continue;
             }
-            let (w0, w1, w2) = (e0 * inv, e1 * inv, e2 * inv);
-            let color = if flat_color {
-                colors[0]
-            } else {
-                let mut c = [0.0; 4];
-                for (i, c) in c.iter_mut().enumerate() {
-                    *c = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
+            let sh = shading.get_or_insert_with(|| Shading::new(v, texture, texels));
+            let (colors, uvs, flat_texel) = (&sh.colors, &sh.uvs, sh.flat_texel);
+            let src = match sh.flat_src {
+                Some(s) => s,
+                None => {
+                    let (w0, w1, w2) = (w[0] * inv, w[1] * inv, w[2] * inv);
+                    let mut c = [0.0; 4];
+                    for (i, c) in c.iter_mut().enumerate() {
+                        *c = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
+                    }
+                    let t = flat_texel.unwrap_or_else(|| {
+                        texture.sample(
+                            uvs[0].0 * w0 + uvs[1].0 * w1 + uvs[2].0 * w2,
+                            uvs[0].1 * w0 + uvs[1].1 * w1 + uvs[2].1 * w2,
+                        )
+                    });
+                    [c[0] * t[0], c[1] * t[1], c[2] * t[2], c[3] * t[3]]
                 }
-                c
             };
-            let texel = match flat_texel {
-                Some(t) => t,
-                None => texture.sample(
-                    uvs[0].0 * w0 + uvs[1].0 * w1 + uvs[2].0 * w2,
-                    uvs[0].1 * w0 + uvs[1].1 * w1 + uvs[2].1 * w2,
-                ),
-            };
-            let src = [
-                color[0] * texel[0],
-                color[1] * texel[1],
-                color[2] * texel[2],
-                color[3] * texel[3],
-            ];
             if src[3] <= 0.0 {
                 continue;
             }
             let dst = &mut band.pixels[row + x as usize];
             let keep = 1.0 - src[3] / 255.0;
             for i in 0..4 {
-                dst[i] = (src[i] + f32::from(dst[i]) * keep)
-                    .round()
-                    .clamp(0.0, 255.0) as u8;
+                // Rounded to nearest, as a GPU writes an 8-bit target.
+                dst[i] = (src[i] + f32::from(dst[i]) * keep + 0.5).clamp(0.0, 255.0) as u8;
             }
         }
     }

@@ -45,13 +45,15 @@ pub fn render(
     }
     let mut textures = Textures::default();
     // The fonts set above take effect from the next pass.
-    let warm_up = ctx.run_ui(input.clone(), |_| {});
+    let mut warm_up = ctx.run_ui(input.clone(), |_| {});
     textures.apply(&warm_up.textures_delta);
-    let output = ctx.run_ui(input, |ui| {
+    warm_up.textures_delta.clear();
+    let mut output = ctx.run_ui(input, |ui| {
         let rect = Rect::from_min_size(Pos2::ZERO, size);
         paint(&ui.painter().with_clip_rect(rect), rect);
     });
     textures.apply(&output.textures_delta);
+    output.textures_delta.clear();
     Rendered {
         shapes: output.shapes,
         textures,

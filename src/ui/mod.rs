@@ -8,6 +8,7 @@ pub mod layers_panel;
 pub mod overlays;
 pub mod placement_form;
 pub mod placement_table;
+pub mod scenes_panel;
 pub mod status_bar;
 pub mod swatch;
 pub mod toolbar;

@@ -80,7 +80,7 @@ pub fn toolbar_ui(
         {
             commands.push(AppCommand::ZoomIn);
         }
-        if ui.button("−").on_hover_text("Zoom out (−)").clicked() {
+        if ui.button("－").on_hover_text("Zoom out (-)").clicked() {
             commands.push(AppCommand::ZoomOut);
         }
         ui.separator();

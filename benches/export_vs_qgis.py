@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Side-by-side timing of a headless map export: OneMap against QGIS 3.22 (Debian python3-qgis).
+
+usage: benches/export_vs_qgis.py [RUNS]   (from the repository root, after `cargo build --release`)
+
+Writes the 1M-vertex file with ../shared/tools/gen_large_geojson.py (50,000 concave polygons of 20
+vertices) unless target/bench/big.geojson exists, then times the whole process of each, RUNS times
+(default 7) in a series per tool, with /usr/bin/time: wall seconds and peak resident memory.
+Prints the medians and their ratio. The first run of each series is a warm-up, not counted.
+"""
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLS = os.path.join(ROOT, "..", "shared", "tools")
+OUT = os.path.join(ROOT, "target", "bench")
+
+
+CRASHES = {"qgis": 0, "onemap": 0}
+
+
+def timed(name, cmd, out):
+    """Wall seconds and peak MiB of one run. QGIS 3.22 sometimes crashes on exit (SIGSEGV in
+    exitQgis) after writing its image: such a run counts if the image was written."""
+    if os.path.exists(out):
+        os.remove(out)
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        if not os.path.exists(out):
+            sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
+        CRASHES[name] += 1
+    wall, kb = r.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kb) / 1024
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    os.makedirs(OUT, exist_ok=True)
+    big = os.path.join(OUT, "big.geojson")
+    if not os.path.exists(big):
+        subprocess.run([sys.executable, os.path.join(TOOLS, "gen_large_geojson.py"), big], check=True)
+    onemap = [os.path.join(ROOT, "target", "release", "onemap"), "export", "--geojson", big,
+              "--out", os.path.join(OUT, "onemap.png"), "--width", "1920", "--height", "1080"]
+    qgis = ["/usr/bin/python3", os.path.join(TOOLS, "qgis_render.py"),
+            os.path.join(OUT, "qgis.png"), "1920", "1080", big]
+    results = {"onemap": [], "qgis": []}
+    tools = (("onemap", onemap, onemap[6]), ("qgis", qgis, qgis[2]))
+    # Each tool in a series of its own, after one warm-up run (as hyperfine does): run right
+    # after a QGIS process, OneMap's first run pays for the kernel's huge-page zeroing.
+    for name, cmd, out in tools:
+        timed(name, cmd, out)
+        for _ in range(runs):
+            results[name].append(timed(name, cmd, out))
+    med = {n: (statistics.median(w for w, _ in r), max(m for _, m in r)) for n, r in results.items()}
+    for n, (w, m) in med.items():
+        print(f"{n:7s} median {w:.2f} s over {runs} runs, peak memory {m:.0f} MiB")
+    if any(CRASHES.values()):
+        print(f"crashes on exit after writing the image: {CRASHES}")
+    print(f"ratio   OneMap takes {med['onemap'][0] / med['qgis'][0]:.3f} of QGIS's time "
+          f"({med['qgis'][0] / med['onemap'][0]:.1f}x faster)")
+
+
+main()
