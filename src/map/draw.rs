@@ -170,9 +170,10 @@ impl MapFrame<'_> {
             )),
         }
         let mut labels = Vec::new();
-        for item in self.visible_items() {
+        let items: Vec<&Item> = self.visible_items().collect();
+        self.paint_items(&items, shapes);
+        for item in items {
             let opacity = self.opacity(item);
-            self.paint_item(item, opacity, shapes);
             *stats.items_per_layer.entry(item.layer.clone()).or_default() += 1;
             if let Some(label) = &item.label {
                 labels.push(LabelCandidate {
@@ -194,6 +195,40 @@ impl MapFrame<'_> {
         }
         stats.labels = place_labels(labels, self, painter, shapes);
         stats
+    }
+
+    /// Paints items in order. Many items (a large imported layer) are painted on every core,
+    /// each core a run of them, and the runs joined in order.
+    fn paint_items(&self, items: &[&Item], shapes: &mut Vec<Shape>) {
+        const PARALLEL_FROM: usize = 4096;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if items.len() < PARALLEL_FROM || threads < 2 {
+            for item in items {
+                self.paint_item(item, self.opacity(item), shapes);
+            }
+            return;
+        }
+        let runs: Vec<Vec<Shape>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(items.len().div_ceil(threads))
+                .map(|run| {
+                    scope.spawn(move || {
+                        let mut out = Vec::with_capacity(run.len() * 2);
+                        for item in run {
+                            self.paint_item(item, self.opacity(item), &mut out);
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for run in runs {
+            shapes.extend(run);
+        }
     }
 
     fn paint_item(&self, item: &Item, opacity: f32, shapes: &mut Vec<Shape>) {
