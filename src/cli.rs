@@ -77,6 +77,29 @@ pub enum Command {
         #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
         dpi: Option<u32>,
     },
+    /// Lists what changed from one project version to another, one change per line: placements
+    /// (matched by id) added, removed, moved or edited, with their deltas and the plan-check
+    /// findings each brought or cleared; layers, scenes, sketch layers and settings.
+    /// Exit code: 0 the files are equal, 1 they differ, 2 one cannot be read.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the changes as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Three-way merge of two versions of a project descended from BASE: what only one side
+    /// changed is taken from it; what both changed differently is a conflict, listed, for which
+    /// MINE is kept. Exit code: 0 merged cleanly, 1 merged with conflicts, 2 a file cannot be
+    /// read or written.
+    Merge {
+        base: PathBuf,
+        mine: PathBuf,
+        theirs: PathBuf,
+        /// The merged project to write.
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        out: PathBuf,
+    },
     /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
     /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
     ExportGeojson {
@@ -106,6 +129,13 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
         Command::Validate { file } => validate(file, data),
         Command::ExportGeojson { project, out } => export_geojson(project, out),
         Command::Check { project, json } => check(project, *json, data),
+        Command::Diff { old, new, json } => diff(old, new, *json, data),
+        Command::Merge {
+            base,
+            mine,
+            theirs,
+            out,
+        } => merge(base, mine, theirs, out),
         Command::Export {
             project,
             geojson,
@@ -349,6 +379,99 @@ fn check(project_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
         }
     }
     if open.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
+    let (old, new) = match (load_project(old_path), load_project(new_path)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    });
+    let changes = match &loaded {
+        Ok((edition, plan)) => {
+            let (f_old, f_new) = (
+                crate::model::checks::run_checks(&old, plan, edition),
+                crate::model::checks::run_checks(&new, plan, edition),
+            );
+            crate::model::diff::diff(
+                &old,
+                &new,
+                plan,
+                Some(crate::model::diff::Findings {
+                    old: &f_old,
+                    new: &f_new,
+                }),
+            )
+        }
+        Err(e) => {
+            eprintln!("warning: without the plan layers, findings are not compared: {e}");
+            let plan = crate::model::Plan::new(Region::SHANGHAI_METROPOLITAN_AREA);
+            crate::model::diff::diff(&old, &new, &plan, None)
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&changes).unwrap_or_default()
+        );
+    } else {
+        for c in &changes {
+            println!("{}", c.line());
+        }
+    }
+    if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn merge(base: &Path, mine: &Path, theirs: &Path, out: &Path) -> ExitCode {
+    let mut loaded = Vec::new();
+    for path in [base, mine, theirs] {
+        match load_project(path) {
+            Ok(p) => loaded.push(p),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let result = crate::edit::merge::merge3(&loaded[0], &loaded[1], &loaded[2]);
+    let mut merged = result.merged;
+    merged.meta.modified = crate::io::clock::now_rfc3339();
+    if let Err(e) = crate::io::save_project(out, &merged) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    for c in &result.conflicts {
+        println!(
+            "conflict\t{:?}\tkept mine\n  base:   {}\n  mine:   {}\n  theirs: {}",
+            c.subject, c.base, c.mine, c.theirs
+        );
+    }
+    println!(
+        "wrote {} ({} conflict{})",
+        out.display(),
+        result.conflicts.len(),
+        if result.conflicts.len() == 1 { "" } else { "s" }
+    );
+    if result.conflicts.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

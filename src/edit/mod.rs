@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod history;
+pub mod merge;
 
 use thiserror::Error;
 

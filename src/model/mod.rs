@@ -3,6 +3,7 @@
 pub mod basemap;
 pub mod checks;
 pub mod derived;
+pub mod diff;
 pub mod edition;
 pub mod feature;
 pub mod gcj02;
