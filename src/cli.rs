@@ -23,6 +23,11 @@ pub struct Cli {
     /// A project file to open (*.onemap). Without one, the default project opens.
     pub project: Option<PathBuf>,
 
+    /// Opens FILE for review: read-only, with the comment tool; comments are saved in
+    /// FILE's sidecar (`NAME.review.onemap`), never in FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "project")]
+    pub review: Option<PathBuf>,
+
     /// The folder holding `layers/` and `assets/` (default: found automatically).
     #[arg(long, value_name = "DIR", global = true)]
     pub data: Option<PathBuf>,

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         eprintln!("onemap: {problem}");
     }
     let project = cli.project.clone().unwrap_or_else(|| dir.default_project());
+    let review = cli.review.clone();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
@@ -79,7 +80,10 @@ fn main() -> ExitCode {
             install_fonts(&cc.egui_ctx);
             let mut app = OneMapApp::new(data);
             app.enable_desktop_services();
-            app.open_at_start(&project);
+            match &review {
+                Some(file) => app.open_for_review_at_start(file),
+                None => app.open_at_start(&project),
+            }
             log::info!(
                 "ready in {:.0} ms",
                 started.elapsed().as_secs_f64() * 1000.0

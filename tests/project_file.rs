@@ -348,6 +348,7 @@ fn project() -> impl Strategy<Value = Project> {
                 .collect(),
             scenes: Vec::new(),
             acknowledgements: BTreeMap::new(),
+            notes: Vec::new(),
         })
 }
 

@@ -1061,3 +1061,239 @@ fn scenes_are_added_shown_renamed_reordered_and_deleted_each_as_one_undo_step() 
     undo(&mut h);
     assert_eq!(h.state().doc.project, start, "all undone");
 }
+
+/// A copy of the default project in a folder of its own, and its path.
+fn project_copy(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("onemap-ui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("plan v2.onemap");
+    std::fs::copy(
+        onemap::io::DataDir::at(env!("CARGO_MANIFEST_DIR")).default_project(),
+        &path,
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
+    use onemap::model::review::{Anchor, CommentStatus};
+    let file = project_copy("review");
+    let before = std::fs::read(&file).unwrap();
+    let mut h = harness();
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::OpenForReview(file.clone())]);
+    h.run();
+    assert!(h.state().review_mode);
+    h.get_by_label("审阅模式（只读）Review mode — read-only");
+    for tool in [
+        "点 Point (P)",
+        "线 Line (L)",
+        "移动 Move (M)",
+        "顶点 Vertices (E)",
+    ] {
+        assert!(h.query_by_label(tool).is_none(), "{tool} is not offered");
+    }
+    // Keys that would edit do nothing.
+    let airport = screen_of(&h, 121.1, 32.0);
+    click_at(&mut h, airport);
+    assert_eq!(
+        h.state().selected_placements(),
+        [pid("placement.nantong-new-airport")]
+    );
+    assert!(
+        h.query_by_label("中文名称 Name (zh)").is_none(),
+        "no editable form, the read-only inspector"
+    );
+    h.key_press(egui::Key::Delete);
+    h.key_press(egui::Key::P);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    h.state_mut().files.dialog = None;
+    assert!(
+        h.state()
+            .doc
+            .project
+            .placements
+            .contains_key(&pid("placement.nantong-new-airport"))
+    );
+    assert_eq!(h.state().tool, onemap::app::tools::Tool::Select);
+
+    // Comment on a placement, then on a place.
+    h.key_press(egui::Key::C);
+    h.run();
+    let airport = screen_of(&h, 121.1, 32.0);
+    click_at(&mut h, airport);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .type_text("机场选址需与北沿江高铁站协调");
+    h.run();
+    h.get_by_label("添加 Add comment").click();
+    h.run();
+    let somewhere = screen_of(&h, 120.6, 30.4);
+    click_at(&mut h, somewhere);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .type_text("Why no project here?");
+    h.run();
+    h.get_by_label("添加 Add comment").click();
+    h.run();
+
+    let sidecar = file.with_file_name("plan v2.review.onemap");
+    let review = onemap::io::review_file::load_review(&sidecar)
+        .unwrap()
+        .expect("the sidecar is written");
+    assert_eq!(review.comments.len(), 2);
+    assert_eq!(
+        review.comments[0].anchor,
+        Anchor::Placement(pid("placement.nantong-new-airport"))
+    );
+    assert!(matches!(review.comments[1].anchor, Anchor::Location(..)));
+    assert_eq!(review.comments[0].status, CommentStatus::Open);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the reviewed file is untouched"
+    );
+
+    // The author opens the project: the comments are there, to answer, resolve and merge.
+    let mut h = harness();
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::Open(file.clone())]);
+    h.run();
+    assert!(!h.state().review_mode);
+    assert_eq!(h.state().review.review.comments.len(), 2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "回复 Reply to c1")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "回复 Reply to c1")
+        .type_text("已协调，站距 450 m");
+    h.run();
+    h.get_all_by_label("回复 Reply").next().unwrap().click();
+    h.run();
+    h.get_all_by_label("解决 Resolve").next().unwrap().click();
+    h.run();
+    let review = onemap::io::review_file::load_review(&sidecar)
+        .unwrap()
+        .unwrap();
+    assert_eq!(review.comments[0].replies.len(), 1);
+    assert_eq!(review.comments[0].status, CommentStatus::Resolved);
+    h.get_by_label("合并到项目 Merge into the project").click();
+    h.run();
+    let project = &h.state().doc.project;
+    let thread = &project.placements[&pid("placement.nantong-new-airport")].comments;
+    assert!(
+        thread.iter().any(|c| c.text.contains("机场选址")),
+        "{thread:?}"
+    );
+    assert_eq!(project.notes.len(), 1);
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("merge 2 review comments")
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "merged in memory, not yet saved"
+    );
+}
+
+#[test]
+fn the_compare_view_lists_changes_to_accept_or_reject_and_writes_the_merge() {
+    use onemap::model::diff::{ChangeKind, Subject};
+    use onemap::model::project::PlacementGeometry;
+    let v1 = project_copy("compare");
+    let dir = v1.parent().unwrap().to_owned();
+    let mut project = onemap::io::load_project(&v1).unwrap();
+    let rail = project
+        .placements
+        .get_mut(&pid("placement.husuhu-railway"))
+        .unwrap();
+    rail.geometry = rail.geometry.translated(0.0, -0.03);
+    project
+        .placements
+        .remove(&pid("placement.dianshan-greenway"));
+    let mut park = project.placements[&pid("placement.nantong-new-airport")].clone();
+    park.name_zh = "苏州工业园新片区".into();
+    park.action = "industry".into();
+    park.geometry = PlacementGeometry::Polygon(vec![vec![
+        (120.75, 31.30),
+        (120.80, 31.30),
+        (120.80, 31.34),
+        (120.75, 31.34),
+        (120.75, 31.30),
+    ]]);
+    project.placements.insert(pid("placement.new-1"), park);
+    project
+        .placements
+        .get_mut(&pid("placement.qingcaosha-protection"))
+        .unwrap()
+        .name_zh = "青草沙水源地保护区".into();
+    let v2 = dir.join("v2.onemap");
+    onemap::io::save_project(&v2, &project).unwrap();
+
+    let mut h = harness();
+    h.state_mut().run_commands(vec![
+        onemap::app::AppCommand::Open(v1.clone()),
+        onemap::app::AppCommand::CompareWith(v2.clone()),
+    ]);
+    h.run();
+    let kinds: Vec<ChangeKind> = h
+        .state()
+        .compare
+        .as_ref()
+        .unwrap()
+        .changes
+        .iter()
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ChangeKind::Removed,
+            ChangeKind::GeometryChanged,
+            ChangeKind::Added,
+            ChangeKind::AttributesChanged
+        ]
+    );
+    // Keep the greenway: reject its deletion.
+    h.get_by_label("接受 Accept 环淀山湖绿道").click();
+    h.run();
+    let accepted = &h.state().compare.as_ref().unwrap().accepted;
+    assert!(!accepted.contains(&Subject::Placement("placement.dianshan-greenway".into())));
+    assert_eq!(accepted.len(), 3);
+    let merged_path = dir.join("merged.onemap");
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::WriteMerged(
+            merged_path.clone(),
+        )]);
+    h.run();
+    let merged = onemap::io::load_project(&merged_path).unwrap();
+    assert!(
+        merged
+            .placements
+            .contains_key(&pid("placement.dianshan-greenway"))
+    );
+    assert!(merged.placements.contains_key(&pid("placement.new-1")));
+    assert_eq!(
+        merged.placements[&pid("placement.qingcaosha-protection")].name_zh,
+        "青草沙水源地保护区"
+    );
+    assert_eq!(
+        merged.placements[&pid("placement.husuhu-railway")].geometry,
+        project.placements[&pid("placement.husuhu-railway")].geometry
+    );
+    let report = dir.join("report.md");
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::WriteReport(report.clone())]);
+    h.run();
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.contains("| 1 | 1 | 1 | 1 | 0 | 0 |"), "{md}");
+    assert!(md.contains("![Change map"));
+    assert!(dir.join("report.png").exists());
+}

@@ -107,6 +107,36 @@ pub enum AppCommand {
     GoToScene(usize),
     /// Sets an attribute of every selected placement, as one step.
     BulkEdit(BulkChange),
+    /// Opens a project read-only, for review: comments go to its sidecar.
+    OpenForReview(PathBuf),
+    /// Leaves review mode: the same project, editable.
+    LeaveReview,
+    /// Starts a comment pinned to a placement or a location (the comment tool's click).
+    StartComment(crate::model::review::Anchor),
+    CancelComment,
+    /// Adds the comment being written.
+    AddComment(String),
+    Reply {
+        comment: String,
+        text: String,
+    },
+    SetCommentStatus {
+        comment: String,
+        status: crate::model::review::CommentStatus,
+    },
+    ToggleComments,
+    /// Copies the review comments into the project (placement comments and map notes), as one
+    /// undo step.
+    MergeComments,
+    /// Compares the project with another version of it.
+    CompareWith(PathBuf),
+    /// Accepts (true) or rejects a change of the comparison.
+    AcceptChange(crate::model::diff::Subject, bool),
+    AcceptAllChanges(bool),
+    CloseCompare,
+    ToggleSideBySide,
+    WriteMerged(PathBuf),
+    WriteReport(PathBuf),
     /// Opens the reason field for acknowledging a finding (`None` closes it).
     DraftAcknowledgement(Option<String>),
     Acknowledge {

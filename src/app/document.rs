@@ -37,6 +37,8 @@ pub struct Document {
     pub history: crate::edit::History,
     /// Bumped by every rebuild, so that what is derived from the project knows when to redo.
     pub revision: u64,
+    /// Open for review: panels show no controls that would change the project.
+    pub read_only: bool,
 }
 
 impl Document {
@@ -50,6 +52,7 @@ impl Document {
             overlay: Scene::build_overlay(&[], style),
             history: crate::edit::History::default(),
             revision: 0,
+            read_only: false,
         };
         doc.reload_sketches();
         doc.rebuild(style);
@@ -58,6 +61,11 @@ impl Document {
 
     pub fn is_dirty(&self) -> bool {
         self.project != self.saved
+    }
+
+    /// Treats the project as it is now as unchanged (review mode: navigation is not an edit).
+    pub fn accept_as_saved(&mut self) {
+        self.saved = self.project.clone();
     }
 
     /// Records that the project as it is now is what is on disk at `path`.

@@ -33,6 +33,12 @@ pub enum PathPurpose {
     ExportCsv,
     /// Find the file of a sketch layer whose reference is missing.
     Locate(String),
+    OpenForReview,
+    CompareWith,
+    /// Where the merge of a comparison goes.
+    WriteMerged,
+    /// Where a review report (Markdown, with its PNG beside it) goes.
+    WriteReport,
 }
 
 impl PathPurpose {
@@ -44,12 +50,21 @@ impl PathPurpose {
             Self::ExportGeojson => "导出 GeoJSON Export GeoJSON".into(),
             Self::ExportCsv => "导出 CSV Export placement table".into(),
             Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
+            Self::OpenForReview => "打开以审阅 Open for review (read-only)".into(),
+            Self::CompareWith => "对比 Compare with another version".into(),
+            Self::WriteMerged => "写出合并结果 Write the merged project".into(),
+            Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
         }
     }
 
     fn extensions(&self) -> (&'static str, &'static [&'static str]) {
         match self {
-            Self::Open | Self::SaveAs => ("OneMap project", &["onemap"]),
+            Self::Open
+            | Self::SaveAs
+            | Self::OpenForReview
+            | Self::CompareWith
+            | Self::WriteMerged => ("OneMap project", &["onemap"]),
+            Self::WriteReport => ("Markdown", &["md"]),
             Self::Import | Self::ExportGeojson | Self::Locate(_) => {
                 ("GeoJSON", &["geojson", "json"])
             }
@@ -58,7 +73,14 @@ impl PathPurpose {
     }
 
     fn saving(&self) -> bool {
-        matches!(self, Self::SaveAs | Self::ExportGeojson | Self::ExportCsv)
+        matches!(
+            self,
+            Self::SaveAs
+                | Self::ExportGeojson
+                | Self::ExportCsv
+                | Self::WriteMerged
+                | Self::WriteReport
+        )
     }
 }
 
@@ -67,6 +89,8 @@ impl PathPurpose {
 pub enum AfterConfirm {
     New,
     Open(PathBuf),
+    /// Open a project for review.
+    Review(PathBuf),
     Quit,
 }
 
@@ -286,6 +310,10 @@ fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand
             name: name.clone(),
             path,
         },
+        PathPurpose::OpenForReview => AppCommand::OpenForReview(path),
+        PathPurpose::CompareWith => AppCommand::CompareWith(path),
+        PathPurpose::WriteMerged => AppCommand::WriteMerged(path),
+        PathPurpose::WriteReport => AppCommand::WriteReport(path),
     }
 }
 

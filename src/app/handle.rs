@@ -23,6 +23,21 @@ impl OneMapApp {
 
     /// Applies an edit through the history: the one way the project changes.
     pub(super) fn edit(&mut self, edit: Edit) {
+        if self.review_mode {
+            // Navigation (layers shown, labels) is allowed and never saved: the reviewed file
+            // is not written. Anything else is refused.
+            if let Edit::View(v) = &edit {
+                self.doc.project.settings.apply(v);
+                self.doc.accept_as_saved();
+                self.doc.rebuild(&self.data.style);
+            } else {
+                self.files.info(
+                    "Review mode",
+                    "The project is open read-only for review. Comment with the comment tool (C); Leave review to edit.".into(),
+                );
+            }
+            return;
+        }
         let structural = edit.is_structural();
         match self.doc.history.apply(&edit, &mut self.doc.project) {
             Ok(true) => {
@@ -78,6 +93,49 @@ impl OneMapApp {
                     p.high_contrast = !p.high_contrast;
                 }
             }
+            AppCommand::OpenForReview(path) => {
+                self.unless_dirty(AfterConfirm::Review(path));
+            }
+            AppCommand::LeaveReview => self.leave_review(),
+            AppCommand::StartComment(anchor) => {
+                self.review.open = true;
+                self.review.draft = Some((anchor, String::new()));
+            }
+            AppCommand::CancelComment => self.review.draft = None,
+            AppCommand::AddComment(text) => self.add_comment(text),
+            AppCommand::Reply { comment, text } => self.reply(&comment, text),
+            AppCommand::SetCommentStatus { comment, status } => {
+                self.set_comment_status(&comment, status)
+            }
+            AppCommand::ToggleComments => self.review.open = !self.review.open,
+            AppCommand::MergeComments => self.merge_comments(),
+            AppCommand::CompareWith(path) => self.compare_with(&path),
+            AppCommand::AcceptChange(subject, yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    if yes {
+                        c.accepted.insert(subject);
+                    } else {
+                        c.accepted.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::AcceptAllChanges(yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.accepted = if yes {
+                        c.changes.iter().map(|x| x.subject.clone()).collect()
+                    } else {
+                        Default::default()
+                    };
+                }
+            }
+            AppCommand::CloseCompare => self.compare = None,
+            AppCommand::ToggleSideBySide => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.side_by_side = !c.side_by_side;
+                }
+            }
+            AppCommand::WriteMerged(path) => self.write_merged(&path),
+            AppCommand::WriteReport(path) => self.write_report(&path),
             AppCommand::AddScene => self.add_scene(),
             AppCommand::UpdateScene(i) => self.update_scene(i),
             AppCommand::GoToScene(i) => self.go_to_scene(i),
@@ -127,6 +185,10 @@ impl OneMapApp {
             }
             AppCommand::New => self.unless_dirty(AfterConfirm::New),
             AppCommand::Open(path) => self.unless_dirty(AfterConfirm::Open(path)),
+            AppCommand::Save | AppCommand::SaveAs(_) if self.review_mode => self.files.info(
+                "Review mode",
+                "The reviewed file is never written. Comments are saved as you add them, in the .review.onemap file beside it.".into(),
+            ),
             AppCommand::Save => match self.doc.path.clone() {
                 Some(path) => self.save_to(&path),
                 None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
@@ -385,6 +447,7 @@ impl OneMapApp {
                 self.selected = None;
             }
             AfterConfirm::Open(path) => self.open(&path),
+            AfterConfirm::Review(path) => self.open_for_review(&path),
             AfterConfirm::Quit => {
                 self.files.clear_journal();
                 self.files.allow_close = true;
@@ -397,6 +460,8 @@ impl OneMapApp {
     pub(super) fn open(&mut self, path: &Path) {
         match files::open_project(path) {
             Ok(project) => {
+                self.review_mode = false;
+                self.compare = None;
                 self.files.clear_journal();
                 self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
                 self.selected = None;
@@ -413,6 +478,7 @@ impl OneMapApp {
                 if !missing.is_empty() {
                     self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
                 }
+                self.load_review();
             }
             Err(e) => self.files.error("Could not open the project", e),
         }

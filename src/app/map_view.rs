@@ -100,6 +100,8 @@ impl OneMapApp {
         let snapping = self.snap_on && !alt && tool.snaps();
         let (moving, vertex_dragging) = (self.move_drag.is_some(), self.vertex_drag.is_some());
         let (selected_vertex, box_start) = (self.selected_vertex, self.box_start);
+        let comments = &self.review.review.comments;
+        let compare = self.compare.as_ref();
         let mut tool_commands = Vec::new();
         let map = Map::new(None, &mut self.memory, lon_lat(121.0, 31.0))
             .zoom_with_ctrl(false)
@@ -110,139 +112,235 @@ impl OneMapApp {
             } else {
                 egui::DragPanButtons::PRIMARY
             });
-        let result = map.show(ui, |ui, response, projector, _memory| {
-            let anchor = Coord { x: 121.0, y: 31.0 };
-            let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
-            let frame = MapFrame {
-                scene,
-                overlay: &doc.overlay,
-                sketches: &doc.project.sketch_layers,
-                style,
-                view: &doc.project.settings,
-                transform: ScreenTransform::new(projector.zoom(), anchor, at),
-                rect: response.rect,
-                hovered: hovered.as_ref(),
-                selected: &selection,
-                symbol_scale: 1.0,
-                line_scale: 1.0,
-            };
-            let painter = ui.painter().with_clip_rect(response.rect);
-            let (shapes, stats) = frame.shapes(&painter);
-            painter.extend(shapes);
-            ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features, 0.0);
-            let pointer = response.hover_pos();
-            let snap_at = |p: Pos2| {
-                snapping
-                    .then(|| snap(&frame, p, TOLERANCE_PX, editing.as_ref()))
-                    .flatten()
-            };
-            // Where the pointer aims: the snap target if there is one.
-            let aim = |p: Pos2| snap_at(p).map_or_else(|| frame.transform.to_lonlat(p), |s| s.at);
-            let snapped = pointer.and_then(snap_at);
-            if drawing {
-                let rubber_band = snapped.as_ref().map(|s| s.screen).or(pointer);
-                painter.extend(tools::draft_shapes(
+        // Side by side: the current version on the left, the other on the right, one view.
+        let full = ui.available_rect_before_wrap();
+        let side_by_side = compare.is_some_and(|c| c.side_by_side);
+        let map_rect = if side_by_side {
+            Rect::from_min_max(full.min, egui::pos2(full.center().x, full.max.y))
+        } else {
+            full
+        };
+        let result = ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
+            map.show(ui, |ui, response, projector, _memory| {
+                let anchor = Coord { x: 121.0, y: 31.0 };
+                let at = projector.project(lon_lat(anchor.x, anchor.y)).to_pos2();
+                let frame = MapFrame {
+                    scene,
+                    overlay: &doc.overlay,
+                    sketches: &doc.project.sketch_layers,
+                    style,
+                    view: &doc.project.settings,
+                    transform: ScreenTransform::new(projector.zoom(), anchor, at),
+                    rect: response.rect,
+                    hovered: hovered.as_ref(),
+                    selected: &selection,
+                    symbol_scale: 1.0,
+                    line_scale: 1.0,
+                };
+                let painter = ui.painter().with_clip_rect(response.rect);
+                let (shapes, stats) = frame.shapes(&painter);
+                painter.extend(shapes);
+                ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features, 0.0);
+                let pointer = response.hover_pos();
+                let snap_at = |p: Pos2| {
+                    snapping
+                        .then(|| snap(&frame, p, TOLERANCE_PX, editing.as_ref()))
+                        .flatten()
+                };
+                // Where the pointer aims: the snap target if there is one.
+                let aim =
+                    |p: Pos2| snap_at(p).map_or_else(|| frame.transform.to_lonlat(p), |s| s.at);
+                let snapped = pointer.and_then(snap_at);
+                if drawing {
+                    let rubber_band = snapped.as_ref().map(|s| s.screen).or(pointer);
+                    painter.extend(tools::draft_shapes(
+                        &painter,
+                        &frame.transform,
+                        tool,
+                        draft,
+                        rubber_band,
+                    ));
+                }
+                let hover = if drawing || boxing {
+                    None
+                } else {
+                    pointer.and_then(|p| hit_test(&frame, p))
+                };
+                let click_pos = response
+                    .clicked()
+                    .then(|| response.interact_pointer_pos())
+                    .flatten();
+                let only_placements = |item: &crate::map::scene::Item| item.layer == "placements";
+                let clicked = click_pos.map(|p| {
+                    if tool == Tool::Vertices || (tool == Tool::Select && shift) {
+                        // Only placements have vertices to edit, or can be selected together.
+                        hit_test_where(&frame, p, only_placements)
+                    } else {
+                        hit_test(&frame, p)
+                    }
+                });
+                let map_click = click_pos.map(aim);
+                let drag = tools::primary_drag(ui, response);
+                if let Some(handles) = &vertex_handles {
+                    painter.extend(tools::handle_shapes(
+                        &frame.transform,
+                        handles,
+                        selected_vertex,
+                    ));
+                    if let Some(p) = drag.started_at
+                        && let Some(h) = tools::handle_at(&frame.transform, handles, p, 8.0)
+                    {
+                        tool_commands.push(AppCommand::VertexGrab(h));
+                    }
+                    if vertex_dragging && let Some(p) = drag.now {
+                        tool_commands.push(AppCommand::VertexTo(aim(p)));
+                    }
+                    if vertex_dragging && drag.ended {
+                        tool_commands.push(AppCommand::VertexRelease);
+                    }
+                    if let Some(p) = click_pos {
+                        let vertex = match tools::handle_at(&frame.transform, handles, p, 8.0) {
+                            Some(tools::Handle::Vertex { ring, index }) => Some((ring, index)),
+                            _ => None,
+                        };
+                        tool_commands.push(AppCommand::SelectVertex(vertex));
+                    }
+                }
+                if tool == Tool::Move {
+                    if let Some(p) = drag.started_at
+                        && let Some(ItemKey::Feature(f)) =
+                            hit_test_where(&frame, p, only_placements)
+                    {
+                        tool_commands.push(AppCommand::MoveStart {
+                            id: PlacementId(f.0),
+                            at: frame.transform.to_lonlat(p),
+                        });
+                    }
+                    if moving && let Some(p) = drag.now {
+                        tool_commands.push(AppCommand::MoveTo(aim(p)));
+                    }
+                    if moving && drag.ended {
+                        tool_commands.push(AppCommand::MoveEnd);
+                    }
+                }
+                let box_drag = if boxing {
+                    let start = box_start.or(drag.started_at);
+                    start.zip(drag.now.or(pointer))
+                } else {
+                    None
+                };
+                if let Some((a, b)) = box_drag {
+                    let r = Rect::from_two_pos(a, b);
+                    painter.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(40, 110, 220, 30));
+                    painter.rect_stroke(
+                        r,
+                        0.0,
+                        Stroke::new(1.5, Color32::from_rgb(40, 110, 220)),
+                        egui::StrokeKind::Middle,
+                    );
+                }
+                if let Some(c) = compare {
+                    painter.extend(crate::map::changes::change_shapes(
+                        &frame.transform,
+                        &doc.project,
+                        &c.other,
+                        &c.changes,
+                    ));
+                }
+                painter.extend(comment_pins(
                     &painter,
                     &frame.transform,
-                    tool,
-                    draft,
-                    rubber_band,
+                    &doc.project,
+                    comments,
                 ));
-            }
-            let hover = if drawing || boxing {
-                None
-            } else {
-                pointer.and_then(|p| hit_test(&frame, p))
-            };
-            let click_pos = response
-                .clicked()
-                .then(|| response.interact_pointer_pos())
-                .flatten();
-            let only_placements = |item: &crate::map::scene::Item| item.layer == "placements";
-            let clicked = click_pos.map(|p| {
-                if tool == Tool::Vertices || (tool == Tool::Select && shift) {
-                    // Only placements have vertices to edit, or can be selected together.
-                    hit_test_where(&frame, p, only_placements)
-                } else {
-                    hit_test(&frame, p)
-                }
-            });
-            let map_click = click_pos.map(aim);
-            let drag = tools::primary_drag(ui, response);
-            if let Some(handles) = &vertex_handles {
-                painter.extend(tools::handle_shapes(
-                    &frame.transform,
-                    handles,
-                    selected_vertex,
-                ));
-                if let Some(p) = drag.started_at
-                    && let Some(h) = tools::handle_at(&frame.transform, handles, p, 8.0)
+                if tool == Tool::Comment
+                    && let Some(p) = click_pos
                 {
-                    tool_commands.push(AppCommand::VertexGrab(h));
-                }
-                if vertex_dragging && let Some(p) = drag.now {
-                    tool_commands.push(AppCommand::VertexTo(aim(p)));
-                }
-                if vertex_dragging && drag.ended {
-                    tool_commands.push(AppCommand::VertexRelease);
-                }
-                if let Some(p) = click_pos {
-                    let vertex = match tools::handle_at(&frame.transform, handles, p, 8.0) {
-                        Some(tools::Handle::Vertex { ring, index }) => Some((ring, index)),
-                        _ => None,
+                    let anchor = match hit_test_where(&frame, p, only_placements) {
+                        Some(ItemKey::Feature(f)) => {
+                            crate::model::review::Anchor::Placement(PlacementId(f.0))
+                        }
+                        _ => {
+                            let c = frame.transform.to_lonlat(p);
+                            crate::model::review::Anchor::Location(
+                                crate::model::project::round7(c.x),
+                                crate::model::project::round7(c.y),
+                            )
+                        }
                     };
-                    tool_commands.push(AppCommand::SelectVertex(vertex));
+                    tool_commands.push(AppCommand::StartComment(anchor));
                 }
-            }
-            if tool == Tool::Move {
-                if let Some(p) = drag.started_at
-                    && let Some(ItemKey::Feature(f)) = hit_test_where(&frame, p, only_placements)
-                {
-                    tool_commands.push(AppCommand::MoveStart {
-                        id: PlacementId(f.0),
-                        at: frame.transform.to_lonlat(p),
-                    });
+                if let Some(s) = &snapped {
+                    painter.extend(snap_indicator(s));
                 }
-                if moving && let Some(p) = drag.now {
-                    tool_commands.push(AppCommand::MoveTo(aim(p)));
+                if let Some(c) = compare.filter(|c| c.side_by_side) {
+                    let right =
+                        Rect::from_min_max(egui::pos2(full.center().x, full.min.y), full.max);
+                    let other = MapFrame {
+                        scene,
+                        overlay: &c.other_overlay,
+                        sketches: &c.other.sketch_layers,
+                        style,
+                        view: &doc.project.settings,
+                        transform: ScreenTransform::new(
+                            projector.zoom(),
+                            anchor,
+                            at + egui::vec2(right.min.x - response.rect.min.x, 0.0),
+                        ),
+                        rect: right,
+                        hovered: None,
+                        selected: &[],
+                        symbol_scale: 1.0,
+                        line_scale: 1.0,
+                    };
+                    let right_painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(right);
+                    let (shapes, _) = other.shapes(&right_painter);
+                    right_painter.extend(shapes);
+                    right_painter.extend(crate::map::changes::change_shapes(
+                        &other.transform,
+                        &doc.project,
+                        &c.other,
+                        &c.changes,
+                    ));
+                    for (r, text) in [
+                        (response.rect, "当前版本 This version".to_owned()),
+                        (right, format!("对比版本 Other: {}", c.other_path.display())),
+                    ] {
+                        let painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(r);
+                        let galley = painter.layout_no_wrap(
+                            text,
+                            egui::FontId::proportional(14.0),
+                            Color32::BLACK,
+                        );
+                        let at = r.center_top() + egui::vec2(-galley.size().x / 2.0, 8.0);
+                        painter.rect_filled(
+                            Rect::from_min_size(at, galley.size()).expand(4.0),
+                            3.0,
+                            Color32::from_white_alpha(230),
+                        );
+                        painter.galley(at, galley, Color32::BLACK);
+                    }
+                    ui.ctx().layer_painter(ui.layer_id()).vline(
+                        full.center().x,
+                        full.y_range(),
+                        Stroke::new(2.0, Color32::from_gray(60)),
+                    );
                 }
-                if moving && drag.ended {
-                    tool_commands.push(AppCommand::MoveEnd);
+                Gestures {
+                    hover,
+                    cursor: pointer.map(|p| frame.transform.to_lonlat(p)),
+                    clicked,
+                    transform: frame.transform,
+                    stats,
+                    snapped,
+                    double: response.double_clicked(),
+                    map_click,
+                    box_drag,
+                    box_ended: boxing && drag.ended,
                 }
-            }
-            let box_drag = if boxing {
-                let start = box_start.or(drag.started_at);
-                start.zip(drag.now.or(pointer))
-            } else {
-                None
-            };
-            if let Some((a, b)) = box_drag {
-                let r = Rect::from_two_pos(a, b);
-                painter.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(40, 110, 220, 30));
-                painter.rect_stroke(
-                    r,
-                    0.0,
-                    Stroke::new(1.5, Color32::from_rgb(40, 110, 220)),
-                    egui::StrokeKind::Middle,
-                );
-            }
-            if let Some(s) = &snapped {
-                painter.extend(snap_indicator(s));
-            }
-            Gestures {
-                hover,
-                cursor: pointer.map(|p| frame.transform.to_lonlat(p)),
-                clicked,
-                transform: frame.transform,
-                stats,
-                snapped,
-                double: response.double_clicked(),
-                map_click,
-                box_drag,
-                box_ended: boxing && drag.ended,
-            }
+            })
         });
-        let g = result.inner;
+        let g = result.inner.inner;
         commands.extend(tool_commands);
         self.box_start = g.box_drag.map(|(a, _)| a);
         if g.box_ended
@@ -265,7 +363,8 @@ impl OneMapApp {
         }
         let on_handle = picked_a_vertex(commands);
         let clicked = match (tool, g.clicked) {
-            _ if drawing => None,
+            // Drawing adds vertices and commenting pins a comment: neither selects.
+            _ if drawing || tool == Tool::Comment => None,
             // In the vertex tool a click on a handle, or on nothing editable, keeps the selection.
             (Tool::Vertices, Some(None)) => None,
             (Tool::Vertices, Some(_)) if on_handle => None,
@@ -306,9 +405,55 @@ impl OneMapApp {
             Tool::Vertices if self.vertex_drag.is_some() => C::Move,
             Tool::Vertices => C::Cell,
             Tool::Point | Tool::Line | Tool::Polygon => C::Crosshair,
+            Tool::Comment => C::ContextMenu,
         };
         ctx.set_cursor_icon(icon);
     }
+}
+
+/// Numbered pins of the review comments: orange while open, grey once resolved.
+fn comment_pins(
+    painter: &egui::Painter,
+    t: &ScreenTransform,
+    project: &crate::model::project::Project,
+    comments: &[crate::model::review::ReviewComment],
+) -> Vec<Shape> {
+    use crate::model::review::{Anchor, CommentStatus};
+    let mut shapes = Vec::new();
+    for c in comments {
+        let at = match &c.anchor {
+            Anchor::Placement(id) => project
+                .placements
+                .get(id)
+                .and_then(|p| p.geometry.positions().next()),
+            Anchor::Location(x, y) => Some((*x, *y)),
+        };
+        let Some((x, y)) = at else {
+            continue;
+        };
+        let p = t.to_screen(crate::map::scene::merc(Coord { x, y }));
+        let fill = match c.status {
+            CommentStatus::Open => Color32::from_rgb(240, 130, 0),
+            CommentStatus::Resolved => Color32::from_gray(150),
+        };
+        let tip = p;
+        let head = p + egui::vec2(0.0, -16.0);
+        shapes.push(Shape::line_segment([tip, head], Stroke::new(2.0, fill)));
+        shapes.push(Shape::circle_filled(head, 9.0, fill));
+        shapes.push(Shape::circle_stroke(
+            head,
+            9.0,
+            Stroke::new(1.5, Color32::WHITE),
+        ));
+        let number = painter.layout_no_wrap(
+            c.id.trim_start_matches('c').to_owned(),
+            egui::FontId::proportional(10.0),
+            Color32::WHITE,
+        );
+        let at = egui::Align2::CENTER_CENTER.anchor_size(head, number.size());
+        shapes.push(Shape::galley(at.min, number, Color32::WHITE));
+    }
+    shapes
 }
 
 /// A square on a snapped vertex, a diamond on a snapped segment.

@@ -8,6 +8,7 @@ pub mod fonts;
 mod handle;
 mod map_view;
 pub mod presenter;
+pub mod review;
 mod scenes;
 mod selection;
 pub mod tools;
@@ -174,6 +175,11 @@ pub struct OneMapApp {
     pub snapped: Option<crate::map::snap::Snap>,
     /// Placements copied with Ctrl+C, for Ctrl+V.
     clipboard: Vec<crate::model::project::Placement>,
+    /// Review mode: the project is read-only, comments go to its sidecar.
+    pub review_mode: bool,
+    pub review: review::ReviewState,
+    /// A comparison with another version, while the compare panel is open.
+    pub compare: Option<review::CompareState>,
     /// Presenter mode, when on.
     pub presenting: Option<presenter::Presenter>,
     /// A flight of the map to a scene under way.
@@ -248,6 +254,9 @@ impl OneMapApp {
             snapped: None,
             clipboard: Vec::new(),
             ctx: None,
+            review_mode: false,
+            review: Default::default(),
+            compare: None,
             presenting: None,
             flight: None,
             last_map_size: crate::present::REFERENCE_SIZE,
@@ -269,6 +278,11 @@ impl OneMapApp {
     pub fn open_at_start(&mut self, path: &Path) {
         self.open(path);
         self.files.offer_recovery();
+    }
+
+    /// Opens a project for review (`onemap --review FILE`): nothing to recover, nothing saved.
+    pub fn open_for_review_at_start(&mut self, path: &Path) {
+        self.open_for_review(path);
     }
 
     pub fn view(&self) -> &ViewSettings {
@@ -359,14 +373,18 @@ impl OneMapApp {
                 })
                 .unwrap_or_default();
             ui.horizontal(|ui| {
-                tools::tools_ui(
-                    ui,
-                    self.tool,
-                    self.snap_on,
-                    &self.draw_action,
-                    &actions,
-                    &mut commands,
-                );
+                if self.review_mode {
+                    tools::review_tools_ui(ui, self.tool, &self.review, &mut commands);
+                } else {
+                    tools::tools_ui(
+                        ui,
+                        self.tool,
+                        self.snap_on,
+                        &self.draw_action,
+                        &actions,
+                        &mut commands,
+                    );
+                }
                 ui.separator();
                 if ui
                     .button("演示 Present (F5)")
@@ -391,6 +409,12 @@ impl OneMapApp {
                     self.checks_open,
                     &mut commands,
                 );
+                if !self.review_mode && !self.review.review.comments.is_empty() {
+                    let text = format!("评论 Comments: {} open", self.review.review.open_count());
+                    if ui.selectable_label(self.review.open, text).clicked() {
+                        commands.push(AppCommand::ToggleComments);
+                    }
+                }
                 ui::status_bar::status_bar_ui(
                     ui,
                     &self.data,
@@ -410,6 +434,27 @@ impl OneMapApp {
                         &self.findings,
                         &self.doc.project,
                         &mut self.ack_draft,
+                        &mut commands,
+                    );
+                });
+        }
+        if let Some(compare) = &self.compare {
+            egui::Panel::bottom("compare")
+                .resizable(true)
+                .default_size(220.0)
+                .show(ui, |ui| {
+                    ui::compare_panel::compare_panel_ui(ui, compare, &mut commands);
+                });
+        }
+        if self.review.open {
+            egui::Panel::right("comments")
+                .default_size(300.0)
+                .show(ui, |ui| {
+                    ui::comments_panel::comments_panel_ui(
+                        ui,
+                        &self.doc.project,
+                        &mut self.review,
+                        self.review_mode,
                         &mut commands,
                     );
                 });
@@ -454,6 +499,8 @@ impl OneMapApp {
             .selected
             .as_ref()
             .map(|f| crate::model::project::PlacementId(f.0.clone()));
+        // In review mode a placement shows in the read-only inspector, not the form.
+        let placement_id = placement_id.filter(|_| !self.review_mode);
         if let Some((id, placement)) = placement_id.and_then(|id| {
             self.doc
                 .project
@@ -552,7 +599,13 @@ impl OneMapApp {
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
         }
-        tools::tool_keys(ui, self.tool, !self.draft.is_empty(), commands);
+        tools::tool_keys(
+            ui,
+            self.tool,
+            !self.draft.is_empty(),
+            self.review_mode,
+            commands,
+        );
         ui.input(|i| {
             for event in &i.events {
                 match event {

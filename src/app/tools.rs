@@ -23,17 +23,23 @@ pub enum Tool {
     Move,
     /// Edit the vertices of the selected placement.
     Vertices,
+    /// Pin a review comment to a placement or a map location.
+    Comment,
 }
 
 impl Tool {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Select,
         Self::Move,
         Self::Vertices,
         Self::Point,
         Self::Line,
         Self::Polygon,
+        Self::Comment,
     ];
+
+    /// The tools of review mode, which change nothing in the project.
+    pub const REVIEW: [Self; 2] = [Self::Select, Self::Comment];
 
     /// Tools in which the left button edits, and the map pans with the right or middle button.
     pub fn drags_features(self) -> bool {
@@ -42,7 +48,7 @@ impl Tool {
 
     /// Tools whose pointer snaps to what is on the map.
     pub fn snaps(self) -> bool {
-        !matches!(self, Self::Select)
+        !matches!(self, Self::Select | Self::Comment)
     }
 
     /// Tools that add vertices with clicks.
@@ -58,6 +64,7 @@ impl Tool {
             Self::Polygon => "面 Polygon (G)",
             Self::Move => "移动 Move (M)",
             Self::Vertices => "顶点 Vertices (E)",
+            Self::Comment => "评论 Comment (C)",
         }
     }
 
@@ -69,6 +76,7 @@ impl Tool {
             Self::Polygon => egui::Key::G,
             Self::Move => egui::Key::M,
             Self::Vertices => egui::Key::E,
+            Self::Comment => egui::Key::C,
         }
     }
 
@@ -87,6 +95,9 @@ impl Tool {
             Self::Move => "Drag a placement to move it; pan with the right or middle button",
             Self::Vertices => {
                 "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete"
+            }
+            Self::Comment => {
+                "Click a placement or a place on the map to pin a review comment to it (saved beside the project, never in it)"
             }
         }
     }
@@ -134,13 +145,54 @@ pub fn tools_ui(
         });
 }
 
+/// The tools row in review mode: a banner that says so, and the two tools that change nothing.
+pub fn review_tools_ui(
+    ui: &mut Ui,
+    tool: Tool,
+    review: &super::review::ReviewState,
+    commands: &mut Vec<AppCommand>,
+) {
+    ui.label(
+        egui::RichText::new("审阅模式（只读）Review mode — read-only")
+            .strong()
+            .color(Color32::from_rgb(255, 190, 60)),
+    )
+    .on_hover_text("The project file is never written. Comments are saved as you add them, in the .review.onemap file beside it.");
+    for t in Tool::REVIEW {
+        if ui
+            .selectable_label(tool == t, t.label())
+            .on_hover_text(t.tooltip())
+            .clicked()
+        {
+            commands.push(AppCommand::SetTool(t));
+        }
+    }
+    if ui
+        .button(format!(
+            "评论 Comments ({} open)",
+            review.review.open_count()
+        ))
+        .clicked()
+    {
+        commands.push(AppCommand::ToggleComments);
+    }
+    if ui
+        .button("退出审阅 Leave review")
+        .on_hover_text("Edit this project instead (its comments stay in the sidecar)")
+        .clicked()
+    {
+        commands.push(AppCommand::LeaveReview);
+    }
+}
+
 /// Tool keys, and the drawing keys while a drawing is under way.
-pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, commands: &mut Vec<AppCommand>) {
+pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mut Vec<AppCommand>) {
     ui.input(|i| {
         if !i.modifiers.is_none() {
             return;
         }
-        for t in Tool::ALL {
+        let tools: &[Tool] = if review { &Tool::REVIEW } else { &Tool::ALL };
+        for t in tools.iter().copied() {
             if i.key_pressed(t.key()) {
                 commands.push(AppCommand::SetTool(t));
             }
@@ -153,7 +205,7 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, commands: &mut Vec<AppComma
                 commands.push(AppCommand::RemoveLastVertex);
             }
         }
-        if i.key_pressed(egui::Key::Delete) {
+        if i.key_pressed(egui::Key::Delete) && !review {
             commands.push(AppCommand::DeleteSelected);
         }
         if i.key_pressed(egui::Key::S) {

@@ -74,6 +74,7 @@ fn take(out: &mut Project, from: &Project, subject: &Subject) {
             "map view" => out.view = from.view,
             "tiers" => out.settings.tiers = from.settings.tiers,
             "label language" => out.settings.language = from.settings.language,
+            "notes" => out.notes = from.notes.clone(),
             "scene order" => {
                 // The scenes both have, in `from`'s order; the others keep their places.
                 let order: Vec<&str> = from.scenes.iter().map(|s| s.name.as_str()).collect();
@@ -198,6 +199,7 @@ pub fn state(p: &Project, subject: &Subject) -> String {
             "map view" => format!("{:?}", p.view),
             "tiers" => format!("{:?}", p.settings.tiers),
             "label language" => format!("{:?}", p.settings.language),
+            "notes" => format!("{:?}", p.notes),
             "scene order" => p
                 .scenes
                 .iter()

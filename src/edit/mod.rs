@@ -71,6 +71,8 @@ pub enum Edit {
         label: String,
         settings: crate::model::view::ViewSettings,
     },
+    /// Replaces the notes pinned to map locations.
+    SetNotes(Vec<crate::model::project::MapNote>),
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
     /// All apply or none does.
     Batch {
@@ -159,6 +161,7 @@ impl Edit {
                     .insert(finding.clone(), acknowledgement.clone());
             }
             Edit::SetScenes { scenes, .. } => project.scenes = scenes.clone(),
+            Edit::SetNotes(notes) => project.notes = notes.clone(),
             Edit::SetSettings { settings, .. } => project.settings = settings.clone(),
             Edit::Batch { edits, .. } => {
                 let mut changed = project.clone();
@@ -192,6 +195,7 @@ impl Edit {
                 | Edit::RemovePlacement(_)
                 | Edit::SetPlacement { .. }
                 | Edit::SetScenes { .. }
+                | Edit::SetNotes(_)
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
     }
 
@@ -225,6 +229,7 @@ impl Edit {
             Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
             Edit::RemovePlacement(id) => format!("delete {}", id.0),
             Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
+            Edit::SetNotes(_) => "map notes".into(),
             Edit::Batch { label, .. }
             | Edit::SetScenes { label, .. }
             | Edit::SetSettings { label, .. } => label.clone(),

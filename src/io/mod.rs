@@ -15,6 +15,7 @@ pub mod paths;
 pub mod project_file;
 pub mod recent;
 pub mod recovery;
+pub mod review_file;
 pub mod sketch;
 pub mod style_file;
 

@@ -1,6 +1,7 @@
 //! Everything that knows about walkers and screen pixels: the prepared scene, painting, labels
 //! and hit tests. Coordinates come in as lon/lat and leave as screen positions only here.
 
+pub mod changes;
 pub mod draw;
 pub mod hit_test;
 pub mod labels;

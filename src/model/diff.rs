@@ -27,7 +27,7 @@ pub enum Subject {
     SketchLayer(String),
     Acknowledgement(String),
     /// A project-wide setting: "title", "author", "edition", "map view", "tiers",
-    /// "label language", "scene order".
+    /// "label language", "scene order", "notes".
     Setting(String),
 }
 
@@ -401,7 +401,7 @@ fn scenes(old: &Project, new: &Project, out: &mut Vec<Change>) {
 fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
     // `created` and `modified` are the file's bookkeeping, not its content: saving an
     // unchanged project again is no change.
-    let fields: [(&str, String, String); 6] = [
+    let fields: [(&str, String, String); 7] = [
         (
             "title",
             format!("{} / {}", old.meta.title_zh, old.meta.title_en),
@@ -420,6 +420,7 @@ fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
             text(&old.settings.language),
             text(&new.settings.language),
         ),
+        ("notes", text(&old.notes), text(&new.notes)),
     ];
     for (name, before, after) in fields {
         if before != after {

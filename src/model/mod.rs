@@ -13,6 +13,8 @@ pub mod plan;
 pub mod project;
 pub mod project_check;
 pub mod region;
+pub mod report;
+pub mod review;
 pub mod search;
 pub mod style;
 pub mod validate;

@@ -340,6 +340,17 @@ pub struct Project {
     /// Acknowledged plan-check findings, by finding id.
     #[serde(default)]
     pub acknowledgements: BTreeMap<String, Acknowledgement>,
+    /// Notes pinned to map locations (review comments merged into the project).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<MapNote>,
+}
+
+/// A comment pinned to a map location.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapNote {
+    /// Lon/lat.
+    pub at: (f64, f64),
+    pub comment: Comment,
 }
 
 impl Project {
@@ -362,6 +373,7 @@ impl Project {
             sketch_layers: BTreeMap::new(),
             scenes: Vec::new(),
             acknowledgements: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -214,7 +214,7 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                 Some(SketchState::Missing(e)) => {
                     ui.colored_label(egui::Color32::from_rgb(200, 50, 40), "missing")
                         .on_hover_text(e);
-                    if ui.button("Locate…").clicked() {
+                    if !doc.read_only && ui.button("Locate…").clicked() {
                         commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));
                     }
                 }
@@ -223,10 +223,11 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
             opacity_slider(ui, layer.opacity, &name, commands, |o| {
                 AppCommand::SetSketchOpacity(id.clone(), o)
             });
-            if ui
-                .small_button("Remove")
-                .on_hover_text("Remove this sketch layer from the project")
-                .clicked()
+            if !doc.read_only
+                && ui
+                    .small_button("Remove")
+                    .on_hover_text("Remove this sketch layer from the project")
+                    .clicked()
             {
                 commands.push(AppCommand::RemoveSketch(id.clone()));
             }
@@ -256,6 +257,9 @@ fn order_and_colour_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     use crate::edit::Edit;
+    if doc.read_only {
+        return;
+    }
     let orders: Vec<u32> = data.style.layers().map(|l| l.draw_order).collect();
     let above = orders
         .iter()

@@ -3,6 +3,8 @@
 
 pub mod about;
 pub mod checks_panel;
+pub mod comments_panel;
+pub mod compare_panel;
 pub mod inspector;
 pub mod layers_panel;
 pub mod overlays;

@@ -186,6 +186,22 @@ fn file_menu_ui(
         AppCommand::AskPath(PathPurpose::Open),
         commands,
     );
+    menu_item(
+        ui,
+        lang,
+        ("打开以审阅…", "Open for review…"),
+        "",
+        AppCommand::AskPath(PathPurpose::OpenForReview),
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
+        ("与另一版本对比…", "Compare with…"),
+        "",
+        AppCommand::AskPath(PathPurpose::CompareWith),
+        commands,
+    );
     ui.menu_button(ui_name(lang, "最近打开", "Open recent"), |ui| {
         if recent.is_empty() {
             ui.weak(ui_name(lang, "（无）", "(none)"));

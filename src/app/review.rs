@@ -1,0 +1,362 @@
+//! Review: opening a project read-only, comments in its sidecar file (never in the project),
+//! answering and resolving them as the author, and merging them into the project. Also the
+//! comparison of the project with another version, change by change.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::edit::Edit;
+use crate::io::clock;
+use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
+use crate::model::diff::{Change, Findings, Subject, diff};
+use crate::model::project::{Comment, MapNote, Project};
+use crate::model::review::{Anchor, CommentStatus, Reply, Review, ReviewComment};
+
+use super::OneMapApp;
+
+/// The review comments of the open project, and the one being written.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewState {
+    pub review: Review,
+    /// The sidecar file; `None` while the project has no file.
+    pub path: Option<PathBuf>,
+    /// A comment being written: where it is pinned, and its text so far.
+    pub draft: Option<(Anchor, String)>,
+    /// Reply fields, by comment id.
+    pub replies: std::collections::BTreeMap<String, String>,
+    /// Whether the comments panel is open (always, in review mode).
+    pub open: bool,
+}
+
+/// A comparison of the open project (old) with another version (new).
+pub struct CompareState {
+    pub other: Project,
+    pub other_path: PathBuf,
+    pub changes: Vec<Change>,
+    pub accepted: BTreeSet<Subject>,
+    /// The other version's placements as a scene, to draw old and new together.
+    pub other_overlay: crate::map::Scene,
+    /// Two maps, this version and the other, with one view.
+    pub side_by_side: bool,
+}
+
+fn author() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "reviewer".into())
+}
+
+impl OneMapApp {
+    /// Reads the sidecar of the open project, if it has one.
+    pub(super) fn load_review(&mut self) {
+        let open = self.review_mode;
+        self.review = ReviewState {
+            open,
+            ..Default::default()
+        };
+        let Some(project_path) = self.doc.path.clone() else {
+            return;
+        };
+        let path = sidecar_path(&project_path);
+        match load_review(&path) {
+            Ok(found) => {
+                self.review.open = open || found.as_ref().is_some_and(|r| r.open_count() > 0);
+                self.review.review = found.unwrap_or_else(|| Review {
+                    reviewed: file_name(&project_path),
+                    comments: Vec::new(),
+                });
+            }
+            Err(e) => self
+                .files
+                .error("Could not read the review comments", e.to_string()),
+        }
+        self.review.path = Some(path);
+    }
+
+    /// Opens a project for review: read-only, comments to its sidecar. A sidecar given
+    /// instead opens the project it belongs to.
+    pub(super) fn open_for_review(&mut self, path: &Path) {
+        let project = reviewed_path(path).unwrap_or_else(|| path.to_owned());
+        self.open(&project);
+        if self.doc.path.as_deref() == Some(project.as_path()) {
+            self.review_mode = true;
+            self.doc.read_only = true;
+            self.tool = super::tools::Tool::Select;
+            self.draft.clear();
+            self.load_review();
+        }
+    }
+
+    pub(super) fn leave_review(&mut self) {
+        self.review_mode = false;
+        self.doc.read_only = false;
+        self.review.draft = None;
+    }
+
+    fn save_review(&mut self) {
+        let Some(path) = self.review.path.clone() else {
+            self.files.error(
+                "Comments not saved",
+                "Save the project first: comments are kept in a file beside it.".into(),
+            );
+            return;
+        };
+        if let Err(e) = save_review(&path, &self.review.review) {
+            self.files
+                .error("Could not save the review comments", e.to_string());
+        }
+    }
+
+    pub(super) fn add_comment(&mut self, text: String) {
+        let Some((anchor, _)) = self.review.draft.take() else {
+            return;
+        };
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return;
+        }
+        let comment = ReviewComment {
+            id: self.review.review.next_id(),
+            anchor,
+            author: author(),
+            time: clock::now_rfc3339(),
+            text,
+            status: CommentStatus::Open,
+            replies: Vec::new(),
+        };
+        self.review.review.comments.push(comment);
+        self.save_review();
+    }
+
+    pub(super) fn reply(&mut self, id: &str, text: String) {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return;
+        }
+        if let Some(c) = self.review.review.comments.iter_mut().find(|c| c.id == id) {
+            c.replies.push(Reply {
+                author: author(),
+                time: clock::now_rfc3339(),
+                text,
+            });
+            self.review.replies.remove(id);
+            self.save_review();
+        }
+    }
+
+    pub(super) fn set_comment_status(&mut self, id: &str, status: CommentStatus) {
+        if let Some(c) = self.review.review.comments.iter_mut().find(|c| c.id == id) {
+            c.status = status;
+            self.save_review();
+        }
+    }
+
+    /// Copies every review comment into the project, with its replies: on its placement's
+    /// thread, or as a map note. One undo step; the sidecar is left as it is.
+    pub(super) fn merge_comments(&mut self) {
+        let mut project = self.doc.project.clone();
+        for c in &self.review.review.comments {
+            let mut thread = vec![Comment {
+                author: c.author.clone(),
+                time: c.time.clone(),
+                text: format!(
+                    "[review {}{}] {}",
+                    c.id,
+                    if c.status == CommentStatus::Resolved {
+                        ", resolved"
+                    } else {
+                        ""
+                    },
+                    c.text
+                ),
+            }];
+            thread.extend(c.replies.iter().map(|r| Comment {
+                author: r.author.clone(),
+                time: r.time.clone(),
+                text: format!("[reply to {}] {}", c.id, r.text),
+            }));
+            match &c.anchor {
+                Anchor::Placement(id) => {
+                    if let Some(p) = project.placements.get_mut(id) {
+                        for t in thread {
+                            if !p.comments.contains(&t) {
+                                p.comments.push(t);
+                            }
+                        }
+                    }
+                }
+                Anchor::Location(x, y) => {
+                    for comment in thread {
+                        let note = MapNote {
+                            at: (*x, *y),
+                            comment,
+                        };
+                        if !project.notes.contains(&note) {
+                            project.notes.push(note);
+                        }
+                    }
+                }
+            }
+        }
+        let mut edits: Vec<Edit> = project
+            .placements
+            .iter()
+            .filter(|(id, p)| self.doc.project.placements.get(*id) != Some(*p))
+            .map(|(id, p)| Edit::SetPlacement {
+                id: id.clone(),
+                placement: p.clone(),
+            })
+            .collect();
+        if project.notes != self.doc.project.notes {
+            edits.push(Edit::SetNotes(project.notes));
+        }
+        self.edit(Edit::Batch {
+            label: format!(
+                "merge {} review comments",
+                self.review.review.comments.len()
+            ),
+            edits,
+        });
+    }
+
+    pub(super) fn compare_with(&mut self, path: &Path) {
+        let other = match crate::io::load_project(path) {
+            Ok(p) => p,
+            Err(e) => {
+                self.files
+                    .error("Could not open the other version", e.to_string());
+                return;
+            }
+        };
+        let findings = self.data.edition.as_ref().map(|edition| {
+            (
+                crate::model::checks::run_checks(&self.doc.project, &self.data.plan, edition),
+                crate::model::checks::run_checks(&other, &self.data.plan, edition),
+            )
+        });
+        let changes = diff(
+            &self.doc.project,
+            &other,
+            &self.data.plan,
+            findings.as_ref().map(|(old, new)| Findings { old, new }),
+        );
+        let features: Vec<crate::model::PlanFeature> = other
+            .placements
+            .iter()
+            .map(|(id, p)| super::document::placement_feature(&id.0, p))
+            .collect();
+        self.compare = Some(CompareState {
+            other_overlay: crate::map::Scene::build_overlay(&features, &self.data.style),
+            accepted: changes.iter().map(|c| c.subject.clone()).collect(),
+            changes,
+            other,
+            other_path: path.to_owned(),
+            side_by_side: false,
+        });
+    }
+
+    pub(super) fn write_merged(&mut self, path: &Path) {
+        let Some(c) = &self.compare else {
+            return;
+        };
+        let mut merged =
+            crate::edit::merge::apply_changes(&self.doc.project, &c.other, &c.accepted);
+        merged.meta.modified = clock::now_rfc3339();
+        match crate::io::save_project(path, &merged) {
+            Ok(()) => self.files.info(
+                "Merged project written",
+                format!(
+                    "{} of {} changes accepted, written to {}",
+                    c.accepted.len(),
+                    c.changes.len(),
+                    path.display()
+                ),
+            ),
+            Err(e) => self
+                .files
+                .error("Could not write the merged project", e.to_string()),
+        }
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl OneMapApp {
+    /// Writes the review report of the comparison as Markdown, and its change map as a PNG
+    /// beside it (through the export path).
+    pub(super) fn write_report(&mut self, path: &Path) {
+        use crate::present::export::{Canvas, SlideInputs, SlideSpec, today, transform_for, write};
+        let Some(c) = &self.compare else {
+            self.files.info(
+                "No comparison",
+                "Compare with another version first (File: Compare with…).".into(),
+            );
+            return;
+        };
+        let old_name = self.doc.path.as_deref().map(file_name).unwrap_or_default();
+        let new_name = file_name(&c.other_path);
+        let png = path.with_extension("png");
+        let mut spec = SlideSpec::of(&self.doc.project, None);
+        spec.title = format!("对比 Compare: {old_name} → {new_name}");
+        spec.subtitle = "绿 added · 红 removed · 黄 changed (old dashed red)".into();
+        let date = today();
+        let inputs = SlideInputs {
+            plan: &self.data.plan,
+            style: &self.data.style,
+            attribution: &self.data.attribution,
+            scene: &self.scene,
+            doc: &self.doc,
+            spec: &spec,
+            high_contrast: false,
+            date: &date,
+        };
+        let Ok(canvas) = Canvas::pixels(1600, 1000) else {
+            return;
+        };
+        let camera = spec.camera(self.plan_area(), canvas.size_in_points());
+        let rendered = crate::present::render::render(
+            canvas.width_px,
+            canvas.height_px,
+            canvas.pixels_per_point,
+            |painter, rect| {
+                let t = transform_for(camera, rect);
+                inputs.slide(rect, t).paint(painter);
+                painter.extend(crate::map::changes::change_shapes(
+                    &t,
+                    &self.doc.project,
+                    &c.other,
+                    &c.changes,
+                ));
+            },
+        );
+        let background = egui::Color32::WHITE;
+        let result = write(&rendered, background, &png)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                let review =
+                    (!self.review.review.comments.is_empty()).then_some(&self.review.review);
+                let md = crate::model::report::markdown(
+                    &old_name,
+                    &new_name,
+                    &c.changes,
+                    review,
+                    png.file_name().and_then(|n| n.to_str()),
+                    &date,
+                );
+                crate::io::atomic::atomic_write(path, md.as_bytes(), false)
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(()) => self.files.info(
+                "Review report written",
+                format!("{} and {}", path.display(), png.display()),
+            ),
+            Err(e) => self.files.error("Could not write the review report", e),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The comparison of the open project (old) with another version (new): the changes, each
+//! with its details, to accept or reject; and the merged project or a report to write.
+
+use egui::{RichText, Ui};
+
+use crate::app::AppCommand;
+use crate::app::files::PathPurpose;
+use crate::app::review::CompareState;
+use crate::map::changes::{ADDED, CHANGED, REMOVED};
+use crate::model::FeatureId;
+use crate::model::diff::{ChangeKind, Subject};
+
+pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCommand>) {
+    let count = |k: ChangeKind| c.changes.iter().filter(|x| x.kind == k).count();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "对比 Compare with {}: {} changes",
+                c.other_path.display(),
+                c.changes.len()
+            ))
+            .strong(),
+        );
+        ui.colored_label(ADDED, format!("+{} added", count(ChangeKind::Added)));
+        ui.colored_label(REMOVED, format!("-{} removed", count(ChangeKind::Removed)));
+        let changed = c.changes.len() - count(ChangeKind::Added) - count(ChangeKind::Removed);
+        ui.colored_label(CHANGED, format!("~{changed} changed"));
+        ui.separator();
+        if ui.button("全部接受 Accept all").clicked() {
+            commands.push(AppCommand::AcceptAllChanges(true));
+        }
+        if ui.button("全部拒绝 Reject all").clicked() {
+            commands.push(AppCommand::AcceptAllChanges(false));
+        }
+        if ui
+            .button(format!(
+                "写出合并结果 Write merged ({} accepted)…",
+                c.accepted.len()
+            ))
+            .clicked()
+        {
+            commands.push(AppCommand::AskPath(PathPurpose::WriteMerged));
+        }
+        if ui.button("报告 Report…").clicked() {
+            commands.push(AppCommand::AskPath(PathPurpose::WriteReport));
+        }
+        if ui
+            .selectable_label(c.side_by_side, "并排 Side by side")
+            .on_hover_text(
+                "This version on the left, the other on the right, panned and zoomed together",
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::ToggleSideBySide);
+        }
+        if ui.button("关闭 Close").clicked() {
+            commands.push(AppCommand::CloseCompare);
+        }
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new("changes").striped(true).show(ui, |ui| {
+            for change in &c.changes {
+                let mut on = c.accepted.contains(&change.subject);
+                let label = format!("接受 Accept {}", change.name);
+                let response = ui.checkbox(&mut on, "");
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &label)
+                });
+                if response.changed() {
+                    commands.push(AppCommand::AcceptChange(change.subject.clone(), on));
+                }
+                let colour = match change.kind {
+                    ChangeKind::Added => ADDED,
+                    ChangeKind::Removed => REMOVED,
+                    _ => CHANGED,
+                };
+                ui.colored_label(colour, change.kind.as_str());
+                match &change.subject {
+                    Subject::Placement(id) if change.kind != ChangeKind::Removed => {
+                        if ui.link(&change.name).clicked() {
+                            commands.push(AppCommand::SelectAndShow(FeatureId(id.clone())));
+                        }
+                    }
+                    _ => {
+                        ui.label(&change.name);
+                    }
+                }
+                let mut details: Vec<String> = change
+                    .attributes
+                    .iter()
+                    .map(|a| format!("{}: {} → {}", a.field, a.before, a.after))
+                    .collect();
+                if let Some(g) = change.geometry {
+                    if let Some(l) = g.length_km {
+                        details.push(format!("Δlength {l:+.2} km"));
+                    }
+                    if let Some(a) = g.area_km2 {
+                        details.push(format!("Δarea {a:+.2} km²"));
+                    }
+                    details.push(format!("moved up to {:.0} m", g.max_displacement_m));
+                }
+                for f in &change.findings_introduced {
+                    details.push(format!("new finding {f}"));
+                }
+                for f in &change.findings_resolved {
+                    details.push(format!("cleared finding {f}"));
+                }
+                ui.label(details.join("; "));
+                ui.end_row();
+            }
+        });
+    });
+}
