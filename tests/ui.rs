@@ -1297,3 +1297,53 @@ fn the_compare_view_lists_changes_to_accept_or_reject_and_writes_the_merge() {
     assert!(md.contains("![Change map"));
     assert!(dir.join("report.png").exists());
 }
+
+#[test]
+fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge() {
+    let mine_path = project_copy("merge3");
+    let dir = mine_path.parent().unwrap().to_owned();
+    let base = onemap::io::load_project(&mine_path).unwrap();
+    let base_path = dir.join("base.onemap");
+    onemap::io::save_project(&base_path, &base).unwrap();
+    let (mut mine, mut theirs) = (base.clone(), base.clone());
+    let airport = pid("placement.nantong-new-airport");
+    mine.placements.get_mut(&airport).unwrap().horizon = 2050;
+    theirs.placements.get_mut(&airport).unwrap().horizon = 2025;
+    theirs
+        .placements
+        .remove(&pid("placement.dianshan-greenway"));
+    onemap::io::save_project(&mine_path, &mine).unwrap();
+    let theirs_path = dir.join("theirs.onemap");
+    onemap::io::save_project(&theirs_path, &theirs).unwrap();
+
+    let mut h = harness();
+    h.state_mut().run_commands(vec![
+        onemap::app::AppCommand::Open(mine_path.clone()),
+        onemap::app::AppCommand::Merge3 {
+            base: base_path,
+            theirs: theirs_path,
+        },
+    ]);
+    h.run();
+    let m = h.state().merge.as_ref().expect("the merge view is open");
+    assert_eq!(m.result.conflicts.len(), 1);
+    assert_eq!(m.taken_cleanly, 1, "the deletion comes from theirs");
+    h.get_by_label("我的 Mine");
+    h.get_by_label("他们的 Theirs");
+    h.get_by_label("theirs →").click();
+    h.run();
+    let out = dir.join("merged.onemap");
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::WriteMerged(out.clone())]);
+    h.run();
+    let merged = onemap::io::load_project(&out).unwrap();
+    assert_eq!(
+        merged.placements[&airport].horizon, 2025,
+        "theirs, as chosen"
+    );
+    assert!(
+        !merged
+            .placements
+            .contains_key(&pid("placement.dianshan-greenway"))
+    );
+}

@@ -134,6 +134,14 @@ pub enum AppCommand {
     AcceptChange(crate::model::diff::Subject, bool),
     AcceptAllChanges(bool),
     CloseCompare,
+    /// Three-way merge of the open project (mine) with another version (theirs) of a base.
+    Merge3 {
+        base: PathBuf,
+        theirs: PathBuf,
+    },
+    /// Resolves a conflict of the three-way merge: theirs (true) or mine.
+    ResolveConflict(crate::model::diff::Subject, bool),
+    CloseMerge,
     ToggleSideBySide,
     WriteMerged(PathBuf),
     WriteReport(PathBuf),

@@ -35,6 +35,10 @@ pub enum PathPurpose {
     Locate(String),
     OpenForReview,
     CompareWith,
+    /// The common ancestor of a three-way merge (then its other version is asked for).
+    MergeBase,
+    /// The other version of a three-way merge with the open project.
+    MergeTheirs(PathBuf),
     /// Where the merge of a comparison goes.
     WriteMerged,
     /// Where a review report (Markdown, with its PNG beside it) goes.
@@ -52,6 +56,8 @@ impl PathPurpose {
             Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
             Self::OpenForReview => "打开以审阅 Open for review (read-only)".into(),
             Self::CompareWith => "对比 Compare with another version".into(),
+            Self::MergeBase => "三方合并 1/2: the common ancestor (base)".into(),
+            Self::MergeTheirs(_) => "三方合并 2/2: the other version (theirs)".into(),
             Self::WriteMerged => "写出合并结果 Write the merged project".into(),
             Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
         }
@@ -63,6 +69,8 @@ impl PathPurpose {
             | Self::SaveAs
             | Self::OpenForReview
             | Self::CompareWith
+            | Self::MergeBase
+            | Self::MergeTheirs(_)
             | Self::WriteMerged => ("OneMap project", &["onemap"]),
             Self::WriteReport => ("Markdown", &["md"]),
             Self::Import | Self::ExportGeojson | Self::Locate(_) => {
@@ -312,6 +320,11 @@ fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand
         },
         PathPurpose::OpenForReview => AppCommand::OpenForReview(path),
         PathPurpose::CompareWith => AppCommand::CompareWith(path),
+        PathPurpose::MergeBase => AppCommand::AskPath(PathPurpose::MergeTheirs(path)),
+        PathPurpose::MergeTheirs(base) => AppCommand::Merge3 {
+            base: base.clone(),
+            theirs: path,
+        },
         PathPurpose::WriteMerged => AppCommand::WriteMerged(path),
         PathPurpose::WriteReport => AppCommand::WriteReport(path),
     }

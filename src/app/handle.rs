@@ -129,6 +129,17 @@ impl OneMapApp {
                 }
             }
             AppCommand::CloseCompare => self.compare = None,
+            AppCommand::Merge3 { base, theirs } => self.merge3_with(&base, &theirs),
+            AppCommand::ResolveConflict(subject, theirs) => {
+                if let Some(m) = self.merge.as_mut() {
+                    if theirs {
+                        m.take_theirs.insert(subject);
+                    } else {
+                        m.take_theirs.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::CloseMerge => self.merge = None,
             AppCommand::ToggleSideBySide => {
                 if let Some(c) = self.compare.as_mut() {
                     c.side_by_side = !c.side_by_side;
@@ -462,6 +473,7 @@ impl OneMapApp {
             Ok(project) => {
                 self.review_mode = false;
                 self.compare = None;
+                self.merge = None;
                 self.files.clear_journal();
                 self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
                 self.selected = None;

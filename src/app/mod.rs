@@ -180,6 +180,8 @@ pub struct OneMapApp {
     pub review: review::ReviewState,
     /// A comparison with another version, while the compare panel is open.
     pub compare: Option<review::CompareState>,
+    /// A three-way merge while its conflicts are resolved.
+    pub merge: Option<review::MergeState>,
     /// Presenter mode, when on.
     pub presenting: Option<presenter::Presenter>,
     /// A flight of the map to a scene under way.
@@ -257,6 +259,7 @@ impl OneMapApp {
             review_mode: false,
             review: Default::default(),
             compare: None,
+            merge: None,
             presenting: None,
             flight: None,
             last_map_size: crate::present::REFERENCE_SIZE,
@@ -444,6 +447,14 @@ impl OneMapApp {
                 .default_size(220.0)
                 .show(ui, |ui| {
                     ui::compare_panel::compare_panel_ui(ui, compare, &mut commands);
+                });
+        }
+        if let Some(merge) = &self.merge {
+            egui::Panel::bottom("merge")
+                .resizable(true)
+                .default_size(240.0)
+                .show(ui, |ui| {
+                    ui::merge_panel::merge_panel_ui(ui, merge, &mut commands);
                 });
         }
         if self.review.open {

@@ -40,6 +40,22 @@ pub struct CompareState {
     pub side_by_side: bool,
 }
 
+/// A three-way merge of the open project (mine) with another version (theirs) of a common
+/// ancestor, while its conflicts are being resolved.
+pub struct MergeState {
+    pub base_path: PathBuf,
+    pub theirs_path: PathBuf,
+    pub theirs: Project,
+    pub result: crate::edit::merge::Merge3,
+    /// One line per conflict for each side: what base → mine and base → theirs did.
+    pub mine_lines: std::collections::BTreeMap<Subject, String>,
+    pub theirs_lines: std::collections::BTreeMap<Subject, String>,
+    /// Conflicts resolved with "theirs"; the others keep "mine".
+    pub take_theirs: BTreeSet<Subject>,
+    /// How many subjects came from theirs without conflict.
+    pub taken_cleanly: usize,
+}
+
 fn author() -> String {
     std::env::var("USER")
         .ok()
@@ -256,7 +272,76 @@ impl OneMapApp {
         });
     }
 
+    pub(super) fn merge3_with(&mut self, base_path: &Path, theirs_path: &Path) {
+        let (base, theirs) = match (
+            crate::io::load_project(base_path),
+            crate::io::load_project(theirs_path),
+        ) {
+            (Ok(b), Ok(t)) => (b, t),
+            (Err(e), _) | (_, Err(e)) => {
+                self.files
+                    .error("Could not open a version to merge", e.to_string());
+                return;
+            }
+        };
+        let mine = &self.doc.project;
+        let result = crate::edit::merge::merge3(&base, mine, &theirs);
+        let lines = |other: &Project| -> std::collections::BTreeMap<Subject, String> {
+            diff(&base, other, &self.data.plan, None)
+                .into_iter()
+                .map(|c| {
+                    let line = c.line();
+                    let parts: Vec<&str> = line.split('\t').collect();
+                    let text = match parts.as_slice() {
+                        [kind, _, name, details] if !details.is_empty() => {
+                            format!("{kind}: {name}; {details}")
+                        }
+                        [kind, _, name, ..] => format!("{kind}: {name}"),
+                        _ => line.clone(),
+                    };
+                    (c.subject.clone(), text)
+                })
+                .collect()
+        };
+        let (mine_lines, theirs_lines) = (lines(mine), lines(&theirs));
+        let taken_cleanly = theirs_lines
+            .keys()
+            .filter(|s| !result.conflicts.iter().any(|c| c.subject == **s))
+            .filter(|s| !mine_lines.contains_key(*s))
+            .count();
+        self.compare = None;
+        self.merge = Some(MergeState {
+            base_path: base_path.to_owned(),
+            theirs_path: theirs_path.to_owned(),
+            theirs,
+            result,
+            mine_lines,
+            theirs_lines,
+            take_theirs: BTreeSet::new(),
+            taken_cleanly,
+        });
+    }
+
     pub(super) fn write_merged(&mut self, path: &Path) {
+        if let Some(m) = &self.merge {
+            let mut merged = m.result.resolved(&m.theirs, &m.take_theirs);
+            merged.meta.modified = clock::now_rfc3339();
+            match crate::io::save_project(path, &merged) {
+                Ok(()) => self.files.info(
+                    "Merged project written",
+                    format!(
+                        "{} conflicts resolved ({} with theirs), written to {}",
+                        m.result.conflicts.len(),
+                        m.take_theirs.len(),
+                        path.display()
+                    ),
+                ),
+                Err(e) => self
+                    .files
+                    .error("Could not write the merged project", e.to_string()),
+            }
+            return;
+        }
         let Some(c) = &self.compare else {
             return;
         };

@@ -35,7 +35,7 @@ pub fn subjects(a: &Project, b: &Project) -> BTreeSet<Subject> {
 }
 
 /// Makes `subject` in `out` what it is in `from`.
-fn take(out: &mut Project, from: &Project, subject: &Subject) {
+pub fn take(out: &mut Project, from: &Project, subject: &Subject) {
     fn copy<K: Ord + Clone, V: Clone>(
         to: &mut std::collections::BTreeMap<K, V>,
         from: &std::collections::BTreeMap<K, V>,
@@ -129,6 +129,20 @@ pub struct Conflict {
     pub base: String,
     pub mine: String,
     pub theirs: String,
+}
+
+impl Merge3 {
+    /// The merge with each conflict resolved: `theirs_for` lists the conflicts that take
+    /// "theirs"; the others keep "mine".
+    pub fn resolved(&self, theirs: &Project, theirs_for: &BTreeSet<Subject>) -> Project {
+        let mut out = self.merged.clone();
+        for c in &self.conflicts {
+            if theirs_for.contains(&c.subject) {
+                take(&mut out, theirs, &c.subject);
+            }
+        }
+        out
+    }
 }
 
 /// The result of a three-way merge: conflicts keep "mine" in `merged` until resolved.

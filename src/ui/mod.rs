@@ -7,6 +7,7 @@ pub mod comments_panel;
 pub mod compare_panel;
 pub mod inspector;
 pub mod layers_panel;
+pub mod merge_panel;
 pub mod overlays;
 pub mod placement_form;
 pub mod placement_table;

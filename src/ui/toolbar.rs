@@ -202,6 +202,14 @@ fn file_menu_ui(
         AppCommand::AskPath(PathPurpose::CompareWith),
         commands,
     );
+    menu_item(
+        ui,
+        lang,
+        ("三方合并…", "Three-way merge…"),
+        "",
+        AppCommand::AskPath(PathPurpose::MergeBase),
+        commands,
+    );
     ui.menu_button(ui_name(lang, "最近打开", "Open recent"), |ui| {
         if recent.is_empty() {
             ui.weak(ui_name(lang, "（无）", "(none)"));

@@ -1,0 +1,81 @@
+//! The three-way merge view: for each conflict, what the open project (mine) and the other
+//! version (theirs) did to the common ancestor, and the merged choice; then write the result.
+
+use egui::{RichText, Ui};
+
+use crate::app::AppCommand;
+use crate::app::files::PathPurpose;
+use crate::app::review::MergeState;
+use crate::map::changes::{ADDED, CHANGED};
+
+pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "三方合并 Three-way merge: base {} · theirs {}",
+                m.base_path.display(),
+                m.theirs_path.display()
+            ))
+            .strong(),
+        );
+        ui.label(format!(
+            "{} changes of theirs taken cleanly, {} conflicts",
+            m.taken_cleanly,
+            m.result.conflicts.len()
+        ));
+        if ui.button("写出合并结果 Write merged…").clicked() {
+            commands.push(AppCommand::AskPath(PathPurpose::WriteMerged));
+        }
+        if ui.button("关闭 Close").clicked() {
+            commands.push(AppCommand::CloseMerge);
+        }
+    });
+    ui.separator();
+    if m.result.conflicts.is_empty() {
+        ui.label("No conflicts: every change was made on one side only, or alike on both.");
+        return;
+    }
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new("conflicts")
+            .striped(true)
+            .max_col_width(380.0)
+            .num_columns(4)
+            .show(ui, |ui| {
+                ui.label(RichText::new("冲突 Conflict").strong());
+                ui.label(RichText::new("我的 Mine").strong());
+                ui.label(RichText::new("合并 Merged").strong());
+                ui.label(RichText::new("他们的 Theirs").strong());
+                ui.end_row();
+                for c in &m.result.conflicts {
+                    let theirs = m.take_theirs.contains(&c.subject);
+                    ui.label(format!("{:?}", c.subject));
+                    ui.add(
+                        egui::Label::new(m.mine_lines.get(&c.subject).map_or("unchanged", |s| s))
+                            .wrap(),
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.radio(!theirs, "← mine").clicked() {
+                            commands.push(AppCommand::ResolveConflict(c.subject.clone(), false));
+                        }
+                        if ui.radio(theirs, "theirs →").clicked() {
+                            commands.push(AppCommand::ResolveConflict(c.subject.clone(), true));
+                        }
+                    });
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(
+                                m.theirs_lines.get(&c.subject).map_or("unchanged", |s| s),
+                            )
+                            .color(if theirs {
+                                ADDED
+                            } else {
+                                CHANGED
+                            }),
+                        )
+                        .wrap(),
+                    );
+                    ui.end_row();
+                }
+            });
+    });
+}
