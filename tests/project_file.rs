@@ -349,6 +349,7 @@ fn project() -> impl Strategy<Value = Project> {
             scenes: Vec::new(),
             acknowledgements: BTreeMap::new(),
             notes: Vec::new(),
+            plan_overrides: BTreeMap::new(),
         })
 }
 

@@ -1347,3 +1347,82 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
             .contains_key(&pid("placement.dianshan-greenway"))
     );
 }
+
+fn layer_bytes() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out: Vec<_> =
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("layers"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_corridor_is_realigned_by_dragging_a_vertex_reverted_and_the_baseline_never_written() {
+    use onemap::app::AppCommand;
+    let before = layer_bytes();
+    let mut h = harness();
+    h.state_mut().snap_on = false;
+    let corridor = FeatureId("corridor.husuhu".into());
+    h.key_press(egui::Key::E);
+    h.state_mut()
+        .run_commands(vec![AppCommand::Select(Some(corridor.clone()))]);
+    h.run();
+    let (from, to) = (screen_of(&h, 121.22, 31.04), screen_of(&h, 121.15, 30.93));
+    drag(&mut h, from, to);
+    // The inspector grows by the sketch badge during the drag, and the map narrows: where the
+    // pointer let go is read with the last frame's transform.
+    let target = h.state().last_transform.unwrap().to_lonlat(to);
+    let o = h
+        .state()
+        .doc
+        .project
+        .plan_overrides
+        .get("corridor.husuhu")
+        .cloned();
+    let Some(onemap::model::overrides::PlanOverride::Modified {
+        geometry: Some(g), ..
+    }) = o
+    else {
+        panic!("a sketch of the corridor: {o:?}")
+    };
+    let moved = g.vertex_rings()[0][1];
+    assert!(
+        (moved.0 - target.x).abs() < 0.01 && (moved.1 - target.y).abs() < 0.01,
+        "{moved:?} {target:?}"
+    );
+    assert!(moved.1 < 31.0, "moved south: {moved:?}");
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("edit vertices of 沪苏湖走廊")
+    );
+    assert!(h.state().doc.sketch.sketched.contains(&corridor));
+    assert!(
+        h.state().doc.sketch.replaced.contains(&corridor),
+        "the baseline is replaced"
+    );
+
+    // Revert to plan from the inspector, then undo the revert.
+    h.get_by_label("恢复为规划 Revert to plan").click();
+    h.run();
+    assert!(h.state().doc.project.plan_overrides.is_empty());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.project.plan_overrides.len(), 1);
+
+    // Saved and opened again, it is still a sketch; the baseline files never changed.
+    let file = project_copy("sketch");
+    h.state_mut()
+        .run_commands(vec![AppCommand::SaveAs(file.clone())]);
+    h.run();
+    let mut h2 = harness();
+    h2.state_mut().run_commands(vec![AppCommand::Open(file)]);
+    h2.run();
+    assert!(h2.state().doc.sketch.sketched.contains(&corridor));
+    assert_eq!(layer_bytes(), before, "layers/ untouched");
+}

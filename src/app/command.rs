@@ -65,7 +65,7 @@ pub enum AppCommand {
     AddVertex(geo::Coord<f64>),
     /// A drag in the Move tool started on a placement, at this lon/lat.
     MoveStart {
-        id: crate::model::project::PlacementId,
+        id: FeatureId,
         at: geo::Coord<f64>,
     },
     MoveTo(geo::Coord<f64>),
@@ -134,6 +134,11 @@ pub enum AppCommand {
     AcceptChange(crate::model::diff::Subject, bool),
     AcceptAllChanges(bool),
     CloseCompare,
+    /// Drops the project's sketch of a plan feature.
+    RevertToPlan(String),
+    /// Drops every sketch of a plan layer, as one step.
+    RevertLayer(String),
+    SetSketchView(super::SketchView),
     /// Three-way merge of the open project (mine) with another version (theirs) of a base.
     Merge3 {
         base: PathBuf,

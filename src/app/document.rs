@@ -39,6 +39,21 @@ pub struct Document {
     pub revision: u64,
     /// Open for review: panels show no controls that would change the project.
     pub read_only: bool,
+    /// The plan edition the project's sketches apply to (set by the app).
+    base_plan: Option<std::sync::Arc<crate::model::Plan>>,
+    /// What the project's sketches do to the plan, as of the last rebuild.
+    pub sketch: SketchState2,
+}
+
+/// The project's sketch of the plan, as applied to the baseline.
+#[derive(Clone, Debug, Default)]
+pub struct SketchState2 {
+    /// Added or modified plan features, drawn as sketches.
+    pub sketched: std::collections::BTreeSet<FeatureId>,
+    /// Baseline features the sketch removes or replaces (hidden when sketches show alone).
+    pub replaced: std::collections::BTreeSet<FeatureId>,
+    /// Overrides whose baseline feature is gone from this edition.
+    pub orphans: Vec<String>,
 }
 
 impl Document {
@@ -53,10 +68,18 @@ impl Document {
             history: crate::edit::History::default(),
             revision: 0,
             read_only: false,
+            base_plan: None,
+            sketch: SketchState2::default(),
         };
         doc.reload_sketches();
         doc.rebuild(style);
         doc
+    }
+
+    /// Sets the plan the project's sketches apply to, and rebuilds.
+    pub fn set_base_plan(&mut self, plan: std::sync::Arc<crate::model::Plan>, style: &Style) {
+        self.base_plan = Some(plan);
+        self.rebuild(style);
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -137,6 +160,23 @@ impl Document {
                     });
                 }
             }
+        }
+        self.sketch = SketchState2::default();
+        if let Some(base) = &self.base_plan
+            && !self.project.plan_overrides.is_empty()
+        {
+            let effective = crate::model::overrides::apply(base, &self.project.plan_overrides);
+            for id in effective.sketched.keys() {
+                if let Some(f) = effective.plan.feature(id) {
+                    features.push(f.clone());
+                }
+                if effective.sketched.get(id) == Some(&"modified") {
+                    self.sketch.replaced.insert(id.clone());
+                }
+            }
+            self.sketch.sketched = effective.sketched.keys().cloned().collect();
+            self.sketch.replaced.extend(effective.removed);
+            self.sketch.orphans = effective.orphans;
         }
         self.overlay = Scene::build_overlay(&features, style);
         self.features = features;

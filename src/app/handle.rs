@@ -129,6 +129,9 @@ impl OneMapApp {
                 }
             }
             AppCommand::CloseCompare => self.compare = None,
+            AppCommand::RevertToPlan(id) => self.revert_to_plan(&id),
+            AppCommand::RevertLayer(layer) => self.revert_layer(&layer),
+            AppCommand::SetSketchView(v) => self.sketch_view = v,
             AppCommand::Merge3 { base, theirs } => self.merge3_with(&base, &theirs),
             AppCommand::ResolveConflict(subject, theirs) => {
                 if let Some(m) = self.merge.as_mut() {
@@ -269,21 +272,17 @@ impl OneMapApp {
             AppCommand::SetDrawAction(action) => self.draw_action = action,
             AppCommand::AddVertex(c) => self.draft.push(c),
             AppCommand::MoveStart { id, at } => {
-                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                if let Some((name, geometry)) = self.editable_geometry(&id) {
                     self.doc
                         .history
-                        .begin(format!("move {}", p.name_zh), &self.doc.project);
-                    self.selected = Some(FeatureId(id.0.clone()));
-                    self.move_drag = Some((id, p, at));
+                        .begin(format!("move {name}"), &self.doc.project);
+                    self.selected = Some(id.clone());
+                    self.move_drag = Some((id, geometry, at));
                 }
             }
             AppCommand::MoveTo(at) => {
                 if let Some((id, original, start)) = self.move_drag.clone() {
-                    let placement = crate::model::project::Placement {
-                        geometry: original.geometry.translated(at.x - start.x, at.y - start.y),
-                        ..original
-                    };
-                    self.edit(Edit::SetPlacement { id, placement });
+                    self.set_geometry(&id, original.translated(at.x - start.x, at.y - start.y));
                 }
             }
             AppCommand::MoveEnd => {
@@ -318,47 +317,43 @@ impl OneMapApp {
                 );
                 if let Some((id, placement)) = made {
                     self.draft.clear();
-                    self.edit(Edit::AddPlacement {
-                        id: id.clone(),
-                        placement,
-                    });
-                    self.selected = Some(FeatureId(id.0));
+                    // The draw target is a system action, or `layer:NAME` to sketch the plan.
+                    match self.draw_action.strip_prefix("layer:").map(str::to_owned) {
+                        Some(layer) => self.add_plan_feature(&layer, placement.geometry),
+                        None => {
+                            self.edit(Edit::AddPlacement {
+                                id: id.clone(),
+                                placement,
+                            });
+                            self.selected = Some(FeatureId(id.0));
+                        }
+                    }
                 }
             }
             AppCommand::VertexGrab(handle) => {
-                let id = crate::model::project::PlacementId(
-                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
-                );
-                if let Some(p) = self.doc.project.placements.get(&id).cloned() {
+                let Some(id) = self.selected.clone() else {
+                    return;
+                };
+                if let Some((name, geometry)) = self.editable_geometry(&id) {
                     self.doc
                         .history
-                        .begin(format!("edit vertices of {}", p.name_zh), &self.doc.project);
-                    let (ring, index, placement) = match handle {
-                        tools::Handle::Vertex { ring, index } => (ring, index, p),
-                        tools::Handle::Midpoint { ring, after, at } => {
-                            let geometry = p.geometry.with_vertex_inserted(ring, after, at);
-                            (
-                                ring,
-                                after + 1,
-                                crate::model::project::Placement { geometry, ..p },
-                            )
-                        }
+                        .begin(format!("edit vertices of {name}"), &self.doc.project);
+                    let (ring, index, geometry) = match handle {
+                        tools::Handle::Vertex { ring, index } => (ring, index, geometry),
+                        tools::Handle::Midpoint { ring, after, at } => (
+                            ring,
+                            after + 1,
+                            geometry.with_vertex_inserted(ring, after, at),
+                        ),
                     };
-                    self.edit(Edit::SetPlacement {
-                        id: id.clone(),
-                        placement: placement.clone(),
-                    });
+                    self.set_geometry(&id, geometry.clone());
                     self.selected_vertex = Some((ring, index));
-                    self.vertex_drag = Some((id, placement, ring, index));
+                    self.vertex_drag = Some((id, geometry, ring, index));
                 }
             }
             AppCommand::VertexTo(at) => {
                 if let Some((id, base, ring, index)) = self.vertex_drag.clone() {
-                    let geometry = base.geometry.with_vertex_moved(ring, index, (at.x, at.y));
-                    self.edit(Edit::SetPlacement {
-                        id,
-                        placement: crate::model::project::Placement { geometry, ..base },
-                    });
+                    self.set_geometry(&id, base.with_vertex_moved(ring, index, (at.x, at.y)));
                 }
             }
             AppCommand::VertexRelease => {
@@ -370,19 +365,13 @@ impl OneMapApp {
             AppCommand::DeleteSelected
                 if self.tool == tools::Tool::Vertices && self.selected_vertex.is_some() =>
             {
-                let id = crate::model::project::PlacementId(
-                    self.selected.clone().map(|f| f.0).unwrap_or_default(),
-                );
-                if let (Some(p), Some((ring, index))) = (
-                    self.doc.project.placements.get(&id).cloned(),
-                    self.selected_vertex,
-                ) {
-                    match p.geometry.with_vertex_removed(ring, index) {
+                let id = self.selected.clone().unwrap_or(FeatureId(String::new()));
+                if let (Some((_, g)), Some((ring, index))) =
+                    (self.editable_geometry(&id), self.selected_vertex)
+                {
+                    match g.with_vertex_removed(ring, index) {
                         Some(geometry) => {
-                            self.edit(Edit::SetPlacement {
-                                id,
-                                placement: crate::model::project::Placement { geometry, ..p },
-                            });
+                            self.set_geometry(&id, geometry);
                             self.selected_vertex = None;
                         }
                         None => self.files.info(
@@ -432,6 +421,8 @@ impl OneMapApp {
                     &self.data.style,
                 );
                 self.doc.project = journal.project;
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
                 self.doc.reload_sketches();
                 self.project_changed(true);
                 crate::io::recovery::remove_journal(&journal.file);
@@ -455,6 +446,8 @@ impl OneMapApp {
             AfterConfirm::New => {
                 self.files.clear_journal();
                 self.doc = Document::new(self.data.new_project(), None, &self.data.style);
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
                 self.selected = None;
             }
             AfterConfirm::Open(path) => self.open(&path),
@@ -476,6 +469,8 @@ impl OneMapApp {
                 self.merge = None;
                 self.files.clear_journal();
                 self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
                 self.selected = None;
                 self.files.remember(path);
                 let missing: Vec<String> = self

@@ -13,7 +13,7 @@ use crate::model::project::PlacementId;
 use crate::ui;
 
 use super::tools::{self, Tool};
-use super::{AppCommand, OneMapApp};
+use super::{AppCommand, OneMapApp, SketchView};
 
 /// What the map closure found out this frame, applied after it (the map borrows the app).
 struct Gestures {
@@ -75,32 +75,33 @@ impl OneMapApp {
             &self.data.plan,
         );
         let draft = &self.draft;
-        let placements = &self.doc.project.placements;
-        let selected_placement = self
-            .selected
-            .as_ref()
-            .map(|f| PlacementId(f.0.clone()))
-            .filter(|id| placements.contains_key(id));
-        // The selected placement's handles, when the vertex tool is on.
+        let selected_editable = self.selected.clone().filter(|f| self.is_editable(f));
+        // The selected feature's handles, when the vertex tool is on.
         let vertex_handles = (tool == Tool::Vertices)
             .then(|| {
-                selected_placement
+                selected_editable
                     .as_ref()
-                    .and_then(|id| placements.get(id))
+                    .and_then(|f| self.editable_geometry(f))
             })
             .flatten()
-            .map(|p| tools::handles(&p.geometry));
+            .map(|(_, g)| tools::handles(&g));
         // The placement being edited is not a snap target: it would hold its own vertex.
         let editing = match tool {
-            Tool::Vertices => selected_placement.clone(),
+            Tool::Vertices => selected_editable.clone(),
             Tool::Move => self.move_drag.as_ref().map(|m| m.0.clone()),
             _ => None,
         }
-        .map(|id| ItemKey::Feature(FeatureId(id.0)));
+        .map(ItemKey::Feature);
         let snapping = self.snap_on && !alt && tool.snaps();
         let (moving, vertex_dragging) = (self.move_drag.is_some(), self.vertex_drag.is_some());
         let (selected_vertex, box_start) = (self.selected_vertex, self.box_start);
         let comments = &self.review.review.comments;
+        // Sketches alone replace their baseline features; against the baseline both show.
+        let sketch_hidden = match self.sketch_view {
+            SketchView::Alone => &self.doc.sketch.replaced,
+            _ => &crate::map::draw::NO_FEATURES,
+        };
+        let sketches_shown = self.sketch_view != SketchView::Hidden;
         let compare = self.compare.as_ref();
         let mut tool_commands = Vec::new();
         let map = Map::new(None, &mut self.memory, lon_lat(121.0, 31.0))
@@ -136,6 +137,9 @@ impl OneMapApp {
                     selected: &selection,
                     symbol_scale: 1.0,
                     line_scale: 1.0,
+                    hidden: sketch_hidden,
+                    sketched: &doc.sketch.sketched,
+                    sketches_shown,
                 };
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let (shapes, stats) = frame.shapes(&painter);
@@ -171,9 +175,16 @@ impl OneMapApp {
                     .then(|| response.interact_pointer_pos())
                     .flatten();
                 let only_placements = |item: &crate::map::scene::Item| item.layer == "placements";
+                // Placements and the features of the plan layers one may sketch.
+                let editable = |item: &crate::map::scene::Item| {
+                    item.layer == "placements"
+                        || crate::model::overrides::EDITABLE_LAYERS.contains(&item.layer.as_str())
+                };
                 let clicked = click_pos.map(|p| {
-                    if tool == Tool::Vertices || (tool == Tool::Select && shift) {
-                        // Only placements have vertices to edit, or can be selected together.
+                    if tool == Tool::Vertices {
+                        hit_test_where(&frame, p, editable)
+                    } else if tool == Tool::Select && shift {
+                        // Only placements can be selected together.
                         hit_test_where(&frame, p, only_placements)
                     } else {
                         hit_test(&frame, p)
@@ -208,11 +219,10 @@ impl OneMapApp {
                 }
                 if tool == Tool::Move {
                     if let Some(p) = drag.started_at
-                        && let Some(ItemKey::Feature(f)) =
-                            hit_test_where(&frame, p, only_placements)
+                        && let Some(ItemKey::Feature(f)) = hit_test_where(&frame, p, editable)
                     {
                         tool_commands.push(AppCommand::MoveStart {
-                            id: PlacementId(f.0),
+                            id: f,
                             at: frame.transform.to_lonlat(p),
                         });
                     }
@@ -292,6 +302,9 @@ impl OneMapApp {
                         selected: &[],
                         symbol_scale: 1.0,
                         line_scale: 1.0,
+                        hidden: &crate::map::draw::NO_FEATURES,
+                        sketched: &crate::map::draw::NO_FEATURES,
+                        sketches_shown: true,
                     };
                     let right_painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(right);
                     let (shapes, _) = other.shapes(&right_painter);

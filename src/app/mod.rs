@@ -11,6 +11,7 @@ pub mod presenter;
 pub mod review;
 mod scenes;
 mod selection;
+mod sketch;
 pub mod tools;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ pub struct AppData {
     /// Files that could not be read. Shown to the user, never skipped silently.
     pub problems: Vec<String>,
     pub dir: DataDir,
+    /// The plan again, shared with the documents, whose sketches apply to it.
+    pub shared_plan: std::sync::Arc<Plan>,
 }
 
 impl AppData {
@@ -81,6 +84,7 @@ impl AppData {
             String::new()
         });
         Ok(Self {
+            shared_plan: std::sync::Arc::new(plan.clone()),
             plan,
             basemap,
             base_style: style.clone(),
@@ -101,6 +105,18 @@ impl AppData {
             &clock::now_rfc3339(),
         )
     }
+}
+
+/// How the project's sketch of the plan layers is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SketchView {
+    /// The plan as sketched: sketches in place of the features they change.
+    #[default]
+    Alone,
+    /// Sketches over the unchanged baseline, to compare.
+    WithBaseline,
+    /// The baseline only.
+    Hidden,
 }
 
 /// State of the search box.
@@ -158,8 +174,8 @@ pub struct OneMapApp {
     pub form: ui::placement_form::FormState,
     /// The placement whose vertex is being dragged (as it was after any insert) and the vertex.
     vertex_drag: Option<(
-        crate::model::project::PlacementId,
-        crate::model::project::Placement,
+        FeatureId,
+        crate::model::project::PlacementGeometry,
         usize,
         usize,
     )>,
@@ -175,6 +191,8 @@ pub struct OneMapApp {
     pub snapped: Option<crate::map::snap::Snap>,
     /// Placements copied with Ctrl+C, for Ctrl+V.
     clipboard: Vec<crate::model::project::Placement>,
+    /// How sketches of the plan layers show.
+    pub sketch_view: SketchView,
     /// Review mode: the project is read-only, comments go to its sidecar.
     pub review_mode: bool,
     pub review: review::ReviewState,
@@ -204,8 +222,8 @@ pub struct OneMapApp {
     >,
     /// The placement being moved, as it was when the drag began, and where the drag began.
     move_drag: Option<(
-        crate::model::project::PlacementId,
-        crate::model::project::Placement,
+        FeatureId,
+        crate::model::project::PlacementGeometry,
         Coord<f64>,
     )>,
 }
@@ -215,7 +233,8 @@ impl OneMapApp {
     /// [`Self::enable_desktop_services`] (recent files, recovery journal, file dialogs).
     pub fn new(data: AppData) -> Self {
         let scene = Scene::build(&data.plan, &data.basemap, &data.style);
-        let doc = Document::new(data.new_project(), None, &data.style);
+        let mut doc = Document::new(data.new_project(), None, &data.style);
+        doc.set_base_plan(data.shared_plan.clone(), &data.style);
         let mut memory = MapMemory::default();
         memory.center_at(lon_lat(121.0, 31.0));
         // Valid by construction (0..=26); a failure would only leave walkers' default zoom.
@@ -256,6 +275,7 @@ impl OneMapApp {
             snapped: None,
             clipboard: Vec::new(),
             ctx: None,
+            sketch_view: SketchView::Alone,
             review_mode: false,
             review: Default::default(),
             compare: None,
@@ -293,8 +313,10 @@ impl OneMapApp {
     }
 
     /// A feature of the plan or of the project.
+    /// A feature of the project (placements, sketches: a sketched plan feature as sketched) or
+    /// of the plan.
     pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
-        self.data.plan.feature(id).or_else(|| self.doc.feature(id))
+        self.doc.feature(id).or_else(|| self.data.plan.feature(id))
     }
 
     /// The plan area: the box of the nine municipal territories, or the plan region.
@@ -372,9 +394,23 @@ impl OneMapApp {
                     e.actions
                         .iter()
                         .map(|a| (a.id.clone(), a.name_zh.clone()))
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .into_iter()
+                // Or a plan layer, to sketch the plan itself.
+                .chain(
+                    crate::model::overrides::EDITABLE_LAYERS
+                        .iter()
+                        .filter_map(|id| self.data.style.layer(id))
+                        .map(|l| {
+                            (
+                                format!("layer:{}", l.id),
+                                format!("草图 Sketch · {}", l.name_zh),
+                            )
+                        }),
+                )
+                .collect();
             ui.horizontal(|ui| {
                 if self.review_mode {
                     tools::review_tools_ui(ui, self.tool, &self.review, &mut commands);
@@ -495,6 +531,15 @@ impl OneMapApp {
                     ui.selectable_value(&mut self.scenes_tab, true, "场景 Scenes");
                 });
                 ui.separator();
+                if !self.doc.project.plan_overrides.is_empty() {
+                    ui::layers_panel::sketch_view_ui(
+                        ui,
+                        self.sketch_view,
+                        self.doc.project.plan_overrides.len(),
+                        &self.doc.sketch.orphans,
+                        &mut commands,
+                    );
+                }
                 if self.scenes_tab {
                     ui::scenes_panel::scenes_panel_ui(
                         ui,
@@ -538,7 +583,20 @@ impl OneMapApp {
             egui::Panel::right("inspector")
                 .default_size(300.0)
                 .show(ui, |ui| {
-                    ui::inspector::inspector_ui(ui, feature, &self.data.style, &mut commands);
+                    let sketch = self
+                        .doc
+                        .project
+                        .plan_overrides
+                        .get(&feature.id.0)
+                        .map(|o| o.kind_str());
+                    ui::inspector::inspector_ui(
+                        ui,
+                        feature,
+                        &self.data.style,
+                        sketch,
+                        !self.review_mode,
+                        &mut commands,
+                    );
                 });
         }
         egui::CentralPanel::default()

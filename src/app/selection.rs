@@ -71,6 +71,13 @@ impl OneMapApp {
 
     pub(super) fn delete_selected(&mut self) {
         let ids = self.selected_placements();
+        if ids.is_empty()
+            && let Some(id) = self.selected.clone()
+        {
+            // A plan feature: taken out of the sketched plan (the baseline keeps it).
+            self.remove_plan_feature(&id);
+            return;
+        }
         let label = match ids.as_slice() {
             [] => return,
             [one] => format!(

@@ -63,6 +63,7 @@ pub fn take(out: &mut Project, from: &Project, subject: &Subject) {
         Subject::Group(id) => copy(&mut out.settings.groups, &from.settings.groups, id),
         Subject::SketchLayer(id) => copy(&mut out.sketch_layers, &from.sketch_layers, id),
         Subject::Acknowledgement(id) => copy(&mut out.acknowledgements, &from.acknowledgements, id),
+        Subject::PlanFeature(id) => copy(&mut out.plan_overrides, &from.plan_overrides, id),
         Subject::Scene(name) => take_scene(out, from, name),
         Subject::Setting(name) => match name.as_str() {
             "title" => {
@@ -206,6 +207,7 @@ pub fn state(p: &Project, subject: &Subject) -> String {
         ),
         Subject::SketchLayer(id) => shown(p.sketch_layers.get(id).map(|x| format!("{x:?}"))),
         Subject::Acknowledgement(id) => shown(p.acknowledgements.get(id).map(|x| format!("{x:?}"))),
+        Subject::PlanFeature(id) => shown(p.plan_overrides.get(id).map(|x| format!("{x:?}"))),
         Subject::Setting(name) => match name.as_str() {
             "title" => format!("{} / {}", p.meta.title_zh, p.meta.title_en),
             "author" => p.meta.author.clone(),

@@ -71,6 +71,11 @@ pub enum Edit {
         label: String,
         settings: crate::model::view::ViewSettings,
     },
+    /// Sets (or with `None` reverts to the plan) the project's override of a plan feature.
+    SetPlanOverride {
+        id: String,
+        value: Option<crate::model::overrides::PlanOverride>,
+    },
     /// Replaces the notes pinned to map locations.
     SetNotes(Vec<crate::model::project::MapNote>),
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
@@ -162,6 +167,14 @@ impl Edit {
             }
             Edit::SetScenes { scenes, .. } => project.scenes = scenes.clone(),
             Edit::SetNotes(notes) => project.notes = notes.clone(),
+            Edit::SetPlanOverride { id, value } => match value {
+                Some(v) => {
+                    project.plan_overrides.insert(id.clone(), v.clone());
+                }
+                None => {
+                    project.plan_overrides.remove(id);
+                }
+            },
             Edit::SetSettings { settings, .. } => project.settings = settings.clone(),
             Edit::Batch { edits, .. } => {
                 let mut changed = project.clone();
@@ -196,6 +209,7 @@ impl Edit {
                 | Edit::SetPlacement { .. }
                 | Edit::SetScenes { .. }
                 | Edit::SetNotes(_)
+                | Edit::SetPlanOverride { .. }
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
     }
 
@@ -230,6 +244,8 @@ impl Edit {
             Edit::RemovePlacement(id) => format!("delete {}", id.0),
             Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
             Edit::SetNotes(_) => "map notes".into(),
+            Edit::SetPlanOverride { id, value: Some(_) } => format!("sketch {id}"),
+            Edit::SetPlanOverride { id, value: None } => format!("revert {id} to the plan"),
             Edit::Batch { label, .. }
             | Edit::SetScenes { label, .. }
             | Edit::SetSettings { label, .. } => label.clone(),

@@ -88,7 +88,17 @@ pub struct MapFrame<'a> {
     pub symbol_scale: f32,
     /// Multiplies line widths (the high-contrast slide theme draws them wider).
     pub line_scale: f32,
+    /// Plan features not drawn (replaced or removed by the project's sketch).
+    pub hidden: &'a std::collections::BTreeSet<crate::model::FeatureId>,
+    /// Sketched plan features, outlined as sketches.
+    pub sketched: &'a std::collections::BTreeSet<crate::model::FeatureId>,
+    /// Whether sketched plan features are drawn at all.
+    pub sketches_shown: bool,
 }
+
+/// No features: for frames that hide none.
+pub static NO_FEATURES: std::collections::BTreeSet<crate::model::FeatureId> =
+    std::collections::BTreeSet::new();
 
 pub fn color(c: Rgba, opacity: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(
@@ -102,6 +112,14 @@ pub fn color(c: Rgba, opacity: f32) -> Color32 {
 impl MapFrame<'_> {
     /// Whether an item is drawn at all under the current view settings.
     pub fn shown(&self, item: &Item) -> bool {
+        if let ItemKey::Feature(id) = &item.key {
+            if !item.from_project && self.hidden.contains(id) {
+                return false;
+            }
+            if item.from_project && !self.sketches_shown && self.sketched.contains(id) {
+                return false;
+            }
+        }
         if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
             return self.view.group(&item.group).visible
                 && self.sketches.get(name).is_some_and(|s| s.visible);
@@ -181,6 +199,25 @@ impl MapFrame<'_> {
                     opacity,
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
                 });
+            }
+        }
+        // Sketched plan features: a dashed magenta outline says "our sketch, not the plan".
+        if !self.sketched.is_empty() {
+            let stroke = Stroke::new(1.6, Color32::from_rgb(200, 0, 160));
+            for item in self.overlay.items.iter().filter(|i| {
+                matches!(&i.key, ItemKey::Feature(id) if self.sketched.contains(id))
+                    && self.shown(i)
+            }) {
+                if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
+                    for line in &lod.lines {
+                        shapes.extend(Shape::dashed_line(
+                            &self.screen_line(line),
+                            stroke,
+                            6.0,
+                            4.0,
+                        ));
+                    }
+                }
             }
         }
         let outlined = self

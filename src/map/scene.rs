@@ -103,6 +103,8 @@ pub struct Item {
     pub label: Option<Label>,
     /// The lon/lat geometry, kept for hit tests of plan features.
     pub geometry: Option<Geometry<f64>>,
+    /// An item of the project's overlay (placements, sketches), not of the plan's scene.
+    pub from_project: bool,
 }
 
 impl Item {
@@ -259,6 +261,7 @@ fn overlay_item(f: &PlanFeature, style: &Style) -> Option<Item> {
     let layer_style = style.layer(style_id)?;
     let mut item = feature_item(f, layer_style, &group_id(style, style_id));
     item.layer = f.layer.clone();
+    item.from_project = true;
     Some(item)
 }
 
@@ -359,6 +362,7 @@ fn item_from_geometry(
         points: points.into_iter().map(merc).collect(),
         label: None,
         geometry: None,
+        from_project: false,
     }
 }
 

@@ -74,6 +74,9 @@ fn bbox_of(g: &Geometry<f64>) -> [f64; 4] {
 
 /// Every finding for the project's placements, in placement order.
 pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Finding> {
+    // Placements are checked against the plan as the project sketches it.
+    let effective = super::overrides::apply(plan, &project.plan_overrides);
+    let plan = &effective.plan;
     let feature_polys = |layer: &str,
                          keep: &dyn Fn(&super::PlanFeature) -> bool|
      -> Vec<(String, String, MultiPolygon<f64>)> {
@@ -266,7 +269,65 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             }
         }
     }
+    sketch_checks(&effective, &cores, &water, &mut out);
     out
+}
+
+/// Sketched corridors (building space, like the transport placements) against the ecological
+/// cores and the water sources.
+fn sketch_checks(
+    effective: &super::overrides::EffectivePlan,
+    cores: &[(String, String, MultiPolygon<f64>)],
+    water: &[(String, String, MultiPolygon<f64>)],
+    out: &mut Vec<Finding>,
+) {
+    for fid in effective.sketched.keys() {
+        let Some(f) = effective.plan.feature(fid) else {
+            continue;
+        };
+        if f.layer != "corridors" {
+            continue;
+        }
+        let lines = MultiLineString(lines_of(&f.geometry));
+        let bbox = bbox_of(&f.geometry);
+        let name = f.name_zh();
+        for (core_id, core_name, core) in cores {
+            if !f.geometry.intersects(core) {
+                continue;
+            }
+            let km: f64 = core
+                .clip(&lines, false)
+                .0
+                .iter()
+                .map(|s| Haversine.length(s))
+                .sum::<f64>()
+                / 1000.0;
+            out.push(Finding {
+                id: format!("{}:{}:{core_id}", Rule::EcologicalCore.as_str(), fid.0),
+                rule: Rule::EcologicalCore,
+                placement: fid.0.clone(),
+                message: format!(
+                    "the sketched corridor {name} runs {km:.2} km through the ecological core area {core_name}"
+                ),
+                bbox,
+                overlap_km2: Some(0.0),
+            });
+        }
+        for (wid, wname, area) in water {
+            if f.geometry.intersects(area) {
+                out.push(Finding {
+                    id: format!("{}:{}:{wid}", Rule::WaterSource.as_str(), fid.0),
+                    rule: Rule::WaterSource,
+                    placement: fid.0.clone(),
+                    message: format!(
+                        "the sketched corridor {name} crosses the water-source protection area {wname}"
+                    ),
+                    bbox,
+                    overlap_km2: None,
+                });
+            }
+        }
+    }
 }
 
 fn line(pts: &[(f64, f64)]) -> LineString<f64> {

@@ -26,6 +26,8 @@ pub enum Subject {
     Scene(String),
     SketchLayer(String),
     Acknowledgement(String),
+    /// The project's sketch of a plan feature (an override of the baseline).
+    PlanFeature(String),
     /// A project-wide setting: "title", "author", "edition", "map view", "tiers",
     /// "label language", "scene order", "notes".
     Setting(String),
@@ -138,6 +140,7 @@ fn subject_parts(s: &Subject) -> (&'static str, &str) {
         Subject::Scene(id) => ("scene", id),
         Subject::SketchLayer(id) => ("sketch layer", id),
         Subject::Acknowledgement(id) => ("acknowledgement", id),
+        Subject::PlanFeature(id) => ("plan feature", id),
         Subject::Setting(id) => ("setting", id),
     }
 }
@@ -171,6 +174,7 @@ pub fn diff(
         Subject::Acknowledgement,
         &mut out,
     );
+    sketches(old, new, &mut out);
     settings(old, new, &mut out);
     out.sort_by(|a, b| a.subject.cmp(&b.subject));
     out
@@ -436,5 +440,43 @@ fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
             });
             out.push(c);
         }
+    }
+}
+
+/// Sketch changes, classified like placement changes: what the sketch does to the plan feature.
+fn sketches(old: &Project, new: &Project, out: &mut Vec<Change>) {
+    use super::overrides::PlanOverride as O;
+    let ids: BTreeSet<&String> = old
+        .plan_overrides
+        .keys()
+        .chain(new.plan_overrides.keys())
+        .collect();
+    for id in ids {
+        let (a, b) = (old.plan_overrides.get(id), new.plan_overrides.get(id));
+        if a == b {
+            continue;
+        }
+        let kind = match b {
+            None => ChangeKind::Changed,
+            Some(O::Added { .. }) => ChangeKind::Added,
+            Some(O::Removed { .. }) => ChangeKind::Removed,
+            Some(O::Modified {
+                geometry,
+                name_zh,
+                name_en,
+                ..
+            }) => match (geometry.is_some(), name_zh.is_some() || name_en.is_some()) {
+                (true, true) => ChangeKind::GeometryAndAttributesChanged,
+                (true, false) => ChangeKind::GeometryChanged,
+                _ => ChangeKind::AttributesChanged,
+            },
+        };
+        let mut c = change(Subject::PlanFeature(id.clone()), kind, id.clone());
+        c.attributes.push(AttributeChange {
+            field: "sketch".into(),
+            before: a.map_or("baseline".into(), |o| o.kind_str().to_owned()),
+            after: b.map_or("baseline (reverted)".into(), |o| o.kind_str().to_owned()),
+        });
+        out.push(c);
     }
 }

@@ -9,6 +9,7 @@ pub mod feature;
 pub mod gcj02;
 pub mod lang;
 pub mod measure;
+pub mod overrides;
 pub mod plan;
 pub mod project;
 pub mod project_check;

@@ -340,6 +340,10 @@ pub struct Project {
     /// Acknowledged plan-check findings, by finding id.
     #[serde(default)]
     pub acknowledgements: BTreeMap<String, Acknowledgement>,
+    /// The project's sketch of the plan layers, by plan feature id (the baseline is not
+    /// touched).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plan_overrides: BTreeMap<String, super::overrides::PlanOverride>,
     /// Notes pinned to map locations (review comments merged into the project).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<MapNote>,
@@ -373,6 +377,7 @@ impl Project {
             sketch_layers: BTreeMap::new(),
             scenes: Vec::new(),
             acknowledgements: BTreeMap::new(),
+            plan_overrides: BTreeMap::new(),
             notes: Vec::new(),
         }
     }
@@ -385,6 +390,16 @@ impl Project {
         }
         for s in &mut p.scenes {
             s.view = s.view.map(MapView::rounded);
+        }
+        for o in p.plan_overrides.values_mut() {
+            match o {
+                super::overrides::PlanOverride::Added { geometry, .. }
+                | super::overrides::PlanOverride::Modified {
+                    geometry: Some(geometry),
+                    ..
+                } => *geometry = geometry.rounded(),
+                _ => {}
+            }
         }
         if let Some(v) = p.view.as_mut() {
             v.center = (round7(v.center.0), round7(v.center.1));

@@ -238,6 +238,9 @@ impl SlideInputs<'_> {
                 } else {
                     1.0
                 },
+                hidden: &self.doc.sketch.replaced,
+                sketched: &self.doc.sketch.sketched,
+                sketches_shown: true,
             },
             plan: self.plan,
             project_features: &self.doc.features,
@@ -301,7 +304,8 @@ pub fn export_project(
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
     let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let doc = Document::new(project, Some(project_path.to_owned()), &style);
+    let mut doc = Document::new(project, Some(project_path.to_owned()), &style);
+    doc.set_base_plan(std::sync::Arc::new(data.plan.clone()), &style);
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,
@@ -494,6 +498,9 @@ pub fn export_geojson_layers(
                     selected: &[],
                     symbol_scale: PROJECTOR_SCALE,
                     line_scale: 1.0,
+                    hidden: &crate::map::draw::NO_FEATURES,
+                    sketched: &crate::map::draw::NO_FEATURES,
+                    sketches_shown: true,
                 },
                 plan: &plan,
                 project_features: &legend_features,

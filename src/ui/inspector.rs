@@ -23,10 +23,14 @@ const KEY_FACTS: [&str; 12] = [
     "source",
 ];
 
+/// `sketch` is what the project's sketch did to this plan feature (added, modified), if
+/// anything; `editable` whether the project may revert it.
 pub fn inspector_ui(
     ui: &mut Ui,
     feature: &PlanFeature,
     style: &Style,
+    sketch: Option<&str>,
+    editable: bool,
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
@@ -35,6 +39,24 @@ pub fn inspector_ui(
             commands.push(AppCommand::Select(None));
         }
     });
+    if let Some(kind) = sketch {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(" 草图 sketch: {kind} "))
+                    .color(Color32::WHITE)
+                    .background_color(Color32::from_rgb(200, 0, 160)),
+            )
+            .on_hover_text("This project's sketch of the plan layer, not the plan: the baseline in layers/ is unchanged");
+            if editable
+                && ui
+                    .button("恢复为规划 Revert to plan")
+                    .on_hover_text("Drop this sketch: the baseline feature returns (one undo step)")
+                    .clicked()
+            {
+                commands.push(AppCommand::RevertToPlan(feature.id.0.clone()));
+            }
+        });
+    }
     ui.label(RichText::new(feature.name_en()).italics());
     let layer_name = style
         .layer(&feature.layer)

@@ -1,7 +1,7 @@
 //! The layers panel: groups and layers with visibility, opacity and a legend swatch, plus one
 //! toggle per urban tier and a "tiers 1…N" quick control.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
 use crate::app::document::{Document, SketchState};
 use crate::app::files::PathPurpose;
@@ -121,6 +121,21 @@ fn layer_ui(
             AppCommand::View(ViewCommand::SetLayerOpacity(layer.id.clone(), o))
         });
         order_and_colour_ui(ui, data, doc, layer, commands);
+        let sketches = doc
+            .project
+            .plan_overrides
+            .values()
+            .filter(|o| o.layer() == layer.id)
+            .count();
+        if sketches > 0
+            && !doc.read_only
+            && ui
+                .small_button(format!("撤销草图 Revert {sketches}"))
+                .on_hover_text("Revert all sketches of this layer to the plan (one undo step)")
+                .clicked()
+        {
+            commands.push(AppCommand::RevertLayer(layer.id.clone()));
+        }
     });
 }
 
@@ -337,4 +352,38 @@ fn order_and_colour_ui(
     })
     .response
     .on_hover_text("Colour of this layer");
+}
+
+/// How the project's sketch of the plan shows, and any sketch whose baseline is gone.
+pub fn sketch_view_ui(
+    ui: &mut Ui,
+    view: crate::app::SketchView,
+    count: usize,
+    orphans: &[String],
+    commands: &mut Vec<AppCommand>,
+) {
+    use crate::app::SketchView as V;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("草图 Sketches ({count})")).strong());
+        for (v, text) in [
+            (V::Alone, "单独 alone"),
+            (V::WithBaseline, "对照规划 with baseline"),
+            (V::Hidden, "隐藏 hidden"),
+        ] {
+            if ui.radio(view == v, text).clicked() {
+                commands.push(AppCommand::SetSketchView(v));
+            }
+        }
+    });
+    if !orphans.is_empty() {
+        ui.colored_label(
+            egui::Color32::from_rgb(200, 50, 40),
+            format!(
+                "{} sketch(es) refer to features this plan edition lacks (kept): {}",
+                orphans.len(),
+                orphans.join(", ")
+            ),
+        );
+    }
+    ui.separator();
 }
