@@ -170,3 +170,63 @@ fn diff_classifies_sketch_changes_and_merge_takes_them() {
     let none: BTreeMap<String, PlanOverride> = BTreeMap::new();
     assert_eq!(apply(&plan(), &none).sketched.len(), 0);
 }
+
+#[test]
+fn the_effective_layer_exports_and_a_new_edition_folder_reads_back_as_the_sketched_plan() {
+    let p = sketched();
+    let base = plan();
+    let e = apply(&base, &p.plan_overrides);
+    let dir = std::env::temp_dir().join(format!("onemap-baseline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("greenways.geojson");
+    let n = onemap::io::baseline::write_effective_layer(&e, "greenways", &out).unwrap();
+    assert_eq!(n, base.layer("greenways").unwrap().features.len() + 1);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("greenway.sketch-1"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["features"].as_array().unwrap().len(), n);
+
+    let edition = dir.join("layers-2026-sketch");
+    let before: Vec<Vec<u8>> = ["corridors", "greenways"]
+        .iter()
+        .map(|l| std::fs::read(root().join(format!("layers/{l}.geojson"))).unwrap())
+        .collect();
+    onemap::io::baseline::write_new_baseline(
+        &root().join("layers"),
+        &e,
+        &["corridors".into(), "greenways".into()],
+        &edition,
+    )
+    .unwrap();
+    let reread = read_plan(&edition, Region::SHANGHAI_METROPOLITAN_AREA).unwrap();
+    assert!(reread.errors.is_empty(), "{:?}", reread.errors);
+    let corridor = reread
+        .plan
+        .feature(&FeatureId("corridor.husuhu".into()))
+        .unwrap();
+    assert_eq!(
+        corridor.geometry,
+        e.plan
+            .feature(&FeatureId("corridor.husuhu".into()))
+            .unwrap()
+            .geometry
+    );
+    assert!(
+        reread
+            .plan
+            .feature(&FeatureId("greenway.sketch-1".into()))
+            .is_some()
+    );
+    assert!(edition.join("edition.ron").exists(), "the rest is copied");
+    let after: Vec<Vec<u8>> = ["corridors", "greenways"]
+        .iter()
+        .map(|l| std::fs::read(root().join(format!("layers/{l}.geojson"))).unwrap())
+        .collect();
+    assert_eq!(before, after, "the baseline is never written");
+    assert!(
+        onemap::io::baseline::write_new_baseline(&root().join("layers"), &e, &[], &edition)
+            .is_err(),
+        "an existing folder is refused"
+    );
+}

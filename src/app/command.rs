@@ -139,6 +139,11 @@ pub enum AppCommand {
     /// Drops every sketch of a plan layer, as one step.
     RevertLayer(String),
     SetSketchView(super::SketchView),
+    ExportSketchLayer {
+        layer: String,
+        path: PathBuf,
+    },
+    ApplyBaseline(PathBuf),
     /// Three-way merge of the open project (mine) with another version (theirs) of a base.
     Merge3 {
         base: PathBuf,

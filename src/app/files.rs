@@ -43,6 +43,10 @@ pub enum PathPurpose {
     WriteMerged,
     /// Where a review report (Markdown, with its PNG beside it) goes.
     WriteReport,
+    /// Where a plan layer with the project's sketches goes, as GeoJSON.
+    ExportSketchLayer(String),
+    /// The folder of a new plan edition with the sketches applied.
+    ApplyBaseline,
 }
 
 impl PathPurpose {
@@ -60,6 +64,12 @@ impl PathPurpose {
             Self::MergeTheirs(_) => "三方合并 2/2: the other version (theirs)".into(),
             Self::WriteMerged => "写出合并结果 Write the merged project".into(),
             Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
+            Self::ExportSketchLayer(layer) => {
+                format!("导出草图 Export layer {layer} with the sketches (GeoJSON)")
+            }
+            Self::ApplyBaseline => {
+                "新基线 Apply the sketches as a new plan edition (a new folder)".into()
+            }
         }
     }
 
@@ -73,6 +83,8 @@ impl PathPurpose {
             | Self::MergeTheirs(_)
             | Self::WriteMerged => ("OneMap project", &["onemap"]),
             Self::WriteReport => ("Markdown", &["md"]),
+            Self::ExportSketchLayer(_) => ("GeoJSON", &["geojson"]),
+            Self::ApplyBaseline => ("Folder", &[]),
             Self::Import | Self::ExportGeojson | Self::Locate(_) => {
                 ("GeoJSON", &["geojson", "json"])
             }
@@ -88,6 +100,8 @@ impl PathPurpose {
                 | Self::ExportCsv
                 | Self::WriteMerged
                 | Self::WriteReport
+                | Self::ExportSketchLayer(_)
+                | Self::ApplyBaseline
         )
     }
 }
@@ -327,6 +341,11 @@ fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand
         },
         PathPurpose::WriteMerged => AppCommand::WriteMerged(path),
         PathPurpose::WriteReport => AppCommand::WriteReport(path),
+        PathPurpose::ExportSketchLayer(layer) => AppCommand::ExportSketchLayer {
+            layer: layer.clone(),
+            path,
+        },
+        PathPurpose::ApplyBaseline => AppCommand::ApplyBaseline(path),
     }
 }
 

@@ -132,6 +132,8 @@ impl OneMapApp {
             AppCommand::RevertToPlan(id) => self.revert_to_plan(&id),
             AppCommand::RevertLayer(layer) => self.revert_layer(&layer),
             AppCommand::SetSketchView(v) => self.sketch_view = v,
+            AppCommand::ExportSketchLayer { layer, path } => self.export_sketch_layer(&layer, &path),
+            AppCommand::ApplyBaseline(path) => self.apply_baseline(&path),
             AppCommand::Merge3 { base, theirs } => self.merge3_with(&base, &theirs),
             AppCommand::ResolveConflict(subject, theirs) => {
                 if let Some(m) = self.merge.as_mut() {

@@ -535,8 +535,8 @@ impl OneMapApp {
                     ui::layers_panel::sketch_view_ui(
                         ui,
                         self.sketch_view,
-                        self.doc.project.plan_overrides.len(),
-                        &self.doc.sketch.orphans,
+                        &self.doc,
+                        &self.data.style,
                         &mut commands,
                     );
                 }

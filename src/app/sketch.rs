@@ -160,3 +160,47 @@ impl OneMapApp {
         self.selected = Some(FeatureId(id));
     }
 }
+
+impl OneMapApp {
+    pub(super) fn export_sketch_layer(&mut self, layer: &str, path: &std::path::Path) {
+        let effective =
+            crate::model::overrides::apply(&self.data.plan, &self.doc.project.plan_overrides);
+        match crate::io::baseline::write_effective_layer(&effective, layer, path) {
+            Ok(n) => self.files.info(
+                "Sketch exported",
+                format!(
+                    "{n} features of {layer} (baseline and sketches) written to {}",
+                    path.display()
+                ),
+            ),
+            Err(e) => self
+                .files
+                .error("Could not export the sketch", e.to_string()),
+        }
+    }
+
+    pub(super) fn apply_baseline(&mut self, target: &std::path::Path) {
+        let effective =
+            crate::model::overrides::apply(&self.data.plan, &self.doc.project.plan_overrides);
+        let mut changed: Vec<String> = self
+            .doc
+            .project
+            .plan_overrides
+            .values()
+            .map(|o| o.layer().to_owned())
+            .collect();
+        changed.sort();
+        changed.dedup();
+        match crate::io::baseline::write_new_baseline(&self.data.dir.layers(), &effective, &changed, target) {
+            Ok(()) => self.files.info(
+                "New plan edition written",
+                format!(
+                    "{} with {} layer(s) changed; give it a new id in edition.ron before use. The current layers are unchanged.",
+                    target.display(),
+                    changed.len()
+                ),
+            ),
+            Err(e) => self.files.error("Could not write the new plan edition", e.to_string()),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! Every error names the file and what is wrong with it.
 
 pub mod atomic;
+pub mod baseline;
 pub mod basemap_file;
 pub mod clock;
 pub mod data_dir;

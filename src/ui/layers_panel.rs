@@ -121,21 +121,6 @@ fn layer_ui(
             AppCommand::View(ViewCommand::SetLayerOpacity(layer.id.clone(), o))
         });
         order_and_colour_ui(ui, data, doc, layer, commands);
-        let sketches = doc
-            .project
-            .plan_overrides
-            .values()
-            .filter(|o| o.layer() == layer.id)
-            .count();
-        if sketches > 0
-            && !doc.read_only
-            && ui
-                .small_button(format!("撤销草图 Revert {sketches}"))
-                .on_hover_text("Revert all sketches of this layer to the plan (one undo step)")
-                .clicked()
-        {
-            commands.push(AppCommand::RevertLayer(layer.id.clone()));
-        }
     });
 }
 
@@ -358,10 +343,12 @@ fn order_and_colour_ui(
 pub fn sketch_view_ui(
     ui: &mut Ui,
     view: crate::app::SketchView,
-    count: usize,
-    orphans: &[String],
+    doc: &Document,
+    style: &crate::model::style::Style,
     commands: &mut Vec<AppCommand>,
 ) {
+    let count = doc.project.plan_overrides.len();
+    let orphans = &doc.sketch.orphans;
     use crate::app::SketchView as V;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("草图 Sketches ({count})")).strong());
@@ -375,6 +362,44 @@ pub fn sketch_view_ui(
             }
         }
     });
+    // Per sketched layer: revert all, export with the sketches.
+    let mut layers: Vec<&str> = doc
+        .project
+        .plan_overrides
+        .values()
+        .map(|o| o.layer())
+        .collect();
+    layers.sort_unstable();
+    layers.dedup();
+    for layer in layers {
+        let n = doc
+            .project
+            .plan_overrides
+            .values()
+            .filter(|o| o.layer() == layer)
+            .count();
+        let name = style.layer(layer).map_or(layer, |l| l.name_zh.as_str());
+        ui.horizontal(|ui| {
+            ui.label(format!("{name}: {n}"));
+            if !doc.read_only
+                && ui
+                    .small_button("全部撤销 Revert all")
+                    .on_hover_text("Revert all sketches of this layer to the plan (one undo step)")
+                    .clicked()
+            {
+                commands.push(AppCommand::RevertLayer(layer.to_owned()));
+            }
+            if ui
+                .small_button("导出 Export…")
+                .on_hover_text("Export this layer with the sketches applied, as GeoJSON")
+                .clicked()
+            {
+                commands.push(AppCommand::AskPath(PathPurpose::ExportSketchLayer(
+                    layer.to_owned(),
+                )));
+            }
+        });
+    }
     if !orphans.is_empty() {
         ui.colored_label(
             egui::Color32::from_rgb(200, 50, 40),

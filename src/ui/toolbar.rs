@@ -258,6 +258,17 @@ fn file_menu_ui(
     menu_item(
         ui,
         lang,
+        (
+            "草图作为新规划基线…",
+            "Apply sketches as a new plan edition…",
+        ),
+        "",
+        AppCommand::AskPath(PathPurpose::ApplyBaseline),
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
         ("导出项目表 CSV…", "Export placement table (CSV)…"),
         "",
         AppCommand::AskPath(PathPurpose::ExportCsv),
