@@ -1426,3 +1426,41 @@ fn a_corridor_is_realigned_by_dragging_a_vertex_reverted_and_the_baseline_never_
     assert!(h2.state().doc.sketch.sketched.contains(&corridor));
     assert_eq!(layer_bytes(), before, "layers/ untouched");
 }
+
+#[test]
+fn a_greenway_link_is_drawn_into_the_plan_layer_as_a_sketch() {
+    let mut h = harness();
+    h.state_mut().snap_on = false;
+    h.state_mut().draw_action = "layer:greenways".into();
+    h.key_press(egui::Key::L);
+    h.run();
+    for (lon, lat) in [(120.95, 31.15), (121.05, 31.45), (121.15, 31.62)] {
+        let p = screen_of(&h, lon, lat);
+        click_at(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let o = &h.state().doc.project.plan_overrides;
+    assert!(
+        matches!(
+            o.get("greenway.sketch-1"),
+            Some(onemap::model::overrides::PlanOverride::Added { layer, .. }) if layer == "greenways"
+        ),
+        "{o:?}"
+    );
+    assert!(
+        h.state().doc.project.placements.len() == 10,
+        "no placement was made"
+    );
+    assert!(
+        h.state()
+            .doc
+            .sketch
+            .sketched
+            .contains(&FeatureId("greenway.sketch-1".into()))
+    );
+    assert_eq!(
+        h.state().doc.history.undo_label(),
+        Some("sketch greenway.sketch-1")
+    );
+}
