@@ -1,0 +1,256 @@
+//! The frame's layout: toolbar, tools row, side and bottom panels around the map. Panels only
+//! read the state and push commands, applied after the frame.
+
+use egui::Ui;
+
+use super::*;
+
+impl OneMapApp {
+    /// Draws one frame of the whole app.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.ctx = Some(ui.ctx().clone());
+        self.restyle();
+        self.recheck();
+        if self.presenting.is_some() {
+            self.presenter_ui(ui);
+            self.update_title(ui.ctx());
+            return;
+        }
+        let mut commands = Vec::new();
+        self.shortcuts(ui, &mut commands);
+        self.window_events(ui.ctx(), &mut commands);
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui::toolbar::toolbar_ui(
+                ui,
+                &self.data,
+                &self.doc,
+                &self.files.recent,
+                &mut self.search,
+                &mut commands,
+            );
+            let actions: Vec<(String, String)> = self
+                .data
+                .edition
+                .as_ref()
+                .map(|e| {
+                    e.actions
+                        .iter()
+                        .map(|a| (a.id.clone(), a.name_zh.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                // Or a plan layer, to sketch the plan itself.
+                .chain(
+                    crate::model::overrides::EDITABLE_LAYERS
+                        .iter()
+                        .filter_map(|id| self.data.style.layer(id))
+                        .map(|l| {
+                            (
+                                format!("layer:{}", l.id),
+                                format!("草图 Sketch · {}", l.name_zh),
+                            )
+                        }),
+                )
+                .collect();
+            ui.horizontal(|ui| {
+                if self.review_mode {
+                    tools::review_tools_ui(ui, self.tool, &self.review, &mut commands);
+                } else {
+                    tools::tools_ui(
+                        ui,
+                        self.tool,
+                        self.snap_on,
+                        &self.draw_action,
+                        &actions,
+                        &mut commands,
+                    );
+                }
+                ui.separator();
+                if ui
+                    .button("演示 Present (F5)")
+                    .on_hover_text("Full-screen slides of the project's scenes")
+                    .clicked()
+                {
+                    commands.push(AppCommand::Present(None));
+                }
+            });
+        });
+        if !self.data.problems.is_empty() && !self.problems_dismissed {
+            egui::Panel::top("problems").show(ui, |ui| {
+                ui::status_bar::problems_ui(ui, &self.data.problems, &mut commands);
+            });
+        }
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui::status_bar::checks_summary_ui(
+                    ui,
+                    &self.findings,
+                    &self.doc.project,
+                    self.checks_open,
+                    &mut commands,
+                );
+                if !self.review_mode && !self.review.review.comments.is_empty() {
+                    let text = format!("评论 Comments: {} open", self.review.review.open_count());
+                    if ui.selectable_label(self.review.open, text).clicked() {
+                        commands.push(AppCommand::ToggleComments);
+                    }
+                }
+                ui::status_bar::status_bar_ui(
+                    ui,
+                    &self.data,
+                    &self.doc,
+                    self.cursor,
+                    self.memory.zoom(),
+                );
+            });
+        });
+        if self.checks_open && !self.findings.is_empty() {
+            egui::Panel::bottom("checks")
+                .resizable(true)
+                .default_size(130.0)
+                .show(ui, |ui| {
+                    ui::checks_panel::checks_panel_ui(
+                        ui,
+                        &self.findings,
+                        &self.doc.project,
+                        &mut self.ack_draft,
+                        &mut commands,
+                    );
+                });
+        }
+        if let Some(compare) = &self.compare {
+            egui::Panel::bottom("compare")
+                .resizable(true)
+                .default_size(220.0)
+                .show(ui, |ui| {
+                    ui::compare_panel::compare_panel_ui(ui, compare, &mut commands);
+                });
+        }
+        if let Some(merge) = &self.merge {
+            egui::Panel::bottom("merge")
+                .resizable(true)
+                .default_size(240.0)
+                .show(ui, |ui| {
+                    ui::merge_panel::merge_panel_ui(ui, merge, &mut commands);
+                });
+        }
+        if self.review.open {
+            egui::Panel::right("comments")
+                .default_size(300.0)
+                .show(ui, |ui| {
+                    ui::comments_panel::comments_panel_ui(
+                        ui,
+                        &self.doc.project,
+                        &mut self.review,
+                        self.review_mode,
+                        &mut commands,
+                    );
+                });
+        }
+        if self.table_open {
+            let selection = self.selected_placements();
+            egui::Panel::bottom("placement_table")
+                .resizable(true)
+                .default_size(200.0)
+                .show(ui, |ui| {
+                    ui::placement_table::placement_table_ui(
+                        ui,
+                        &self.data,
+                        &self.doc.project,
+                        &self.placement_facts,
+                        &selection,
+                        &mut self.table,
+                        &mut commands,
+                    );
+                });
+        }
+        egui::Panel::left("layers")
+            .default_size(290.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.scenes_tab, false, "图层 Layers");
+                    ui.selectable_value(&mut self.scenes_tab, true, "场景 Scenes");
+                });
+                ui.separator();
+                if !self.doc.project.plan_overrides.is_empty() {
+                    ui::layers_panel::sketch_view_ui(
+                        ui,
+                        self.sketch_view,
+                        &self.doc,
+                        &self.data.style,
+                        &mut commands,
+                    );
+                }
+                if self.scenes_tab {
+                    ui::scenes_panel::scenes_panel_ui(
+                        ui,
+                        &self.doc.project,
+                        &mut self.scene_form,
+                        &mut commands,
+                    );
+                } else {
+                    ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
+                }
+            });
+        let placement_id = self
+            .selected
+            .as_ref()
+            .map(|f| crate::model::project::PlacementId(f.0.clone()));
+        // In review mode a placement shows in the read-only inspector, not the form.
+        let placement_id = placement_id.filter(|_| !self.review_mode);
+        if let Some((id, placement)) = placement_id.and_then(|id| {
+            self.doc
+                .project
+                .placements
+                .get(&id)
+                .map(|p| (id, p.clone()))
+        }) {
+            let derived =
+                crate::model::derived::derive(&self.data.plan, &placement.geometry.to_geo());
+            egui::Panel::right("inspector")
+                .default_size(320.0)
+                .show(ui, |ui| {
+                    ui::placement_form::placement_form_ui(
+                        ui,
+                        &self.data,
+                        &id,
+                        &placement,
+                        &derived,
+                        &mut self.form,
+                        &mut commands,
+                    );
+                });
+        } else if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
+            egui::Panel::right("inspector")
+                .default_size(300.0)
+                .show(ui, |ui| {
+                    let sketch = self
+                        .doc
+                        .project
+                        .plan_overrides
+                        .get(&feature.id.0)
+                        .map(|o| o.kind_str());
+                    ui::inspector::inspector_ui(
+                        ui,
+                        feature,
+                        &self.data.style,
+                        sketch,
+                        !self.review_mode,
+                        &mut commands,
+                    );
+                });
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map_ui(ui, &mut commands));
+        if self.show_about {
+            ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
+        }
+        files::dialogs_ui(ui.ctx(), &mut self.files, &mut commands);
+        self.run_commands(commands);
+        self.finish_import();
+        self.keep_journal();
+        self.update_title(ui.ctx());
+    }
+}
