@@ -1,8 +1,10 @@
 //! Exports: `onemap export` at pixel and paper sizes, SVG contents, a golden image of a scene,
 //! and bad input. Headless: no display, no GPU (the PNG is rasterized in software).
 
+mod common;
+use common::{onemap, root};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use onemap::app::AppData;
 use onemap::app::document::Document;
@@ -10,29 +12,11 @@ use onemap::io::DataDir;
 use onemap::map::Scene;
 use onemap::present::export::{Canvas, SlideInputs, SlideSpec, find_scene, render_project};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("onemap-present-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn onemap(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onemap"))
-        .args(args)
-        .arg("--data")
-        .arg(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn default_project() -> String {

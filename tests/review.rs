@@ -1,19 +1,17 @@
 //! Comparing and merging project versions: diff classification, merges, and the headless
 //! `onemap diff` and `onemap merge`.
 
+mod common;
+use common::{onemap, root};
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use onemap::edit::merge::{apply_changes, merge3, subjects};
 use onemap::io::{DataDir, load_project, save_project};
 use onemap::model::diff::{ChangeKind, Subject, diff};
 use onemap::model::project::{Placement, PlacementGeometry, PlacementId, Project};
 use onemap::model::{LabelLanguage, Plan, Region};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn default_project() -> Project {
     load_project(&DataDir::at(root()).default_project()).unwrap()
@@ -272,20 +270,6 @@ fn three_way_merges_take_one_sided_changes_and_report_conflicts() {
     // Deleted on one side, edited on the other: a conflict too.
     theirs.placements.remove(&pid("placement.husuhu-railway"));
     assert_eq!(merge3(&base, &mine, &theirs).conflicts.len(), 2);
-}
-
-fn onemap(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onemap"))
-        .args(args)
-        .arg("--data")
-        .arg(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -1,18 +1,16 @@
 //! A planner's day with project files, through the app's own command path (headless): import,
 //! save, crash and recover, Save As elsewhere, move the folder, and the headless commands.
 
+mod common;
+use common::{onemap, root};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use onemap::app::document::SketchState;
 use onemap::app::files::Dialog;
 use onemap::app::{AppCommand, AppData, OneMapApp};
 use onemap::io::{DataDir, load_project};
 use onemap::model::project::SketchSource;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("onemap-workflow-{name}-{}", std::process::id()));
@@ -199,20 +197,6 @@ fn a_failed_open_leaves_the_current_project_as_it_was() {
         std::fs::read_to_string(&broken).unwrap(),
         "(version: 1, project: ("
     );
-}
-
-fn onemap(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onemap"))
-        .args(args)
-        .arg("--data")
-        .arg(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
