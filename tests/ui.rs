@@ -1080,6 +1080,17 @@ fn project_copy(name: &str) -> std::path::PathBuf {
 fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
     use onemap::model::review::{Anchor, CommentStatus};
     let file = project_copy("review");
+    // Version 2: two placements changed, as a planner sends them for review.
+    let mut v2 = onemap::io::load_project(&file).unwrap();
+    v2.placements
+        .get_mut(&pid("placement.nantong-new-airport"))
+        .unwrap()
+        .horizon = 2050;
+    v2.placements
+        .get_mut(&pid("placement.qingcaosha-protection"))
+        .unwrap()
+        .name_zh = "青草沙水源地保护区".into();
+    onemap::io::save_project(&file, &v2).unwrap();
     let before = std::fs::read(&file).unwrap();
     let mut h = harness();
     h.state_mut()
@@ -1133,6 +1144,16 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
     h.run();
     h.get_by_label("添加 Add comment").click();
     h.run();
+    let qingcaosha = screen_of(&h, 121.58, 31.45);
+    click_at(&mut h, qingcaosha);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
+        .type_text("Why the new name?");
+    h.run();
+    h.get_by_label("添加 Add comment").click();
+    h.run();
     let somewhere = screen_of(&h, 120.6, 30.4);
     click_at(&mut h, somewhere);
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
@@ -1148,12 +1169,16 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
     let review = onemap::io::review_file::load_review(&sidecar)
         .unwrap()
         .expect("the sidecar is written");
-    assert_eq!(review.comments.len(), 2);
+    assert_eq!(review.comments.len(), 3);
     assert_eq!(
         review.comments[0].anchor,
         Anchor::Placement(pid("placement.nantong-new-airport"))
     );
-    assert!(matches!(review.comments[1].anchor, Anchor::Location(..)));
+    assert_eq!(
+        review.comments[1].anchor,
+        Anchor::Placement(pid("placement.qingcaosha-protection"))
+    );
+    assert!(matches!(review.comments[2].anchor, Anchor::Location(..)));
     assert_eq!(review.comments[0].status, CommentStatus::Open);
     assert_eq!(
         std::fs::read(&file).unwrap(),
@@ -1167,7 +1192,7 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
         .run_commands(vec![onemap::app::AppCommand::Open(file.clone())]);
     h.run();
     assert!(!h.state().review_mode);
-    assert_eq!(h.state().review.review.comments.len(), 2);
+    assert_eq!(h.state().review.review.comments.len(), 3);
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "回复 Reply to c1")
         .click();
     h.run();
@@ -1194,7 +1219,7 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
     assert_eq!(project.notes.len(), 1);
     assert_eq!(
         h.state().doc.history.undo_label(),
-        Some("merge 2 review comments")
+        Some("merge 3 review comments")
     );
     assert_eq!(
         std::fs::read(&file).unwrap(),
