@@ -931,7 +931,7 @@ fn presenter_mode_steps_with_the_clicker_keys_and_esc_returns_to_the_editor() {
 
 #[test]
 fn a_presenter_screenshot_and_the_exported_png_of_a_scene_match() {
-    use onemap::present::export::{Canvas, SlideInputs, SlideSpec, render_project, today};
+    use onemap::present::export::{Canvas, SlideSpec, render_project, today};
     let mut h = harness();
     let scene = 3;
     h.state_mut().present(None, scene);
@@ -940,16 +940,7 @@ fn a_presenter_screenshot_and_the_exported_png_of_a_scene_match() {
     let app = h.state();
     let spec = SlideSpec::of(&app.doc.project, app.doc.project.scenes.get(scene));
     let date = today();
-    let inputs = SlideInputs {
-        plan: &app.data.plan,
-        style: &app.data.style,
-        attribution: &app.data.attribution,
-        scene: &app.scene,
-        doc: &app.doc,
-        spec: &spec,
-        high_contrast: false,
-        date: &date,
-    };
+    let inputs = app.slide_inputs(&spec, false, &date);
     let area = onemap::present::plan_area(&app.data.plan);
     let exported = render_project(&inputs, area, Canvas::pixels(1400, 900).unwrap())
         .to_image(egui::Color32::WHITE);
@@ -1134,36 +1125,23 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
     // Comment on a placement, then on a place.
     h.key_press(egui::Key::C);
     h.run();
-    let airport = screen_of(&h, 121.1, 32.0);
-    click_at(&mut h, airport);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .click();
-    h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .type_text("机场选址需与北沿江高铁站协调");
-    h.run();
-    h.get_by_label("添加 Add comment").click();
-    h.run();
-    let qingcaosha = screen_of(&h, 121.58, 31.45);
-    click_at(&mut h, qingcaosha);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .click();
-    h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .type_text("Why the new name?");
-    h.run();
-    h.get_by_label("添加 Add comment").click();
-    h.run();
-    let somewhere = screen_of(&h, 120.6, 30.4);
-    click_at(&mut h, somewhere);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .click();
-    h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评论内容 Comment text")
-        .type_text("Why no project here?");
-    h.run();
-    h.get_by_label("添加 Add comment").click();
-    h.run();
+    for (lon, lat, text) in [
+        (121.1, 32.0, "机场选址需与北沿江高铁站协调"),
+        (121.58, 31.45, "Why the new name?"),
+        (120.6, 30.4, "Why no project here?"),
+    ] {
+        let at = screen_of(&h, lon, lat);
+        click_at(&mut h, at);
+        let field = egui::accesskit::Role::TextInput;
+        h.get_by_role_and_label(field, "评论内容 Comment text")
+            .click();
+        h.run();
+        h.get_by_role_and_label(field, "评论内容 Comment text")
+            .type_text(text);
+        h.run();
+        h.get_by_label("添加 Add comment").click();
+        h.run();
+    }
 
     let sidecar = file.with_file_name("plan v2.review.onemap");
     let review = onemap::io::review_file::load_review(&sidecar)

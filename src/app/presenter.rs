@@ -136,6 +136,25 @@ impl OneMapApp {
         }
     }
 
+    /// What a slide of the open project needs: the app's data with `spec` on top.
+    pub fn slide_inputs<'a>(
+        &'a self,
+        spec: &'a SlideSpec,
+        high_contrast: bool,
+        date: &'a str,
+    ) -> SlideInputs<'a> {
+        SlideInputs {
+            plan: &self.data.plan,
+            style: &self.data.style,
+            attribution: &self.data.attribution,
+            scene: &self.scene,
+            doc: &self.doc,
+            spec,
+            high_contrast,
+            date,
+        }
+    }
+
     /// The whole window in presenter mode: the slide, and a small scene counter.
     pub(super) fn presenter_ui(&mut self, ui: &mut Ui) {
         let mut commands = Vec::new();
@@ -165,6 +184,7 @@ impl OneMapApp {
         // The map fills the window: no panels in presenter mode.
         let rect = ui.ctx().content_rect();
         self.advance_flight(ui.ctx(), rect.size());
+        // Field by field, not `slide_inputs`: the map below borrows `self.memory` mutably.
         let inputs = SlideInputs {
             plan: &self.data.plan,
             style: &self.data.style,

@@ -375,7 +375,7 @@ impl OneMapApp {
     /// Writes the review report of the comparison as Markdown, and its change map as a PNG
     /// beside it (through the export path).
     pub(super) fn write_report(&mut self, path: &Path) {
-        use crate::present::export::{Canvas, SlideInputs, SlideSpec, today, transform_for, write};
+        use crate::present::export::{Canvas, SlideSpec, today, transform_for, write};
         let Some(c) = &self.compare else {
             self.files.info(
                 "No comparison",
@@ -390,16 +390,7 @@ impl OneMapApp {
         spec.title = format!("对比 Compare: {old_name} → {new_name}");
         spec.subtitle = "绿 added · 红 removed · 黄 changed (old dashed red)".into();
         let date = today();
-        let inputs = SlideInputs {
-            plan: &self.data.plan,
-            style: &self.data.style,
-            attribution: &self.data.attribution,
-            scene: &self.scene,
-            doc: &self.doc,
-            spec: &spec,
-            high_contrast: false,
-            date: &date,
-        };
+        let inputs = self.slide_inputs(&spec, false, &date);
         let Ok(canvas) = Canvas::pixels(1600, 1000) else {
             return;
         };
