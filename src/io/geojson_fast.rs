@@ -177,45 +177,92 @@ pub fn read_geometries(path: &Path) -> Result<Vec<Geometry<f64>>, IoError> {
     Ok(out)
 }
 
-/// Parses a large FeatureCollection in two halves at once, split between two features near the
-/// middle of the file. `None` when the file is small, the split is not found, or either half
-/// does not parse: the caller then parses it in one pass.
+/// Parses a large FeatureCollection in two halves at once, without copying either: one core
+/// reads features from the start; the other from a guessed boundary between two features near
+/// the middle to the end of the array. The guess is kept only if the first core, reading
+/// feature by feature, stops exactly on it; otherwise the first core reads on to the end
+/// alone. The top-level members other than `features` are parsed on their own. `None` when
+/// the file is small or anything fails to parse: the caller then parses it in one pass, which
+/// also gives the error its line and column.
 fn parse_in_two(bytes: &[u8]) -> Option<Root> {
     const WORTH_IT: usize = 4 << 20;
     if bytes.len() < WORTH_IT || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return None;
     }
-    let split = feature_split(bytes)?;
-    let mut first = Vec::with_capacity(split + 2);
-    first.extend_from_slice(&bytes[..split]);
-    first.extend_from_slice(b"]}");
-    let mut second = Vec::with_capacity(bytes.len() - split);
-    second.push(b'[');
-    second.extend_from_slice(&bytes[split + 1..]);
+    let open = features_array(bytes)?;
+    let guess = boundary_after(bytes, bytes.len() / 2);
     let (head, tail) = std::thread::scope(|scope| {
-        let tail = scope.spawn(|| {
-            // The array only: what follows it (the rest of the top-level object) is not read.
-            let mut de = serde_json::Deserializer::from_slice(&second);
-            Features::deserialize(&mut de).ok()
-        });
-        let head = serde_json::from_slice::<Root>(&first).ok();
-        (head, tail.join().ok().flatten())
+        let tail = guess.map(|g| scope.spawn(move || read_features(bytes, g + 1, None)));
+        let head = read_features(bytes, open + 1, guess);
+        let tail = match (&head, tail) {
+            (Some(h), Some(t)) if Some(h.stop) == guess => t.join().ok().flatten(),
+            _ => None,
+        };
+        (head, tail)
     });
-    let (mut head, tail) = (head?, tail?);
-    let features = head.features.as_mut()?;
-    // Feature numbers in errors would be off in the second half; there are none on success.
-    features.0.extend(tail.0);
-    Some(head)
+    let head = head?;
+    let (features, close) = match tail {
+        Some(tail) => {
+            let mut features = head.geometries;
+            features.extend(tail.geometries);
+            (features, tail.stop)
+        }
+        // The guess was not a boundary between features: the first core read them all.
+        None if bytes.get(head.stop) == Some(&b']') => (head.geometries, head.stop),
+        None => return None,
+    };
+    // What surrounds the array, with the array left empty: small.
+    let mut rest = Vec::with_capacity(open + 2 + bytes.len() - close);
+    rest.extend_from_slice(&bytes[..open]);
+    rest.extend_from_slice(b"[]");
+    rest.extend_from_slice(&bytes[close + 1..]);
+    let mut root: Root = serde_json::from_slice(&rest).ok()?;
+    root.features = Some(Features(features));
+    Some(root)
 }
 
-/// The offset of a comma between two elements of the top-level `features` array, at or after
-/// the middle of the file, found by following strings and nesting from the start.
-fn feature_split(bytes: &[u8]) -> Option<usize> {
-    let middle = bytes.len() / 2;
+/// Features read one after another, and where reading stopped: at the `]` closing the array,
+/// or at the `,` asked for.
+struct Run {
+    geometries: Vec<Option<Geometry<f64>>>,
+    stop: usize,
+}
+
+/// Reads features from `at` (just after the `[` or a `,` of the features array) until the
+/// array closes, or until the `,` at `stop_at` if it comes between two features.
+fn read_features(bytes: &[u8], mut at: usize, stop_at: Option<usize>) -> Option<Run> {
+    let mut geometries = Vec::new();
+    loop {
+        let mut one = serde_json::Deserializer::from_slice(&bytes[at..]).into_iter::<Object>();
+        let feature = one.next()?.ok()?;
+        at += one.byte_offset();
+        geometries.push(match feature.geometry {
+            Some(Some(g)) => Some(geometry(*g).ok()?),
+            _ => None,
+        });
+        at += bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        match bytes.get(at)? {
+            b',' if Some(at) == stop_at => break,
+            b',' => at += 1,
+            b']' => break,
+            _ => return None,
+        }
+    }
+    Some(Run {
+        geometries,
+        stop: at,
+    })
+}
+
+/// The offset of the `[` opening the top-level `features` array, found by following strings
+/// and nesting from the start (members before it are usually a few short ones).
+fn features_array(bytes: &[u8]) -> Option<usize> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let mut key: (usize, usize) = (0, 0);
     let mut string_start = 0;
-    let mut in_features = false;
     for (i, &b) in bytes.iter().enumerate() {
         if in_string {
             if escaped {
@@ -235,27 +282,24 @@ fn feature_split(bytes: &[u8]) -> Option<usize> {
                 in_string = true;
                 string_start = i + 1;
             }
-            b'{' | b'[' => {
-                if depth == 1 && b == b'[' && &bytes[key.0..key.1] == b"features" {
-                    in_features = true;
-                }
-                depth += 1;
-            }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 1 && in_features {
-                    in_features = false;
-                    // The array ended before the middle: too few features to split.
-                    if b == b']' {
-                        return None;
-                    }
-                }
-            }
-            b',' if in_features && depth == 2 && i >= middle => return Some(i),
+            b'[' if depth == 1 && &bytes[key.0..key.1] == b"features" => return Some(i),
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.checked_sub(1)?,
             _ => {}
         }
     }
     None
+}
+
+/// A likely boundary between two features at or after `from`: a `,` between a `}` and a `{`
+/// (whitespace aside). Only a guess: it may lie inside a string or a nested array.
+fn boundary_after(bytes: &[u8], from: usize) -> Option<usize> {
+    let is_space = |b: &u8| b.is_ascii_whitespace();
+    (from..bytes.len()).find(|&i| {
+        bytes[i] == b','
+            && bytes[..i].iter().rev().find(|b| !is_space(b)) == Some(&b'}')
+            && bytes[i + 1..].iter().find(|b| !is_space(b)) == Some(&b'{')
+    })
 }
 
 fn position(c: &Coords) -> Result<Coord<f64>, String> {
@@ -354,6 +398,70 @@ mod tests {
             panic!()
         };
         assert_eq!(p.interiors().len(), 1);
+    }
+
+    /// A FeatureCollection over the size that is read in two halves: `n` polygons, each with a
+    /// property `note` (which may hold text that looks like a boundary between features).
+    fn large(n: usize, note: &str, trailing_type: bool) -> String {
+        let features: Vec<String> = (0..n)
+            .map(|i| {
+                let (x, y) = (119.0 + (i % 300) as f64 * 0.01, 29.0 + (i / 300) as f64 * 0.01);
+                format!(
+                    r#"{{"type":"Feature","properties":{{"note":"{note}","i":{i}}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{y}]]]}}}}"#,
+                    x + 0.005,
+                    x + 0.005,
+                    y + 0.005
+                )
+            })
+            .collect();
+        let body = features.join(",\n");
+        if trailing_type {
+            format!(r#"{{"features":[{body}],"name":"late","type":"FeatureCollection"}}"#)
+        } else {
+            format!(r#"{{"type":"FeatureCollection","features":[{body}]}}"#)
+        }
+    }
+
+    #[test]
+    fn a_large_file_reads_in_two_halves_exactly_as_in_one_pass() {
+        // Notes that look like boundaries between features, so that the guess falls in one.
+        let text = large(20_001, &"x}, {y".repeat(40), true);
+        assert!(text.len() > 4 << 20, "large enough to be split");
+        let one_pass = serde_json::from_str::<Root>(&text).unwrap();
+        let expected: Vec<Geometry<f64>> =
+            one_pass.features.unwrap().0.into_iter().flatten().collect();
+        let got = read(&text).unwrap();
+        assert_eq!(got.len(), 20_001);
+        assert_eq!(
+            got, expected,
+            "`type` after `features` is found, and order is kept"
+        );
+        let guess = boundary_after(text.as_bytes(), text.len() / 2).unwrap();
+        assert_eq!(
+            &text[guess - 1..guess + 3],
+            "}, {",
+            "the guess falls in a note"
+        );
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            assert!(
+                parse_in_two(text.as_bytes()).is_some(),
+                "read in two halves"
+            );
+        }
+        // And a guess that is right, in a file with no spaces.
+        let compact = large(40_000, "plain", false).replace(",\n", ",");
+        let guess = boundary_after(compact.as_bytes(), compact.len() / 2).unwrap();
+        assert_eq!(&compact[guess - 1..guess + 2], "},{");
+        assert!(parse_in_two(compact.as_bytes()).is_some());
+        assert_eq!(read(&compact).unwrap().len(), 40_000);
+    }
+
+    #[test]
+    fn an_error_in_the_second_half_of_a_large_file_names_its_line() {
+        let text = large(40_000, "plain", false);
+        let broken = format!("{}{}", &text[..text.len() - 200], "]]]}");
+        let e = read(&broken).unwrap_err().to_string();
+        assert!(e.contains("line 40000"), "{e}");
     }
 
     #[test]
