@@ -411,7 +411,7 @@ impl OneMapApp {
             },
         );
         let background = egui::Color32::WHITE;
-        let result = write(&rendered, background, &png)
+        let result = write(rendered, background, &png)
             .map_err(|e| e.to_string())
             .and_then(|()| {
                 let review =

@@ -278,7 +278,7 @@ pub fn render_project(inputs: &SlideInputs<'_>, area: geo::Rect<f64>, canvas: Ca
 }
 
 /// Writes a rendering as PNG or SVG, atomically.
-pub fn write(rendered: &Rendered, background: Color32, out: &Path) -> Result<(), ExportError> {
+pub fn write(rendered: Rendered, background: Color32, out: &Path) -> Result<(), ExportError> {
     let bytes = match Format::of(out)? {
         Format::Png => encode_png(&rendered.to_image(background))
             .map_err(|e| ExportError::Png(e.to_string()))?,
@@ -319,7 +319,7 @@ pub fn export_project(
     };
     let area = super::plan_area(&data.plan);
     let rendered = render_project(&inputs, area, canvas);
-    write(&rendered, color32(data.style.no_data), out)
+    write(rendered, color32(data.style.no_data), out)
 }
 
 /// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
@@ -515,8 +515,8 @@ pub fn export_geojson_layers(
     );
     timer.done("paint");
     // The triangles are made from the shapes alone: the prepared geometry can go.
-    drop(overlay);
-    let result = write(&rendered, Color32::WHITE, out);
+    super::drop_later(overlay);
+    let result = write(rendered, Color32::WHITE, out);
     timer.done("rasterize and write");
     result
 }

@@ -163,12 +163,8 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|v| {
                 let (x, y) = (v.pos.x * ppp, v.pos.y * ppp);
-                (x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX).then(|| {
-                    [
-                        (v.pos.x * scale).round() as i32,
-                        (v.pos.y * scale).round() as i32,
-                    ]
-                })
+                (x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX)
+                    .then(|| [round(v.pos.x * scale), round(v.pos.y * scale)])
             })
             .collect();
         Some(Self {
@@ -274,7 +270,12 @@ fn centres(a: i32, b: i32, c: i32, lo: i64, hi: i64) -> Option<(i64, i64)> {
     (first <= last).then_some((first, last))
 }
 
-// `f32::ceil` and `floor` are library calls without SSE 4.1; pixel coordinates fit in i32.
+// `f32::round`, `ceil` and `floor` are library calls without SSE 4.1; pixel coordinates fit
+// in i32.
+fn round(x: f32) -> i32 {
+    (x + if x < 0.0 { -0.5 } else { 0.5 }) as i32
+}
+
 fn ceil(x: f32) -> f32 {
     let t = x as i32 as f32;
     if t < x { t + 1.0 } else { t }

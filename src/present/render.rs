@@ -67,12 +67,17 @@ pub fn render(
 impl Rendered {
     /// The pixels, tessellated by egui exactly as for the screen and rasterized in software.
     /// Shapes go through in chunks, in order, so that the triangles of a large map never all
-    /// exist at once.
-    pub fn to_image(&self, background: Color32) -> Image {
+    /// exist at once; each chunk is handed to the tessellator, not copied.
+    pub fn to_image(self, background: Color32) -> Image {
         const SHAPES_PER_CHUNK: usize = 4096;
         let mut image = Image::new(self.width_px as usize, self.height_px as usize, background);
-        for chunk in self.shapes.chunks(SHAPES_PER_CHUNK) {
-            let primitives = self.ctx.tessellate(chunk.to_vec(), self.pixels_per_point);
+        let mut shapes = self.shapes.into_iter();
+        loop {
+            let chunk: Vec<ClippedShape> = shapes.by_ref().take(SHAPES_PER_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let primitives = self.ctx.tessellate(chunk, self.pixels_per_point);
             rasterize(
                 &mut image,
                 &primitives,
