@@ -116,7 +116,7 @@ struct Object {
 /// The geometries of a GeoJSON file, in file order (features without a geometry are left out;
 /// they have nothing to draw).
 pub fn read_geometries(path: &Path) -> Result<Vec<Geometry<f64>>, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::read(path, e))?;
+    let bytes = read_file(path).map_err(|e| IoError::read(path, e))?;
     let parsed = match parse_in_two(&bytes) {
         Some(root) => Ok(root),
         // Small files, unusual layouts, and every error take the one-pass parse, which
@@ -175,6 +175,35 @@ pub fn read_geometries(path: &Path) -> Result<Vec<Geometry<f64>>, IoError> {
         });
     }
     Ok(out)
+}
+
+/// The bytes of a file; a large one is read in two halves at once (copying 30 MB out of the
+/// page cache and touching the pages it lands in takes one core ~15 ms).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt as _;
+        const WORTH_IT: u64 = 4 << 20;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len >= WORTH_IT
+            && let Ok(len) = usize::try_from(len)
+        {
+            let mut bytes = vec![0u8; len];
+            let (head, tail) = bytes.split_at_mut(len / 2);
+            let (file, at) = (&file, head.len() as u64);
+            let read = std::thread::scope(|scope| {
+                let tail = scope.spawn(move || file.read_exact_at(tail, at));
+                let head = file.read_exact_at(head, 0);
+                head.and(tail.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            });
+            // A file that changed size while being read is read again, in one go.
+            if read.is_ok() && file.read_at(&mut [0u8], len as u64)? == 0 {
+                return Ok(bytes);
+            }
+        }
+    }
+    std::fs::read(path)
 }
 
 /// Parses a large FeatureCollection in two halves at once, without copying either: one core

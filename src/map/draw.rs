@@ -192,7 +192,13 @@ impl MapFrame<'_> {
         self.paint_items(&items, shapes);
         for item in items {
             let opacity = self.opacity(item);
-            *stats.items_per_layer.entry(item.layer.clone()).or_default() += 1;
+            // Cloned only for a layer's first item: a large file has tens of thousands.
+            match stats.items_per_layer.get_mut(&item.layer) {
+                Some(n) => *n += 1,
+                None => {
+                    stats.items_per_layer.insert(item.layer.clone(), 1);
+                }
+            }
             if let Some(label) = &item.label {
                 labels.push(LabelCandidate {
                     label,
