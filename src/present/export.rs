@@ -515,7 +515,7 @@ pub fn export_geojson_layers(
     );
     timer.done("paint");
     // The triangles are made from the shapes alone: the prepared geometry can go.
-    super::drop_later(overlay);
+    drop(overlay);
     let result = write(rendered, Color32::WHITE, out);
     timer.done("rasterize and write");
     result

@@ -10,13 +10,6 @@ pub mod svg;
 use crate::map::scene::{lonlat_from_merc, merc};
 use crate::model::project::MapView;
 
-/// Frees a large value on another thread: a million small allocations take ~10 ms to free,
-/// which an export need not wait for. (When the process exits first, the system reclaims it.)
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
-    // If no thread can be started, the value is freed here, as it would have been anyway.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
-
 /// Scenes are framed for this canvas (a 1080p projector, in points): on any other canvas the
 /// zoom is adjusted so that the same area shows.
 pub const REFERENCE_SIZE: egui::Vec2 = egui::vec2(1920.0, 1080.0);
