@@ -536,4 +536,53 @@ mod tests {
         assert_eq!(image.pixel(3, 3), [227, 127, 127, 255]);
         assert_eq!(image.pixel(1, 1), [255; 4]);
     }
+
+    fn triangle(corners: [(f32, f32); 3], color: Color32) -> ClippedPrimitive {
+        let mut mesh = Mesh::default();
+        for (x, y) in corners {
+            mesh.vertices.push(Vertex {
+                pos: pos2(x, y),
+                uv: WHITE_UV,
+                color,
+            });
+        }
+        mesh.indices = vec![0, 1, 2];
+        ClippedPrimitive {
+            clip_rect: Rect::from_min_max(pos2(0.0, 0.0), pos2(8.0, 8.0)),
+            primitive: Primitive::Mesh(mesh),
+        }
+    }
+
+    #[test]
+    fn a_triangle_reaching_past_the_guard_band_draws_like_one_that_does_not() {
+        // The lower-left half of the image, below the diagonal from (0, 0) to (8, 8): once with
+        // corners nearby (integer path) and once reaching 10⁸ px away (floating-point path).
+        let red = Color32::from_rgb(200, 0, 0);
+        let near = triangle([(0.0, 0.0), (8.0, 8.0), (0.0, 8.0)], red);
+        let far = triangle([(0.0, 0.0), (1e8, 1e8), (0.0, 1e8)], red);
+        let draw = |p: ClippedPrimitive| {
+            let mut image = Image::new(8, 8, Color32::WHITE);
+            rasterize(&mut image, &[p], &white_texture(), 1.0);
+            image
+        };
+        let (near, far) = (draw(near), draw(far));
+        assert_eq!(near.pixel(1, 6), [200, 0, 0, 255]);
+        assert_eq!(near.pixel(6, 1), [255; 4]);
+        assert_eq!(near, far);
+    }
+
+    #[test]
+    fn vertex_colours_are_interpolated_across_a_triangle() {
+        let mut p = triangle([(0.0, 0.0), (8.0, 0.0), (0.0, 8.0)], Color32::BLACK);
+        let Primitive::Mesh(mesh) = &mut p.primitive else {
+            unreachable!()
+        };
+        mesh.vertices[1].color = Color32::from_rgb(255, 0, 0);
+        let mut image = Image::new(8, 8, Color32::WHITE);
+        rasterize(&mut image, &[p], &white_texture(), 1.0);
+        // Red grows with x along the top row: 255 × x/8 at pixel centres x + 0.5.
+        let reds: Vec<u8> = (0..7).map(|x| image.pixel(x, 0)[0]).collect();
+        assert!(reds.windows(2).all(|w| w[0] < w[1]), "{reds:?}");
+        assert_eq!(reds[0], 16, "{reds:?}");
+    }
 }
