@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use onemap::edit::merge::{apply_changes, merge3, subjects};
 use onemap::io::{DataDir, load_project, save_project};
 use onemap::model::diff::{ChangeKind, Subject, diff};
-use onemap::model::project::{Placement, PlacementGeometry, PlacementId, Project};
+use onemap::model::project::{PlacementId, Project};
 use onemap::model::{LabelLanguage, Plan, Region};
 
 fn default_project() -> Project {
@@ -32,28 +32,7 @@ fn pid(s: &str) -> PlacementId {
 /// a placement.
 fn version_2(v1: &Project) -> Project {
     let mut v2 = v1.clone();
-    let rail = v2
-        .placements
-        .get_mut(&pid("placement.husuhu-railway"))
-        .unwrap();
-    rail.geometry = rail.geometry.translated(0.0, -0.02);
-    v2.placements.remove(&pid("placement.dianshan-greenway"));
-    let mut park: Placement = v1.placements[&pid("placement.nantong-new-airport")].clone();
-    park.name_zh = "苏州工业园新片区".into();
-    park.name_en = "Suzhou industrial park extension".into();
-    park.action = "industry".into();
-    park.geometry = PlacementGeometry::Polygon(vec![vec![
-        (120.75, 31.30),
-        (120.80, 31.30),
-        (120.80, 31.34),
-        (120.75, 31.34),
-        (120.75, 31.30),
-    ]]);
-    v2.placements.insert(pid("placement.new-1"), park);
-    v2.placements
-        .get_mut(&pid("placement.qingcaosha-protection"))
-        .unwrap()
-        .name_zh = "青草沙水源地保护区".into();
+    common::acceptance_edits(&mut v2, 0.02);
     v2
 }
 
@@ -126,30 +105,20 @@ fn every_change_kind_is_classified() {
         find(Subject::Placement("placement.nantong-new-airport".into())),
         Some(ChangeKind::GeometryAndAttributesChanged)
     );
-    assert_eq!(
-        find(Subject::Layer("corridors".into())),
-        Some(ChangeKind::Changed)
-    );
-    assert_eq!(
-        find(Subject::Layer("greenways".into())),
-        Some(ChangeKind::Changed)
-    );
-    assert_eq!(
-        find(Subject::Group("greenways".into())),
-        Some(ChangeKind::Changed)
-    );
-    assert_eq!(
-        find(Subject::Scene("cities".into())),
-        Some(ChangeKind::Changed)
-    );
-    assert_eq!(
-        find(Subject::Setting("scene order".into())),
-        Some(ChangeKind::Changed)
-    );
-    assert_eq!(
-        find(Subject::Setting("label language".into())),
-        Some(ChangeKind::Changed)
-    );
+    for changed in [
+        Subject::Layer("corridors".into()),
+        Subject::Layer("greenways".into()),
+        Subject::Group("greenways".into()),
+        Subject::Scene("cities".into()),
+        Subject::Setting("scene order".into()),
+        Subject::Setting("label language".into()),
+    ] {
+        assert_eq!(
+            find(changed.clone()),
+            Some(ChangeKind::Changed),
+            "{changed:?}"
+        );
+    }
     assert_eq!(changes.len(), 7, "{changes:#?}");
 }
 

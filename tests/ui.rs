@@ -1,6 +1,8 @@
 //! The viewer driven headless with egui_kittest: no display, no GPU needed except for the
 //! image snapshot (Mesa's software renderer).
 
+mod common;
+
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -1209,34 +1211,10 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
 #[test]
 fn the_compare_view_lists_changes_to_accept_or_reject_and_writes_the_merge() {
     use onemap::model::diff::{ChangeKind, Subject};
-    use onemap::model::project::PlacementGeometry;
     let v1 = project_copy("compare");
     let dir = v1.parent().unwrap().to_owned();
     let mut project = onemap::io::load_project(&v1).unwrap();
-    let rail = project
-        .placements
-        .get_mut(&pid("placement.husuhu-railway"))
-        .unwrap();
-    rail.geometry = rail.geometry.translated(0.0, -0.03);
-    project
-        .placements
-        .remove(&pid("placement.dianshan-greenway"));
-    let mut park = project.placements[&pid("placement.nantong-new-airport")].clone();
-    park.name_zh = "苏州工业园新片区".into();
-    park.action = "industry".into();
-    park.geometry = PlacementGeometry::Polygon(vec![vec![
-        (120.75, 31.30),
-        (120.80, 31.30),
-        (120.80, 31.34),
-        (120.75, 31.34),
-        (120.75, 31.30),
-    ]]);
-    project.placements.insert(pid("placement.new-1"), park);
-    project
-        .placements
-        .get_mut(&pid("placement.qingcaosha-protection"))
-        .unwrap()
-        .name_zh = "青草沙水源地保护区".into();
+    common::acceptance_edits(&mut project, 0.03);
     let v2 = dir.join("v2.onemap");
     onemap::io::save_project(&v2, &project).unwrap();
 

@@ -1,7 +1,11 @@
 //! Helpers shared by the integration tests.
+// Each test crate uses some of them.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
+
+use onemap::model::project::{PlacementGeometry, PlacementId, Project};
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,4 +24,35 @@ pub fn onemap(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Issue 7's four acceptance edits: the 沪苏湖 railway moved `rail_shift_deg` south, the 淀山湖
+/// greenway deleted, an industrial park added (`placement.new-1`), 青草沙 renamed.
+pub fn acceptance_edits(project: &mut Project, rail_shift_deg: f64) {
+    let pid = |s: &str| PlacementId(s.into());
+    let rail = project
+        .placements
+        .get_mut(&pid("placement.husuhu-railway"))
+        .expect("the default project has the 沪苏湖 railway");
+    rail.geometry = rail.geometry.translated(0.0, -rail_shift_deg);
+    project
+        .placements
+        .remove(&pid("placement.dianshan-greenway"));
+    let mut park = project.placements[&pid("placement.nantong-new-airport")].clone();
+    park.name_zh = "苏州工业园新片区".into();
+    park.name_en = "Suzhou industrial park extension".into();
+    park.action = "industry".into();
+    park.geometry = PlacementGeometry::Polygon(vec![vec![
+        (120.75, 31.30),
+        (120.80, 31.30),
+        (120.80, 31.34),
+        (120.75, 31.34),
+        (120.75, 31.30),
+    ]]);
+    project.placements.insert(pid("placement.new-1"), park);
+    project
+        .placements
+        .get_mut(&pid("placement.qingcaosha-protection"))
+        .expect("the default project has 青草沙")
+        .name_zh = "青草沙水源地保护区".into();
 }
