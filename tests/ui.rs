@@ -429,24 +429,15 @@ fn drag(h: &mut Harness<'_, OneMapApp>, from: egui::Pos2, to: egui::Pos2) {
 fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
     use onemap::model::checks::Rule;
     let mut h = harness();
-    // Drawn at exact positions; snapping has its own test.
-    h.state_mut().snap_on = false;
     let start = h.state().doc.project.clone();
-    h.state_mut().draw_action = "industry".into();
-    h.key_press(egui::Key::G);
-    h.run();
-    let t = h.state().last_transform.unwrap();
-    let at = |lon: f64, lat: f64| t.to_screen(merc(geo::Coord { x: lon, y: lat }));
-    for (lon, lat) in [
+    // Drawn at exact positions; snapping has its own test.
+    let taihu = [
         (120.15, 31.12),
         (120.25, 31.12),
         (120.25, 31.2),
         (120.15, 31.2),
-    ] {
-        click_at(&mut h, at(lon, lat));
-    }
-    h.key_press(egui::Key::Enter);
-    h.run();
+    ];
+    draw(&mut h, "industry", egui::Key::G, &taihu);
     let id = "placement.new-1";
     let core_warning = |h: &Harness<'_, OneMapApp>| {
         h.state()
@@ -574,6 +565,21 @@ fn click_with(h: &mut Harness<'_, OneMapApp>, pos: egui::Pos2, modifiers: egui::
     h.event(button(false));
     h.step();
     h.event(egui::Event::ModifiersChanged(egui::Modifiers::default()));
+    h.run();
+}
+
+/// Draws with the tool of `key` into `target` (an action, or `layer:ID` for a sketch) at exact
+/// positions (snapping off): a click at each lon/lat, then Enter.
+fn draw(h: &mut Harness<'_, OneMapApp>, target: &str, key: egui::Key, points: &[(f64, f64)]) {
+    h.state_mut().snap_on = false;
+    h.state_mut().draw_action = target.into();
+    h.key_press(key);
+    h.run();
+    for &(lon, lat) in points {
+        let p = screen_of(h, lon, lat);
+        click_at(h, p);
+    }
+    h.key_press(egui::Key::Enter);
     h.run();
 }
 
@@ -855,16 +861,8 @@ fn the_placement_table_filters_and_sorts() {
 #[test]
 fn onemap_check_reports_the_same_findings_as_the_checks_panel() {
     let mut h = harness();
-    h.state_mut().snap_on = false;
-    h.state_mut().draw_action = "industry".into();
-    h.key_press(egui::Key::G);
-    h.run();
-    for (lon, lat) in [(120.15, 31.12), (120.25, 31.12), (120.25, 31.2)] {
-        let p = screen_of(&h, lon, lat);
-        click_at(&mut h, p);
-    }
-    h.key_press(egui::Key::Enter);
-    h.run();
+    let taihu = [(120.15, 31.12), (120.25, 31.12), (120.25, 31.2)];
+    draw(&mut h, "industry", egui::Key::G, &taihu);
     let file = std::env::temp_dir().join(format!("onemap-panel-{}.onemap", std::process::id()));
     h.state_mut()
         .run_commands(vec![onemap::app::AppCommand::SaveAs(file.clone())]);
@@ -1411,16 +1409,8 @@ fn a_corridor_is_realigned_by_dragging_a_vertex_reverted_and_the_baseline_never_
 #[test]
 fn a_greenway_link_is_drawn_into_the_plan_layer_as_a_sketch() {
     let mut h = harness();
-    h.state_mut().snap_on = false;
-    h.state_mut().draw_action = "layer:greenways".into();
-    h.key_press(egui::Key::L);
-    h.run();
-    for (lon, lat) in [(120.95, 31.15), (121.05, 31.45), (121.15, 31.62)] {
-        let p = screen_of(&h, lon, lat);
-        click_at(&mut h, p);
-    }
-    h.key_press(egui::Key::Enter);
-    h.run();
+    let link = [(120.95, 31.15), (121.05, 31.45), (121.15, 31.62)];
+    draw(&mut h, "layer:greenways", egui::Key::L, &link);
     let o = &h.state().doc.project.plan_overrides;
     assert!(
         matches!(
