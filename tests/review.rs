@@ -47,12 +47,8 @@ fn the_four_acceptance_edits_are_four_changes_of_the_right_kinds() {
     let v1 = default_project();
     let v2 = version_2(&v1);
     let changes = diff(&v1, &v2, &plan(), None);
-    let kinds: Vec<(Subject, ChangeKind)> = changes
-        .iter()
-        .map(|c| (c.subject.clone(), c.kind))
-        .collect();
     assert_eq!(
-        kinds,
+        common::change_kinds(&changes),
         [
             (
                 Subject::Placement("placement.dianshan-greenway".into()),
@@ -288,14 +284,17 @@ fn onemap_merge_writes_the_merge_and_exits_1_on_conflicts() {
     }
     let out = dir.join("merged.onemap");
     let s = |p: &Path| p.display().to_string();
-    let (code, stdout, err) = onemap(&[
-        "merge",
-        &s(&paths[0]),
-        &s(&paths[1]),
-        &s(&paths[2]),
-        "-o",
-        &s(&out),
-    ]);
+    let merge = || {
+        onemap(&[
+            "merge",
+            &s(&paths[0]),
+            &s(&paths[1]),
+            &s(&paths[2]),
+            "-o",
+            &s(&out),
+        ])
+    };
+    let (code, stdout, err) = merge();
     assert_eq!(code, 0, "{stdout}{err}");
     let merged = load_project(&out).unwrap();
     assert_eq!(merged.settings.language, LabelLanguage::English);
@@ -304,14 +303,7 @@ fn onemap_merge_writes_the_merge_and_exits_1_on_conflicts() {
     let mut mine2 = mine.clone();
     mine2.placements.remove(&pid("placement.husuhu-railway"));
     save_project(&paths[1], &mine2).unwrap();
-    let (code, stdout, _) = onemap(&[
-        "merge",
-        &s(&paths[0]),
-        &s(&paths[1]),
-        &s(&paths[2]),
-        "-o",
-        &s(&out),
-    ]);
+    let (code, stdout, _) = merge();
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("conflict"), "{stdout}");
 }

@@ -1,18 +1,17 @@
 //! Sketching the plan: overrides in the project, applied to the baseline, which is never
 //! written; orphans; checks, diff and merge of sketches.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::Path;
+
+use common::root;
 
 use onemap::io::{DataDir, load_project, read_edition, read_plan, save_project};
 use onemap::model::diff::{ChangeKind, Subject, diff};
 use onemap::model::overrides::{PlanOverride, apply};
 use onemap::model::project::{PlacementGeometry, Project};
 use onemap::model::{FeatureId, Plan, Region};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn plan() -> Plan {
     read_plan(&root().join("layers"), Region::SHANGHAI_METROPOLITAN_AREA)
@@ -148,12 +147,8 @@ fn a_corridor_sketched_through_an_ecological_core_is_flagged() {
 fn diff_classifies_sketch_changes_and_merge_takes_them() {
     let (old, new) = (default_project(), sketched());
     let changes = diff(&old, &new, &plan(), None);
-    let kinds: Vec<(Subject, ChangeKind)> = changes
-        .iter()
-        .map(|c| (c.subject.clone(), c.kind))
-        .collect();
     assert_eq!(
-        kinds,
+        common::change_kinds(&changes),
         [
             (
                 Subject::PlanFeature("corridor.husuhu".into()),

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use onemap::model::diff::{Change, ChangeKind, Subject};
 use onemap::model::project::{PlacementGeometry, PlacementId, Project};
 
 pub fn root() -> &'static Path {
@@ -55,4 +56,12 @@ pub fn acceptance_edits(project: &mut Project, rail_shift_deg: f64) {
         .get_mut(&pid("placement.qingcaosha-protection"))
         .expect("the default project has 青草沙")
         .name_zh = "青草沙水源地保护区".into();
+}
+
+/// What changed and how, in the order a diff lists it.
+pub fn change_kinds(changes: &[Change]) -> Vec<(Subject, ChangeKind)> {
+    changes
+        .iter()
+        .map(|c| (c.subject.clone(), c.kind))
+        .collect()
 }
