@@ -2,6 +2,10 @@
 //! labels, legend) plus egui's tessellation into triangles, headless. The GPU upload and
 //! drawing are not included: they depend on the driver, not on our code.
 
+// A benchmark is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml) does
+// not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, vec2};
 use onemap::app::{AppData, OneMapApp, install_fonts};

@@ -1,6 +1,10 @@
 //! GeoJSON in and out: the import report is exact, properties survive, projected files are
 //! refused, GCJ-02 is converted on request, and what we export GDAL reads as it is.
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::Command;
 

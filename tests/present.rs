@@ -1,6 +1,10 @@
 //! Exports: `onemap export` at pixel and paper sizes, SVG contents, a golden image of a scene,
 //! and bad input. Headless: no display, no GPU (the PNG is rasterized in software).
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::{onemap, root};
 

@@ -1,6 +1,10 @@
 //! Comparing and merging project versions: diff classification, merges, and the headless
 //! `onemap diff` and `onemap merge`.
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::{onemap, root};
 

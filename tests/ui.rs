@@ -1,6 +1,10 @@
 //! The viewer driven headless with egui_kittest: no display, no GPU needed except for the
 //! image snapshot (Mesa's software renderer).
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use egui::accesskit::Toggled;

@@ -1,6 +1,10 @@
 //! A planner's day with project files, through the app's own command path (headless): import,
 //! save, crash and recover, Save As elsewhere, move the folder, and the headless commands.
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::{onemap, root};
 
