@@ -219,6 +219,53 @@ fn a_greenway_must_connect_to_the_network_within_a_kilometre() {
 }
 
 #[test]
+fn a_greenway_end_is_connected_up_to_1000_geodesic_metres_from_the_network_and_no_further() {
+    use geo::{Bearing, Destination, Geodesic, InterpolatePoint, Point};
+    // A greenway of its own as the network, where no planned one is near (see the stray
+    // above), running north-east: about 49° on the ground. There the nearest point of the line
+    // found in degrees of lon/lat (where a degree east is shorter than a degree north) is
+    // not the nearest on the ground, and a distance measured to it came out about 1 % long.
+    let (a, b) = (Point::new(119.50, 30.90), Point::new(119.60, 31.00));
+    let network = PlacementGeometry::LineString(vec![a.x_y(), b.x_y()]);
+    let middle = Geodesic.point_at_ratio_between(a, b, 0.5);
+    let across = Geodesic.bearing(a, b) + 90.0;
+    let disconnected = |metres: f64| {
+        // A second greenway from the network's start to a point `metres` off its middle.
+        let end = Geodesic.destination(middle, across, metres);
+        let mut project = Project::new(
+            "sma-2022",
+            ViewSettings::from_style(
+                &onemap::io::read_style(&DataDir::at(root()).style()).unwrap(),
+            ),
+            "now",
+        );
+        for (id, geometry) in [
+            ("placement.network", network.clone()),
+            (
+                "placement.test",
+                PlacementGeometry::LineString(vec![a.x_y(), end.x_y()]),
+            ),
+        ] {
+            project.placements.insert(
+                PlacementId(id.into()),
+                placement("greenways", None, None, geometry),
+            );
+        }
+        let dir = DataDir::at(root());
+        let plan = read_plan(&dir.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .unwrap()
+            .plan;
+        run_checks(&project, &plan, &read_edition(&dir.edition()).unwrap())
+            .into_iter()
+            .any(|f| f.placement == "placement.test" && f.rule == Rule::Disconnected)
+    };
+    // 5 m either side of the 1 km tolerance: the spherical nearest point and the segment's
+    // bow between lon/lat and the great circle are each well under a metre here.
+    assert!(!disconnected(995.0), "995 m is within 1 km");
+    assert!(disconnected(1005.0), "1005 m is more than 1 km");
+}
+
+#[test]
 fn acknowledged_findings_are_kept_in_the_project_and_no_longer_open() {
     let mut project = load_project(&root().join("assets/projects/sma-2022.onemap")).unwrap();
     let dir = DataDir::at(root());

@@ -3,8 +3,8 @@
 //! acknowledgement (a planner's written justification) stays attached to it across saves.
 
 use geo::{
-    BooleanOps, BoundingRect, Closest, ClosestPoint, Contains, Distance, Geometry, Haversine,
-    Intersects, Length, LineString, MultiLineString, MultiPolygon, Point, Polygon,
+    BooleanOps, BoundingRect, Contains, Geometry, Intersects, LineString, MultiLineString,
+    MultiPolygon, Point, Polygon,
 };
 use serde::Serialize;
 
@@ -151,8 +151,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                     }
                     PlacementGeometry::LineString(l) => {
                         let inside = core.clip(&MultiLineString(vec![line(l)]), false);
-                        let km: f64 =
-                            inside.0.iter().map(|s| Haversine.length(s)).sum::<f64>() / 1000.0;
+                        let km: f64 = inside.0.iter().map(super::measure::length_km).sum();
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
@@ -299,9 +298,8 @@ fn sketch_checks(
                 .clip(&lines, false)
                 .0
                 .iter()
-                .map(|s| Haversine.length(s))
-                .sum::<f64>()
-                / 1000.0;
+                .map(super::measure::length_km)
+                .sum();
             out.push(Finding {
                 id: format!("{}:{}:{core_id}", Rule::EcologicalCore.as_str(), fid.0),
                 rule: Rule::EcologicalCore,
@@ -351,10 +349,7 @@ fn lines_of(g: &Geometry<f64>) -> Vec<LineString<f64>> {
 /// Metres from a point to the nearest line of the network (infinite when there is none).
 fn distance_to_network(p: Point<f64>, net: &[LineString<f64>]) -> f64 {
     net.iter()
-        .filter_map(|l| match l.closest_point(&p) {
-            Closest::Intersection(c) | Closest::SinglePoint(c) => Some(Haversine.distance(p, c)),
-            Closest::Indeterminate => None,
-        })
+        .filter_map(|l| super::measure::distance_to_line_m(p, l))
         .fold(f64::INFINITY, f64::min)
 }
 

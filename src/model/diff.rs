@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use geo::{Coord, Geometry, HausdorffDistance, MapCoords};
 use serde::Serialize;
 
 use super::checks::Finding;
@@ -71,7 +70,7 @@ pub struct GeometryDelta {
     pub length_km: Option<f64>,
     /// New minus old area, km² (polygons).
     pub area_km2: Option<f64>,
-    /// The largest distance between the two geometries (Hausdorff), metres.
+    /// The largest distance between the two geometries (Hausdorff, geodesic), metres.
     pub max_displacement_m: f64,
 }
 
@@ -282,20 +281,10 @@ fn placements(
     }
 }
 
-/// Metres east and north of a reference latitude, for distances of a few hundred km.
-fn local_metres(g: &Geometry<f64>, lat0: f64) -> Geometry<f64> {
-    let kx = 111_320.0 * lat0.to_radians().cos();
-    g.map_coords(|c| Coord {
-        x: c.x * kx,
-        y: c.y * 110_574.0,
-    })
-}
-
 fn geometry_delta(a: &PlacementGeometry, b: &PlacementGeometry, plan: &Plan) -> GeometryDelta {
     let (ga, gb) = (a.to_geo(), b.to_geo());
     let (da, db) = (derive(plan, &ga), derive(plan, &gb));
-    let lat0 = a.positions().next().map_or(31.0, |p| p.1);
-    let max_displacement_m = local_metres(&ga, lat0).hausdorff_distance(&local_metres(&gb, lat0));
+    let max_displacement_m = super::measure::hausdorff_m(&ga, &gb);
     GeometryDelta {
         length_km: da.length_km.zip(db.length_km).map(|(x, y)| y - x),
         area_km2: da.area_km2.zip(db.area_km2).map(|(x, y)| y - x),

@@ -144,8 +144,7 @@ pub fn legend_and_scale_ui(
         }
         painter.extend(shapes);
     }
-    let center = frame.transform.to_lonlat(frame.rect.center());
-    let meters_per_px = frame.transform.deg_per_px() * 111_320.0 * center.y.to_radians().cos();
+    let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
     let at = pos2(frame.rect.right() - 170.0 * s, bottom - 16.0 * s);
     painter.extend(scale_bar_shapes(painter, at, meters_per_px, s));
 }
