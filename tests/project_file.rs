@@ -183,7 +183,7 @@ fn nan_infinite_and_unclosed_geometry_are_refused_with_the_placement_named() {
     let nan = text.replacen("Point((121.1, 32.0))", "Point((NaN, 32.0))", 1);
     assert_eq!(
         parse(&nan).unwrap_err(),
-        "bad.onemap: placement placement.nantong-new-airport: coordinate (NaN, 32) is not a finite number"
+        r#"bad.onemap: placements["placement.nantong-new-airport"].geometry: coordinate 0 (NaN, 32.0) is not a finite number"#
     );
     let inf = text.replacen("Point((121.1, 32.0))", "Point((inf, 32.0))", 1);
     assert!(parse(&inf).unwrap_err().contains("is not a finite number"));
@@ -197,7 +197,7 @@ fn nan_infinite_and_unclosed_geometry_are_refused_with_the_placement_named() {
     assert!(unclosed != text, "the fixture's ring was not found");
     assert_eq!(
         parse(&unclosed).unwrap_err(),
-        "bad.onemap: placement placement.qingcaosha-protection: polygon ring 0 is not closed: its first and last positions differ"
+        r#"bad.onemap: placements["placement.qingcaosha-protection"].geometry: ring 0 is not closed: its first and last positions differ"#
     );
 }
 

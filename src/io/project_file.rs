@@ -73,52 +73,10 @@ pub fn parse_project(path: &Path, text: &str) -> Result<Project, IoError> {
             });
         }
     };
-    check_geometry(path, &project)?;
+    // Every path that reads a project (open, journals, validate, diff, merge) comes here.
+    crate::model::well_formed::check_project(&project)
+        .map_err(|m| IoError::invalid(path, m.to_string()))?;
     Ok(project)
-}
-
-/// What the file must not contain even though RON can express it: non-finite numbers,
-/// positions outside lon/lat range, too-short lines and unclosed rings.
-fn check_geometry(path: &Path, project: &Project) -> Result<(), IoError> {
-    use crate::model::project::PlacementGeometry as G;
-    for (id, p) in &project.placements {
-        let bad = |what: String| IoError::invalid(path, format!("placement {}: {what}", id.0));
-        for (x, y) in p.geometry.positions() {
-            if !x.is_finite() || !y.is_finite() {
-                return Err(bad(format!("coordinate ({x}, {y}) is not a finite number")));
-            }
-            if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
-                return Err(bad(format!(
-                    "coordinate ({x}, {y}) is outside ±180/±90 (lon/lat, WGS84)"
-                )));
-            }
-        }
-        match &p.geometry {
-            G::LineString(l) if l.len() < 2 => {
-                return Err(bad("a line needs at least 2 positions".into()));
-            }
-            G::Polygon(rings) if rings.is_empty() => {
-                return Err(bad("a polygon needs a ring".into()));
-            }
-            G::Polygon(rings) => {
-                for (i, r) in rings.iter().enumerate() {
-                    if r.len() < 4 {
-                        return Err(bad(format!(
-                            "polygon ring {i} has {} positions; a ring needs at least 4",
-                            r.len()
-                        )));
-                    }
-                    if r.first() != r.last() {
-                        return Err(bad(format!(
-                            "polygon ring {i} is not closed: its first and last positions differ"
-                        )));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// The file's text: deterministic, pretty-printed RON.

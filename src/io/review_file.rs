@@ -48,9 +48,14 @@ pub fn load_review(path: &Path) -> Result<Option<Review>, IoError> {
     };
     let probe: Probe = ron::from_str(&text).map_err(|e| IoError::ron(path, "review file", &e))?;
     match probe.version {
-        1 => ron::from_str::<ReviewFileV1>(&text)
-            .map(|f| Some(f.review))
-            .map_err(|e| IoError::ron(path, "review file", &e)),
+        1 => {
+            let review = ron::from_str::<ReviewFileV1>(&text)
+                .map_err(|e| IoError::ron(path, "review file", &e))?
+                .review;
+            crate::model::well_formed::check_review(&review)
+                .map_err(|m| IoError::invalid(path, m.to_string()))?;
+            Ok(Some(review))
+        }
         found if found > REVIEW_VERSION => Err(IoError::NewerVersion {
             path: path.to_owned(),
             found,

@@ -20,6 +20,7 @@ pub mod search;
 pub mod style;
 pub mod validate;
 pub mod view;
+pub mod well_formed;
 
 pub use basemap::{Basemap, BasemapPlace, PlaceKind};
 pub use feature::{FeatureId, PlanFeature, Status};

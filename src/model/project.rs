@@ -307,11 +307,18 @@ pub struct MapView {
 }
 
 impl MapView {
-    /// As saved: the centre to 1e-7°, the zoom to 1e-3.
+    /// As saved: the centre to 1e-7° within ±180°/±90°, the zoom to 1e-3 within the map's
+    /// zoom range. The editor can pan past the antimeridian, and on a canvas smaller than the
+    /// reference one a scene's zoom is above the map's maximum; saved as they are, the loader
+    /// (`well_formed`) would refuse the file.
     pub fn rounded(self) -> Self {
+        let zoom = &super::well_formed::ZOOM_RANGE;
         Self {
-            center: (round7(self.center.0), round7(self.center.1)),
-            zoom: (self.zoom * 1000.0).round() / 1000.0,
+            center: (
+                round7(self.center.0.clamp(-180.0, 180.0)),
+                round7(self.center.1.clamp(-90.0, 90.0)),
+            ),
+            zoom: ((self.zoom * 1000.0).round() / 1000.0).clamp(*zoom.start(), *zoom.end()),
         }
     }
 }
@@ -401,9 +408,7 @@ impl Project {
                 _ => {}
             }
         }
-        if let Some(v) = p.view.as_mut() {
-            v.center = (round7(v.center.0), round7(v.center.1));
-        }
+        p.view = p.view.map(MapView::rounded);
         p
     }
 }
