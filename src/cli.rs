@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::io::geojson_import::{ImportOptions, Progress, import_geojson_file};
+use crate::io::output_guard::{Writes, check_output};
 use crate::io::sketch::load_sketch;
-use crate::io::{DataDir, export, load_project, read_edition, read_plan};
+use crate::io::{DataDir, export, load_project, paths, read_edition, read_plan};
 use crate::model::Region;
 use crate::model::project_check::project_problems;
 
@@ -184,6 +185,13 @@ fn export_image(
     data: Option<&Path>,
 ) -> ExitCode {
     use crate::present::export;
+    let inputs = project
+        .into_iter()
+        .chain(geojson.iter().map(PathBuf::as_path));
+    if let Err(e) = check_output(out, inputs, Writes::Other("an image")) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let result = canvas.and_then(|canvas| {
         if !geojson.is_empty() {
             return export::export_geojson_layers(geojson, canvas, out).map(|()| canvas);
@@ -311,6 +319,19 @@ fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
         }
     };
     let dir = project_path.parent().unwrap_or(Path::new("."));
+    let sketch_files: Vec<PathBuf> = project
+        .sketch_layers
+        .values()
+        .filter_map(|l| match &l.source {
+            crate::model::project::SketchSource::Referenced(p) => Some(paths::resolve(dir, p)),
+            crate::model::project::SketchSource::Embedded(_) => None,
+        })
+        .collect();
+    let inputs = std::iter::once(project_path).chain(sketch_files.iter().map(PathBuf::as_path));
+    if let Err(e) = check_output(out, inputs, Writes::Other("GeoJSON")) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let mut sketches = Vec::new();
     for (name, layer) in &project.sketch_layers {
         match load_sketch(dir, name, layer) {
@@ -447,6 +468,10 @@ fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> Ex
 
 #[allow(clippy::print_stdout)]
 fn merge(base: &Path, mine: &Path, theirs: &Path, out: &Path) -> ExitCode {
+    if let Err(e) = check_output(out, [base, mine, theirs], Writes::Project) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let mut loaded = Vec::new();
     for path in [base, mine, theirs] {
         match load_project(path) {

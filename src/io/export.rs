@@ -14,6 +14,7 @@ use crate::model::project::{Placement, Project};
 use super::atomic::atomic_write;
 use super::error::IoError;
 use super::geojson_import::ImportedFeature;
+use super::output_guard::{Writes, check_output};
 
 /// Exterior rings counter-clockwise, holes clockwise, as RFC 7946 §3.1.6 asks.
 fn rfc7946(g: Geometry<f64>) -> Geometry<f64> {
@@ -90,6 +91,8 @@ pub fn write_geojson(
     project: &Project,
     sketches: &[(String, Vec<ImportedFeature>)],
 ) -> Result<(), IoError> {
+    // Also the app's path: a project cannot be replaced by its own GeoJSON export.
+    check_output(path, [], Writes::Other("GeoJSON"))?;
     let text = serde_json::to_string_pretty(&export_geojson(project, sketches))
         .map_err(|e| IoError::invalid(path, format!("could not be written as JSON: {e}")))?;
     atomic_write(path, text.as_bytes(), false)
@@ -153,5 +156,6 @@ pub fn placements_csv(project: &Project) -> String {
 }
 
 pub fn write_csv(path: &Path, project: &Project) -> Result<(), IoError> {
+    check_output(path, [], Writes::Other("CSV"))?;
     atomic_write(path, placements_csv(project).as_bytes(), false)
 }

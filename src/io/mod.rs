@@ -12,6 +12,7 @@ pub mod export;
 pub mod geojson_fast;
 pub mod geojson_import;
 pub mod layer_file;
+pub mod output_guard;
 pub mod paths;
 pub mod project_file;
 pub mod recent;
