@@ -200,7 +200,7 @@ fn export_image(
                 message,
             })
         })?;
-        let app_data = crate::app::AppData::load(&dir)?;
+        let app_data = crate::doc::AppData::load(&dir)?;
         for problem in &app_data.problems {
             eprintln!("warning: {problem}");
         }

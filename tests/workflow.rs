@@ -6,9 +6,9 @@ use common::{onemap, root};
 
 use std::path::{Path, PathBuf};
 
-use onemap::app::document::SketchState;
 use onemap::app::files::Dialog;
 use onemap::app::{AppCommand, AppData, OneMapApp};
+use onemap::doc::SketchState;
 use onemap::io::{DataDir, load_project};
 use onemap::model::project::SketchSource;
 

@@ -549,13 +549,13 @@ pub fn new_sketch(
     )
 }
 
-pub fn export_geojson(doc: &super::document::Document, path: &Path) -> Result<usize, String> {
+pub fn export_geojson(doc: &crate::doc::document::Document, path: &Path) -> Result<usize, String> {
     let sketches: Vec<(String, Vec<_>)> = doc
         .sketches
         .iter()
         .filter_map(|(name, s)| match s {
-            super::document::SketchState::Loaded(f) => Some((name.clone(), f.clone())),
-            super::document::SketchState::Missing(_) => None,
+            crate::doc::document::SketchState::Loaded(f) => Some((name.clone(), f.clone())),
+            crate::doc::document::SketchState::Missing(_) => None,
         })
         .collect();
     export::write_geojson(path, &doc.project, &sketches).map_err(|e| e.to_string())?;

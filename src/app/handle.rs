@@ -9,9 +9,9 @@ use crate::edit::Edit;
 use crate::io::{IoError, clock};
 use crate::model::FeatureId;
 
-use super::document::{self, Document};
 use super::files::{self, AfterConfirm, Dialog, PathPurpose};
 use super::{AppCommand, OneMapApp, tools};
+use crate::doc::document::{self, Document};
 
 impl OneMapApp {
     /// Applies the commands of a frame, in order. The one place that changes the app's state.

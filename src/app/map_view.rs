@@ -10,7 +10,6 @@ use crate::map::snap::{Snap, SnapKind, TOLERANCE_PX, snap};
 use crate::map::{ItemKey, MapFrame, ScreenTransform};
 use crate::model::FeatureId;
 use crate::model::project::PlacementId;
-use crate::ui;
 
 use super::tools::{self, Tool};
 use super::{AppCommand, OneMapApp, SketchView};
@@ -144,7 +143,7 @@ impl OneMapApp {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let (shapes, stats) = frame.shapes(&painter);
                 painter.extend(shapes);
-                ui::overlays::legend_and_scale_ui(&painter, &frame, plan, &doc.features, 0.0);
+                crate::doc::legend::legend_and_scale_ui(&painter, &frame, plan, &doc.features, 0.0);
                 let pointer = response.hover_pos();
                 let snap_at = |p: Pos2| {
                     snapping

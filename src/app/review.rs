@@ -260,7 +260,7 @@ impl OneMapApp {
         let features: Vec<crate::model::PlanFeature> = other
             .placements
             .iter()
-            .map(|(id, p)| super::document::placement_feature(&id.0, p))
+            .map(|(id, p)| crate::doc::document::placement_feature(&id.0, p))
             .collect();
         self.compare = Some(CompareState {
             other_overlay: crate::map::Scene::build_overlay(&features, &self.data.style),

@@ -3,9 +3,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::document::{Document, SketchState};
 use crate::app::files::PathPurpose;
 use crate::app::{AppCommand, AppData};
+use crate::doc::document::{Document, SketchState};
 use crate::model::style::{GroupStyle, LayerStyle};
 use crate::model::view::{TIER_COUNT, ViewCommand, ViewSettings};
 

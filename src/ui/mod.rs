@@ -8,7 +8,6 @@ pub mod compare_panel;
 pub mod inspector;
 pub mod layers_panel;
 pub mod merge_panel;
-pub mod overlays;
 pub mod placement_form;
 pub mod placement_table;
 pub mod scenes_panel;
@@ -16,13 +15,5 @@ pub mod status_bar;
 pub mod swatch;
 pub mod toolbar;
 
-use crate::model::LabelLanguage;
-
-/// A name in the UI's language, which follows the label language (both: Chinese first).
-pub fn ui_name(language: LabelLanguage, zh: &str, en: &str) -> String {
-    match language {
-        LabelLanguage::Chinese => zh.to_owned(),
-        LabelLanguage::English => en.to_owned(),
-        LabelLanguage::Both => format!("{zh} {en}"),
-    }
-}
+// The legend names its rows the same way, so the function lives below both.
+pub use crate::model::lang::ui_name;

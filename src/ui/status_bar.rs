@@ -8,7 +8,7 @@ use crate::app::{AppCommand, AppData};
 pub fn status_bar_ui(
     ui: &mut Ui,
     data: &AppData,
-    doc: &crate::app::document::Document,
+    doc: &crate::doc::document::Document,
     cursor: Option<Coord<f64>>,
     zoom: f64,
 ) {

@@ -4,9 +4,9 @@ use egui::{Key, Ui};
 
 use std::path::PathBuf;
 
-use crate::app::document::Document;
 use crate::app::files::PathPurpose;
 use crate::app::{AppCommand, AppData, SearchState};
+use crate::doc::document::Document;
 use crate::model::LabelLanguage;
 use crate::model::search::search;
 use crate::model::view::ViewCommand;
