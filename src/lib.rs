@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod command;
 pub mod doc;
 pub mod edit;
 pub mod io;

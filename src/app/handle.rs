@@ -9,8 +9,9 @@ use crate::edit::Edit;
 use crate::io::{IoError, clock};
 use crate::model::FeatureId;
 
-use super::files::{self, AfterConfirm, Dialog, PathPurpose};
+use super::files;
 use super::{AppCommand, OneMapApp, tools};
+use crate::command::{AfterConfirm, Dialog, PathPurpose};
 use crate::doc::document::{self, Document};
 
 impl OneMapApp {
@@ -157,7 +158,7 @@ impl OneMapApp {
             AppCommand::GoToScene(i) => self.go_to_scene(i),
             AppCommand::ToggleTable => self.table_open = !self.table_open,
             AppCommand::BulkEdit(change) => {
-                use super::command::BulkChange as B;
+                use crate::command::BulkChange as B;
                 match change {
                     B::Action(a) => self.bulk_edit("action", |p| p.action = a.clone()),
                     B::Section(s) => self.bulk_edit("section", |p| p.section = s.clone()),
@@ -404,6 +405,17 @@ impl OneMapApp {
                     acknowledgement,
                 });
                 self.ack_draft = None;
+            }
+            AppCommand::CommentOnPlacement { id, text } => {
+                if let Some(p) = self.doc.project.placements.get(&id) {
+                    let mut placement = p.clone();
+                    placement.comments.push(crate::model::project::Comment {
+                        author: std::env::var("USER").unwrap_or_else(|_| "planner".into()),
+                        time: clock::now_rfc3339(),
+                        text,
+                    });
+                    self.edit(Edit::SetPlacement { id, placement });
+                }
             }
             AppCommand::Undo => {
                 if self.doc.history.undo(&mut self.doc.project).is_some() {

@@ -12,7 +12,8 @@ use crate::model::FeatureId;
 use crate::model::project::PlacementId;
 
 use super::tools::{self, Tool};
-use super::{AppCommand, OneMapApp, SketchView};
+use super::{AppCommand, OneMapApp};
+use crate::command::SketchView;
 
 /// What the map closure found out this frame, applied after it (the map borrows the app).
 struct Gestures {

@@ -1,7 +1,6 @@
 //! The application: owns the data, the open project and the view state, lays out the panels,
 //! and applies what the panels ask for ([`AppCommand`]) in one place, after the frame's UI.
 
-pub mod command;
 pub mod files;
 mod handle;
 mod layout;
@@ -19,36 +18,17 @@ use egui::{Key, Rect, Ui};
 use geo::Coord;
 use walkers::{MapMemory, lon_lat};
 
+use crate::command::{AfterConfirm, Dialog, PathPurpose, SketchView};
+use crate::doc::Document;
 use crate::map::{DrawStats, ItemKey, Scene, ScreenTransform};
-use crate::model::search::SearchHit;
 use crate::model::view::ViewSettings;
 use crate::model::{FeatureId, PlanFeature};
 use crate::ui;
+use files::FileState;
 
-pub use command::AppCommand;
 // What `main.rs` and the tests need to start the GUI, next to `OneMapApp` itself.
-use crate::doc::Document;
+pub use crate::command::AppCommand;
 pub use crate::doc::{AppData, install_fonts};
-use files::{AfterConfirm, Dialog, FileState, PathPurpose};
-
-/// How the project's sketch of the plan layers is shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SketchView {
-    /// The plan as sketched: sketches in place of the features they change.
-    #[default]
-    Alone,
-    /// Sketches over the unchanged baseline, to compare.
-    WithBaseline,
-    /// The baseline only.
-    Hidden,
-}
-
-/// State of the search box.
-#[derive(Default)]
-pub struct SearchState {
-    pub query: String,
-    pub hits: Vec<SearchHit>,
-}
 
 pub struct OneMapApp {
     pub data: AppData,
@@ -60,7 +40,7 @@ pub struct OneMapApp {
     pub selected: Option<FeatureId>,
     /// The pointer's lon/lat while it is over the map.
     pub cursor: Option<Coord<f64>>,
-    pub search: SearchState,
+    pub search: ui::toolbar::SearchState,
     pub show_about: bool,
     /// Whether the user closed the bar that lists unreadable data files.
     pub problems_dismissed: bool,
@@ -89,7 +69,7 @@ pub struct OneMapApp {
     pub ack_draft: Option<(String, String)>,
     /// Whether the Checks panel is open (the status bar always shows the count).
     pub checks_open: bool,
-    pub tool: tools::Tool,
+    pub tool: crate::command::Tool,
     /// The vertices of the drawing under way, lon/lat.
     pub draft: Vec<Coord<f64>>,
     /// The system action new placements belong to.
@@ -119,11 +99,11 @@ pub struct OneMapApp {
     pub sketch_view: SketchView,
     /// Review mode: the project is read-only, comments go to its sidecar.
     pub review_mode: bool,
-    pub review: review::ReviewState,
+    pub review: crate::command::ReviewState,
     /// A comparison with another version, while the compare panel is open.
-    pub compare: Option<review::CompareState>,
+    pub compare: Option<crate::command::CompareState>,
     /// A three-way merge while its conflicts are resolved.
-    pub merge: Option<review::MergeState>,
+    pub merge: Option<crate::command::MergeState>,
     /// Presenter mode, when on.
     pub presenting: Option<presenter::Presenter>,
     /// A flight of the map to a scene under way.
@@ -172,7 +152,7 @@ impl OneMapApp {
             hovered: None,
             selected: None,
             cursor: None,
-            search: SearchState::default(),
+            search: Default::default(),
             show_about: false,
             problems_dismissed: false,
             fit_pending: true,
@@ -186,7 +166,7 @@ impl OneMapApp {
             checked_revision: None,
             ack_draft: None,
             checks_open: false,
-            tool: tools::Tool::Select,
+            tool: crate::command::Tool::Select,
             draft: Vec::new(),
             draw_action: "transport".into(),
             form: ui::placement_form::FormState::default(),

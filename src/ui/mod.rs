@@ -1,5 +1,7 @@
-//! Panels. They read the app's data and view settings and push [`crate::app::AppCommand`]s;
-//! they never change the plan or the settings themselves.
+//! Panels. They read the app's data and view settings and push [`crate::command::AppCommand`]s;
+//! they never change the plan or the settings themselves, and never touch files (`io`): what
+//! reads or writes a file is a command the app runs. They import `command`, `doc`, `map`,
+//! `edit` and `model`, never `app`.
 
 pub mod about;
 pub mod checks_panel;

@@ -3,7 +3,8 @@
 use egui::{Color32, Ui};
 use geo::Coord;
 
-use crate::app::{AppCommand, AppData};
+use crate::command::AppCommand;
+use crate::doc::AppData;
 
 pub fn status_bar_ui(
     ui: &mut Ui,
