@@ -7,9 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use egui::{Color32, Context, RichText};
-
-use crate::command::{AppCommand, Dialog, PathPurpose};
+use crate::command::{Dialog, ImportProgress, PathPurpose};
 use crate::io::geojson_import::{
     ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
 };
@@ -159,7 +157,7 @@ impl FileState {
     }
 
     /// Opens the system file dialog on a worker thread.
-    fn browse(&mut self, purpose: PathPurpose) {
+    pub fn browse(&mut self, purpose: PathPurpose) {
         if !self.desktop {
             return;
         }
@@ -183,6 +181,21 @@ impl FileState {
         }
     }
 
+    /// The import under way, as its progress window shows it.
+    pub fn import_progress(&self) -> Option<ImportProgress> {
+        let job = self.import.as_ref()?;
+        let read = job.progress.bytes_read.load(Ordering::Relaxed);
+        let fraction = if job.total_bytes > 0 {
+            read as f32 / job.total_bytes as f32
+        } else {
+            0.0
+        };
+        Some(ImportProgress {
+            path: job.path.clone(),
+            fraction,
+        })
+    }
+
     /// Takes the system dialog's answer, if it has come, into the typed-path field.
     pub fn poll_browse(&mut self) {
         let Some((purpose, rx)) = &self.browse else {
@@ -203,172 +216,6 @@ impl FileState {
             }
             self.browse = None;
         }
-    }
-}
-
-/// The command a typed-path dialog sends when confirmed.
-fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand {
-    match purpose {
-        PathPurpose::Open => AppCommand::Open(path),
-        PathPurpose::SaveAs => AppCommand::SaveAs(path),
-        PathPurpose::Import => AppCommand::Import { path, gcj02 },
-        PathPurpose::ExportGeojson => AppCommand::ExportGeojson(path),
-        PathPurpose::ExportCsv => AppCommand::ExportCsv(path),
-        PathPurpose::Locate(name) => AppCommand::Locate {
-            name: name.clone(),
-            path,
-        },
-        PathPurpose::OpenForReview => AppCommand::OpenForReview(path),
-        PathPurpose::CompareWith => AppCommand::CompareWith(path),
-        PathPurpose::MergeBase => AppCommand::AskPath(PathPurpose::MergeTheirs(path)),
-        PathPurpose::MergeTheirs(base) => AppCommand::Merge3 {
-            base: base.clone(),
-            theirs: path,
-        },
-        PathPurpose::WriteMerged => AppCommand::WriteMerged(path),
-        PathPurpose::WriteReport => AppCommand::WriteReport(path),
-        PathPurpose::ExportSketchLayer(layer) => AppCommand::ExportSketchLayer {
-            layer: layer.clone(),
-            path,
-        },
-        PathPurpose::ApplyBaseline => AppCommand::ApplyBaseline(path),
-    }
-}
-
-/// Shows the open dialog and the import progress; returns what the user chose.
-pub fn dialogs_ui(ctx: &Context, files: &mut FileState, commands: &mut Vec<AppCommand>) {
-    files.poll_browse();
-    if let Some(job) = &files.import {
-        egui::Window::new("导入中 Importing")
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(job.path.display().to_string());
-                let read = job.progress.bytes_read.load(Ordering::Relaxed);
-                let fraction = if job.total_bytes > 0 {
-                    read as f32 / job.total_bytes as f32
-                } else {
-                    0.0
-                };
-                ui.add(egui::ProgressBar::new(fraction.min(1.0)).show_percentage());
-                if ui.button("取消 Cancel").clicked() {
-                    commands.push(AppCommand::CancelImport);
-                }
-            });
-        ctx.request_repaint_after(Duration::from_millis(100));
-    }
-    let mut close = false;
-    let mut browse = None;
-    match files.dialog.as_mut() {
-        None => {}
-        Some(Dialog::PathPrompt {
-            purpose,
-            text,
-            gcj02,
-            focus,
-        }) => {
-            egui::Window::new(purpose.title()).collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    let label = ui.label("路径 Path");
-                    let edit = ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(label.id);
-                    if std::mem::take(focus) {
-                        edit.request_focus();
-                    }
-                    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !text.trim().is_empty() {
-                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
-                        close = true;
-                    }
-                    if files.desktop && ui.button("浏览… Browse…").clicked() {
-                        browse = Some(purpose.clone());
-                    }
-                });
-                if *purpose == PathPurpose::Import {
-                    ui.checkbox(gcj02, "源数据为 GCJ-02（火星坐标）The source is GCJ-02 (Chinese web maps): convert to WGS84");
-                }
-                ui.horizontal(|ui| {
-                    if ui.add_enabled(!text.trim().is_empty(), egui::Button::new("确定 OK")).clicked() {
-                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
-                        close = true;
-                    }
-                    if ui.button("取消 Cancel").clicked() {
-                        close = true;
-                    }
-                });
-            });
-        }
-        Some(Dialog::ConfirmUnsaved(then)) => {
-            egui::Window::new("未保存的更改 Unsaved changes")
-                .collapsible(false)
-                .resizable(false)
-                .show(ctx, |ui| {
-                    ui.label("The project has changes that are not saved. Save them first?");
-                    ui.horizontal(|ui| {
-                        if ui.button("保存 Save").clicked() {
-                            commands.push(AppCommand::SaveThen(then.clone()));
-                            close = true;
-                        }
-                        if ui.button("不保存 Discard").clicked() {
-                            commands.push(AppCommand::DiscardThen(then.clone()));
-                            close = true;
-                        }
-                        if ui.button("取消 Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                });
-        }
-        Some(Dialog::Recovery(journal)) => {
-            egui::Window::new("恢复未保存的工作 Recover unsaved work")
-                .collapsible(false)
-                .resizable(false)
-                .show(ctx, |ui| {
-                    let of = journal
-                        .original
-                        .as_ref()
-                        .map_or("an unsaved project".into(), |p| p.display().to_string());
-                    ui.label(format!(
-                        "OneMap did not close normally. Work on {of} from {} was not saved.",
-                        journal.written
-                    ));
-                    ui.label(format!(
-                        "{} placements, {} sketch layers.",
-                        journal.project.placements.len(),
-                        journal.project.sketch_layers.len()
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button("恢复 Restore").clicked() {
-                            commands.push(AppCommand::Restore(journal.clone()));
-                            close = true;
-                        }
-                        if ui.button("丢弃 Discard").clicked() {
-                            commands.push(AppCommand::DiscardJournal(journal.file.clone()));
-                            close = true;
-                        }
-                    });
-                });
-        }
-        Some(Dialog::Message { title, text, error }) => {
-            egui::Window::new(title.as_str())
-                .collapsible(false)
-                .resizable(true)
-                .show(ctx, |ui| {
-                    let color = if *error {
-                        Color32::from_rgb(200, 50, 40)
-                    } else {
-                        ui.visuals().text_color()
-                    };
-                    ui.add(egui::Label::new(RichText::new(text.as_str()).color(color)).wrap());
-                    if ui.button("好 OK").clicked() {
-                        close = true;
-                    }
-                });
-        }
-    }
-    if let Some(purpose) = browse {
-        files.browse(purpose);
-    }
-    if close {
-        files.dialog = None;
     }
 }
 

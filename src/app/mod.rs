@@ -1,16 +1,17 @@
 //! The application: owns the data, the open project and the view state, lays out the panels,
 //! and applies what the panels ask for ([`AppCommand`]) in one place, after the frame's UI.
 
+mod drawing;
+mod file_commands;
 pub mod files;
 mod handle;
 mod layout;
-mod map_view;
+mod map_frame;
 pub mod presenter;
 pub mod review;
 mod scenes;
 mod selection;
 mod sketch;
-pub mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -324,7 +325,7 @@ impl OneMapApp {
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
         }
-        tools::tool_keys(
+        ui::tools::tool_keys(
             ui,
             self.tool,
             !self.draft.is_empty(),

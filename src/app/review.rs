@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::command::{CompareState, MergeState, ReviewState};
+use super::handle::wrong_family;
+use crate::command::{AfterConfirm, AppCommand, CompareState, MergeState, ReviewState};
 use crate::edit::Edit;
 use crate::io::clock;
 use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
@@ -57,7 +58,7 @@ impl OneMapApp {
         if self.doc.path.as_deref() == Some(project.as_path()) {
             self.review_mode = true;
             self.doc.read_only = true;
-            self.tool = super::tools::Tool::Select;
+            self.tool = crate::command::Tool::Select;
             self.draft.clear();
             self.load_review();
         }
@@ -392,6 +393,69 @@ impl OneMapApp {
                 format!("{} and {}", path.display(), png.display()),
             ),
             Err(e) => self.files.error("Could not write the review report", e),
+        }
+    }
+}
+
+impl OneMapApp {
+    /// Review comments, the comparison with another version and the three-way merge.
+    pub(super) fn run_review_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::OpenForReview(path) => {
+                self.unless_dirty(AfterConfirm::Review(path));
+            }
+            AppCommand::LeaveReview => self.leave_review(),
+            AppCommand::StartComment(anchor) => {
+                self.review.open = true;
+                self.review.draft = Some((anchor, String::new()));
+            }
+            AppCommand::CancelComment => self.review.draft = None,
+            AppCommand::AddComment(text) => self.add_comment(text),
+            AppCommand::Reply { comment, text } => self.reply(&comment, text),
+            AppCommand::SetCommentStatus { comment, status } => {
+                self.set_comment_status(&comment, status)
+            }
+            AppCommand::ToggleComments => self.review.open = !self.review.open,
+            AppCommand::MergeComments => self.merge_comments(),
+            AppCommand::CompareWith(path) => self.compare_with(&path),
+            AppCommand::AcceptChange(subject, yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    if yes {
+                        c.accepted.insert(subject);
+                    } else {
+                        c.accepted.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::AcceptAllChanges(yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.accepted = if yes {
+                        c.changes.iter().map(|x| x.subject.clone()).collect()
+                    } else {
+                        Default::default()
+                    };
+                }
+            }
+            AppCommand::CloseCompare => self.compare = None,
+            AppCommand::Merge3 { base, theirs } => self.merge3_with(&base, &theirs),
+            AppCommand::ResolveConflict(subject, theirs) => {
+                if let Some(m) = self.merge.as_mut() {
+                    if theirs {
+                        m.take_theirs.insert(subject);
+                    } else {
+                        m.take_theirs.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::CloseMerge => self.merge = None,
+            AppCommand::ToggleSideBySide => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.side_by_side = !c.side_by_side;
+                }
+            }
+            AppCommand::WriteMerged(path) => self.write_merged(&path),
+            AppCommand::WriteReport(path) => self.write_report(&path),
+            other => wrong_family("review", &other),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::io::recovery::Journal;
+use super::Journal;
 
 /// What a typed-path dialog is for.
 #[derive(Clone, Debug, PartialEq)]

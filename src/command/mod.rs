@@ -1,13 +1,13 @@
 //! What the UI asks the app to do, and the state panels read: the vocabulary `ui` and `app`
 //! share. Panels never change the app's state themselves: they push [`AppCommand`]s, and
-//! [`crate::app::OneMapApp::run_commands`] applies them once per frame.
+//! the app applies them once per frame, after the UI.
 //!
 //! Why a shared module (as rerun's viewer context sits below both its panels and its viewer)
 //! and not panels that return intents (as walkers' `wanderers` does): our panels already take
 //! what they read as arguments and push commands into one queue, so the cycle was only in where
 //! the types lived. Moving them here breaks it by changing import lines, with no change to the
-//! forty-odd panel functions or to the order commands run in; returning intents would have
-//! rewritten every panel's signature and merged many per-panel outcomes into one queue again.
+//! panel functions or to the order commands run in; returning intents would have rewritten
+//! every panel's signature and merged many per-panel outcomes into one queue again.
 //!
 //! It imports `model`, `edit`, `io`, `map` and `doc`, never `app` or `ui`.
 
@@ -19,11 +19,12 @@ use std::path::PathBuf;
 
 use geo::Rect;
 
-use crate::io::recovery::Journal;
 use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
 pub use dialog::{AfterConfirm, Dialog, ImportProgress, PathPurpose};
+// What a recovery journal holds: the app reads it, the recovery dialog shows it.
+pub use crate::io::recovery::Journal;
 pub use state::{CompareState, MergeState, ReviewState, SketchView};
 pub use tool::{Handle, Tool};
 
@@ -46,6 +47,8 @@ pub enum AppCommand {
     DismissProblems,
     /// Shows the typed-path dialog for a file operation.
     AskPath(PathPurpose),
+    /// Opens the system file dialog for the typed-path dialog; its answer fills the path.
+    Browse(PathPurpose),
     New,
     Open(PathBuf),
     Save,

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod draw;
 pub mod hit_test;
 pub mod labels;
+pub mod marks;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;

@@ -7,8 +7,10 @@ pub mod about;
 pub mod checks_panel;
 pub mod comments_panel;
 pub mod compare_panel;
+pub mod dialogs;
 pub mod inspector;
 pub mod layers_panel;
+pub mod map_panel;
 pub mod merge_panel;
 pub mod placement_form;
 pub mod placement_table;
@@ -16,6 +18,7 @@ pub mod scenes_panel;
 pub mod status_bar;
 pub mod swatch;
 pub mod toolbar;
+pub mod tools;
 
 // The legend names its rows the same way, so the function lives below both.
 pub use crate::model::lang::ui_name;

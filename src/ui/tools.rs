@@ -1,17 +1,15 @@
 //! Drawing tools: add a point, draw a line or a polygon, with the length or area shown live.
 //! Clicks add vertices; double-click or Enter finishes; Esc cancels; Backspace removes the
-//! last vertex. A finished drawing becomes a placement in one undoable step.
+//! last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
+//! Here: the tool buttons and keys, the draft and the vertex tool's handles on the map.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
 use geo::{Coord, LineString, Polygon};
 
+use crate::command::{AppCommand, Handle, ReviewState, Tool};
 use crate::map::ScreenTransform;
 use crate::map::scene::merc;
 use crate::model::measure::{area_km2, length_km};
-use crate::model::project::{Placement, PlacementGeometry, PlacementId, PlacementStatus, Project};
-
-use crate::command::{AppCommand, ReviewState};
-pub use crate::command::{Handle, Tool};
 
 /// The tool buttons and the action a new placement belongs to.
 pub fn tools_ui(
@@ -195,51 +193,6 @@ pub fn draft_shapes(
         ));
     }
     shapes
-}
-
-/// The placement a finished draft makes, or `None` when it has too few vertices.
-pub fn placement_from_draft(
-    project: &Project,
-    tool: Tool,
-    vertices: &[Coord<f64>],
-    action: &str,
-    horizon: u16,
-    author: &str,
-) -> Option<(PlacementId, Placement)> {
-    let pos = |c: &Coord<f64>| (c.x, c.y);
-    let geometry = match tool {
-        Tool::Point => PlacementGeometry::Point(pos(vertices.first()?)),
-        Tool::Line if vertices.len() >= 2 => {
-            PlacementGeometry::LineString(vertices.iter().map(pos).collect())
-        }
-        Tool::Polygon if vertices.len() >= 3 => {
-            let mut ring: Vec<(f64, f64)> = vertices.iter().map(pos).collect();
-            ring.push(ring[0]);
-            PlacementGeometry::Polygon(vec![ring])
-        }
-        _ => return None,
-    };
-    let n = (1..).find(|n| {
-        !project
-            .placements
-            .contains_key(&PlacementId(format!("placement.new-{n}")))
-    })?;
-    let placement = Placement {
-        name_zh: format!("新项目 {n}"),
-        name_en: format!("New placement {n}"),
-        action: action.to_owned(),
-        section: None,
-        lead_city: None,
-        participants: Vec::new(),
-        status: PlacementStatus::Proposed,
-        horizon,
-        geometry,
-        description: String::new(),
-        source: format!("sketched in OneMap by {author}"),
-        indicative: true,
-        comments: Vec::new(),
-    };
-    Some((PlacementId(format!("placement.new-{n}")), placement))
 }
 
 /// The handles of a geometry, with their lon/lat positions.
