@@ -1,5 +1,7 @@
 //! The application: owns the data, the open project and the view state, lays out the panels,
 //! and applies what the panels ask for ([`AppCommand`]) in one place, after the frame's UI.
+//! The top layer: it may use every other, and it is the only one that changes the project,
+//! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
 mod drawing;
 mod file_commands;
