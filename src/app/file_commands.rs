@@ -208,19 +208,4 @@ impl OneMapApp {
             Err(e) => self.files.error("Import failed", e.to_string()),
         }
     }
-
-    /// While there are unsaved changes, the journal is rewritten every 30 s.
-    pub(super) fn keep_journal(&mut self) {
-        if !self.doc.is_dirty() {
-            return;
-        }
-        let due = self
-            .files
-            .last_journal
-            .is_none_or(|t| t.elapsed() >= files::JOURNAL_INTERVAL);
-        if due {
-            self.files
-                .write_journal(self.doc.path.as_deref(), &self.doc.project);
-        }
-    }
 }

@@ -5,18 +5,17 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
 
 use crate::command::{Dialog, ImportProgress, PathPurpose};
+use crate::io::clock::{self, Clock};
 use crate::io::geojson_import::{
     ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
 };
 use crate::io::recovery::{default_journal_dir, find_journals, remove_journal, write_journal};
-use crate::io::{IoError, clock, export, load_project, paths, recent, save_project};
+use crate::io::{IoError, export, load_project, paths, recent, save_project};
 use crate::model::project::{SketchLayer, SketchSource};
 
-/// While there are unsaved changes, the journal is rewritten at least this often.
-pub const JOURNAL_INTERVAL: Duration = Duration::from_secs(30);
+use super::journal::JournalSchedule;
 
 /// A GeoJSON file being read on a worker thread.
 pub struct ImportJob {
@@ -36,7 +35,10 @@ pub struct FileState {
     /// This session's recovery journal; `None` until desktop services are on.
     pub journal_file: Option<PathBuf>,
     pub journal_dir: Option<PathBuf>,
-    pub last_journal: Option<Instant>,
+    /// When the journal is written next.
+    pub journal: JournalSchedule,
+    /// The clock the journal's interval is measured with (tests put a manual one here).
+    pub clock: Clock,
     /// The system file dialog's answer, when one is open.
     browse: Option<(PathPurpose, Receiver<Option<PathBuf>>)>,
     /// Whether system dialogs may be opened (never in headless tests).
@@ -88,17 +90,24 @@ impl FileState {
         }
     }
 
+    /// Writes the journal of the project at document `revision`. A failure is logged, and
+    /// tried again an interval later.
     pub fn write_journal(
         &mut self,
         original: Option<&Path>,
         project: &crate::model::project::Project,
+        revision: u64,
     ) {
         let Some(file) = &self.journal_file else {
             return;
         };
+        let now = self.clock.now();
         match write_journal(file, original, &clock::now_rfc3339(), project) {
-            Ok(()) => self.last_journal = Some(Instant::now()),
-            Err(e) => log::error!("could not write the recovery journal: {e}"),
+            Ok(()) => self.journal.wrote(revision, now),
+            Err(e) => {
+                log::error!("could not write the recovery journal: {e}");
+                self.journal.failed(now);
+            }
         }
     }
 
@@ -106,7 +115,7 @@ impl FileState {
         if let Some(file) = &self.journal_file {
             remove_journal(file);
         }
-        self.last_journal = None;
+        self.journal = JournalSchedule::default();
     }
 
     /// Starts reading a GeoJSON file on a worker thread.

@@ -54,8 +54,11 @@ impl OneMapApp {
         self.doc.rebuild(&self.data.style);
         // Not while a gesture is under way: a drag would write the journal every frame.
         if structural && self.doc.is_dirty() && !self.doc.history.in_gesture() {
-            self.files
-                .write_journal(self.doc.path.as_deref(), &self.doc.project);
+            self.files.write_journal(
+                self.doc.path.as_deref(),
+                &self.doc.project,
+                self.doc.revision,
+            );
         }
     }
 

@@ -13,6 +13,7 @@ impl OneMapApp {
         self.recheck();
         if self.presenting.is_some() {
             self.presenter_ui(ui);
+            self.keep_journal(ui.ctx());
             self.update_title(ui.ctx());
             return;
         }
@@ -40,7 +41,7 @@ impl OneMapApp {
         );
         self.run_commands(commands);
         self.finish_import();
-        self.keep_journal();
+        self.keep_journal(ui.ctx());
         self.update_title(ui.ctx());
     }
 

@@ -7,6 +7,7 @@ mod drawing;
 mod file_commands;
 pub mod files;
 mod handle;
+pub mod journal;
 mod layout;
 mod map_frame;
 pub mod presenter;
