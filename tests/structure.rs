@@ -204,7 +204,7 @@ fn named_modules(code: &str, module: &[String]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (n, line) in code.lines().enumerate() {
         let mut at = 0;
-        while let Some(offset) = line[at..].find(|c: char| c == 'c' || c == 's') {
+        while let Some(offset) = line[at..].find(['c', 's']) {
             let start = at + offset;
             at = start + 1;
             let before = line[..start].chars().next_back();
