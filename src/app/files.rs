@@ -1,6 +1,7 @@
-//! Opening, saving, importing and exporting, and the dialogs that go with them. File dialogs
-//! never block the frame: the system dialog runs on a worker thread, and every dialog also
-//! has a typed-path field for machines without one.
+//! Opening, saving, importing and exporting: the app's file state (recent files, the recovery
+//! journal, the import under way, the dialog open) and the helpers the file commands use.
+//! File dialogs never block the frame: the system dialog runs on a worker thread, and every
+//! dialog also has a typed-path field for machines without one (drawn by `ui::dialogs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;

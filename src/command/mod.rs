@@ -5,11 +5,11 @@
 //! Why a shared module (as rerun's viewer context sits below both its panels and its viewer)
 //! and not panels that return intents (as walkers' `wanderers` does): our panels already take
 //! what they read as arguments and push commands into one queue, so the cycle was only in where
-//! the types lived. Moving them here breaks it by changing import lines, with no change to the
-//! panel functions or to the order commands run in; returning intents would have rewritten
+//! the types lived. Moving them here breaks it by changing import lines, with the panel
+//! functions and the order commands run in unchanged; returning intents would have rewritten
 //! every panel's signature and merged many per-panel outcomes into one queue again.
 //!
-//! It imports `model`, `edit`, `io`, `map` and `doc`, never `app` or `ui`.
+//! It may import the layers below it (`model`, `edit`, `io`, `map`, `doc`), never `ui` or `app`.
 
 pub mod dialog;
 pub mod state;
