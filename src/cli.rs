@@ -1,5 +1,7 @@
 //! The command line. Headless subcommands are contracts: other tools rely on their names,
 //! arguments and exit codes, so change them only deliberately.
+//! Headless: it builds on `doc`, `present`, `io` and `model`, never on the GUI (`command`,
+//! `ui`, `app`); `main.rs` starts the GUI when no subcommand is given.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -208,7 +210,7 @@ fn export_image(
                 message,
             })
         })?;
-        let app_data = crate::app::AppData::load(&dir)?;
+        let app_data = crate::doc::AppData::load(&dir)?;
         for problem in &app_data.problems {
             eprintln!("warning: {problem}");
         }

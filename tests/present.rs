@@ -10,8 +10,8 @@ use common::{onemap, root};
 
 use std::path::{Path, PathBuf};
 
-use onemap::app::AppData;
-use onemap::app::document::Document;
+use onemap::doc::AppData;
+use onemap::doc::Document;
 use onemap::io::DataDir;
 use onemap::map::Scene;
 use onemap::present::export::{Canvas, SlideInputs, SlideSpec, find_scene, render_project};

@@ -233,7 +233,7 @@ fn a_broken_layer_file_is_reported_by_name_and_the_rest_still_opens() {
 
 #[test]
 fn ctrl_shift_s_opens_save_as_with_the_path_field_ready_for_typing() {
-    use onemap::app::files::{Dialog, PathPurpose};
+    use onemap::command::{Dialog, PathPurpose};
     let mut h = harness();
     h.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
@@ -334,7 +334,7 @@ fn drawing_an_industrial_park_in_taihu_raises_the_ecology_warning_and_undo_remov
     h.state_mut().draw_action = "industry".into();
     h.key_press(egui::Key::G);
     h.run();
-    assert_eq!(h.state().tool, onemap::app::tools::Tool::Polygon);
+    assert_eq!(h.state().tool, onemap::command::Tool::Polygon);
     let t = h.state().last_transform.unwrap();
     for (lon, lat) in [
         (120.15, 31.12),
@@ -453,7 +453,7 @@ fn the_issue_5_acceptance_draw_in_taihu_warn_move_out_clear_undo_to_start() {
 
     h.key_press(egui::Key::M);
     h.run();
-    assert_eq!(h.state().tool, onemap::app::tools::Tool::Move);
+    assert_eq!(h.state().tool, onemap::command::Tool::Move);
     // The new placement is selected, so its form narrowed the map: take the transform again.
     let t = h.state().last_transform.unwrap();
     let at = |lon: f64, lat: f64| t.to_screen(merc(geo::Coord { x: lon, y: lat }));
@@ -1127,7 +1127,7 @@ fn reviewer_mode_disables_editing_and_comments_go_to_the_sidecar_only() {
             .placements
             .contains_key(&pid("placement.nantong-new-airport"))
     );
-    assert_eq!(h.state().tool, onemap::app::tools::Tool::Select);
+    assert_eq!(h.state().tool, onemap::command::Tool::Select);
 
     // Comment on a placement, then on a place.
     h.key_press(egui::Key::C);

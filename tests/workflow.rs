@@ -10,9 +10,9 @@ use common::{onemap, root};
 
 use std::path::{Path, PathBuf};
 
-use onemap::app::document::SketchState;
-use onemap::app::files::Dialog;
 use onemap::app::{AppCommand, AppData, OneMapApp};
+use onemap::command::Dialog;
+use onemap::doc::SketchState;
 use onemap::io::{DataDir, load_project};
 use onemap::model::project::SketchSource;
 
@@ -279,7 +279,7 @@ fn export_geojson_writes_the_placements_or_exits_2() {
 
 #[test]
 fn new_and_open_ask_before_unsaved_work_is_dropped() {
-    use onemap::app::files::AfterConfirm;
+    use onemap::command::AfterConfirm;
     use onemap::model::view::ViewCommand;
     let mut a = app(None);
     a.open_at_start(&root().join("assets/projects/sma-2022.onemap"));

@@ -1,138 +1,22 @@
-//! Opening, saving, importing and exporting, and the dialogs that go with them. File dialogs
-//! never block the frame: the system dialog runs on a worker thread, and every dialog also
-//! has a typed-path field for machines without one.
+//! Opening, saving, importing and exporting: the app's file state (recent files, the recovery
+//! journal, the import under way, the dialog open) and the helpers the file commands use.
+//! File dialogs never block the frame: the system dialog runs on a worker thread, and every
+//! dialog also has a typed-path field for machines without one (drawn by `ui::dialogs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
 
-use egui::{Color32, Context, RichText};
-
+use crate::command::{Dialog, ImportProgress, PathPurpose};
+use crate::io::clock::{self, Clock};
 use crate::io::geojson_import::{
     ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
 };
-use crate::io::recovery::{
-    Journal, default_journal_dir, find_journals, remove_journal, write_journal,
-};
-use crate::io::{IoError, clock, export, load_project, paths, recent, save_project};
+use crate::io::recovery::{default_journal_dir, find_journals, remove_journal, write_journal};
+use crate::io::{IoError, export, load_project, paths, recent, save_project};
 use crate::model::project::{SketchLayer, SketchSource};
 
-use super::command::AppCommand;
-
-/// While there are unsaved changes, the journal is rewritten at least this often.
-pub const JOURNAL_INTERVAL: Duration = Duration::from_secs(30);
-
-/// What a typed-path dialog is for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PathPurpose {
-    Open,
-    SaveAs,
-    Import,
-    ExportGeojson,
-    ExportCsv,
-    /// Find the file of a sketch layer whose reference is missing.
-    Locate(String),
-    OpenForReview,
-    CompareWith,
-    /// The common ancestor of a three-way merge (then its other version is asked for).
-    MergeBase,
-    /// The other version of a three-way merge with the open project.
-    MergeTheirs(PathBuf),
-    /// Where the merge of a comparison goes.
-    WriteMerged,
-    /// Where a review report (Markdown, with its PNG beside it) goes.
-    WriteReport,
-    /// Where a plan layer with the project's sketches goes, as GeoJSON.
-    ExportSketchLayer(String),
-    /// The folder of a new plan edition with the sketches applied.
-    ApplyBaseline,
-}
-
-impl PathPurpose {
-    fn title(&self) -> String {
-        match self {
-            Self::Open => "打开项目 Open project".into(),
-            Self::SaveAs => "另存为 Save project as".into(),
-            Self::Import => "导入 GeoJSON Import GeoJSON".into(),
-            Self::ExportGeojson => "导出 GeoJSON Export GeoJSON".into(),
-            Self::ExportCsv => "导出 CSV Export placement table".into(),
-            Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
-            Self::OpenForReview => "打开以审阅 Open for review (read-only)".into(),
-            Self::CompareWith => "对比 Compare with another version".into(),
-            Self::MergeBase => "三方合并 1/2: the common ancestor (base)".into(),
-            Self::MergeTheirs(_) => "三方合并 2/2: the other version (theirs)".into(),
-            Self::WriteMerged => "写出合并结果 Write the merged project".into(),
-            Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
-            Self::ExportSketchLayer(layer) => {
-                format!("导出草图 Export layer {layer} with the sketches (GeoJSON)")
-            }
-            Self::ApplyBaseline => {
-                "新基线 Apply the sketches as a new plan edition (a new folder)".into()
-            }
-        }
-    }
-
-    fn extensions(&self) -> (&'static str, &'static [&'static str]) {
-        match self {
-            Self::Open
-            | Self::SaveAs
-            | Self::OpenForReview
-            | Self::CompareWith
-            | Self::MergeBase
-            | Self::MergeTheirs(_)
-            | Self::WriteMerged => ("OneMap project", &["onemap"]),
-            Self::WriteReport => ("Markdown", &["md"]),
-            Self::ExportSketchLayer(_) => ("GeoJSON", &["geojson"]),
-            Self::ApplyBaseline => ("Folder", &[]),
-            Self::Import | Self::ExportGeojson | Self::Locate(_) => {
-                ("GeoJSON", &["geojson", "json"])
-            }
-            Self::ExportCsv => ("CSV", &["csv"]),
-        }
-    }
-
-    fn saving(&self) -> bool {
-        matches!(
-            self,
-            Self::SaveAs
-                | Self::ExportGeojson
-                | Self::ExportCsv
-                | Self::WriteMerged
-                | Self::WriteReport
-                | Self::ExportSketchLayer(_)
-                | Self::ApplyBaseline
-        )
-    }
-}
-
-/// What to do once unsaved changes have been saved or discarded.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AfterConfirm {
-    New,
-    Open(PathBuf),
-    /// Open a project for review.
-    Review(PathBuf),
-    Quit,
-}
-
-#[derive(Clone, Debug)]
-pub enum Dialog {
-    PathPrompt {
-        purpose: PathPurpose,
-        text: String,
-        gcj02: bool,
-        /// Set when the dialog opens, so that the path field takes the keyboard once.
-        focus: bool,
-    },
-    ConfirmUnsaved(AfterConfirm),
-    Recovery(Box<Journal>),
-    Message {
-        title: String,
-        text: String,
-        error: bool,
-    },
-}
+use super::journal::JournalSchedule;
 
 /// A GeoJSON file being read on a worker thread.
 pub struct ImportJob {
@@ -152,7 +36,10 @@ pub struct FileState {
     /// This session's recovery journal; `None` until desktop services are on.
     pub journal_file: Option<PathBuf>,
     pub journal_dir: Option<PathBuf>,
-    pub last_journal: Option<Instant>,
+    /// When the journal is written next.
+    pub journal: JournalSchedule,
+    /// The clock the journal's interval is measured with (tests put a manual one here).
+    pub clock: Clock,
     /// The system file dialog's answer, when one is open.
     browse: Option<(PathPurpose, Receiver<Option<PathBuf>>)>,
     /// Whether system dialogs may be opened (never in headless tests).
@@ -204,17 +91,24 @@ impl FileState {
         }
     }
 
+    /// Writes the journal of the project at document `revision`. A failure is logged, and
+    /// tried again an interval later.
     pub fn write_journal(
         &mut self,
         original: Option<&Path>,
         project: &crate::model::project::Project,
+        revision: u64,
     ) {
         let Some(file) = &self.journal_file else {
             return;
         };
+        let now = self.clock.now();
         match write_journal(file, original, &clock::now_rfc3339(), project) {
-            Ok(()) => self.last_journal = Some(Instant::now()),
-            Err(e) => log::error!("could not write the recovery journal: {e}"),
+            Ok(()) => self.journal.wrote(revision, now),
+            Err(e) => {
+                log::error!("could not write the recovery journal: {e}");
+                self.journal.failed(now);
+            }
         }
     }
 
@@ -222,7 +116,7 @@ impl FileState {
         if let Some(file) = &self.journal_file {
             remove_journal(file);
         }
-        self.last_journal = None;
+        self.journal = JournalSchedule::default();
     }
 
     /// Starts reading a GeoJSON file on a worker thread.
@@ -273,7 +167,7 @@ impl FileState {
     }
 
     /// Opens the system file dialog on a worker thread.
-    fn browse(&mut self, purpose: PathPurpose) {
+    pub fn browse(&mut self, purpose: PathPurpose) {
         if !self.desktop {
             return;
         }
@@ -297,6 +191,21 @@ impl FileState {
         }
     }
 
+    /// The import under way, as its progress window shows it.
+    pub fn import_progress(&self) -> Option<ImportProgress> {
+        let job = self.import.as_ref()?;
+        let read = job.progress.bytes_read.load(Ordering::Relaxed);
+        let fraction = if job.total_bytes > 0 {
+            read as f32 / job.total_bytes as f32
+        } else {
+            0.0
+        };
+        Some(ImportProgress {
+            path: job.path.clone(),
+            fraction,
+        })
+    }
+
     /// Takes the system dialog's answer, if it has come, into the typed-path field.
     pub fn poll_browse(&mut self) {
         let Some((purpose, rx)) = &self.browse else {
@@ -317,172 +226,6 @@ impl FileState {
             }
             self.browse = None;
         }
-    }
-}
-
-/// The command a typed-path dialog sends when confirmed.
-fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand {
-    match purpose {
-        PathPurpose::Open => AppCommand::Open(path),
-        PathPurpose::SaveAs => AppCommand::SaveAs(path),
-        PathPurpose::Import => AppCommand::Import { path, gcj02 },
-        PathPurpose::ExportGeojson => AppCommand::ExportGeojson(path),
-        PathPurpose::ExportCsv => AppCommand::ExportCsv(path),
-        PathPurpose::Locate(name) => AppCommand::Locate {
-            name: name.clone(),
-            path,
-        },
-        PathPurpose::OpenForReview => AppCommand::OpenForReview(path),
-        PathPurpose::CompareWith => AppCommand::CompareWith(path),
-        PathPurpose::MergeBase => AppCommand::AskPath(PathPurpose::MergeTheirs(path)),
-        PathPurpose::MergeTheirs(base) => AppCommand::Merge3 {
-            base: base.clone(),
-            theirs: path,
-        },
-        PathPurpose::WriteMerged => AppCommand::WriteMerged(path),
-        PathPurpose::WriteReport => AppCommand::WriteReport(path),
-        PathPurpose::ExportSketchLayer(layer) => AppCommand::ExportSketchLayer {
-            layer: layer.clone(),
-            path,
-        },
-        PathPurpose::ApplyBaseline => AppCommand::ApplyBaseline(path),
-    }
-}
-
-/// Shows the open dialog and the import progress; returns what the user chose.
-pub fn dialogs_ui(ctx: &Context, files: &mut FileState, commands: &mut Vec<AppCommand>) {
-    files.poll_browse();
-    if let Some(job) = &files.import {
-        egui::Window::new("导入中 Importing")
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(job.path.display().to_string());
-                let read = job.progress.bytes_read.load(Ordering::Relaxed);
-                let fraction = if job.total_bytes > 0 {
-                    read as f32 / job.total_bytes as f32
-                } else {
-                    0.0
-                };
-                ui.add(egui::ProgressBar::new(fraction.min(1.0)).show_percentage());
-                if ui.button("取消 Cancel").clicked() {
-                    commands.push(AppCommand::CancelImport);
-                }
-            });
-        ctx.request_repaint_after(Duration::from_millis(100));
-    }
-    let mut close = false;
-    let mut browse = None;
-    match files.dialog.as_mut() {
-        None => {}
-        Some(Dialog::PathPrompt {
-            purpose,
-            text,
-            gcj02,
-            focus,
-        }) => {
-            egui::Window::new(purpose.title()).collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    let label = ui.label("路径 Path");
-                    let edit = ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(label.id);
-                    if std::mem::take(focus) {
-                        edit.request_focus();
-                    }
-                    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !text.trim().is_empty() {
-                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
-                        close = true;
-                    }
-                    if files.desktop && ui.button("浏览… Browse…").clicked() {
-                        browse = Some(purpose.clone());
-                    }
-                });
-                if *purpose == PathPurpose::Import {
-                    ui.checkbox(gcj02, "源数据为 GCJ-02（火星坐标）The source is GCJ-02 (Chinese web maps): convert to WGS84");
-                }
-                ui.horizontal(|ui| {
-                    if ui.add_enabled(!text.trim().is_empty(), egui::Button::new("确定 OK")).clicked() {
-                        commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
-                        close = true;
-                    }
-                    if ui.button("取消 Cancel").clicked() {
-                        close = true;
-                    }
-                });
-            });
-        }
-        Some(Dialog::ConfirmUnsaved(then)) => {
-            egui::Window::new("未保存的更改 Unsaved changes")
-                .collapsible(false)
-                .resizable(false)
-                .show(ctx, |ui| {
-                    ui.label("The project has changes that are not saved. Save them first?");
-                    ui.horizontal(|ui| {
-                        if ui.button("保存 Save").clicked() {
-                            commands.push(AppCommand::SaveThen(then.clone()));
-                            close = true;
-                        }
-                        if ui.button("不保存 Discard").clicked() {
-                            commands.push(AppCommand::DiscardThen(then.clone()));
-                            close = true;
-                        }
-                        if ui.button("取消 Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                });
-        }
-        Some(Dialog::Recovery(journal)) => {
-            egui::Window::new("恢复未保存的工作 Recover unsaved work")
-                .collapsible(false)
-                .resizable(false)
-                .show(ctx, |ui| {
-                    let of = journal
-                        .original
-                        .as_ref()
-                        .map_or("an unsaved project".into(), |p| p.display().to_string());
-                    ui.label(format!(
-                        "OneMap did not close normally. Work on {of} from {} was not saved.",
-                        journal.written
-                    ));
-                    ui.label(format!(
-                        "{} placements, {} sketch layers.",
-                        journal.project.placements.len(),
-                        journal.project.sketch_layers.len()
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button("恢复 Restore").clicked() {
-                            commands.push(AppCommand::Restore(journal.clone()));
-                            close = true;
-                        }
-                        if ui.button("丢弃 Discard").clicked() {
-                            commands.push(AppCommand::DiscardJournal(journal.file.clone()));
-                            close = true;
-                        }
-                    });
-                });
-        }
-        Some(Dialog::Message { title, text, error }) => {
-            egui::Window::new(title.as_str())
-                .collapsible(false)
-                .resizable(true)
-                .show(ctx, |ui| {
-                    let color = if *error {
-                        Color32::from_rgb(200, 50, 40)
-                    } else {
-                        ui.visuals().text_color()
-                    };
-                    ui.add(egui::Label::new(RichText::new(text.as_str()).color(color)).wrap());
-                    if ui.button("好 OK").clicked() {
-                        close = true;
-                    }
-                });
-        }
-    }
-    if let Some(purpose) = browse {
-        files.browse(purpose);
-    }
-    if close {
-        files.dialog = None;
     }
 }
 
@@ -549,13 +292,13 @@ pub fn new_sketch(
     )
 }
 
-pub fn export_geojson(doc: &super::document::Document, path: &Path) -> Result<usize, String> {
+pub fn export_geojson(doc: &crate::doc::document::Document, path: &Path) -> Result<usize, String> {
     let sketches: Vec<(String, Vec<_>)> = doc
         .sketches
         .iter()
         .filter_map(|(name, s)| match s {
-            super::document::SketchState::Loaded(f) => Some((name.clone(), f.clone())),
-            super::document::SketchState::Missing(_) => None,
+            crate::doc::document::SketchState::Loaded(f) => Some((name.clone(), f.clone())),
+            crate::doc::document::SketchState::Missing(_) => None,
         })
         .collect();
     export::write_geojson(path, &doc.project, &sketches).map_err(|e| e.to_string())?;

@@ -13,12 +13,40 @@ impl OneMapApp {
         self.recheck();
         if self.presenting.is_some() {
             self.presenter_ui(ui);
+            self.keep_journal(ui.ctx());
             self.update_title(ui.ctx());
             return;
         }
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
         self.window_events(ui.ctx(), &mut commands);
+        self.top_panels_ui(ui, &mut commands);
+        self.bottom_panels_ui(ui, &mut commands);
+        self.left_panel_ui(ui, &mut commands);
+        self.inspector_panel_ui(ui, &mut commands);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map_panel_ui(ui, &mut commands));
+        if self.show_about {
+            ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
+        }
+        self.files.poll_browse();
+        let import = self.files.import_progress();
+        ui::dialogs::dialogs_ui(
+            ui.ctx(),
+            &mut self.files.dialog,
+            import.as_ref(),
+            self.files.desktop,
+            &mut commands,
+        );
+        self.run_commands(commands);
+        self.finish_import();
+        self.keep_journal(ui.ctx());
+        self.update_title(ui.ctx());
+    }
+
+    /// The toolbar with the tools row, and the bar that lists unreadable data files.
+    fn top_panels_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui::toolbar::toolbar_ui(
                 ui,
@@ -26,7 +54,7 @@ impl OneMapApp {
                 &self.doc,
                 &self.files.recent,
                 &mut self.search,
-                &mut commands,
+                commands,
             );
             let actions: Vec<(String, String)> = self
                 .data
@@ -55,15 +83,15 @@ impl OneMapApp {
                 .collect();
             ui.horizontal(|ui| {
                 if self.review_mode {
-                    tools::review_tools_ui(ui, self.tool, &self.review, &mut commands);
+                    ui::tools::review_tools_ui(ui, self.tool, &self.review, commands);
                 } else {
-                    tools::tools_ui(
+                    ui::tools::tools_ui(
                         ui,
                         self.tool,
                         self.snap_on,
                         &self.draw_action,
                         &actions,
-                        &mut commands,
+                        commands,
                     );
                 }
                 ui.separator();
@@ -78,9 +106,14 @@ impl OneMapApp {
         });
         if !self.data.problems.is_empty() && !self.problems_dismissed {
             egui::Panel::top("problems").show(ui, |ui| {
-                ui::status_bar::problems_ui(ui, &self.data.problems, &mut commands);
+                ui::status_bar::problems_ui(ui, &self.data.problems, commands);
             });
         }
+    }
+
+    /// The status bar and the panels along the bottom, and the comments on the right, in the
+    /// order egui lays them out.
+    fn bottom_panels_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui::status_bar::checks_summary_ui(
@@ -88,7 +121,7 @@ impl OneMapApp {
                     &self.findings,
                     &self.doc.project,
                     self.checks_open,
-                    &mut commands,
+                    commands,
                 );
                 if !self.review_mode && !self.review.review.comments.is_empty() {
                     let text = format!("评论 Comments: {} open", self.review.review.open_count());
@@ -115,7 +148,7 @@ impl OneMapApp {
                         &self.findings,
                         &self.doc.project,
                         &mut self.ack_draft,
-                        &mut commands,
+                        commands,
                     );
                 });
         }
@@ -124,7 +157,7 @@ impl OneMapApp {
                 .resizable(true)
                 .default_size(220.0)
                 .show(ui, |ui| {
-                    ui::compare_panel::compare_panel_ui(ui, compare, &mut commands);
+                    ui::compare_panel::compare_panel_ui(ui, compare, commands);
                 });
         }
         if let Some(merge) = &self.merge {
@@ -132,7 +165,7 @@ impl OneMapApp {
                 .resizable(true)
                 .default_size(240.0)
                 .show(ui, |ui| {
-                    ui::merge_panel::merge_panel_ui(ui, merge, &mut commands);
+                    ui::merge_panel::merge_panel_ui(ui, merge, commands);
                 });
         }
         if self.review.open {
@@ -144,7 +177,7 @@ impl OneMapApp {
                         &self.doc.project,
                         &mut self.review,
                         self.review_mode,
-                        &mut commands,
+                        commands,
                     );
                 });
         }
@@ -161,10 +194,14 @@ impl OneMapApp {
                         &self.placement_facts,
                         &selection,
                         &mut self.table,
-                        &mut commands,
+                        commands,
                     );
                 });
         }
+    }
+
+    /// The left panel: the layers or the scenes.
+    fn left_panel_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         egui::Panel::left("layers")
             .default_size(290.0)
             .show(ui, |ui| {
@@ -179,7 +216,7 @@ impl OneMapApp {
                         self.sketch_view,
                         &self.doc,
                         &self.data.style,
-                        &mut commands,
+                        commands,
                     );
                 }
                 if self.scenes_tab {
@@ -187,12 +224,16 @@ impl OneMapApp {
                         ui,
                         &self.doc.project,
                         &mut self.scene_form,
-                        &mut commands,
+                        commands,
                     );
                 } else {
-                    ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, &mut commands);
+                    ui::layers_panel::layers_panel_ui(ui, &self.data, &self.doc, commands);
                 }
             });
+    }
+
+    /// The right panel: the placement form, or the inspector of another feature.
+    fn inspector_panel_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         let placement_id = self
             .selected
             .as_ref()
@@ -218,7 +259,7 @@ impl OneMapApp {
                         &placement,
                         &derived,
                         &mut self.form,
-                        &mut commands,
+                        commands,
                     );
                 });
         } else if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
@@ -237,20 +278,9 @@ impl OneMapApp {
                         &self.data.style,
                         sketch,
                         !self.review_mode,
-                        &mut commands,
+                        commands,
                     );
                 });
         }
-        egui::CentralPanel::default()
-            .frame(egui::Frame::NONE)
-            .show(ui, |ui| self.map_ui(ui, &mut commands));
-        if self.show_about {
-            ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
-        }
-        files::dialogs_ui(ui.ctx(), &mut self.files, &mut commands);
-        self.run_commands(commands);
-        self.finish_import();
-        self.keep_journal();
-        self.update_title(ui.ctx());
     }
 }

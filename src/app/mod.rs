@@ -1,19 +1,20 @@
 //! The application: owns the data, the open project and the view state, lays out the panels,
 //! and applies what the panels ask for ([`AppCommand`]) in one place, after the frame's UI.
+//! The top layer: it may use every other, and it is the only one that changes the project,
+//! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
-pub mod command;
-pub mod document;
+mod drawing;
+mod file_commands;
 pub mod files;
-pub mod fonts;
 mod handle;
+pub mod journal;
 mod layout;
-mod map_view;
+mod map_frame;
 pub mod presenter;
 pub mod review;
 mod scenes;
 mod selection;
 mod sketch;
-pub mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -21,111 +22,17 @@ use egui::{Key, Rect, Ui};
 use geo::Coord;
 use walkers::{MapMemory, lon_lat};
 
-use crate::io::{DataDir, IoError, clock, read_basemap, read_edition, read_plan, read_style};
+use crate::command::{AfterConfirm, Dialog, PathPurpose, SketchView};
+use crate::doc::Document;
 use crate::map::{DrawStats, ItemKey, Scene, ScreenTransform};
-use crate::model::edition::Edition;
-use crate::model::project::Project;
-use crate::model::search::SearchHit;
-use crate::model::style::Style;
 use crate::model::view::ViewSettings;
-use crate::model::{Basemap, FeatureId, Plan, PlanFeature, Region};
+use crate::model::{FeatureId, PlanFeature};
 use crate::ui;
+use files::FileState;
 
-pub use command::AppCommand;
-use document::Document;
-use files::{AfterConfirm, Dialog, FileState, PathPurpose};
-pub use fonts::install_fonts;
-
-/// The data the app shows, read once at start.
-pub struct AppData {
-    pub plan: Plan,
-    pub basemap: Basemap,
-    /// The style in effect: `assets/style.ron` with the project's order and paint overrides.
-    pub style: Style,
-    /// `assets/style.ron` as read.
-    pub base_style: Style,
-    pub edition: Option<Edition>,
-    /// `assets/ATTRIBUTION.md`, shown in the About box.
-    pub attribution: String,
-    /// Files that could not be read. Shown to the user, never skipped silently.
-    pub problems: Vec<String>,
-    pub dir: DataDir,
-    /// The plan again, shared with the documents, whose sketches apply to it.
-    pub shared_plan: std::sync::Arc<Plan>,
-}
-
-impl AppData {
-    /// Reads the plan layers, basemap, style and attributions. Only a missing or broken style
-    /// is fatal; a broken layer or basemap is reported and the rest still opens.
-    pub fn load(dir: &DataDir) -> Result<Self, IoError> {
-        let style = read_style(&dir.style())?;
-        let mut problems = Vec::new();
-        let plan = match read_plan(&dir.layers(), Region::SHANGHAI_METROPOLITAN_AREA) {
-            Ok(load) => {
-                problems.extend(load.errors.iter().map(ToString::to_string));
-                load.plan
-            }
-            Err(e) => {
-                problems.push(e.to_string());
-                Plan::new(Region::SHANGHAI_METROPOLITAN_AREA)
-            }
-        };
-        let basemap = read_basemap(&dir.basemap()).unwrap_or_else(|e| {
-            problems.push(e.to_string());
-            Basemap::default()
-        });
-        let edition = read_edition(&dir.edition())
-            .map_err(|e| problems.push(e.to_string()))
-            .ok();
-        let attribution = std::fs::read_to_string(dir.attribution()).unwrap_or_else(|e| {
-            problems.push(format!(
-                "could not read {}: {e}",
-                dir.attribution().display()
-            ));
-            String::new()
-        });
-        Ok(Self {
-            shared_plan: std::sync::Arc::new(plan.clone()),
-            plan,
-            basemap,
-            base_style: style.clone(),
-            style,
-            edition,
-            attribution,
-            problems,
-            dir: dir.clone(),
-        })
-    }
-
-    /// A new, empty project on this edition.
-    pub fn new_project(&self) -> Project {
-        let edition = self.edition.as_ref().map_or("unknown", |e| e.id.as_str());
-        Project::new(
-            edition,
-            ViewSettings::from_style(&self.style),
-            &clock::now_rfc3339(),
-        )
-    }
-}
-
-/// How the project's sketch of the plan layers is shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SketchView {
-    /// The plan as sketched: sketches in place of the features they change.
-    #[default]
-    Alone,
-    /// Sketches over the unchanged baseline, to compare.
-    WithBaseline,
-    /// The baseline only.
-    Hidden,
-}
-
-/// State of the search box.
-#[derive(Default)]
-pub struct SearchState {
-    pub query: String,
-    pub hits: Vec<SearchHit>,
-}
+// What `main.rs` and the tests need to start the GUI, next to `OneMapApp` itself.
+pub use crate::command::AppCommand;
+pub use crate::doc::{AppData, install_fonts};
 
 pub struct OneMapApp {
     pub data: AppData,
@@ -137,7 +44,7 @@ pub struct OneMapApp {
     pub selected: Option<FeatureId>,
     /// The pointer's lon/lat while it is over the map.
     pub cursor: Option<Coord<f64>>,
-    pub search: SearchState,
+    pub search: ui::toolbar::SearchState,
     pub show_about: bool,
     /// Whether the user closed the bar that lists unreadable data files.
     pub problems_dismissed: bool,
@@ -166,7 +73,7 @@ pub struct OneMapApp {
     pub ack_draft: Option<(String, String)>,
     /// Whether the Checks panel is open (the status bar always shows the count).
     pub checks_open: bool,
-    pub tool: tools::Tool,
+    pub tool: crate::command::Tool,
     /// The vertices of the drawing under way, lon/lat.
     pub draft: Vec<Coord<f64>>,
     /// The system action new placements belong to.
@@ -196,11 +103,11 @@ pub struct OneMapApp {
     pub sketch_view: SketchView,
     /// Review mode: the project is read-only, comments go to its sidecar.
     pub review_mode: bool,
-    pub review: review::ReviewState,
+    pub review: crate::command::ReviewState,
     /// A comparison with another version, while the compare panel is open.
-    pub compare: Option<review::CompareState>,
+    pub compare: Option<crate::command::CompareState>,
     /// A three-way merge while its conflicts are resolved.
-    pub merge: Option<review::MergeState>,
+    pub merge: Option<crate::command::MergeState>,
     /// Presenter mode, when on.
     pub presenting: Option<presenter::Presenter>,
     /// A flight of the map to a scene under way.
@@ -249,7 +156,7 @@ impl OneMapApp {
             hovered: None,
             selected: None,
             cursor: None,
-            search: SearchState::default(),
+            search: Default::default(),
             show_about: false,
             problems_dismissed: false,
             fit_pending: true,
@@ -263,7 +170,7 @@ impl OneMapApp {
             checked_revision: None,
             ack_draft: None,
             checks_open: false,
-            tool: tools::Tool::Select,
+            tool: crate::command::Tool::Select,
             draft: Vec::new(),
             draw_action: "transport".into(),
             form: ui::placement_form::FormState::default(),
@@ -421,7 +328,7 @@ impl OneMapApp {
         if ui.ctx().memory(|m| m.focused().is_some()) {
             return;
         }
-        tools::tool_keys(
+        ui::tools::tool_keys(
             ui,
             self.tool,
             !self.draft.is_empty(),

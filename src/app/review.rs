@@ -3,58 +3,18 @@
 //! comparison of the project with another version, change by change.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::handle::wrong_family;
+use crate::command::{AfterConfirm, AppCommand, CompareState, MergeState, ReviewState};
 use crate::edit::Edit;
 use crate::io::clock;
 use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
-use crate::model::diff::{Change, Findings, Subject, diff};
+use crate::model::diff::{Findings, Subject, diff};
 use crate::model::project::{Comment, MapNote, Project};
 use crate::model::review::{Anchor, CommentStatus, Reply, Review, ReviewComment};
 
 use super::OneMapApp;
-
-/// The review comments of the open project, and the one being written.
-#[derive(Clone, Debug, Default)]
-pub struct ReviewState {
-    pub review: Review,
-    /// The sidecar file; `None` while the project has no file.
-    pub path: Option<PathBuf>,
-    /// A comment being written: where it is pinned, and its text so far.
-    pub draft: Option<(Anchor, String)>,
-    /// Reply fields, by comment id.
-    pub replies: std::collections::BTreeMap<String, String>,
-    /// Whether the comments panel is open (always, in review mode).
-    pub open: bool,
-}
-
-/// A comparison of the open project (old) with another version (new).
-pub struct CompareState {
-    pub other: Project,
-    pub other_path: PathBuf,
-    pub changes: Vec<Change>,
-    pub accepted: BTreeSet<Subject>,
-    /// The other version's placements as a scene, to draw old and new together.
-    pub other_overlay: crate::map::Scene,
-    /// Two maps, this version and the other, with one view.
-    pub side_by_side: bool,
-}
-
-/// A three-way merge of the open project (mine) with another version (theirs) of a common
-/// ancestor, while its conflicts are being resolved.
-pub struct MergeState {
-    pub base_path: PathBuf,
-    pub theirs_path: PathBuf,
-    pub theirs: Project,
-    pub result: crate::edit::merge::Merge3,
-    /// One line per conflict for each side: what base → mine and base → theirs did.
-    pub mine_lines: std::collections::BTreeMap<Subject, String>,
-    pub theirs_lines: std::collections::BTreeMap<Subject, String>,
-    /// Conflicts resolved with "theirs"; the others keep "mine".
-    pub take_theirs: BTreeSet<Subject>,
-    /// How many subjects came from theirs without conflict.
-    pub taken_cleanly: usize,
-}
 
 fn author() -> String {
     std::env::var("USER")
@@ -98,7 +58,7 @@ impl OneMapApp {
         if self.doc.path.as_deref() == Some(project.as_path()) {
             self.review_mode = true;
             self.doc.read_only = true;
-            self.tool = super::tools::Tool::Select;
+            self.tool = crate::command::Tool::Select;
             self.draft.clear();
             self.load_review();
         }
@@ -260,7 +220,7 @@ impl OneMapApp {
         let features: Vec<crate::model::PlanFeature> = other
             .placements
             .iter()
-            .map(|(id, p)| super::document::placement_feature(&id.0, p))
+            .map(|(id, p)| crate::doc::document::placement_feature(&id.0, p))
             .collect();
         self.compare = Some(CompareState {
             other_overlay: crate::map::Scene::build_overlay(&features, &self.data.style),
@@ -433,6 +393,69 @@ impl OneMapApp {
                 format!("{} and {}", path.display(), png.display()),
             ),
             Err(e) => self.files.error("Could not write the review report", e),
+        }
+    }
+}
+
+impl OneMapApp {
+    /// Review comments, the comparison with another version and the three-way merge.
+    pub(super) fn run_review_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::OpenForReview(path) => {
+                self.unless_dirty(AfterConfirm::Review(path));
+            }
+            AppCommand::LeaveReview => self.leave_review(),
+            AppCommand::StartComment(anchor) => {
+                self.review.open = true;
+                self.review.draft = Some((anchor, String::new()));
+            }
+            AppCommand::CancelComment => self.review.draft = None,
+            AppCommand::AddComment(text) => self.add_comment(text),
+            AppCommand::Reply { comment, text } => self.reply(&comment, text),
+            AppCommand::SetCommentStatus { comment, status } => {
+                self.set_comment_status(&comment, status)
+            }
+            AppCommand::ToggleComments => self.review.open = !self.review.open,
+            AppCommand::MergeComments => self.merge_comments(),
+            AppCommand::CompareWith(path) => self.compare_with(&path),
+            AppCommand::AcceptChange(subject, yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    if yes {
+                        c.accepted.insert(subject);
+                    } else {
+                        c.accepted.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::AcceptAllChanges(yes) => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.accepted = if yes {
+                        c.changes.iter().map(|x| x.subject.clone()).collect()
+                    } else {
+                        Default::default()
+                    };
+                }
+            }
+            AppCommand::CloseCompare => self.compare = None,
+            AppCommand::Merge3 { base, theirs } => self.merge3_with(&base, &theirs),
+            AppCommand::ResolveConflict(subject, theirs) => {
+                if let Some(m) = self.merge.as_mut() {
+                    if theirs {
+                        m.take_theirs.insert(subject);
+                    } else {
+                        m.take_theirs.remove(&subject);
+                    }
+                }
+            }
+            AppCommand::CloseMerge => self.merge = None,
+            AppCommand::ToggleSideBySide => {
+                if let Some(c) = self.compare.as_mut() {
+                    c.side_by_side = !c.side_by_side;
+                }
+            }
+            AppCommand::WriteMerged(path) => self.write_merged(&path),
+            AppCommand::WriteReport(path) => self.write_report(&path),
+            other => wrong_family("review", &other),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! Selecting several placements (Shift-click, a box, the table), and what acts on a selection:
 //! delete, copy, cut, paste, duplicate and bulk attribute edits, each one undo step.
 
-use geo::Intersects;
+use geo::{BoundingRect, Intersects};
 
 use crate::edit::{Edit, copy};
 use crate::model::FeatureId;
 use crate::model::project::{Placement, PlacementId};
 
 use super::OneMapApp;
+use super::handle::wrong_family;
+use crate::command::AppCommand;
 
 /// How far a paste or a duplicate lands from the original, in pixels at the current zoom.
 const PASTE_OFFSET_PX: f64 = 16.0;
@@ -158,5 +160,35 @@ impl OneMapApp {
             .collect();
         let label = format!("set {what} of {} placements", edits.len());
         self.edit(Edit::Batch { label, edits });
+    }
+}
+
+impl OneMapApp {
+    /// The selection and what acts on it: the clipboard, and bringing a feature into view.
+    pub(super) fn run_selection_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::Select(id) => {
+                self.selected = id;
+                self.multi.clear();
+            }
+            AppCommand::ToggleSelect(id) => self.toggle_selected(id),
+            AppCommand::SelectInBox(rect) => self.select_in_box(rect),
+            AppCommand::SelectMany(ids) => self.select_many(ids),
+            AppCommand::Copy => self.copy_selected(self.ctx.clone().as_ref()),
+            AppCommand::Cut => {
+                self.copy_selected(self.ctx.clone().as_ref());
+                self.delete_selected();
+            }
+            AppCommand::Paste => self.paste(),
+            AppCommand::Duplicate => self.duplicate_selected(),
+            AppCommand::SelectAndShow(id) => {
+                self.multi.clear();
+                if let Some(bbox) = self.feature(&id).and_then(|f| f.geometry.bounding_rect()) {
+                    self.zoom_to(bbox);
+                }
+                self.selected = Some(id);
+            }
+            other => wrong_family("selection", &other),
+        }
     }
 }

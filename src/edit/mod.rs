@@ -1,5 +1,6 @@
 //! Changes to a project. Every change is an [`Edit`], applied through the [`History`], so that
 //! each one can be undone and none can bypass the dirty marker or the recovery journal.
+//! A core layer, on `model` alone; no GUI crate.
 
 pub mod copy;
 pub mod history;

@@ -1,5 +1,7 @@
 //! Reading the data files: plan layers (GeoJSON), the basemap (GeoJSON) and the style (RON).
 //! Every error names the file and what is wrong with it.
+//! A core layer, on `model` alone; no GUI crate. The panels (`ui`) never call it: files are
+//! read and written by the app, the document layer, the exports and the command line.
 
 pub mod atomic;
 pub mod baseline;

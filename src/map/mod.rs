@@ -1,10 +1,12 @@
 //! Everything that knows about walkers and screen pixels: the prepared scene, painting, labels
 //! and hit tests. Coordinates come in as lon/lat and leave as screen positions only here.
+//! A core layer, on `model` alone: it never names the document, the panels or the app.
 
 pub mod changes;
 pub mod draw;
 pub mod hit_test;
 pub mod labels;
+pub mod marks;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;

@@ -35,6 +35,16 @@ impl LabelLanguage {
     }
 }
 
+/// A name in the UI's language, which follows the label language (both: Chinese first, on one
+/// line, unlike a map label).
+pub fn ui_name(language: LabelLanguage, zh: &str, en: &str) -> String {
+    match language {
+        LabelLanguage::Chinese => zh.to_owned(),
+        LabelLanguage::English => en.to_owned(),
+        LabelLanguage::Both => format!("{zh} {en}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use egui::{Color32, Rect};
 use thiserror::Error;
 
-use crate::app::AppData;
-use crate::app::document::Document;
+use crate::doc::AppData;
+use crate::doc::Document;
 use crate::io::IoError;
 use crate::map::{ItemKey, MapFrame, Scene, ScreenTransform};
 use crate::model::project::{MapView, NamedScene, Project};

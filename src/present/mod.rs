@@ -1,5 +1,6 @@
 //! Presenting and exporting the map: the slide every view of a scene is painted with, the
-//! headless renderer and the PNG and SVG writers.
+//! headless renderer and the PNG and SVG writers. Headless: it builds on `doc`, `map`, `io`
+//! and `model`, never on the GUI (`command`, `ui`, `app`), so an export needs no window.
 
 pub mod export;
 pub mod raster;

@@ -33,7 +33,7 @@ pub fn render(
     mut paint: impl FnMut(&Painter, Rect),
 ) -> Rendered {
     let ctx = egui::Context::default();
-    crate::app::install_fonts(&ctx);
+    crate::doc::install_fonts(&ctx);
     let size = size_in_points(width_px, height_px, pixels_per_point);
     let mut input = egui::RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),

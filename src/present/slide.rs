@@ -4,9 +4,9 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
+use crate::doc::legend::legend_and_scale_ui;
 use crate::map::{DrawStats, MapFrame};
 use crate::model::{Plan, PlanFeature};
-use crate::ui::overlays::legend_and_scale_ui;
 
 /// Labels and symbols are this much larger on a slide than in the editor, for a projector.
 pub const PROJECTOR_SCALE: f32 = 1.35;

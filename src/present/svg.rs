@@ -65,7 +65,7 @@ pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) 
 /// its text in the same font in any browser or editor, installed or not.
 fn font_base64() -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(crate::app::fonts::NOTO_SANS_SC)
+    base64::engine::general_purpose::STANDARD.encode(crate::doc::NOTO_SANS_SC)
 }
 
 /// `fill="#rrggbb" fill-opacity="a"` style attributes of a premultiplied colour.

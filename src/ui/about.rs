@@ -1,6 +1,6 @@
 //! The About box, with every data source and its attribution (assets/ATTRIBUTION.md).
 
-use crate::app::AppCommand;
+use crate::command::AppCommand;
 
 pub fn about_window(ctx: &egui::Context, attribution_md: &str, commands: &mut Vec<AppCommand>) {
     let mut open = true;

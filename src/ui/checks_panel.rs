@@ -3,7 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::AppCommand;
+use crate::command::AppCommand;
 use crate::model::FeatureId;
 use crate::model::checks::Finding;
 use crate::model::project::Project;

@@ -3,8 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::AppCommand;
-use crate::app::review::ReviewState;
+use crate::command::{AppCommand, ReviewState};
 use crate::model::FeatureId;
 use crate::model::project::Project;
 use crate::model::review::{Anchor, CommentStatus};

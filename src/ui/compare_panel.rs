@@ -3,9 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::AppCommand;
-use crate::app::files::PathPurpose;
-use crate::app::review::CompareState;
+use crate::command::{AppCommand, CompareState, PathPurpose};
 use crate::map::changes::{ADDED, CHANGED, REMOVED};
 use crate::model::FeatureId;
 use crate::model::diff::{ChangeKind, Subject};

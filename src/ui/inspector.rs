@@ -3,7 +3,7 @@
 use egui::{Color32, RichText, Ui};
 use serde_json::Value;
 
-use crate::app::AppCommand;
+use crate::command::AppCommand;
 use crate::model::style::Style;
 use crate::model::{PlanFeature, Status};
 

@@ -3,9 +3,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::document::{Document, SketchState};
-use crate::app::files::PathPurpose;
-use crate::app::{AppCommand, AppData};
+use crate::command::{AppCommand, PathPurpose, SketchView};
+use crate::doc::AppData;
+use crate::doc::document::{Document, SketchState};
 use crate::model::style::{GroupStyle, LayerStyle};
 use crate::model::view::{TIER_COUNT, ViewCommand, ViewSettings};
 
@@ -342,14 +342,14 @@ fn order_and_colour_ui(
 /// How the project's sketch of the plan shows, and any sketch whose baseline is gone.
 pub fn sketch_view_ui(
     ui: &mut Ui,
-    view: crate::app::SketchView,
+    view: SketchView,
     doc: &Document,
     style: &crate::model::style::Style,
     commands: &mut Vec<AppCommand>,
 ) {
     let count = doc.project.plan_overrides.len();
     let orphans = &doc.sketch.orphans;
-    use crate::app::SketchView as V;
+    use SketchView as V;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("草图 Sketches ({count})")).strong());
         for (v, text) in [

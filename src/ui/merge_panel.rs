@@ -3,9 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::AppCommand;
-use crate::app::files::PathPurpose;
-use crate::app::review::MergeState;
+use crate::command::{AppCommand, MergeState, PathPurpose};
 use crate::map::changes::{ADDED, CHANGED};
 
 pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand>) {

@@ -4,11 +4,11 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::{AppCommand, AppData};
+use crate::command::AppCommand;
+use crate::doc::AppData;
 use crate::edit::Edit;
-use crate::io::clock;
 use crate::model::derived::Derived;
-use crate::model::project::{Comment, Placement, PlacementId, PlacementStatus};
+use crate::model::project::{Placement, PlacementId, PlacementStatus};
 
 /// Text buffers of the form, for the placement being edited.
 #[derive(Clone, Debug, Default)]
@@ -347,14 +347,10 @@ pub fn placement_form_ui(
             )
             .clicked()
         {
-            let author = std::env::var("USER").unwrap_or_else(|_| "planner".into());
-            let mut q = p.clone();
-            q.comments.push(Comment {
-                author,
-                time: clock::now_rfc3339(),
+            commands.push(AppCommand::CommentOnPlacement {
+                id: id.clone(),
                 text: form.comment.trim().to_owned(),
             });
-            commands.push(set(id, q));
             form.comment.clear();
         }
         ui.separator();

@@ -4,8 +4,8 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::command::BulkChange;
-use crate::app::{AppCommand, AppData};
+use crate::command::{AppCommand, BulkChange};
+use crate::doc::AppData;
 use crate::model::FeatureId;
 use crate::model::derived::Derived;
 use crate::model::project::{Placement, PlacementId, PlacementStatus, Project};

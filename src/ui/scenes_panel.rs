@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::AppCommand;
+use crate::command::AppCommand;
 use crate::edit::Edit;
 use crate::model::project::{NamedScene, Project};
 

@@ -3,12 +3,13 @@
 use egui::{Color32, Ui};
 use geo::Coord;
 
-use crate::app::{AppCommand, AppData};
+use crate::command::AppCommand;
+use crate::doc::AppData;
 
 pub fn status_bar_ui(
     ui: &mut Ui,
     data: &AppData,
-    doc: &crate::app::document::Document,
+    doc: &crate::doc::document::Document,
     cursor: Option<Coord<f64>>,
     zoom: f64,
 ) {

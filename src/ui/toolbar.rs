@@ -4,14 +4,22 @@ use egui::{Key, Ui};
 
 use std::path::PathBuf;
 
-use crate::app::document::Document;
-use crate::app::files::PathPurpose;
-use crate::app::{AppCommand, AppData, SearchState};
+use crate::command::AppCommand;
+use crate::command::PathPurpose;
+use crate::doc::AppData;
+use crate::doc::document::Document;
 use crate::model::LabelLanguage;
-use crate::model::search::search;
+use crate::model::search::{SearchHit, search};
 use crate::model::view::ViewCommand;
 
 use super::ui_name;
+
+/// The search box: the query as typed, and what it found.
+#[derive(Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+}
 
 /// The accessible name of the search box.
 pub const SEARCH_LABEL: &str = "搜索 Search";

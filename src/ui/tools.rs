@@ -1,107 +1,15 @@
 //! Drawing tools: add a point, draw a line or a polygon, with the length or area shown live.
 //! Clicks add vertices; double-click or Enter finishes; Esc cancels; Backspace removes the
-//! last vertex. A finished drawing becomes a placement in one undoable step.
+//! last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
+//! Here: the tool buttons and keys, the draft and the vertex tool's handles on the map.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
 use geo::{Coord, LineString, Polygon};
 
+use crate::command::{AppCommand, Handle, ReviewState, Tool};
 use crate::map::ScreenTransform;
 use crate::map::scene::merc;
 use crate::model::measure::{area_km2, length_km};
-use crate::model::project::{Placement, PlacementGeometry, PlacementId, PlacementStatus, Project};
-
-use super::AppCommand;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Tool {
-    #[default]
-    Select,
-    Point,
-    Line,
-    Polygon,
-    /// Drag a placement to move it: a deliberate mode, so a pan never moves anything by accident.
-    Move,
-    /// Edit the vertices of the selected placement.
-    Vertices,
-    /// Pin a review comment to a placement or a map location.
-    Comment,
-}
-
-impl Tool {
-    pub const ALL: [Self; 7] = [
-        Self::Select,
-        Self::Move,
-        Self::Vertices,
-        Self::Point,
-        Self::Line,
-        Self::Polygon,
-        Self::Comment,
-    ];
-
-    /// The tools of review mode, which change nothing in the project.
-    pub const REVIEW: [Self; 2] = [Self::Select, Self::Comment];
-
-    /// Tools in which the left button edits, and the map pans with the right or middle button.
-    pub fn drags_features(self) -> bool {
-        matches!(self, Self::Move | Self::Vertices)
-    }
-
-    /// Tools whose pointer snaps to what is on the map.
-    pub fn snaps(self) -> bool {
-        !matches!(self, Self::Select | Self::Comment)
-    }
-
-    /// Tools that add vertices with clicks.
-    pub fn draws(self) -> bool {
-        matches!(self, Self::Point | Self::Line | Self::Polygon)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Select => "选择 Select (V)",
-            Self::Point => "点 Point (P)",
-            Self::Line => "线 Line (L)",
-            Self::Polygon => "面 Polygon (G)",
-            Self::Move => "移动 Move (M)",
-            Self::Vertices => "顶点 Vertices (E)",
-            Self::Comment => "评论 Comment (C)",
-        }
-    }
-
-    fn key(self) -> egui::Key {
-        match self {
-            Self::Select => egui::Key::V,
-            Self::Point => egui::Key::P,
-            Self::Line => egui::Key::L,
-            Self::Polygon => egui::Key::G,
-            Self::Move => egui::Key::M,
-            Self::Vertices => egui::Key::E,
-            Self::Comment => egui::Key::C,
-        }
-    }
-
-    pub fn tooltip(self) -> &'static str {
-        match self {
-            Self::Select => {
-                "Click a feature to inspect it; Shift-click, or Shift+drag a box, to select several placements"
-            }
-            Self::Point => "Click to place a point placement",
-            Self::Line => {
-                "Click to add vertices; double-click or Enter finishes, Backspace removes the last, Esc cancels"
-            }
-            Self::Polygon => {
-                "Click to add vertices; double-click or Enter closes the polygon, Backspace removes the last, Esc cancels"
-            }
-            Self::Move => "Drag a placement to move it; pan with the right or middle button",
-            Self::Vertices => {
-                "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete"
-            }
-            Self::Comment => {
-                "Click a placement or a place on the map to pin a review comment to it (saved beside the project, never in it)"
-            }
-        }
-    }
-}
 
 /// The tool buttons and the action a new placement belongs to.
 pub fn tools_ui(
@@ -149,7 +57,7 @@ pub fn tools_ui(
 pub fn review_tools_ui(
     ui: &mut Ui,
     tool: Tool,
-    review: &super::review::ReviewState,
+    review: &ReviewState,
     commands: &mut Vec<AppCommand>,
 ) {
     ui.label(
@@ -285,65 +193,6 @@ pub fn draft_shapes(
         ));
     }
     shapes
-}
-
-/// The placement a finished draft makes, or `None` when it has too few vertices.
-pub fn placement_from_draft(
-    project: &Project,
-    tool: Tool,
-    vertices: &[Coord<f64>],
-    action: &str,
-    horizon: u16,
-    author: &str,
-) -> Option<(PlacementId, Placement)> {
-    let pos = |c: &Coord<f64>| (c.x, c.y);
-    let geometry = match tool {
-        Tool::Point => PlacementGeometry::Point(pos(vertices.first()?)),
-        Tool::Line if vertices.len() >= 2 => {
-            PlacementGeometry::LineString(vertices.iter().map(pos).collect())
-        }
-        Tool::Polygon if vertices.len() >= 3 => {
-            let mut ring: Vec<(f64, f64)> = vertices.iter().map(pos).collect();
-            ring.push(ring[0]);
-            PlacementGeometry::Polygon(vec![ring])
-        }
-        _ => return None,
-    };
-    let n = (1..).find(|n| {
-        !project
-            .placements
-            .contains_key(&PlacementId(format!("placement.new-{n}")))
-    })?;
-    let placement = Placement {
-        name_zh: format!("新项目 {n}"),
-        name_en: format!("New placement {n}"),
-        action: action.to_owned(),
-        section: None,
-        lead_city: None,
-        participants: Vec::new(),
-        status: PlacementStatus::Proposed,
-        horizon,
-        geometry,
-        description: String::new(),
-        source: format!("sketched in OneMap by {author}"),
-        indicative: true,
-        comments: Vec::new(),
-    };
-    Some((PlacementId(format!("placement.new-{n}")), placement))
-}
-
-/// A handle of the vertex tool: a vertex, or the midpoint of a segment (dragging it inserts).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Handle {
-    Vertex {
-        ring: usize,
-        index: usize,
-    },
-    Midpoint {
-        ring: usize,
-        after: usize,
-        at: (f64, f64),
-    },
 }
 
 /// The handles of a geometry, with their lon/lat positions.

@@ -1,15 +1,32 @@
-//! What the UI asks the app to do. Panels never change the app's state themselves: they push
-//! commands, and [`super::OneMapApp::run_commands`] applies them once per frame.
+//! What the UI asks the app to do, and the state panels read: the vocabulary `ui` and `app`
+//! share. Panels never change the app's state themselves: they push [`AppCommand`]s, and
+//! the app applies them once per frame, after the UI.
+//!
+//! Why a shared module (as rerun's viewer context sits below both its panels and its viewer)
+//! and not panels that return intents (as walkers' `wanderers` does): our panels already take
+//! what they read as arguments and push commands into one queue, so the cycle was only in where
+//! the types lived. Moving them here breaks it by changing import lines, with the panel
+//! functions and the order commands run in unchanged; returning intents would have rewritten
+//! every panel's signature and merged many per-panel outcomes into one queue again.
+//!
+//! It may import the layers below it (`model`, `edit`, `io`, `map`, `doc`), never `ui` or `app`.
+
+pub mod dialog;
+pub mod state;
+pub mod tool;
 
 use std::path::PathBuf;
 
 use geo::Rect;
 
-use crate::io::recovery::Journal;
 use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
-use super::files::{AfterConfirm, PathPurpose};
+pub use dialog::{AfterConfirm, Dialog, ImportProgress, PathPurpose};
+// What a recovery journal holds: the app reads it, the recovery dialog shows it.
+pub use crate::io::recovery::Journal;
+pub use state::{CompareState, MergeState, ReviewState, SketchView};
+pub use tool::{Handle, Tool};
 
 #[derive(Clone, Debug)]
 pub enum AppCommand {
@@ -30,6 +47,8 @@ pub enum AppCommand {
     DismissProblems,
     /// Shows the typed-path dialog for a file operation.
     AskPath(PathPurpose),
+    /// Opens the system file dialog for the typed-path dialog; its answer fills the path.
+    Browse(PathPurpose),
     New,
     Open(PathBuf),
     Save,
@@ -59,7 +78,7 @@ pub enum AppCommand {
     Undo,
     Redo,
     ToggleChecks,
-    SetTool(super::tools::Tool),
+    SetTool(Tool),
     /// The system action new placements belong to.
     SetDrawAction(String),
     AddVertex(geo::Coord<f64>),
@@ -71,7 +90,7 @@ pub enum AppCommand {
     MoveTo(geo::Coord<f64>),
     MoveEnd,
     /// A drag in the Vertices tool started on a handle of the selected placement.
-    VertexGrab(super::tools::Handle),
+    VertexGrab(Handle),
     VertexTo(geo::Coord<f64>),
     VertexRelease,
     /// The vertex (ring, index) that Delete removes.
@@ -107,6 +126,11 @@ pub enum AppCommand {
     GoToScene(usize),
     /// Sets an attribute of every selected placement, as one step.
     BulkEdit(BulkChange),
+    /// Adds a planner's comment to a placement; the app signs and dates it.
+    CommentOnPlacement {
+        id: crate::model::project::PlacementId,
+        text: String,
+    },
     /// Opens a project read-only, for review: comments go to its sidecar.
     OpenForReview(PathBuf),
     /// Leaves review mode: the same project, editable.
@@ -138,7 +162,7 @@ pub enum AppCommand {
     RevertToPlan(String),
     /// Drops every sketch of a plan layer, as one step.
     RevertLayer(String),
-    SetSketchView(super::SketchView),
+    SetSketchView(SketchView),
     ExportSketchLayer {
         layer: String,
         path: PathBuf,

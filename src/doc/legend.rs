@@ -7,7 +7,7 @@ use crate::map::scale_bar::scale_bar_shapes;
 use crate::model::style::Paint;
 
 use super::swatch::{SWATCH_SIZE, swatch_shapes};
-use super::ui_name;
+use crate::model::lang::ui_name;
 
 /// One legend row.
 pub struct LegendEntry {

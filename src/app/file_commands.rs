@@ -1,0 +1,211 @@
+//! The commands that touch files: opening, saving, importing, exporting and recovering a
+//! journal, and asking about unsaved changes first.
+
+use std::path::Path;
+
+use crate::command::{AfterConfirm, AppCommand, Dialog, PathPurpose};
+use crate::doc::document::{self, Document};
+use crate::edit::Edit;
+use crate::io::IoError;
+
+use super::handle::wrong_family;
+use super::{OneMapApp, files};
+
+impl OneMapApp {
+    /// Opening, saving, importing, exporting, and recovering a journal: the commands that touch files.
+    pub(super) fn run_file_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::ExportSketchLayer { layer, path } => self.export_sketch_layer(&layer, &path),
+            AppCommand::ApplyBaseline(path) => self.apply_baseline(&path),
+            AppCommand::AskPath(purpose) => {
+                let text = match &purpose {
+                    PathPurpose::SaveAs => self
+                        .doc
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                self.files.dialog = Some(Dialog::PathPrompt {
+                    purpose,
+                    text,
+                    gcj02: false,
+                    focus: true,
+                });
+            }
+            AppCommand::Browse(purpose) => self.files.browse(purpose),
+            AppCommand::New => self.unless_dirty(AfterConfirm::New),
+            AppCommand::Open(path) => self.unless_dirty(AfterConfirm::Open(path)),
+            AppCommand::Save | AppCommand::SaveAs(_) if self.review_mode => self.files.info(
+                "Review mode",
+                "The reviewed file is never written. Comments are saved as you add them, in the .review.onemap file beside it.".into(),
+            ),
+            AppCommand::Save => match self.doc.path.clone() {
+                Some(path) => self.save_to(&path),
+                None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
+            },
+            AppCommand::SaveAs(path) => self.save_to(&path),
+            AppCommand::SaveThen(then) => {
+                self.run_command(AppCommand::Save);
+                if !self.doc.is_dirty() {
+                    self.proceed(then);
+                }
+            }
+            AppCommand::DiscardThen(then) => {
+                self.files.clear_journal();
+                self.proceed(then);
+            }
+            AppCommand::Import { path, gcj02 } => self.files.start_import(path, gcj02),
+            AppCommand::CancelImport => {
+                if let Some(job) = &self.files.import {
+                    job.progress
+                        .cancel
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            AppCommand::ExportGeojson(path) => match files::export_geojson(&self.doc, &path) {
+                Ok(n) => self.files.info(
+                    "Exported",
+                    format!("wrote {n} features to {}", path.display()),
+                ),
+                Err(e) => self.files.error("Export failed", e),
+            },
+            AppCommand::ExportCsv(path) => {
+                match crate::io::export::write_csv(&path, &self.doc.project) {
+                    Ok(()) => self.files.info(
+                        "Exported",
+                        format!(
+                            "wrote {} placements to {}",
+                            self.doc.project.placements.len(),
+                            path.display()
+                        ),
+                    ),
+                    Err(e) => self.files.error("Export failed", e.to_string()),
+                }
+            }
+            AppCommand::Restore(journal) => {
+                let journal = *journal;
+                self.doc = Document::new(
+                    self.data.new_project(),
+                    journal.original.clone(),
+                    &self.data.style,
+                );
+                self.doc.project = journal.project;
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                self.doc.reload_sketches();
+                self.project_changed(true);
+                crate::io::recovery::remove_journal(&journal.file);
+            }
+            AppCommand::DiscardJournal(file) => crate::io::recovery::remove_journal(&file),
+            AppCommand::Quit => self.proceed(AfterConfirm::Quit),
+            other => wrong_family("file", &other),
+        }
+    }
+
+    /// Goes on with `then`, or first asks about unsaved changes.
+    pub(super) fn unless_dirty(&mut self, then: AfterConfirm) {
+        if self.doc.is_dirty() {
+            self.files.dialog = Some(Dialog::ConfirmUnsaved(then));
+        } else {
+            self.proceed(then);
+        }
+    }
+
+    fn proceed(&mut self, then: AfterConfirm) {
+        match then {
+            AfterConfirm::New => {
+                self.files.clear_journal();
+                self.doc = Document::new(self.data.new_project(), None, &self.data.style);
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                self.selected = None;
+            }
+            AfterConfirm::Open(path) => self.open(&path),
+            AfterConfirm::Review(path) => self.open_for_review(&path),
+            AfterConfirm::Quit => {
+                self.files.clear_journal();
+                self.files.allow_close = true;
+                self.quit_requested = true;
+            }
+        }
+    }
+
+    /// Opens a project. A failure leaves the current project as it was and says why.
+    pub(super) fn open(&mut self, path: &Path) {
+        match files::open_project(path) {
+            Ok(project) => {
+                self.review_mode = false;
+                self.compare = None;
+                self.merge = None;
+                self.files.clear_journal();
+                self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
+                self.doc
+                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                self.selected = None;
+                self.files.remember(path);
+                let missing: Vec<String> = self
+                    .doc
+                    .sketches
+                    .iter()
+                    .filter_map(|(n, s)| match s {
+                        document::SketchState::Missing(e) => Some(format!("sketch layer {n}: {e}")),
+                        document::SketchState::Loaded(_) => None,
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
+                }
+                self.load_review();
+            }
+            Err(e) => self.files.error("Could not open the project", e),
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let old_dir = self.doc.dir();
+        match files::save_as(&mut self.doc.project, &old_dir, path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.to_owned());
+                self.files.clear_journal();
+                self.files.remember(path);
+            }
+            Err(e) => self.files.error("Could not save", e),
+        }
+    }
+
+    /// Adds a finished background import to the project and reports what it did. Called every
+    /// frame; public so that tests can wait for an import without a window.
+    pub fn finish_import(&mut self) {
+        let Some(job) = &self.files.import else {
+            return;
+        };
+        let Ok(result) = job.result.try_recv() else {
+            return;
+        };
+        let (path, gcj02) = (job.path.clone(), job.gcj02);
+        self.files.import = None;
+        match result {
+            Ok(layer) => {
+                let (name, sketch) = files::new_sketch(
+                    &self.doc.project,
+                    self.doc.path.as_deref(),
+                    &path,
+                    &layer,
+                    gcj02,
+                );
+                self.edit(Edit::AddSketch {
+                    id: name.clone(),
+                    layer: sketch,
+                });
+                self.files.info(
+                    "Imported",
+                    format!("{}: {} (layer {name})", path.display(), layer.report),
+                );
+            }
+            Err(IoError::Cancelled { .. }) => {}
+            Err(e) => self.files.error("Import failed", e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Around the map panel: fitting the map and flying it before the panel draws, what the panel
+//! reads from the app, and keeping what it saw until the next frame.
+
+use egui::Ui;
+
+use crate::command::{AppCommand, Tool};
+use crate::map::ItemKey;
+use crate::model::FeatureId;
+use crate::ui::map_panel::{MapPanel, map_ui};
+
+use super::OneMapApp;
+
+impl OneMapApp {
+    /// The keys of everything selected: the inspected feature and any other placements.
+    pub fn selection_keys(&self) -> Vec<ItemKey> {
+        let mut keys: Vec<ItemKey> = self
+            .selected
+            .iter()
+            .cloned()
+            .map(ItemKey::Feature)
+            .collect();
+        keys.extend(
+            self.multi
+                .iter()
+                .map(|id| ItemKey::Feature(FeatureId(id.0.clone()))),
+        );
+        keys
+    }
+
+    /// The map panel of the editor, with the app's state for this frame.
+    pub(super) fn map_panel_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
+        let rect = ui.available_rect_before_wrap();
+        if self.fit_pending && rect.width() > 10.0 && rect.height() > 10.0 {
+            let area = self.plan_area();
+            self.fit(area, rect);
+            self.fit_pending = false;
+        }
+        if let Some(bbox) = self.pending_zoom.take() {
+            self.fit(bbox, rect);
+        }
+        self.last_map_size = rect.size();
+        self.advance_flight(ui.ctx(), rect.size());
+        let tool = self.tool;
+        let selected_editable = self.selected.clone().filter(|f| self.is_editable(f));
+        let vertex_handles = (tool == Tool::Vertices)
+            .then(|| {
+                selected_editable
+                    .as_ref()
+                    .and_then(|f| self.editable_geometry(f))
+            })
+            .flatten()
+            .map(|(_, g)| crate::ui::tools::handles(&g));
+        let editing = match tool {
+            Tool::Vertices => selected_editable.clone(),
+            Tool::Move => self.move_drag.as_ref().map(|m| m.0.clone()),
+            _ => None,
+        }
+        .map(ItemKey::Feature);
+        let panel = MapPanel {
+            scene: &self.scene,
+            style: &self.data.style,
+            plan: &self.data.plan,
+            doc: &self.doc,
+            hovered: self.hovered.as_ref(),
+            selection: self.selection_keys(),
+            tool,
+            draft: &self.draft,
+            vertex_handles,
+            editing,
+            snap_on: self.snap_on,
+            moving: self.move_drag.is_some(),
+            vertex_dragging: self.vertex_drag.is_some(),
+            selected_vertex: self.selected_vertex,
+            box_start: self.box_start,
+            comments: &self.review.review.comments,
+            sketch_view: self.sketch_view,
+            compare: self.compare.as_ref(),
+        };
+        let seen = map_ui(ui, &panel, &mut self.memory, commands);
+        self.box_start = seen.box_start;
+        self.last_transform = Some(seen.transform);
+        self.last_draw = seen.stats;
+        self.hovered = seen.hovered;
+        self.cursor = seen.cursor;
+        self.snapped = seen.snapped;
+    }
+}
