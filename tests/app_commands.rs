@@ -2,6 +2,10 @@
 //! cannot (a comment's author and time), and when the recovery journal is written, frame by
 //! frame on a plain egui context with a clock the test moves.
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::root;
 

@@ -4,6 +4,10 @@
 //! out, resolves each `crate::…`, `super::…` and `self::…` path (grouped imports too) to the
 //! top-level module it names, and fails with the file, the line and the rule broken.
 
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 /// The top-level modules of the library, each a layer.
