@@ -2,6 +2,7 @@
 //! and hit tests. Coordinates come in as lon/lat and leave as screen positions only here.
 
 pub mod changes;
+pub mod clip;
 pub mod draw;
 pub mod hit_test;
 pub mod labels;
