@@ -68,6 +68,9 @@ impl ScreenTransform {
 pub struct DrawStats {
     pub items_per_layer: std::collections::BTreeMap<String, usize>,
     pub labels: Vec<String>,
+    /// How many of the items drawn are our sketches (`status: indicative`): while any is,
+    /// the map carries the notice that says so.
+    pub indicative: usize,
 }
 
 /// What a frame of the map needs besides the scene.
@@ -120,6 +123,9 @@ impl MapFrame<'_> {
             if item.from_project && !self.sketches_shown && self.sketched.contains(id) {
                 return false;
             }
+        }
+        if item.indicative && self.view.hide_indicative {
+            return false;
         }
         if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
             return self.view.group(&item.group).visible
@@ -193,6 +199,9 @@ impl MapFrame<'_> {
         self.paint_items(&items, shapes);
         for item in items {
             let opacity = self.opacity(item);
+            if item.indicative && opacity > 0.01 {
+                stats.indicative += 1;
+            }
             // Cloned only for a layer's first item: a large file has tens of thousands.
             match stats.items_per_layer.get_mut(&item.layer) {
                 Some(n) => *n += 1,
@@ -203,6 +212,7 @@ impl MapFrame<'_> {
             if let Some(label) = &item.label {
                 labels.push(LabelCandidate {
                     label,
+                    indicative: item.indicative,
                     opacity,
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
                 });
@@ -271,6 +281,10 @@ impl MapFrame<'_> {
     }
 
     fn paint_item(&self, item: &Item, opacity: f32, shapes: &mut Vec<Shape>) {
+        if item.indicative && !self.is_project_sketch(item) {
+            self.paint_indicative(item, opacity, shapes);
+            return;
+        }
         let p = &item.paint;
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
             if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
@@ -365,6 +379,10 @@ impl MapFrame<'_> {
 
     /// A bright outline around an item, for hover and selection.
     fn paint_outline(&self, item: &Item, c: Color32, shapes: &mut Vec<Shape>) {
+        if item.indicative && !self.is_project_sketch(item) {
+            self.paint_sketch_outline(item, c, shapes);
+            return;
+        }
         let stroke = Stroke::new(3.0, c);
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
             for line in &lod.lines {

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod clip;
 pub mod draw;
 pub mod hit_test;
+pub mod indicative;
 pub mod labels;
 pub mod scale_bar;
 pub mod scene;
