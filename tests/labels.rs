@@ -77,6 +77,7 @@ fn placed(labels: &[Label]) -> Vec<String> {
                 label,
                 opacity: 1.0,
                 symbol_px: 0.0,
+                indicative: false,
             })
             .collect();
         texts = place_labels(candidates, &frame, &painter, &mut Vec::new());

@@ -328,6 +328,7 @@ fn project() -> impl Strategy<Value = Project> {
                     .collect(),
                 tiers: [true, false, true, true, false],
                 language,
+                hide_indicative: false,
             },
             layer_order: BTreeMap::new(),
             style_overrides: BTreeMap::new(),

@@ -14,10 +14,14 @@ pub struct LegendEntry {
     pub text: String,
     pub paint: Paint,
     pub opacity: f32,
+    /// The swatch is drawn as a sketch (`map::indicative`).
+    pub indicative: bool,
 }
 
 /// The rows of the legend: every visible plan layer (the basemap is left out), split into its
-/// variants where it has them, and only variants some feature uses.
+/// variants where it has them, and only variants some feature uses. An entry whose features
+/// are all sketches says "示意"; one with both kinds gets a row for each (see
+/// [`crate::model::indicative::Kinds::legend_rows`]). Hidden sketches are left out.
 pub fn legend_entries(
     frame: &MapFrame<'_>,
     plan: &crate::model::Plan,
@@ -41,30 +45,47 @@ pub fn legend_entries(
                 continue;
             }
             let opacity = frame.view.opacity(&group.id, &layer.id);
+            let shown = |f: &crate::model::PlanFeature| {
+                frame.view.tier_shown(f.tier())
+                    && !(frame.view.hide_indicative && crate::model::indicative::is_indicative(f))
+            };
+            let mut push = |name: String, paint: Paint, kinds: crate::model::indicative::Kinds| {
+                for (text, indicative) in kinds.legend_rows(&name, lang) {
+                    out.push(LegendEntry {
+                        text,
+                        paint: paint.clone(),
+                        opacity,
+                        indicative,
+                    });
+                }
+            };
             let used: Vec<_> = layer
                 .variants
                 .iter()
-                .filter(|v| {
-                    features
-                        .iter()
-                        .any(|f| v.matches(f) && frame.view.tier_shown(f.tier()))
-                })
+                .filter(|v| features.iter().any(|f| v.matches(f) && shown(f)))
                 .collect();
             if used.is_empty() {
-                if features.iter().any(|f| frame.view.tier_shown(f.tier())) {
-                    out.push(LegendEntry {
-                        text: ui_name(lang, &layer.name_zh, &layer.name_en),
-                        paint: layer.paint.clone(),
-                        opacity,
-                    });
+                if features.iter().any(|f| shown(f)) {
+                    push(
+                        ui_name(lang, &layer.name_zh, &layer.name_en),
+                        layer.paint.clone(),
+                        crate::model::indicative::Kinds::of(
+                            features.iter().copied().filter(|f| shown(f)),
+                        ),
+                    );
                 }
             } else {
                 for v in used {
-                    out.push(LegendEntry {
-                        text: ui_name(lang, &v.name_zh, &v.name_en),
-                        paint: layer.paint.merged(&v.paint),
-                        opacity,
-                    });
+                    push(
+                        ui_name(lang, &v.name_zh, &v.name_en),
+                        layer.paint.merged(&v.paint),
+                        crate::model::indicative::Kinds::of(
+                            features
+                                .iter()
+                                .copied()
+                                .filter(|f| v.matches(f) && shown(f)),
+                        ),
+                    );
                 }
             }
         }
@@ -73,16 +94,17 @@ pub fn legend_entries(
 }
 
 /// Paints the legend at the map's bottom left and the scale bar at its bottom right,
-/// `bottom_inset` points above the map's bottom edge.
+/// `bottom_inset` points above the map's bottom edge. Returns where the legend is.
 pub fn legend_and_scale_ui(
     painter: &egui::Painter,
     frame: &MapFrame<'_>,
     plan: &crate::model::Plan,
     project_features: &[crate::model::PlanFeature],
     bottom_inset: f32,
-) {
+) -> Option<Rect> {
     let bottom = frame.rect.bottom() - bottom_inset;
     let entries = legend_entries(frame, plan, project_features);
+    let mut legend = None;
     let s = frame.symbol_scale;
     let row_h = 17.0 * s;
     let font = FontId::proportional(12.0 * s);
@@ -137,14 +159,20 @@ pub fn legend_and_scale_ui(
                 pos2(x, y + (row_h - SWATCH_SIZE.y * s) / 2.0),
                 SWATCH_SIZE * s,
             );
-            shapes.extend(swatch_shapes(&entry.paint, sw, entry.opacity));
+            shapes.extend(if entry.indicative {
+                crate::map::indicative::swatch_shapes(&entry.paint, sw, entry.opacity)
+            } else {
+                swatch_shapes(&entry.paint, sw, entry.opacity)
+            });
             let at = Align2::LEFT_CENTER
                 .anchor_size(pos2(sw.right() + 8.0, sw.center().y), galley.size());
             shapes.push(Shape::galley(at.min, galley, Color32::BLACK));
         }
         painter.extend(shapes);
+        legend = Some(rect);
     }
     let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
     let at = pos2(frame.rect.right() - 170.0 * s, bottom - 16.0 * s);
     painter.extend(scale_bar_shapes(painter, at, meters_per_px, s));
+    legend
 }

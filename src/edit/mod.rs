@@ -230,6 +230,9 @@ impl Edit {
             }
             Edit::View(ViewCommand::ShowTiersUpTo(n)) => format!("show tiers 1…{n}"),
             Edit::View(ViewCommand::SetLanguage(l)) => format!("labels in {}", l.title()),
+            Edit::View(ViewCommand::SetIndicativeHidden(h)) => {
+                format!("{} indicative features", if *h { "hide" } else { "show" })
+            }
             Edit::AddSketch { id, .. } => format!("import {id}"),
             Edit::RemoveSketch(id) => format!("remove sketch layer {id}"),
             Edit::SetSketchSource { id, .. } => format!("locate {id}"),

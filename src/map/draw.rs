@@ -7,6 +7,7 @@ use geo::Coord;
 use crate::model::style::{Rgba, Style, Symbol};
 use crate::model::view::ViewSettings;
 
+use super::clip::{along, clip_polyline, dash_offset};
 use super::labels::{LabelCandidate, place_labels};
 use super::scene::{Item, ItemKey, Merc, Scene};
 
@@ -67,6 +68,9 @@ impl ScreenTransform {
 pub struct DrawStats {
     pub items_per_layer: std::collections::BTreeMap<String, usize>,
     pub labels: Vec<String>,
+    /// How many of the items drawn are our sketches (`status: indicative`): while any is,
+    /// the map carries the notice that says so.
+    pub indicative: usize,
 }
 
 /// What a frame of the map needs besides the scene.
@@ -119,6 +123,9 @@ impl MapFrame<'_> {
             if item.from_project && !self.sketches_shown && self.sketched.contains(id) {
                 return false;
             }
+        }
+        if item.indicative && self.view.hide_indicative {
+            return false;
         }
         if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
             return self.view.group(&item.group).visible
@@ -192,6 +199,9 @@ impl MapFrame<'_> {
         self.paint_items(&items, shapes);
         for item in items {
             let opacity = self.opacity(item);
+            if item.indicative && opacity > 0.01 {
+                stats.indicative += 1;
+            }
             // Cloned only for a layer's first item: a large file has tens of thousands.
             match stats.items_per_layer.get_mut(&item.layer) {
                 Some(n) => *n += 1,
@@ -202,6 +212,7 @@ impl MapFrame<'_> {
             if let Some(label) = &item.label {
                 labels.push(LabelCandidate {
                     label,
+                    indicative: item.indicative,
                     opacity,
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
                 });
@@ -216,12 +227,7 @@ impl MapFrame<'_> {
             }) {
                 if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
                     for line in &lod.lines {
-                        shapes.extend(Shape::dashed_line(
-                            &self.screen_line(line),
-                            stroke,
-                            6.0,
-                            4.0,
-                        ));
+                        self.dashed(&self.screen_line(line), stroke, (6.0, 4.0), shapes);
                     }
                 }
             }
@@ -275,6 +281,10 @@ impl MapFrame<'_> {
     }
 
     fn paint_item(&self, item: &Item, opacity: f32, shapes: &mut Vec<Shape>) {
+        if item.indicative && !self.is_project_sketch(item) {
+            self.paint_indicative(item, opacity, shapes);
+            return;
+        }
         let p = &item.paint;
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
             if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
@@ -291,7 +301,7 @@ impl MapFrame<'_> {
                     if p.arrows == Some(true) {
                         // The band is translucent; its arrows are drawn in the same hue, opaque.
                         let hue = item.paint.stroke.unwrap_or(Rgba(0, 0, 0, 255));
-                        arrows(
+                        self.arrows(
                             &pts,
                             width,
                             color(Rgba(hue.0, hue.1, hue.2, 230), opacity),
@@ -299,9 +309,7 @@ impl MapFrame<'_> {
                         );
                     }
                     match p.dash_px {
-                        Some((dash, gap)) => {
-                            shapes.extend(Shape::dashed_line(&pts, stroke, dash, gap))
-                        }
+                        Some(pattern) => self.dashed(&pts, stroke, pattern, shapes),
                         None => shapes.push(Shape::line(pts, stroke)),
                     }
                 }
@@ -327,8 +335,54 @@ impl MapFrame<'_> {
         }
     }
 
+    /// Chevrons along a corridor band, pointing from its first vertex to its last; only
+    /// where the band is in view (see [`super::clip`]).
+    pub(super) fn arrows(&self, pts: &[Pos2], band_px: f32, c: Color32, shapes: &mut Vec<Shape>) {
+        const SPACING_PX: f32 = 110.0;
+        let size = (band_px * 0.45).max(4.0);
+        let runs = clip_polyline(pts, self.pattern_rect(size));
+        let stroke = PathStroke::new(2.0, c);
+        along(&runs, SPACING_PX, SPACING_PX * 0.5, |tip, dir| {
+            let normal = vec2(-dir.y, dir.x);
+            let back = tip - dir * size;
+            shapes.push(Shape::line(
+                vec![back + normal * size * 0.7, tip, back - normal * size * 0.7],
+                stroke.clone(),
+            ));
+        });
+    }
+
+    /// The view, grown by `margin` pixels: patterns are made only inside it.
+    pub(super) fn pattern_rect(&self, margin: f32) -> Rect {
+        self.rect.expand(margin.max(0.0) + 8.0)
+    }
+
+    /// A dashed line, dashed only where it is in view; the dashes stay put as the map pans.
+    pub(super) fn dashed(
+        &self,
+        pts: &[Pos2],
+        stroke: Stroke,
+        (dash, gap): (f32, f32),
+        shapes: &mut Vec<Shape>,
+    ) {
+        for run in clip_polyline(pts, self.pattern_rect(dash + gap + stroke.width)) {
+            Shape::dashed_line_many_with_offset(
+                &run.points,
+                stroke,
+                &[dash],
+                &[gap],
+                dash_offset(run.start, dash, gap),
+                shapes,
+            );
+        }
+    }
+
     /// A bright outline around an item, for hover and selection.
     fn paint_outline(&self, item: &Item, c: Color32, shapes: &mut Vec<Shape>) {
+        if item.indicative && !self.is_project_sketch(item) {
+            self.paint_sketch_outline(item, c, shapes);
+            return;
+        }
         let stroke = Stroke::new(3.0, c);
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
             for line in &lod.lines {
@@ -345,7 +399,12 @@ impl MapFrame<'_> {
         }
     }
 
-    fn mesh(&self, lod: &super::scene::Lod, fill: &super::scene::FillMesh, c: Color32) -> Mesh {
+    pub(super) fn mesh(
+        &self,
+        lod: &super::scene::Lod,
+        fill: &super::scene::FillMesh,
+        c: Color32,
+    ) -> Mesh {
         let mut mesh = Mesh::default();
         mesh.vertices.extend(fill.vertices(lod).map(|m| Vertex {
             pos: self.transform.to_screen(*m),
@@ -370,35 +429,6 @@ impl MapFrame<'_> {
             }
         }
         out
-    }
-}
-
-/// Chevrons along a corridor band, pointing from its first vertex to its last.
-fn arrows(pts: &[Pos2], band_px: f32, c: Color32, shapes: &mut Vec<Shape>) {
-    const SPACING_PX: f32 = 110.0;
-    let size = (band_px * 0.45).max(4.0);
-    let mut until_next = SPACING_PX * 0.5;
-    for w in pts.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let seg = b - a;
-        let len = seg.length();
-        if len < f32::EPSILON {
-            continue;
-        }
-        let dir = seg / len;
-        let mut t = until_next;
-        while t <= len {
-            let tip = a + dir * t;
-            let normal = vec2(-dir.y, dir.x);
-            let back = tip - dir * size;
-            let stroke = PathStroke::new(2.0, c);
-            shapes.push(Shape::line(
-                vec![back + normal * size * 0.7, tip, back - normal * size * 0.7],
-                stroke,
-            ));
-            t += SPACING_PX;
-        }
-        until_next = t - len;
     }
 }
 

@@ -10,6 +10,8 @@ use super::scene::{Label, LabelPlacement};
 
 pub struct LabelCandidate<'a> {
     pub label: &'a Label,
+    /// The feature is our sketch: its label carries the mark "（示意）".
+    pub indicative: bool,
     pub opacity: f32,
     /// The size of the symbol the label sits beside, to keep clear of it.
     pub symbol_px: f32,
@@ -40,10 +42,12 @@ pub fn place_labels(
     let mut placed: Vec<Rect> = Vec::new();
     let bounds = frame.rect.shrink(2.0);
     for c in candidates {
-        let text = frame
-            .view
-            .language
-            .label(&c.label.name_zh, &c.label.name_en);
+        let text = crate::model::indicative::map_label(
+            frame.view.language,
+            &c.label.name_zh,
+            &c.label.name_en,
+            c.indicative,
+        );
         if text.is_empty() || c.opacity <= 0.01 {
             continue;
         }

@@ -3,8 +3,10 @@
 //! A core layer, on `model` alone: it never names the document, the panels or the app.
 
 pub mod changes;
+pub mod clip;
 pub mod draw;
 pub mod hit_test;
+pub mod indicative;
 pub mod labels;
 pub mod marks;
 pub mod scale_bar;

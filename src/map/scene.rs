@@ -112,6 +112,8 @@ pub struct Item {
     pub geometry: Option<Geometry<f64>>,
     /// An item of the project's overlay (placements, sketches), not of the plan's scene.
     pub from_project: bool,
+    /// Our sketch (`status: indicative`), drawn as one (see `map::indicative`).
+    pub indicative: bool,
 }
 
 impl Item {
@@ -300,6 +302,7 @@ fn feature_item(f: &PlanFeature, layer_style: &LayerStyle, group: &str) -> Item 
     );
     item.tier = f.tier();
     item.label = label;
+    item.indicative = crate::model::indicative::is_indicative(f);
     item
 }
 
@@ -370,6 +373,7 @@ fn item_from_geometry(
         label: None,
         geometry: None,
         from_project: false,
+        indicative: false,
     }
 }
 

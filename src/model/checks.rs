@@ -9,6 +9,7 @@ use geo::{
 use serde::Serialize;
 
 use super::edition::Edition;
+use super::indicative::{area_words, is_indicative};
 use super::plan::Plan;
 use super::project::{PlacementGeometry, Project};
 
@@ -59,6 +60,22 @@ pub struct Finding {
     pub overlap_km2: Option<f64>,
 }
 
+/// An area of the plan that placements are checked against.
+struct Area {
+    id: String,
+    name: String,
+    shape: MultiPolygon<f64>,
+    /// Our sketch (`status: indicative`): findings say so.
+    sketched: bool,
+}
+
+impl Area {
+    /// How a finding names it, e.g. "the sketched (示意) ecological core area 太湖".
+    fn words(&self, what: &str) -> String {
+        area_words(what, &self.name, self.sketched)
+    }
+}
+
 fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
     match g {
         Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
@@ -77,22 +94,19 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
     // Placements are checked against the plan as the project sketches it.
     let effective = super::overrides::apply(plan, &project.plan_overrides);
     let plan = &effective.plan;
-    let feature_polys = |layer: &str,
-                         keep: &dyn Fn(&super::PlanFeature) -> bool|
-     -> Vec<(String, String, MultiPolygon<f64>)> {
+    let feature_polys = |layer: &str, keep: &dyn Fn(&super::PlanFeature) -> bool| -> Vec<Area> {
         plan.layer(layer)
             .map(|l| {
                 l.features
                     .iter()
                     .filter(|f| keep(f))
-                    .map(|f| {
-                        (
-                            f.id.0.clone(),
-                            f.name_zh().to_owned(),
-                            polygons(&f.geometry),
-                        )
+                    .map(|f| Area {
+                        id: f.id.0.clone(),
+                        name: f.name_zh().to_owned(),
+                        shape: polygons(&f.geometry),
+                        sketched: is_indicative(f),
                     })
-                    .filter(|(_, _, p)| !p.0.is_empty())
+                    .filter(|a| !a.shape.0.is_empty())
                     .collect()
             })
             .unwrap_or_default()
@@ -110,6 +124,15 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                     .collect()
             })
             .unwrap_or_default()
+    };
+    // The plan area's waters are the zones' outlines: say so when those are sketched.
+    let (whole_area, waters_note) = if sections.iter().any(|a| a.sketched) {
+        (
+            "the nine cities and their waters, sketched as zones (示意)",
+            " (its waters: sketched zones, 示意)",
+        )
+    } else {
+        ("the nine cities and their waters", "")
     };
     let mut out = Vec::new();
     for (id, p) in &project.placements {
@@ -133,7 +156,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         let name = &p.name_zh;
         let building = edition.action(&p.action).is_some_and(|a| a.building);
         if building {
-            for (core_id, core_name, core) in &cores {
+            for core_area in &cores {
+                let (core_id, core) = (&core_area.id, &core_area.shape);
+                let core_name = core_area.words("ecological core area");
                 if !g.intersects(core) {
                     continue;
                 }
@@ -143,9 +168,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!(
-                                "{name} takes {overlap:.2} km² of the ecological core area {core_name}"
-                            ),
+                            format!("{name} takes {overlap:.2} km² of {core_name}"),
                             Some(overlap),
                         );
                     }
@@ -155,9 +178,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!(
-                                "{name} runs {km:.2} km through the ecological core area {core_name}"
-                            ),
+                            format!("{name} runs {km:.2} km through {core_name}"),
                             Some(0.0),
                         );
                     }
@@ -165,7 +186,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} is inside the ecological core area {core_name}"),
+                            format!("{name} is inside {core_name}"),
                             Some(0.0),
                         );
                     }
@@ -173,12 +194,12 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             }
         }
         if let PlacementGeometry::LineString(_) = &p.geometry {
-            for (wid, wname, area) in &water {
-                if g.intersects(area) {
+            for w in &water {
+                if g.intersects(&w.shape) {
                     find(
                         Rule::WaterSource,
-                        Some(wid),
-                        format!("{name} crosses the water-source protection area {wname}"),
+                        Some(&w.id),
+                        format!("{name} crosses {}", w.words("water-source protection area")),
                         None,
                     );
                 }
@@ -190,7 +211,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             cities
                 .iter()
                 .chain(sections.iter())
-                .any(|(_, _, c)| c.contains(pt))
+                .any(|a| a.shape.contains(pt))
         };
         let positions: Vec<Point<f64>> = p.geometry.positions().map(Point::from).collect();
         let outside = positions.iter().filter(|pt| !in_plan_area(pt)).count();
@@ -198,9 +219,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             find(
                 Rule::OutsidePlanArea,
                 None,
-                format!(
-                    "{name} lies wholly outside the plan area (the nine cities and their waters)"
-                ),
+                format!("{name} lies wholly outside the plan area ({whole_area})"),
                 None,
             );
         } else if outside > 0 {
@@ -208,31 +227,42 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 Rule::OutsidePlanArea,
                 None,
                 format!(
-                    "{name} lies partly outside the plan area: {outside} of {} positions",
+                    "{name} lies partly outside the plan area{waters_note}: {outside} of {} positions",
                     positions.len()
                 ),
                 None,
             );
         }
         if let Some(section) = &p.section
-            && let Some((_, sname, spoly)) = sections.iter().find(|(sid, _, _)| sid == section)
-            && !g.intersects(spoly)
+            && let Some(zone) = sections.iter().find(|a| &a.id == section)
+            && !g.intersects(&zone.shape)
         {
             find(
                 Rule::SectionMismatch,
                 None,
-                format!("{name} is declared in {sname} but does not touch it"),
+                format!(
+                    "{name} is declared in {} but does not touch it",
+                    zone.words("zone")
+                ),
                 None,
             );
         }
         if let Some(lead) = &p.lead_city
-            && let Some((_, cname, cpoly)) = cities.iter().find(|(cid, _, _)| cid == lead)
-            && !g.intersects(cpoly)
+            && let Some(city) = cities.iter().find(|a| &a.id == lead)
+            && !g.intersects(&city.shape)
         {
+            let territory = if city.sketched {
+                "its sketched (示意) territory"
+            } else {
+                "its territory"
+            };
             find(
                 Rule::LeadCityMismatch,
                 None,
-                format!("{name} is led by {cname} but does not touch its territory"),
+                format!(
+                    "{name} is led by {} but does not touch {territory}",
+                    city.name
+                ),
                 None,
             );
         }
@@ -276,8 +306,8 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
 /// cores and the water sources.
 fn sketch_checks(
     effective: &super::overrides::EffectivePlan,
-    cores: &[(String, String, MultiPolygon<f64>)],
-    water: &[(String, String, MultiPolygon<f64>)],
+    cores: &[Area],
+    water: &[Area],
     out: &mut Vec<Finding>,
 ) {
     for fid in effective.sketched.keys() {
@@ -290,7 +320,9 @@ fn sketch_checks(
         let lines = MultiLineString(lines_of(&f.geometry));
         let bbox = bbox_of(&f.geometry);
         let name = f.name_zh();
-        for (core_id, core_name, core) in cores {
+        for core_area in cores {
+            let (core_id, core) = (&core_area.id, &core_area.shape);
+            let core_name = core_area.words("ecological core area");
             if !f.geometry.intersects(core) {
                 continue;
             }
@@ -305,20 +337,21 @@ fn sketch_checks(
                 rule: Rule::EcologicalCore,
                 placement: fid.0.clone(),
                 message: format!(
-                    "the sketched corridor {name} runs {km:.2} km through the ecological core area {core_name}"
+                    "the sketched corridor {name} runs {km:.2} km through {core_name}"
                 ),
                 bbox,
                 overlap_km2: Some(0.0),
             });
         }
-        for (wid, wname, area) in water {
-            if f.geometry.intersects(area) {
+        for w in water {
+            if f.geometry.intersects(&w.shape) {
                 out.push(Finding {
-                    id: format!("{}:{}:{wid}", Rule::WaterSource.as_str(), fid.0),
+                    id: format!("{}:{}:{}", Rule::WaterSource.as_str(), fid.0, w.id),
                     rule: Rule::WaterSource,
                     placement: fid.0.clone(),
                     message: format!(
-                        "the sketched corridor {name} crosses the water-source protection area {wname}"
+                        "the sketched corridor {name} crosses {}",
+                        w.words("water-source protection area")
                     ),
                     bbox,
                     overlap_km2: None,

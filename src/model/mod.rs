@@ -8,6 +8,7 @@ pub mod diff;
 pub mod edition;
 pub mod feature;
 pub mod gcj02;
+pub mod indicative;
 pub mod lang;
 pub mod measure;
 pub mod overrides;

@@ -32,6 +32,15 @@ pub struct ViewSettings {
     /// Tier 1 at index 0.
     pub tiers: [bool; TIER_COUNT as usize],
     pub language: LabelLanguage,
+    /// Hides every indicative feature (our sketches), for a meeting that wants only what a
+    /// source states. Absent from files written before it existed, and left out while off so
+    /// that those files stay as they were.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub hide_indicative: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One change to the view settings, as the UI asks for it.
@@ -45,6 +54,8 @@ pub enum ViewCommand {
     /// Shows tiers 1 to N and hides the rest.
     ShowTiersUpTo(u8),
     SetLanguage(LabelLanguage),
+    /// Hides (true) or shows the indicative features.
+    SetIndicativeHidden(bool),
 }
 
 impl ViewSettings {
@@ -70,6 +81,7 @@ impl ViewSettings {
             layers,
             tiers: [true; TIER_COUNT as usize],
             language: LabelLanguage::default(),
+            hide_indicative: false,
         }
     }
 
@@ -139,6 +151,7 @@ impl ViewSettings {
                 }
             }
             ViewCommand::SetLanguage(l) => self.language = *l,
+            ViewCommand::SetIndicativeHidden(h) => self.hide_indicative = *h,
         }
         *self != before
     }
@@ -154,6 +167,7 @@ mod tests {
             layers: BTreeMap::new(),
             tiers: [true; 5],
             language: LabelLanguage::Chinese,
+            hide_indicative: false,
         };
         s.groups.insert("g".into(), LayerSettings::SHOWN);
         s.layers.insert("l".into(), LayerSettings::SHOWN);
@@ -174,6 +188,24 @@ mod tests {
         s.apply(&ViewCommand::SetGroupOpacity("g".into(), 0.5));
         s.apply(&ViewCommand::SetLayerOpacity("l".into(), 3.0));
         assert_eq!(s.opacity("g", "l"), 0.5);
+    }
+
+    #[test]
+    fn hiding_indicative_features_is_a_change_and_old_settings_read_it_as_off() {
+        let mut s = settings();
+        assert!(s.apply(&ViewCommand::SetIndicativeHidden(true)));
+        assert!(s.hide_indicative);
+        assert!(!s.apply(&ViewCommand::SetIndicativeHidden(true)));
+        let written = ron::to_string(&s).unwrap();
+        assert!(written.contains("hide_indicative"), "{written}");
+        s.hide_indicative = false;
+        let written = ron::to_string(&s).unwrap();
+        assert!(
+            !written.contains("hide_indicative"),
+            "off is left out: {written}"
+        );
+        let read: ViewSettings = ron::from_str(&written).unwrap();
+        assert!(!read.hide_indicative);
     }
 
     #[test]

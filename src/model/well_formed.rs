@@ -238,6 +238,7 @@ mod tests {
             layers: BTreeMap::new(),
             tiers: [true; TIER_COUNT as usize],
             language: LabelLanguage::Chinese,
+            hide_indicative: false,
         };
         settings.groups.insert("g".into(), LayerSettings::SHOWN);
         settings.layers.insert("l".into(), LayerSettings::SHOWN);

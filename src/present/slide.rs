@@ -1,10 +1,12 @@
 //! The slide: the map with its title, legend, scale bar, north arrow, attribution and date.
 //! Presenter mode paints it on screen and export paints it into a PNG or SVG, through this one
-//! function, so that the two cannot drift apart.
+//! function, so that the two cannot drift apart. While the map shows any of our sketches,
+//! the slide says so in both languages (see [`crate::map::indicative`]).
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 use crate::doc::legend::legend_and_scale_ui;
+use crate::map::indicative::Notice;
 use crate::map::{DrawStats, MapFrame};
 use crate::model::{Plan, PlanFeature};
 
@@ -63,22 +65,91 @@ impl Slide<'_> {
     pub fn paint(&self, painter: &Painter) -> DrawStats {
         let (shapes, stats) = self.frame.shapes(painter);
         painter.extend(shapes);
-        legend_and_scale_ui(
+        let legend = legend_and_scale_ui(
             painter,
             &self.frame,
             self.plan,
             self.project_features,
             self.strip_height(),
         );
-        self.paint_title(painter);
+        let title = self.paint_title(painter);
         self.paint_north_arrow(painter);
         self.paint_strip(painter);
+        if stats.indicative > 0 {
+            self.paint_notice(painter, title, legend);
+        }
         stats
     }
 
-    fn paint_title(&self, painter: &Painter) {
+    /// The notice that the map shows our sketches, in both languages, on the slide itself:
+    /// under the title, or where it covers neither the title, the legend, the north arrow nor
+    /// the scale bar; on a canvas too small for that, smaller, and at worst where it covers
+    /// the least.
+    fn paint_notice(&self, painter: &Painter, title: Option<Rect>, legend: Option<Rect>) {
+        let s = self.frame.symbol_scale;
+        let theme = self.theme();
+        let r = self.frame.rect;
+        let map = Rect::from_min_max(r.min, pos2(r.right(), r.bottom() - self.strip_height()));
+        let gap = 8.0 * s;
+        let north_and_counter = Rect::from_min_max(
+            pos2(r.right() - 100.0 * s, r.top()),
+            pos2(r.right(), r.top() + 76.0 * s),
+        );
+        let scale_bar = Rect::from_min_max(
+            pos2(r.right() - 180.0 * s, map.bottom() - 40.0 * s),
+            map.max,
+        );
+        let taken: Vec<Rect> = [title, legend, Some(north_and_counter), Some(scale_bar)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let covered = |rect: Rect| -> f32 {
+            let outside = rect.area() - rect.intersect(map).area().max(0.0);
+            let over: f32 = taken
+                .iter()
+                .map(|t| {
+                    let i = t.intersect(rect);
+                    if i.is_positive() { i.area() } else { 0.0 }
+                })
+                .sum();
+            outside + over
+        };
+        let mut best: Option<(f32, Notice, Pos2)> = None;
+        for scale in [s, s * 0.75] {
+            let notice = Notice::layout(painter, scale, false, theme.text);
+            let size = notice.size;
+            let candidates = [
+                // Under the title (or in its place).
+                title.map_or(r.min + vec2(12.0 * s, 12.0 * s), |t| {
+                    pos2(t.left(), t.bottom() + gap)
+                }),
+                // Top right, left of the north arrow.
+                pos2(north_and_counter.left() - gap - size.x, r.top() + 12.0 * s),
+                // Bottom centre, above the attribution strip.
+                pos2(map.center().x - size.x / 2.0, map.bottom() - gap - size.y),
+            ];
+            let (cost, at) = candidates
+                .into_iter()
+                .map(|at| (covered(Rect::from_min_size(at, size)), at))
+                .fold((f32::INFINITY, candidates[0]), |a, b| {
+                    if b.0 < a.0 { b } else { a }
+                });
+            if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+                best = Some((cost, notice, at));
+            }
+            if cost <= 0.0 {
+                break;
+            }
+        }
+        if let Some((_, notice, at)) = best {
+            painter.extend(notice.shapes(at, theme.panel));
+        }
+    }
+
+    /// Paints the title panel; returns where it is.
+    fn paint_title(&self, painter: &Painter) -> Option<Rect> {
         if self.title.is_empty() {
-            return;
+            return None;
         }
         let s = self.frame.symbol_scale;
         let theme = self.theme();
@@ -120,6 +191,7 @@ impl Slide<'_> {
         if let Some(g) = subtitle {
             painter.galley(pos2(title_at.x, below), g, theme.weak);
         }
+        Some(rect)
     }
 
     /// A north arrow at the top right. Web Mercator keeps north up everywhere.

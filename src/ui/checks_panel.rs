@@ -25,7 +25,9 @@ pub fn checks_panel_ui(
     });
     egui::ScrollArea::vertical().show(ui, |ui| {
         for f in findings {
-            ui.horizontal(|ui| {
+            // Wrapped: a long finding (one that names a sketched area) must not push its
+            // buttons out of reach.
+            ui.horizontal_wrapped(|ui| {
                 let ack = project.acknowledgements.get(&f.id);
                 let color = if ack.is_some() { Color32::GRAY } else { Color32::from_rgb(200, 90, 0) };
                 let text = RichText::new(format!("[{}] {}", f.rule.as_str(), f.message)).color(color);

@@ -66,13 +66,13 @@ pub fn inspector_ui(
     match feature.status() {
         Some(Status::Sourced) => ui.colored_label(
             Color32::from_rgb(30, 120, 50),
-            "sourced: stated in the cited source",
+            crate::model::indicative::SOURCED_STATUS,
         ),
         Some(Status::Indicative) => ui.colored_label(
-            Color32::from_rgb(190, 110, 0),
-            "indicative: our sketch, not the official map",
+            crate::map::indicative::NOTICE_AMBER,
+            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
         ),
-        None => ui.colored_label(Color32::RED, "no valid status"),
+        None => ui.colored_label(Color32::RED, "无有效状态 / no valid status"),
     };
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {

@@ -207,6 +207,10 @@ fn map_frame_ui(
     let (shapes, stats) = frame.shapes(&painter);
     painter.extend(shapes);
     legend_and_scale_ui(&painter, &frame, panel.plan, &panel.doc.features, 0.0);
+    if stats.indicative > 0 {
+        let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
+        painter.extend(editor_notice(&painter, response.rect, side_by_side));
+    }
     let pointer = response.hover_pos();
     let snapping = panel.snap_on && !keys.alt && tool.snaps();
     let snap_at = |p: Pos2| {
@@ -448,8 +452,11 @@ fn side_by_side_ui(
         sketches_shown: true,
     };
     let right_painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(right);
-    let (shapes, _) = other.shapes(&right_painter);
+    let (shapes, other_stats) = other.shapes(&right_painter);
     right_painter.extend(shapes);
+    if other_stats.indicative > 0 {
+        right_painter.extend(editor_notice(&right_painter, right, true));
+    }
     right_painter.extend(crate::map::changes::change_shapes(
         &other.transform,
         &panel.doc.project,
@@ -552,4 +559,16 @@ fn picked_a_vertex(commands: &[AppCommand]) -> bool {
     commands
         .iter()
         .any(|c| matches!(c, AppCommand::SelectVertex(Some(_))))
+}
+
+/// The small notice in the editor's map (the slide has a larger one) that the map shows our
+/// sketches: at the top left, below the version caption when two versions are side by side.
+fn editor_notice(painter: &egui::Painter, map: Rect, below_caption: bool) -> Vec<egui::Shape> {
+    let notice =
+        crate::map::indicative::Notice::layout(painter, 0.85, false, Color32::from_gray(25));
+    let top = if below_caption { 40.0 } else { 10.0 };
+    notice.shapes(
+        map.min + egui::vec2(10.0, top),
+        Color32::from_white_alpha(225),
+    )
 }

@@ -122,8 +122,13 @@ pub fn placement_form_ui(
     ui.weak(format!("项目布局 Placement — {}", id.0));
     if p.indicative {
         ui.colored_label(
-            Color32::from_rgb(190, 110, 0),
-            "indicative: our sketch, not the official map",
+            crate::map::indicative::NOTICE_AMBER,
+            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
+        );
+    } else {
+        ui.colored_label(
+            Color32::from_rgb(30, 120, 50),
+            crate::model::indicative::SOURCED_STATUS,
         );
     }
     ui.separator();

@@ -63,6 +63,12 @@ pub fn toolbar_ui(
                     commands.push(AppCommand::View(ViewCommand::SetLanguage(l)));
                 }
             }
+            ui.separator();
+            let mut hide = view.hide_indicative;
+            let text = crate::model::indicative::hide_option_text(lang);
+            if ui.checkbox(&mut hide, text).changed() {
+                commands.push(AppCommand::View(ViewCommand::SetIndicativeHidden(hide)));
+            }
         });
         ui.menu_button(ui_name(lang, "帮助", "Help"), |ui| {
             if ui
@@ -97,6 +103,15 @@ pub fn toolbar_ui(
             if ui.selectable_label(view.language == l, l.title()).clicked() {
                 commands.push(AppCommand::View(ViewCommand::SetLanguage(l)));
             }
+        }
+        ui.separator();
+        // For a meeting that wants only what a source states: every sketch hidden at once.
+        let mut hide = view.hide_indicative;
+        let toggle = ui
+            .toggle_value(&mut hide, crate::model::indicative::hide_toggle_text(lang))
+            .on_hover_text(crate::model::indicative::hide_option_text(lang));
+        if toggle.changed() {
+            commands.push(AppCommand::View(ViewCommand::SetIndicativeHidden(hide)));
         }
         ui.separator();
         search_ui(ui, data, doc, lang, search_state, commands);
