@@ -31,14 +31,19 @@ pub enum IoError {
         message: String,
     },
 
-    #[error(
-        "{path} is {size} bytes; project files are limited to {limit} bytes, so it was not opened"
-    )]
+    #[error("{path} is {size} bytes; {what} are limited to {limit} bytes, so it was not opened")]
     TooLarge {
         path: PathBuf,
         size: u64,
         limit: u64,
+        /// What kind of file has this limit: "project files", …
+        what: &'static str,
     },
+
+    /// A directory, FIFO, socket or device where a file was expected: refused before it is
+    /// opened, since reading a FIFO waits forever.
+    #[error("{path} {what}")]
+    NotAFile { path: PathBuf, what: &'static str },
 
     #[error("{path} is not UTF-8 text (is it a project file?)")]
     NotUtf8 { path: PathBuf },
@@ -73,6 +78,13 @@ pub enum IoError {
         source: std::io::Error,
     },
 
+    /// Entries of a GeoJSON file that were not read, where every one must be.
+    #[error("{path}: {}", list_problems(problems))]
+    Features {
+        path: PathBuf,
+        problems: Vec<super::geojson_reader::Problem>,
+    },
+
     #[error(
         "{path}: coordinate ({x}, {y}) is outside ±180/±90; the file is probably in a projected coordinate system and must be reprojected to WGS84 (EPSG:4326) first"
     )]
@@ -85,6 +97,16 @@ pub enum IoError {
         "no folder {0} with the plan layers was found; set ONEMAP_DATA to the folder that holds layers/ and assets/"
     )]
     DataDirNotFound(String),
+}
+
+/// At most ten problems, then how many more: a file can have thousands.
+fn list_problems(problems: &[super::geojson_reader::Problem]) -> String {
+    const SHOWN: usize = 10;
+    let mut text: Vec<String> = problems.iter().take(SHOWN).map(ToString::to_string).collect();
+    if problems.len() > SHOWN {
+        text.push(format!("and {} more", problems.len() - SHOWN));
+    }
+    text.join("; ")
 }
 
 impl IoError {
