@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
-use crate::io::sketch::load_sketch;
+use crate::io::sketch::load_sketch_with_report;
 use crate::io::{DataDir, export, load_project, read_edition, read_plan};
 use crate::model::Region;
 use crate::model::project_check::project_problems;
@@ -305,15 +305,24 @@ fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
         )),
     }
     let dir = file.parent().unwrap_or(Path::new("."));
+    // Lines that are not problems: features without geometry, valid GeoJSON.
+    let mut notes = 0;
     for (name, layer) in &project.sketch_layers {
-        if let Err(e) = load_sketch(dir, name, layer) {
-            problems.push(format!("sketch layer {name}: {e}"));
+        match load_sketch_with_report(dir, name, layer) {
+            Err(e) => problems.push(format!("sketch layer {name}: {e}")),
+            // What its import skips, as `validate` on the GeoJSON itself lists it.
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    problems.push(format!("sketch layer {name}: {}: {p}", path.display()));
+                    notes += usize::from(!p.is_error());
+                }
+            }
         }
     }
     for p in &problems {
         println!("{shown}: {p}");
     }
-    if problems.is_empty() {
+    if problems.len() == notes {
         println!(
             "{shown}: OK, {} placements, {} sketch layers",
             project.placements.len(),
@@ -337,8 +346,13 @@ fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
     let dir = project_path.parent().unwrap_or(Path::new("."));
     let mut sketches = Vec::new();
     for (name, layer) in &project.sketch_layers {
-        match load_sketch(dir, name, layer) {
-            Ok(features) => sketches.push((name.clone(), features)),
+        match load_sketch_with_report(dir, name, layer) {
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    eprintln!("warning: sketch layer {name}: {}: {p}", path.display());
+                }
+                sketches.push((name.clone(), imported.features));
+            }
             // The placements are still worth exporting; the missing layer is named.
             Err(e) => eprintln!("warning: sketch layer {name} not exported: {e}"),
         }

@@ -11,11 +11,18 @@ fn write_large(path: &std::path::Path, n: usize) -> u64 {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     write!(out, r#"{{"type": "FeatureCollection", "features": ["#).unwrap();
     for i in 0..n {
-        let (x0, y0) = (119.0 + (i % 400) as f64 * 0.01, 29.0 + (i / 400) as f64 * 0.01);
+        let (x0, y0) = (
+            119.0 + (i % 400) as f64 * 0.01,
+            29.0 + (i / 400) as f64 * 0.01,
+        );
         let ring: Vec<String> = (0..20)
             .map(|k| {
                 let a = k as f64 / 19.0 * std::f64::consts::TAU;
-                let (x, y) = if k == 19 { (x0 + 0.004, y0) } else { (x0 + 0.004 * a.cos(), y0 + 0.004 * a.sin()) };
+                let (x, y) = if k == 19 {
+                    (x0 + 0.004, y0)
+                } else {
+                    (x0 + 0.004 * a.cos(), y0 + 0.004 * a.sin())
+                };
                 format!("[{x:.6}, {y:.6}]")
             })
             .collect();
@@ -48,7 +55,11 @@ fn run_measured(args: &[&str]) -> (i32, u64) {
     // SAFETY: waits for our own child; the pointers are to live locals.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid);
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
     (code, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
 }
 
@@ -62,6 +73,11 @@ fn validate_and_export_take_at_most_three_times_the_file_size() {
     let file = path.to_str().unwrap();
     let (code, peak) = run_measured(&["validate", file]);
     assert_eq!(code, 0);
-    assert!(peak < 3 * size, "validate: peak {} MiB for a {} MiB file", peak >> 20, size >> 20);
+    assert!(
+        peak < 3 * size,
+        "validate: peak {} MiB for a {} MiB file",
+        peak >> 20,
+        size >> 20
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

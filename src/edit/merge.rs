@@ -355,11 +355,20 @@ mod tests {
         theirs.meta.author = "theirs".into();
         let result = merge3(&base, &mine, &theirs);
         assert_eq!(result.merged.edition, "theirs");
-        assert_eq!(result.merged.meta.author, "mine", "mine kept in the conflict");
-        assert_eq!(result.conflicts.len(), 1);
-        assert_eq!(result.conflicts[0].subject, Subject::Setting("author".into()));
         assert_eq!(
-            (result.conflicts[0].mine.as_str(), result.conflicts[0].theirs.as_str()),
+            result.merged.meta.author, "mine",
+            "mine kept in the conflict"
+        );
+        assert_eq!(result.conflicts.len(), 1);
+        assert_eq!(
+            result.conflicts[0].subject,
+            Subject::Setting("author".into())
+        );
+        assert_eq!(
+            (
+                result.conflicts[0].mine.as_str(),
+                result.conflicts[0].theirs.as_str()
+            ),
             ("\"mine\"", "\"theirs\"")
         );
     }

@@ -116,7 +116,9 @@ fn keep_as_backup(target: &Path) -> Result<(), IoError> {
     std::io::copy(&mut old, &mut copy)
         .and_then(|_| copy.as_file().sync_all())
         .map_err(write_error)?;
-    copy.persist(&bak).map(drop).map_err(|e| write_error(e.error))
+    copy.persist(&bak)
+        .map(drop)
+        .map_err(|e| write_error(e.error))
 }
 
 #[cfg(unix)]
@@ -188,7 +190,11 @@ mod tests {
     fn saving_keeps_the_previous_file_as_bak() {
         let dir = temp_dir("bak");
         let target = dir.join("plan.onemap");
-        fs::write(with_suffix(&target, ".saving"), b"stale, from an older OneMap").unwrap();
+        fs::write(
+            with_suffix(&target, ".saving"),
+            b"stale, from an older OneMap",
+        )
+        .unwrap();
         atomic_write(&target, b"first", true).unwrap();
         assert!(
             !backup_path(&target).exists(),
@@ -221,7 +227,9 @@ mod tests {
     fn two_saves_to_one_file_at_once_both_succeed() {
         let dir = temp_dir("race");
         let target = dir.join("plan.onemap");
-        let contents: Vec<Vec<u8>> = (0..8).map(|i| format!("version {i}").into_bytes()).collect();
+        let contents: Vec<Vec<u8>> = (0..8)
+            .map(|i| format!("version {i}").into_bytes())
+            .collect();
         std::thread::scope(|scope| {
             let writers: Vec<_> = contents
                 .iter()

@@ -5,10 +5,10 @@ use std::path::Path;
 use geo::{Geometry, MultiLineString, MultiPolygon};
 use serde_json::Value as Json;
 
-use crate::model::{FeatureId, PlanFeature};
 use crate::model::basemap::{
     AdminLine, Basemap, BasemapPlace, Lake, PlaceKind, WaterLabel, Waterway,
 };
+use crate::model::{FeatureId, PlanFeature};
 
 use super::error::IoError;
 use super::geojson_reader::{self as reader, Feature, GeoJson, PropertiesMode, ReadOptions};
@@ -21,7 +21,10 @@ pub fn read_basemap(path: &Path) -> Result<Basemap, IoError> {
 
 /// Parses the basemap from text; `path` is only used in errors.
 pub fn parse_basemap(path: &Path, text: &str) -> Result<Basemap, IoError> {
-    basemap_of(path, reader::read_str(path, text, PropertiesMode::Keep, |f| f)?)
+    basemap_of(
+        path,
+        reader::read_str(path, text, PropertiesMode::Keep, |f| f)?,
+    )
 }
 
 /// The basemap's features have no ids; they are given `basemap.N` ids, N their place in the
@@ -34,21 +37,29 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_owned();
-    let frame = file.members.get("bbox").and_then(Json::as_array).and_then(|b| {
-        let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
-        (v.len() == 4).then(|| {
-            geo::Rect::new(
-                geo::Coord { x: v[0], y: v[1] },
-                geo::Coord { x: v[2], y: v[3] },
-            )
-        })
-    });
-    let features = file.features.into_iter().enumerate().map(|(i, f)| PlanFeature {
-        id: FeatureId(format!("basemap.{i}")),
-        layer: "basemap".into(),
-        geometry: f.geometry,
-        properties: f.properties.into_iter().collect(),
-    });
+    let frame = file
+        .members
+        .get("bbox")
+        .and_then(Json::as_array)
+        .and_then(|b| {
+            let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
+            (v.len() == 4).then(|| {
+                geo::Rect::new(
+                    geo::Coord { x: v[0], y: v[1] },
+                    geo::Coord { x: v[2], y: v[3] },
+                )
+            })
+        });
+    let features = file
+        .features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| PlanFeature {
+            id: FeatureId(format!("basemap.{i}")),
+            layer: "basemap".into(),
+            geometry: f.geometry,
+            properties: f.properties.into_iter().collect(),
+        });
     let mut map = Basemap {
         attribution,
         frame,

@@ -78,8 +78,9 @@ pub enum IoError {
         source: std::io::Error,
     },
 
-    /// Entries of a GeoJSON file that were not read, where every one must be.
-    #[error("{path}: {}", list_problems(problems))]
+    /// Entries of a GeoJSON file that were not read, where every one must be: one line each,
+    /// as `onemap validate` prints them.
+    #[error("{}", list_problems(path, problems))]
     Features {
         path: PathBuf,
         problems: Vec<super::geojson_reader::Problem>,
@@ -99,14 +100,20 @@ pub enum IoError {
     DataDirNotFound(String),
 }
 
-/// At most ten problems, then how many more: a file can have thousands.
-fn list_problems(problems: &[super::geojson_reader::Problem]) -> String {
-    const SHOWN: usize = 10;
-    let mut text: Vec<String> = problems.iter().take(SHOWN).map(ToString::to_string).collect();
+/// One line per problem, at most a hundred (a file can have thousands; `onemap validate`
+/// lists them all).
+fn list_problems(path: &std::path::Path, problems: &[super::geojson_reader::Problem]) -> String {
+    const SHOWN: usize = 100;
+    let path = path.display();
+    let mut text: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("{path}: {p}"))
+        .collect();
     if problems.len() > SHOWN {
-        text.push(format!("and {} more", problems.len() - SHOWN));
+        text.push(format!("{path}: and {} more", problems.len() - SHOWN));
     }
-    text.join("; ")
+    text.join("\n")
 }
 
 impl IoError {

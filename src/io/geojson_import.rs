@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use crate::model::gcj02::gcj02_to_wgs84;
 
 use super::error::IoError;
-use super::geojson_reader::{self as reader, Feature, PropertiesMode, ReadOptions};
 pub use super::geojson_reader::Progress;
+use super::geojson_reader::{self as reader, Feature, PropertiesMode, ReadOptions};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {
@@ -48,11 +48,7 @@ impl fmt::Display for ImportReport {
             if self.imported == 1 { "" } else { "s" }
         )?;
         if !self.skipped.is_empty() {
-            let reasons: Vec<String> = self
-                .skipped
-                .iter()
-                .map(ToString::to_string)
-                .collect();
+            let reasons: Vec<String> = self.skipped.iter().map(ToString::to_string).collect();
             write!(
                 f,
                 ", skipped {}: {}",

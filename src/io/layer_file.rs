@@ -10,7 +10,9 @@ use serde_json::Value as Json;
 use crate::model::{FeatureId, Plan, PlanFeature, PlanLayer, Region};
 
 use super::error::IoError;
-use super::geojson_reader::{self as reader, Feature, GeoJson, PropertiesMode, ReadOptions, TopLevel};
+use super::geojson_reader::{
+    self as reader, Feature, GeoJson, PropertiesMode, ReadOptions, TopLevel,
+};
 
 /// Reads one layer file. The layer id is the file's stem.
 pub fn read_layer(path: &Path) -> Result<PlanLayer, IoError> {
@@ -26,7 +28,10 @@ pub fn parse_layer(path: &Path, text: &str) -> Result<PlanLayer, IoError> {
 
 /// The features of a FeatureCollection in which every entry was read, or the error that names
 /// every entry that was not (a feature without geometry too: a plan feature needs one).
-pub(crate) fn all_features(path: &Path, file: GeoJson<Feature>) -> Result<GeoJson<Feature>, IoError> {
+pub(crate) fn all_features(
+    path: &Path,
+    file: GeoJson<Feature>,
+) -> Result<GeoJson<Feature>, IoError> {
     if file.top != TopLevel::FeatureCollection {
         return Err(IoError::NotACollection {
             path: path.to_owned(),
@@ -48,7 +53,12 @@ fn layer_of(path: &Path, file: GeoJson<Feature>) -> Result<PlanLayer, IoError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file = all_features(path, file)?;
-    let member = |key: &str| file.members.get(key).and_then(Json::as_str).map(str::to_owned);
+    let member = |key: &str| {
+        file.members
+            .get(key)
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+    };
     let note = member("note");
     let same_ids_as = member("same_ids_as");
     let mut features = Vec::with_capacity(file.features.len());

@@ -6,19 +6,31 @@ use crate::model::project::{SketchLayer, SketchSource};
 
 use super::error::IoError;
 use super::geojson_import::{
-    ImportOptions, ImportedFeature, Progress, import_geojson_file, import_geojson_str,
+    ImportOptions, ImportedFeature, ImportedLayer, Progress, import_geojson_file,
+    import_geojson_str,
 };
-use super::geojson_reader::Problem;
 use super::paths::resolve;
 
-/// The features of a sketch layer. `project_dir` resolves referenced files; a missing or
-/// broken file is an error for this layer only, and the reference itself is left as it is.
+/// The features of a sketch layer, as its import found them: the entries the import skipped
+/// (and reported) are skipped again. `project_dir` resolves referenced files; a missing or
+/// unreadable file is an error for this layer only, and the reference itself is left as it is.
 pub fn load_sketch(
     project_dir: &Path,
     name: &str,
     layer: &SketchLayer,
 ) -> Result<Vec<ImportedFeature>, IoError> {
-    let (path, imported) = match &layer.source {
+    load_sketch_with_report(project_dir, name, layer).map(|(_, imported)| imported.features)
+}
+
+/// A sketch layer's features with the import's report, and the path that names its GeoJSON
+/// (the file, or `sketch layer NAME` for an embedded one), for checks that list what the
+/// import skips.
+pub fn load_sketch_with_report(
+    project_dir: &Path,
+    name: &str,
+    layer: &SketchLayer,
+) -> Result<(PathBuf, ImportedLayer), IoError> {
+    Ok(match &layer.source {
         SketchSource::Embedded(text) => {
             let path = PathBuf::from(format!("sketch layer {name}"));
             let imported = import_geojson_str(&path, text, ImportOptions::default())?;
@@ -30,14 +42,5 @@ pub fn load_sketch(
                 import_geojson_file(&path, ImportOptions::default(), &Progress::default())?;
             (path, imported)
         }
-    };
-    // A referenced file may have changed since it was imported: a broken entry is not skipped
-    // without a word. (A feature without geometry is valid GeoJSON, with nothing to draw.)
-    if imported.report.skipped.iter().any(Problem::is_error) {
-        return Err(IoError::Features {
-            path,
-            problems: imported.report.skipped,
-        });
-    }
-    Ok(imported.features)
+    })
 }

@@ -296,7 +296,9 @@ pub fn read_file<T: Send, F: Fn(Feature) -> T + Sync>(
 /// is refused, with every entry that was not read named; a feature without geometry has
 /// nothing to draw and is left out.
 pub fn read_geometries(path: &Path) -> Result<Vec<geo::Geometry<f64>>, IoError> {
-    let file = read_file(path, &ReadOptions::new(PropertiesMode::Skip), |f| f.geometry)?;
+    let file = read_file(path, &ReadOptions::new(PropertiesMode::Skip), |f| {
+        f.geometry
+    })?;
     if file.report.has_errors() {
         return Err(IoError::Features {
             path: path.to_owned(),
@@ -389,7 +391,12 @@ fn check_utf8(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     };
     let before = &bytes[..e.valid_up_to()];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = before.len() - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+    let column = before.len()
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
     Err(IoError::invalid(
         path,
         format!("not UTF-8 text (an invalid byte at line {line}, column {column})"),

@@ -561,8 +561,10 @@ impl<'de, P: Properties, S: Sink<P>> Visitor<'de> for RootSeed<'_, S, P> {
             match key {
                 Key::Type => root.kind = map.next_value()?,
                 Key::Features => {
-                    root.features =
-                        map.next_value_seed(FeaturesSeed::<S, P>(&mut *self.0, std::marker::PhantomData))?;
+                    root.features = map.next_value_seed(FeaturesSeed::<S, P>(
+                        &mut *self.0,
+                        std::marker::PhantomData,
+                    ))?;
                 }
                 Key::Geometry => root.feature.geometry = map.next_value()?,
                 Key::Properties => root.feature.properties = map.next_value()?,

@@ -44,7 +44,10 @@ pub(super) fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
         }
     }
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, size), &mut bytes)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path)?, size),
+        &mut bytes,
+    )?;
     Ok(bytes)
 }
 
@@ -86,7 +89,9 @@ where
     let keep = collector.keep;
     let (head, tail) = std::thread::scope(|scope| {
         let tail = guess.map(|g| {
-            scope.spawn(move || read_entries::<P, T, F>(bytes, g + 1, None, Collector::new(keep), None))
+            scope.spawn(move || {
+                read_entries::<P, T, F>(bytes, g + 1, None, Collector::new(keep), None)
+            })
         });
         let head = read_entries::<P, T, F>(bytes, open + 1, guess, collector, progress);
         let tail = match (&head, tail) {
@@ -160,7 +165,8 @@ fn read_entries<'k, P: Properties, T, F: Fn(Feature) -> T>(
     progress: Option<&AtomicU64>,
 ) -> Option<Run<'k, T, F>> {
     loop {
-        let mut one = serde_json::Deserializer::from_slice(bytes.get(at..)?).into_iter::<Entry<P>>();
+        let mut one =
+            serde_json::Deserializer::from_slice(bytes.get(at..)?).into_iter::<Entry<P>>();
         let entry = one.next()?.ok()?;
         at += one.byte_offset();
         if let Some(p) = progress {

@@ -14,11 +14,19 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn read(name: &str, text: &str, mode: PropertiesMode) -> Result<GeoJson<Feature>, IoError> {
-    read_file(&temp_file(name, text.as_bytes()), &ReadOptions::new(mode), |f| f)
+    read_file(
+        &temp_file(name, text.as_bytes()),
+        &ReadOptions::new(mode),
+        |f| f,
+    )
 }
 
 fn problems(file: &GeoJson<Feature>) -> Vec<String> {
-    file.report.problems.iter().map(ToString::to_string).collect()
+    file.report
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -33,7 +41,10 @@ fn every_geometry_type_reads_in_any_key_order_with_or_without_properties() {
         let file = read("order.geojson", text, mode).unwrap();
         assert_eq!(file.top, TopLevel::FeatureCollection);
         assert_eq!(file.features.len(), 3);
-        assert_eq!(file.features[0].geometry, Geometry::Point(Point::new(121.0, 31.0)));
+        assert_eq!(
+            file.features[0].geometry,
+            Geometry::Point(Point::new(121.0, 31.0))
+        );
         assert_eq!(
             file.features[0].properties.contains_key("a"),
             mode == PropertiesMode::Keep
@@ -43,7 +54,10 @@ fn every_geometry_type_reads_in_any_key_order_with_or_without_properties() {
         };
         assert_eq!(p.interiors().len(), 1);
         assert_eq!(problems(&file), ["feature 2 has no geometry"]);
-        assert!(!file.report.has_errors(), "a null geometry is valid GeoJSON");
+        assert!(
+            !file.report.has_errors(),
+            "a null geometry is valid GeoJSON"
+        );
         assert_eq!(file.members["name"], "late");
     }
 }
@@ -52,26 +66,74 @@ fn every_geometry_type_reads_in_any_key_order_with_or_without_properties() {
 fn each_rule_names_the_entry_and_the_reading_goes_on() {
     let entries = [
         (r#"5"#, "is not a JSON object"),
-        (r#"{"type":"Point","coordinates":[1,2]}"#, "is not a Feature"),
-        (r#"{"type":"Feature","properties":3,"geometry":null}"#, "has properties that are not an object"),
-        (r#"{"type":"Feature","geometry":[1]}"#, "has a geometry that is not a JSON object"),
-        (r#"{"type":"Feature","geometry":{"coordinates":[1,2]}}"#, "has a geometry without a type"),
-        (r#"{"type":"Feature","geometry":{"type":"Blob","coordinates":[1,2]}}"#, "has a geometry of unknown type `Blob`"),
-        (r#"{"type":"Feature","geometry":{"type":"Point"}}"#, "has a Point without coordinates"),
-        (r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":{}}}"#, "has a GeometryCollection without geometries"),
-        (r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[1,2],[3,4]]}}"#, "has Polygon coordinates nested wrongly"),
-        (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}"#, "has a position of 1 number; it needs longitude and latitude"),
-        (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,"2"]}}"#, "has a coordinate that is not a number"),
-        (r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2]]}}"#, "has a line of 1 position; a line needs at least 2"),
-        (r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}"#, "has a polygon without rings"),
-        (r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}"#, "has a polygon ring of 3 positions; a ring needs at least 4"),
-        (r#"{"type":"Feature","id":7,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1]]]]}}"#, "(7) has a polygon ring that is not closed"),
-        (r#"{"type":"Feature","properties":{"id":"x.y"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"LineString","coordinates":[[0,0]]}]}}"#, "(x.y) has a line of 1 position; a line needs at least 2"),
+        (
+            r#"{"type":"Point","coordinates":[1,2]}"#,
+            "is not a Feature",
+        ),
+        (
+            r#"{"type":"Feature","properties":3,"geometry":null}"#,
+            "has properties that are not an object",
+        ),
+        (
+            r#"{"type":"Feature","geometry":[1]}"#,
+            "has a geometry that is not a JSON object",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"coordinates":[1,2]}}"#,
+            "has a geometry without a type",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Blob","coordinates":[1,2]}}"#,
+            "has a geometry of unknown type `Blob`",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Point"}}"#,
+            "has a Point without coordinates",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":{}}}"#,
+            "has a GeometryCollection without geometries",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[1,2],[3,4]]}}"#,
+            "has Polygon coordinates nested wrongly",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}"#,
+            "has a position of 1 number; it needs longitude and latitude",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,"2"]}}"#,
+            "has a coordinate that is not a number",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2]]}}"#,
+            "has a line of 1 position; a line needs at least 2",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}"#,
+            "has a polygon without rings",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}"#,
+            "has a polygon ring of 3 positions; a ring needs at least 4",
+        ),
+        (
+            r#"{"type":"Feature","id":7,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1]]]]}}"#,
+            "(7) has a polygon ring that is not closed",
+        ),
+        (
+            r#"{"type":"Feature","properties":{"id":"x.y"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"LineString","coordinates":[[0,0]]}]}}"#,
+            "(x.y) has a line of 1 position; a line needs at least 2",
+        ),
     ];
     let good = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[121,31]}}"#;
     let mut all: Vec<&str> = entries.iter().map(|(e, _)| *e).collect();
     all.push(good);
-    let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, all.join(","));
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        all.join(",")
+    );
     for mode in [PropertiesMode::Keep, PropertiesMode::Skip] {
         let file = read("rules.geojson", &text, mode).unwrap();
         let expected: Vec<String> = entries
@@ -80,7 +142,11 @@ fn each_rule_names_the_entry_and_the_reading_goes_on() {
             .map(|(i, (_, message))| format!("feature {i} {message}"))
             .collect();
         assert_eq!(problems(&file), expected);
-        assert_eq!(file.features.len(), 1, "the good feature after them is read");
+        assert_eq!(
+            file.features.len(),
+            1,
+            "the good feature after them is read"
+        );
         assert_eq!(file.report.entries, entries.len() + 1);
     }
 }
@@ -91,7 +157,10 @@ fn a_file_is_refused_as_a_whole_for_broken_json_a_projected_crs_or_a_wrong_top_l
         ("{not json", "is not valid JSON at line 1, column 2"),
         (r#"{"features":[]}"#, "is not a GeoJSON FeatureCollection"),
         (r#"{"type":"FeatureCollection"}"#, "it has no `features`"),
-        (r#"{"type":"FeatureCollection","features":{}}"#, "`features` is not an array"),
+        (
+            r#"{"type":"FeatureCollection","features":{}}"#,
+            "`features` is not an array",
+        ),
         ("[1, 2]", "the document is not a JSON object"),
         (
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500000,3400000]}}]}"#,
@@ -109,15 +178,25 @@ fn a_file_is_refused_as_a_whole_for_broken_json_a_projected_crs_or_a_wrong_top_l
     for (text, expected) in cases {
         for mode in [PropertiesMode::Keep, PropertiesMode::Skip] {
             let e = read("bad.geojson", text, mode).unwrap_err().to_string();
-            assert!(e.contains("bad.geojson") && e.contains(expected), "{mode:?} {text}: {e}");
+            assert!(
+                e.contains("bad.geojson") && e.contains(expected),
+                "{mode:?} {text}: {e}"
+            );
         }
     }
-    let mut bytes = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"n":"a"#.to_vec();
+    let mut bytes =
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"n":"a"#
+            .to_vec();
     bytes.extend_from_slice(b"\xff\"},\"geometry\":null}]}");
     let path = temp_file("latin1.geojson", &bytes);
     for mode in [PropertiesMode::Keep, PropertiesMode::Skip] {
-        let e = read_file(&path, &ReadOptions::new(mode), |f| f).unwrap_err().to_string();
-        assert!(e.ends_with("not UTF-8 text (an invalid byte at line 1, column 79)"), "{e}");
+        let e = read_file(&path, &ReadOptions::new(mode), |f| f)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("not UTF-8 text (an invalid byte at line 1, column 79)"),
+            "{e}"
+        );
     }
 }
 
@@ -126,14 +205,25 @@ fn a_single_feature_or_geometry_is_read_with_the_same_rules() {
     let file = read("one.geojson", r#"{"type":"Feature","id":"f","properties":{"k":1},"geometry":{"type":"Point","coordinates":[121,31]}}"#, PropertiesMode::Keep).unwrap();
     assert_eq!((file.top, file.features.len()), (TopLevel::Feature, 1));
     assert_eq!(file.features[0].id, Some(Value::String("f".into())));
-    let file = read("one.geojson", r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}"#, PropertiesMode::Keep).unwrap();
+    let file = read(
+        "one.geojson",
+        r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}"#,
+        PropertiesMode::Keep,
+    )
+    .unwrap();
     assert_eq!(file.top, TopLevel::Geometry);
-    assert_eq!(problems(&file), ["feature 0 has a polygon ring of 3 positions; a ring needs at least 4"]);
+    assert_eq!(
+        problems(&file),
+        ["feature 0 has a polygon ring of 3 positions; a ring needs at least 4"]
+    );
 }
 
 #[test]
 fn a_directory_a_fifo_and_a_file_past_the_limit_are_refused_before_reading() {
-    let path = temp_file("small.geojson", br#"{"type":"FeatureCollection","features":[]}"#);
+    let path = temp_file(
+        "small.geojson",
+        br#"{"type":"FeatureCollection","features":[]}"#,
+    );
     let dir = path.parent().unwrap();
     let e = read_file(dir, &ReadOptions::new(PropertiesMode::Skip), |f| f).unwrap_err();
     assert!(e.to_string().ends_with("is a directory"), "{e}");
@@ -142,7 +232,10 @@ fn a_directory_a_fifo_and_a_file_past_the_limit_are_refused_before_reading() {
         ..ReadOptions::new(PropertiesMode::Skip)
     };
     let e = read_file(&path, &options, |f| f).unwrap_err().to_string();
-    assert!(e.contains("is 42 bytes; GeoJSON files") && e.contains("limited to 10 bytes"), "{e}");
+    assert!(
+        e.contains("is 42 bytes; GeoJSON files") && e.contains("limited to 10 bytes"),
+        "{e}"
+    );
     #[cfg(unix)]
     {
         let fifo = dir.join("fifo.geojson");
@@ -198,7 +291,11 @@ fn a_large_file_reads_in_two_halves_exactly_as_in_one_pass() {
     let text = large(20_001, &"x}, {y".repeat(40), true);
     assert!(text.len() > 4 << 20, "large enough to be split");
     let guess = split::boundary_after_for_tests(text.as_bytes());
-    assert_eq!(&text[guess - 1..guess + 3], "}, {", "the guess falls in a note");
+    assert_eq!(
+        &text[guess - 1..guess + 3],
+        "}, {",
+        "the guess falls in a note"
+    );
     let compact = large(40_000, "plain", false).replace(",\n", ",");
     let guess = split::boundary_after_for_tests(compact.as_bytes());
     assert_eq!(&compact[guess - 1..guess + 2], "},{", "a right guess");
@@ -209,7 +306,10 @@ fn a_large_file_reads_in_two_halves_exactly_as_in_one_pass() {
             assert!(expected.report.has_errors(), "some rings are open");
             let got = read_file(&path, &ReadOptions::new(mode), |f| f).unwrap();
             assert_eq!(got.features, expected.features, "{name}");
-            assert_eq!(got.report, expected.report, "{name}: problems numbered in file order");
+            assert_eq!(
+                got.report, expected.report,
+                "{name}: problems numbered in file order"
+            );
             assert_eq!(got.members, expected.members);
             let progress = Progress::default();
             let options = ReadOptions {
@@ -218,12 +318,22 @@ fn a_large_file_reads_in_two_halves_exactly_as_in_one_pass() {
             };
             let streamed = read_file(&path, &options, |f| f).unwrap();
             assert_eq!(streamed.report, expected.report);
-            assert_eq!(progress.bytes_read.load(Ordering::Relaxed) as usize, text.len());
+            assert_eq!(
+                progress.bytes_read.load(Ordering::Relaxed) as usize,
+                text.len()
+            );
         }
         if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
             let keep = |f: Feature| f;
-            let by_entries = split::parse_by_entries::<Shape, _, _>(text.as_bytes(), Collector::new(&keep), None);
-            assert!(matches!(by_entries, Some(split::ByEntries::Done { .. })), "read in two halves");
+            let by_entries = split::parse_by_entries::<Shape, _, _>(
+                text.as_bytes(),
+                Collector::new(&keep),
+                None,
+            );
+            assert!(
+                matches!(by_entries, Some(split::ByEntries::Done { .. })),
+                "read in two halves"
+            );
         }
     }
 }
