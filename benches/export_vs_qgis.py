@@ -7,6 +7,9 @@ Writes the 1M-vertex file with ../shared/tools/gen_large_geojson.py (50,000 conc
 vertices) unless target/bench/big.geojson exists, then times the whole process of each, RUNS times
 (default 7) in a series per tool, with /usr/bin/time: wall seconds and peak resident memory.
 Prints the medians and their ratio. The first run of each series is a warm-up, not counted.
+
+ONEMAP_BASELINE=PATH adds a series for another onemap binary (say, a release build of the
+previous commit), so that a change is measured against what it replaces on the same machine.
 """
 import os
 import statistics
@@ -18,7 +21,7 @@ TOOLS = os.path.join(ROOT, "..", "shared", "tools")
 OUT = os.path.join(ROOT, "target", "bench")
 
 
-CRASHES = {"qgis": 0, "onemap": 0}
+CRASHES = {"qgis": 0, "onemap": 0, "baseline": 0}
 
 
 def timed(name, cmd, out):
@@ -45,8 +48,11 @@ def main():
               "--out", os.path.join(OUT, "onemap.png"), "--width", "1920", "--height", "1080"]
     qgis = ["/usr/bin/python3", os.path.join(TOOLS, "qgis_render.py"),
             os.path.join(OUT, "qgis.png"), "1920", "1080", big]
-    results = {"onemap": [], "qgis": []}
-    tools = (("onemap", onemap, onemap[6]), ("qgis", qgis, qgis[2]))
+    tools = [("onemap", onemap, onemap[5]), ("qgis", qgis, qgis[2])]
+    if os.environ.get("ONEMAP_BASELINE"):
+        baseline = [os.environ["ONEMAP_BASELINE"]] + onemap[1:5] + [os.path.join(OUT, "baseline.png")] + onemap[6:]
+        tools.insert(1, ("baseline", baseline, baseline[5]))
+    results = {name: [] for name, _, _ in tools}
     # Each tool in a series of its own, after one warm-up run (as hyperfine does): run right
     # after a QGIS process, OneMap's first run pays for the kernel's huge-page zeroing.
     for name, cmd, out in tools:
@@ -55,7 +61,7 @@ def main():
             results[name].append(timed(name, cmd, out))
     med = {n: (statistics.median(w for w, _ in r), max(m for _, m in r)) for n, r in results.items()}
     for n, (w, m) in med.items():
-        print(f"{n:7s} median {w:.2f} s over {runs} runs, peak memory {m:.0f} MiB")
+        print(f"{n:8s} median {w:.3f} s over {runs} runs, peak memory {m:.0f} MiB")
     if any(CRASHES.values()):
         print(f"crashes on exit after writing the image: {CRASHES}")
     print(f"ratio   OneMap takes {med['onemap'][0] / med['qgis'][0]:.3f} of QGIS's time "

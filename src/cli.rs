@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::io::geojson_import::{ImportOptions, Progress, import_geojson_file};
+use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
 use crate::io::output_guard::{Writes, check_output};
-use crate::io::sketch::load_sketch;
+use crate::io::sketch::load_sketch_with_report;
 use crate::io::{DataDir, export, load_project, paths, read_edition, read_plan};
 use crate::model::Region;
 use crate::model::project_check::project_problems;
@@ -238,13 +238,53 @@ fn is_geojson(file: &Path) -> bool {
     match file.extension().and_then(|e| e.to_str()) {
         Some("geojson" | "json") => true,
         Some("onemap") => false,
-        // No telling extension: JSON starts with `{`, a project with `(`.
+        // No telling extension: JSON starts with `{`, a project with `(`. Only a regular file is
+        // looked into (a FIFO would never answer); anything else is refused by the loader.
         _ => {
-            std::fs::read(file)
-                .ok()
-                .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()))
-                == Some(b'{')
+            std::fs::metadata(file).is_ok_and(|m| m.is_file())
+                && std::fs::File::open(file)
+                    .and_then(|f| {
+                        let mut head = Vec::new();
+                        std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head)
+                            .map(|_| head)
+                    })
+                    .ok()
+                    .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()))
+                    == Some(b'{')
         }
+    }
+}
+
+/// A GeoJSON file's problems, one per line, as every command that reads it finds them.
+#[allow(clippy::print_stdout)]
+fn validate_geojson(file: &Path) -> ExitCode {
+    let shown = file.display();
+    let options = ReadOptions::new(PropertiesMode::Skip);
+    let read = match crate::io::geojson_reader::read_file(file, &options, |_| ()) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = &read.report;
+    for p in &report.problems {
+        println!("{shown}: {p}");
+    }
+    let features = read.features.len();
+    let without_geometry = report.problems.len() - report.errors().count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut summary = format!("{features} feature{} read", plural(features));
+    if without_geometry > 0 {
+        summary.push_str(&format!(", {without_geometry} without geometry"));
+    }
+    if report.has_errors() {
+        let errors = report.errors().count();
+        println!("{shown}: {summary}, {errors} with problems");
+        ExitCode::from(1)
+    } else {
+        println!("{shown}: OK, {summary}");
+        ExitCode::SUCCESS
     }
 }
 
@@ -252,23 +292,7 @@ fn is_geojson(file: &Path) -> bool {
 fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
     let shown = file.display();
     if is_geojson(file) {
-        return match import_geojson_file(file, ImportOptions::default(), &Progress::default()) {
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(2)
-            }
-            Ok(layer) if layer.report.skipped.is_empty() => {
-                println!("{shown}: OK, {}", layer.report);
-                ExitCode::SUCCESS
-            }
-            Ok(layer) => {
-                for s in &layer.report.skipped {
-                    println!("{shown}: feature {} {}", s.index, s.reason);
-                }
-                println!("{shown}: {}", layer.report);
-                ExitCode::from(1)
-            }
-        };
+        return validate_geojson(file);
     }
     let project = match load_project(file) {
         Ok(p) => p,
@@ -291,15 +315,24 @@ fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
         )),
     }
     let dir = file.parent().unwrap_or(Path::new("."));
+    // Lines that are not problems: features without geometry, valid GeoJSON.
+    let mut notes = 0;
     for (name, layer) in &project.sketch_layers {
-        if let Err(e) = load_sketch(dir, name, layer) {
-            problems.push(format!("sketch layer {name}: {e}"));
+        match load_sketch_with_report(dir, name, layer) {
+            Err(e) => problems.push(format!("sketch layer {name}: {e}")),
+            // What its import skips, as `validate` on the GeoJSON itself lists it.
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    problems.push(format!("sketch layer {name}: {}: {p}", path.display()));
+                    notes += usize::from(!p.is_error());
+                }
+            }
         }
     }
     for p in &problems {
         println!("{shown}: {p}");
     }
-    if problems.is_empty() {
+    if problems.len() == notes {
         println!(
             "{shown}: OK, {} placements, {} sketch layers",
             project.placements.len(),
@@ -336,8 +369,13 @@ fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
     }
     let mut sketches = Vec::new();
     for (name, layer) in &project.sketch_layers {
-        match load_sketch(dir, name, layer) {
-            Ok(features) => sketches.push((name.clone(), features)),
+        match load_sketch_with_report(dir, name, layer) {
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    eprintln!("warning: sketch layer {name}: {}: {p}", path.display());
+                }
+                sketches.push((name.clone(), imported.features));
+            }
             // The placements are still worth exporting; the missing layer is named.
             Err(e) => eprintln!("warning: sketch layer {name} not exported: {e}"),
         }

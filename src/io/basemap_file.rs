@@ -8,51 +8,68 @@ use serde_json::Value as Json;
 use crate::model::basemap::{
     AdminLine, Basemap, BasemapPlace, Lake, PlaceKind, WaterLabel, Waterway,
 };
+use crate::model::{FeatureId, PlanFeature};
 
 use super::error::IoError;
-use super::layer_file::parse_layer;
+use super::geojson_reader::{self as reader, Feature, GeoJson, PropertiesMode, ReadOptions};
+use super::layer_file::all_features;
 
 pub fn read_basemap(path: &Path) -> Result<Basemap, IoError> {
-    let text = std::fs::read_to_string(path).map_err(|e| IoError::read(path, e))?;
-    parse_basemap(path, &text)
+    let file = reader::read_file(path, &ReadOptions::new(PropertiesMode::Keep), |f| f)?;
+    basemap_of(path, file)
 }
 
-/// The basemap's features have no ids; they are given `basemap.N` ids so that the layer reader,
-/// with all its checks, can be reused.
+/// Parses the basemap from text; `path` is only used in errors.
 pub fn parse_basemap(path: &Path, text: &str) -> Result<Basemap, IoError> {
-    let mut value: Json = serde_json::from_str(text).map_err(|e| IoError::json(path, &e))?;
-    let attribution = value
+    basemap_of(
+        path,
+        reader::read_str(path, text, PropertiesMode::Keep, |f| f)?,
+    )
+}
+
+/// The basemap's features have no ids; they are given `basemap.N` ids, N their place in the
+/// file. Like a plan layer, every entry must be a feature with a geometry.
+fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
+    let file = all_features(path, file)?;
+    let attribution = file
+        .members
         .get("attribution")
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_owned();
-    let frame = value.get("bbox").and_then(Json::as_array).and_then(|b| {
-        let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
-        (v.len() == 4).then(|| {
-            geo::Rect::new(
-                geo::Coord { x: v[0], y: v[1] },
-                geo::Coord { x: v[2], y: v[3] },
-            )
-        })
-    });
-    if let Some(features) = value.get_mut("features").and_then(Json::as_array_mut) {
-        for (i, f) in features.iter_mut().enumerate() {
-            if let Some(props) = f.get_mut("properties").and_then(Json::as_object_mut) {
-                props.insert("id".into(), Json::String(format!("basemap.{i}")));
-            }
-        }
-    }
-    let layer = parse_layer(path, &value.to_string())?;
+    let frame = file
+        .members
+        .get("bbox")
+        .and_then(Json::as_array)
+        .and_then(|b| {
+            let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
+            (v.len() == 4).then(|| {
+                geo::Rect::new(
+                    geo::Coord { x: v[0], y: v[1] },
+                    geo::Coord { x: v[2], y: v[3] },
+                )
+            })
+        });
+    let features = file
+        .features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| PlanFeature {
+            id: FeatureId(format!("basemap.{i}")),
+            layer: "basemap".into(),
+            geometry: f.geometry,
+            properties: f.properties.into_iter().collect(),
+        });
     let mut map = Basemap {
         attribution,
         frame,
         ..Basemap::default()
     };
-    for f in layer.features {
+    for (index, f) in features.enumerate() {
         let unexpected = || IoError::BadFeature {
             path: path.to_owned(),
-            index: 0,
-            id: format!(" ({})", f.id),
+            index,
+            id: String::new(),
             message: format!(
                 "a `{}` feature has an unexpected geometry type",
                 f.text("layer")

@@ -31,14 +31,19 @@ pub enum IoError {
         message: String,
     },
 
-    #[error(
-        "{path} is {size} bytes; project files are limited to {limit} bytes, so it was not opened"
-    )]
+    #[error("{path} is {size} bytes; {what} are limited to {limit} bytes, so it was not opened")]
     TooLarge {
         path: PathBuf,
         size: u64,
         limit: u64,
+        /// What kind of file has this limit: "project files", …
+        what: &'static str,
     },
+
+    /// A directory, FIFO, socket or device where a file was expected: refused before it is
+    /// opened, since reading a FIFO waits forever.
+    #[error("{path} {what}")]
+    NotAFile { path: PathBuf, what: &'static str },
 
     #[error("{path} is not UTF-8 text (is it a project file?)")]
     NotUtf8 { path: PathBuf },
@@ -73,6 +78,14 @@ pub enum IoError {
         source: std::io::Error,
     },
 
+    /// Entries of a GeoJSON file that were not read, where every one must be: one line each,
+    /// as `onemap validate` prints them.
+    #[error("{}", list_problems(path, problems))]
+    Features {
+        path: PathBuf,
+        problems: Vec<super::geojson_reader::Problem>,
+    },
+
     #[error(
         "{path}: coordinate ({x}, {y}) is outside ±180/±90; the file is probably in a projected coordinate system and must be reprojected to WGS84 (EPSG:4326) first"
     )]
@@ -85,6 +98,22 @@ pub enum IoError {
         "no folder {0} with the plan layers was found; set ONEMAP_DATA to the folder that holds layers/ and assets/"
     )]
     DataDirNotFound(String),
+}
+
+/// One line per problem, at most a hundred (a file can have thousands; `onemap validate`
+/// lists them all).
+fn list_problems(path: &std::path::Path, problems: &[super::geojson_reader::Problem]) -> String {
+    const SHOWN: usize = 100;
+    let path = path.display();
+    let mut text: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("{path}: {p}"))
+        .collect();
+    if problems.len() > SHOWN {
+        text.push(format!("{path}: and {} more", problems.len() - SHOWN));
+    }
+    text.join("\n")
 }
 
 impl IoError {

@@ -1,72 +1,90 @@
-//! Reading plan layers: one GeoJSON FeatureCollection (RFC 7946, lon/lat) per layer file.
+//! Reading plan layers: one GeoJSON FeatureCollection (RFC 7946, lon/lat) per layer file,
+//! through the one reader (`io::geojson`) and its rules. A layer is stricter than a sketch
+//! import: every entry must be a feature with a geometry and an `id`, or the layer is refused.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geojson::{GeoJson, Value};
 use serde_json::Value as Json;
 
 use crate::model::{FeatureId, Plan, PlanFeature, PlanLayer, Region};
 
 use super::error::IoError;
+use super::geojson_reader::{
+    self as reader, Feature, GeoJson, PropertiesMode, ReadOptions, TopLevel,
+};
 
 /// Reads one layer file. The layer id is the file's stem.
 pub fn read_layer(path: &Path) -> Result<PlanLayer, IoError> {
-    let text = std::fs::read_to_string(path).map_err(|e| IoError::read(path, e))?;
-    parse_layer(path, &text)
+    let file = reader::read_file(path, &ReadOptions::new(PropertiesMode::Keep), |f| f)?;
+    layer_of(path, file)
 }
 
 /// Parses a layer from text; `path` is only used to name the layer and in errors.
 pub fn parse_layer(path: &Path, text: &str) -> Result<PlanLayer, IoError> {
-    let layer_id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let geojson: GeoJson = serde_json::from_str(text).map_err(|e| IoError::json(path, &e))?;
-    let GeoJson::FeatureCollection(collection) = geojson else {
+    let file = reader::read_str(path, text, PropertiesMode::Keep, |f| f)?;
+    layer_of(path, file)
+}
+
+/// The features of a FeatureCollection in which every entry was read, or the error that names
+/// every entry that was not (a feature without geometry too: a plan feature needs one).
+pub(crate) fn all_features(
+    path: &Path,
+    file: GeoJson<Feature>,
+) -> Result<GeoJson<Feature>, IoError> {
+    if file.top != TopLevel::FeatureCollection {
         return Err(IoError::NotACollection {
             path: path.to_owned(),
             message: "the top-level object is a single Feature or Geometry".into(),
         });
-    };
+    }
+    if !file.report.problems.is_empty() {
+        return Err(IoError::Features {
+            path: path.to_owned(),
+            problems: file.report.problems,
+        });
+    }
+    Ok(file)
+}
+
+fn layer_of(path: &Path, file: GeoJson<Feature>) -> Result<PlanLayer, IoError> {
+    let layer_id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = all_features(path, file)?;
     let member = |key: &str| {
-        collection
-            .foreign_members
-            .as_ref()
-            .and_then(|m| m.get(key))
+        file.members
+            .get(key)
             .and_then(Json::as_str)
             .map(str::to_owned)
     };
     let note = member("note");
     let same_ids_as = member("same_ids_as");
-    let mut features = Vec::with_capacity(collection.features.len());
-    for (index, feature) in collection.features.into_iter().enumerate() {
-        let properties: BTreeMap<String, Json> =
-            feature.properties.unwrap_or_default().into_iter().collect();
+    let mut features = Vec::with_capacity(file.features.len());
+    for (index, feature) in file.features.into_iter().enumerate() {
+        let properties: BTreeMap<String, Json> = feature.properties.into_iter().collect();
         let id = properties
             .get("id")
             .and_then(Json::as_str)
             .map(str::to_owned)
-            .or_else(|| feature.id.as_ref().map(feature_id_text));
-        let bad = |message: String| IoError::BadFeature {
-            path: path.to_owned(),
-            index,
-            id: id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
-            message,
+            .or_else(|| match &feature.id {
+                Some(Json::String(s)) => Some(s.clone()),
+                Some(Json::Number(n)) => Some(n.to_string()),
+                _ => None,
+            });
+        let Some(id) = id else {
+            return Err(IoError::BadFeature {
+                path: path.to_owned(),
+                index,
+                id: String::new(),
+                message: "has no `id` property".into(),
+            });
         };
-        let Some(id) = id.clone() else {
-            return Err(bad("has no `id` property".into()));
-        };
-        let Some(geometry) = feature.geometry else {
-            return Err(bad("has no geometry".into()));
-        };
-        check_geometry(&geometry.value).map_err(bad)?;
-        let geometry = geo::Geometry::<f64>::try_from(&geometry.value)
-            .map_err(|e| bad(format!("geometry cannot be used: {e}")))?;
         features.push(PlanFeature {
             id: FeatureId(id),
             layer: layer_id.clone(),
-            geometry,
+            geometry: feature.geometry,
             properties,
         });
     }
@@ -76,59 +94,6 @@ pub fn parse_layer(path: &Path, text: &str) -> Result<PlanLayer, IoError> {
         same_ids_as,
         features,
     })
-}
-
-fn feature_id_text(id: &geojson::feature::Id) -> String {
-    match id {
-        geojson::feature::Id::String(s) => s.clone(),
-        geojson::feature::Id::Number(n) => n.to_string(),
-    }
-}
-
-/// What `geo` would accept silently but the data must not contain: non-finite or short
-/// positions, and polygon rings that are not closed (geo closes them without telling).
-fn check_geometry(value: &Value) -> Result<(), String> {
-    match value {
-        Value::Point(p) => check_position(p),
-        Value::MultiPoint(ps) | Value::LineString(ps) => {
-            ps.iter().try_for_each(|p| check_position(p))
-        }
-        Value::MultiLineString(lines) => lines.iter().flatten().try_for_each(|p| check_position(p)),
-        Value::Polygon(rings) => check_rings(rings),
-        Value::MultiPolygon(polys) => polys.iter().try_for_each(|rings| check_rings(rings)),
-        Value::GeometryCollection(geoms) => geoms.iter().try_for_each(|g| check_geometry(&g.value)),
-    }
-}
-
-fn check_position(p: &[f64]) -> Result<(), String> {
-    if p.len() < 2 {
-        return Err(format!(
-            "a position has {} numbers; it needs longitude and latitude",
-            p.len()
-        ));
-    }
-    if !p.iter().all(|v| v.is_finite()) {
-        return Err("a coordinate is not a finite number".into());
-    }
-    Ok(())
-}
-
-fn check_rings(rings: &[Vec<Vec<f64>>]) -> Result<(), String> {
-    for (i, ring) in rings.iter().enumerate() {
-        ring.iter().try_for_each(|p| check_position(p))?;
-        if ring.len() < 4 {
-            return Err(format!(
-                "polygon ring {i} has {} positions; a ring needs at least 4",
-                ring.len()
-            ));
-        }
-        if ring.first() != ring.last() {
-            return Err(format!(
-                "polygon ring {i} is not closed: its first and last positions differ"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A plan read from a folder, with the files that could not be read. One broken layer does not
@@ -204,7 +169,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "layers/test.geojson: feature 0 (p): polygon ring 0 is not closed: its first and last positions differ"
+            "layers/test.geojson: feature 0 (p) has a polygon ring that is not closed"
         );
     }
 
@@ -224,7 +189,7 @@ mod tests {
             parse(no_geometry)
                 .unwrap_err()
                 .to_string()
-                .ends_with("feature 0 (x): has no geometry")
+                .ends_with("feature 0 (x) has no geometry")
         );
     }
 

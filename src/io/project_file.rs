@@ -35,16 +35,7 @@ struct FileV1 {
 
 /// Reads a project file, refusing one above [`MAX_PROJECT_BYTES`] before reading it.
 pub fn load_project(path: &Path) -> Result<Project, IoError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| IoError::read(path, e))?
-        .len();
-    if size > MAX_PROJECT_BYTES {
-        return Err(IoError::TooLarge {
-            path: path.to_owned(),
-            size,
-            limit: MAX_PROJECT_BYTES,
-        });
-    }
+    super::open::regular_file_size(path, MAX_PROJECT_BYTES, "project files")?;
     let text = std::fs::read_to_string(path).map_err(|e| IoError::read(path, e))?;
     parse_project(path, &text)
 }

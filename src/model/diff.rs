@@ -394,7 +394,7 @@ fn scenes(old: &Project, new: &Project, out: &mut Vec<Change>) {
 fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
     // `created` and `modified` are the file's bookkeeping, not its content: saving an
     // unchanged project again is no change.
-    let fields: [(&str, String, String); 7] = [
+    let fields: [(&str, String, String); 8] = [
         (
             "title",
             format!("{} / {}", old.meta.title_zh, old.meta.title_en),
@@ -412,6 +412,11 @@ fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
             "label language",
             text(&old.settings.language),
             text(&new.settings.language),
+        ),
+        (
+            "hide indicative",
+            text(&old.settings.hide_indicative),
+            text(&new.settings.hide_indicative),
         ),
         ("notes", text(&old.notes), text(&new.notes)),
     ];

@@ -420,7 +420,7 @@ pub fn export_geojson_layers(
     let mut features = Vec::new();
     let mut has_points = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let layer = crate::io::geojson_fast::read_geometries(path)?;
+        let layer = crate::io::geojson_reader::read_geometries(path)?;
         has_points.push(
             layer
                 .iter()

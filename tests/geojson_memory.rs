@@ -1,0 +1,88 @@
+//! Reading GeoJSON takes memory in proportion to the file, at most about 3× its size (issue
+//! 15: validating a 214 MiB file took 3.46 GiB, 16×, when the whole file became a JSON tree).
+
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![cfg(target_os = "linux")]
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+/// A FeatureCollection of `n` 20-vertex polygons with a few properties each.
+fn write_large(path: &std::path::Path, n: usize) -> u64 {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    write!(out, r#"{{"type": "FeatureCollection", "features": ["#).unwrap();
+    for i in 0..n {
+        let (x0, y0) = (
+            119.0 + (i % 400) as f64 * 0.01,
+            29.0 + (i / 400) as f64 * 0.01,
+        );
+        let ring: Vec<String> = (0..20)
+            .map(|k| {
+                let a = k as f64 / 19.0 * std::f64::consts::TAU;
+                let (x, y) = if k == 19 {
+                    (x0 + 0.004, y0)
+                } else {
+                    (x0 + 0.004 * a.cos(), y0 + 0.004 * a.sin())
+                };
+                format!("[{x:.6}, {y:.6}]")
+            })
+            .collect();
+        let sep = if i + 1 == n { "" } else { "," };
+        writeln!(
+            out,
+            r#"{{"type": "Feature", "properties": {{"id": "f{i}", "name": "polygon {i}", "area": {}}}, "geometry": {{"type": "Polygon", "coordinates": [[{}]]}}}}{sep}"#,
+            i as f64 * 0.5,
+            ring.join(", ")
+        )
+        .unwrap();
+    }
+    writeln!(out, "]}}").unwrap();
+    out.flush().unwrap();
+    std::fs::metadata(path).unwrap().len()
+}
+
+/// The exit code and peak resident memory (bytes) of a child process, from its own rusage.
+// The child is reaped by wait4 (which also gives its rusage), not by Child::wait.
+#[allow(clippy::zombie_processes)]
+fn run_measured(args: &[&str]) -> (i32, u64) {
+    let child = Command::new(env!("CARGO_BIN_EXE_onemap"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 writes into the two locals only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: waits for our own child; the pointers are to live locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
+}
+
+#[test]
+fn validate_and_export_take_at_most_three_times_the_file_size() {
+    let dir = std::env::temp_dir().join(format!("onemap-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("large.geojson");
+    let size = write_large(&path, 60_000);
+    assert!(size > 24 << 20, "{size}");
+    let file = path.to_str().unwrap();
+    let (code, peak) = run_measured(&["validate", file]);
+    assert_eq!(code, 0);
+    assert!(
+        peak < 3 * size,
+        "validate: peak {} MiB for a {} MiB file",
+        peak >> 20,
+        size >> 20
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
