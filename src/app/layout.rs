@@ -245,7 +245,13 @@ impl OneMapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui, &mut commands));
         if self.show_about {
-            ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
+            ui::about::about_window(
+                ui.ctx(),
+                &self.data.attribution,
+                self.data.edition.as_ref(),
+                &self.data.plan,
+                &mut commands,
+            );
         }
         files::dialogs_ui(ui.ctx(), &mut self.files, &mut commands);
         self.run_commands(commands);
