@@ -813,11 +813,11 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
     h.run();
     assert_eq!(
         h.state().doc.project.placements[&pid("placement.huzhahang-hsr")].status,
-        PlacementStatus::Planned
+        PlacementStatus::UnderConstruction
     );
     assert_eq!(
         h.state().doc.project.placements[&pid("placement.husuhu-railway")].status,
-        PlacementStatus::UnderConstruction
+        PlacementStatus::Completed
     );
 }
 
@@ -829,7 +829,7 @@ fn the_placement_table_filters_and_sorts() {
     h.run();
     let app = h.state();
     let all = |state: &TableState| rows(&app.data, &app.doc.project, &app.placement_facts, state);
-    assert_eq!(all(&TableState::default()).len(), 10);
+    assert_eq!(all(&TableState::default()).len(), 15);
     let planned = all(&TableState {
         status: Some(PlacementStatus::Planned),
         ..Default::default()
@@ -1420,7 +1420,7 @@ fn a_greenway_link_is_drawn_into_the_plan_layer_as_a_sketch() {
         "{o:?}"
     );
     assert!(
-        h.state().doc.project.placements.len() == 10,
+        h.state().doc.project.placements.len() == 15,
         "no placement was made"
     );
     assert!(
