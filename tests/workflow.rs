@@ -205,7 +205,7 @@ fn validate_exits_0_for_fine_1_for_problems_and_2_for_unreadable_files() {
     let (code, out, _) = onemap(&["validate", default.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.ends_with("OK, 10 placements, 0 sketch layers\n"),
+        out.ends_with("OK, 15 placements, 0 sketch layers\n"),
         "{out}"
     );
 
