@@ -1,15 +1,21 @@
 //! Checks that the shipped data is what it claims to be. They read the files in `layers/` and
 //! `assets/`; they are not snapshots of them. The counts are those of the 2022 plan edition
-//! (seed paper, shared/reference/plan-facts.md §0).
+//! (the seed paper, `[xiong2022]` in layers/SOURCES.md).
 
 // An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use onemap::io::{DataDir, read_basemap, read_plan, read_style};
+use geo::{
+    Area, BooleanOps, BoundingRect, Distance, Euclidean, Geometry, Intersects, MultiLineString,
+    MultiPolygon, Polygon,
+};
+use onemap::io::{DataDir, load_project, read_basemap, read_edition, read_plan, read_style};
+use onemap::model::measure::{area_km2, length_km};
+use onemap::model::project::Project;
 use onemap::model::validate::validate_plan;
 use onemap::model::{Plan, PlanFeature, Region, Status};
 
@@ -334,10 +340,11 @@ fn the_bundled_font_has_a_glyph_for_every_character_in_the_data() {
             }
         }
     }
-    texts.push(
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/style.ron"))
-            .unwrap(),
-    );
+    for file in ["assets/style.ron", "layers/edition.ron"] {
+        texts.push(
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap(),
+        );
+    }
     // The default project's scenes and placements, and every string of the UI.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     texts.push(std::fs::read_to_string(root.join("assets/projects/sma-2022.onemap")).unwrap());
@@ -368,4 +375,433 @@ fn the_bundled_font_has_a_glyph_for_every_character_in_the_data() {
         missing.is_empty(),
         "characters without a glyph: {missing:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources anyone can follow (layers/SOURCES.md)
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn default_project() -> Project {
+    load_project(&root().join("assets/projects/sma-2022.onemap")).expect("the default project")
+}
+
+/// The entries of layers/SOURCES.md: key → its text (up to the next entry or section).
+fn bibliography() -> BTreeMap<String, String> {
+    let text =
+        std::fs::read_to_string(root().join("layers/SOURCES.md")).expect("layers/SOURCES.md");
+    let mut entries = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        if line.starts_with('#') {
+            if let Some((key, body)) = current.take() {
+                assert!(
+                    entries.insert(key.clone(), body).is_none(),
+                    "[{key}] is defined twice"
+                );
+            }
+            if let Some(key) = line
+                .strip_prefix("### [")
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                current = Some((key.to_owned(), String::new()));
+            }
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    if let Some((key, body)) = current {
+        entries.insert(key, body);
+    }
+    entries
+}
+
+fn is_key(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The keys a source text cites, or what it puts in brackets that is not a key.
+fn cited_keys(source: &str) -> Result<Vec<String>, String> {
+    let mut keys = Vec::new();
+    let mut rest = source;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find(']')
+            .ok_or_else(|| format!("an unclosed '[' in {source:?}"))?;
+        let inside = &after[..close];
+        if !is_key(inside) {
+            return Err(format!(
+                "[{inside}] is not a key (a-z, 0-9, -) in {source:?}"
+            ));
+        }
+        keys.push(inside.to_owned());
+        rest = &after[close + 1..];
+    }
+    Ok(keys)
+}
+
+/// File names in a source that are not files of this repository (URLs are not file names).
+fn paths_outside_the_repository(source: &str) -> Vec<String> {
+    const EXTENSIONS: [&str; 10] = [
+        ".md", ".txt", ".geojson", ".ron", ".py", ".rs", ".png", ".json", ".bin", ".onemap",
+    ];
+    let mut outside = Vec::new();
+    for word in source.split(|c: char| c.is_whitespace() || ",;()（），；：".contains(c)) {
+        let word = word.trim_end_matches(['.', ':']);
+        if word.contains("plan-facts") || word.contains("shared/reference") {
+            outside.push(word.to_owned());
+            continue;
+        }
+        if word.starts_with("http://") || word.starts_with("https://") {
+            continue;
+        }
+        let names_a_file = word.chars().any(char::is_alphanumeric)
+            && (EXTENSIONS.iter().any(|e| word.ends_with(e))
+                || word.starts_with('/')
+                || word.starts_with('~')
+                || word.starts_with(".."));
+        if names_a_file
+            && (word.contains("..") || word.starts_with(['/', '~']) || !root().join(word).exists())
+        {
+            outside.push(word.to_owned());
+        }
+    }
+    outside
+}
+
+/// Every source text of the shipped data: (where, text, whether it may be "unsourced").
+fn all_sources() -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for f in plan().features() {
+        for (key, value) in &f.properties {
+            if key == "source" || key.ends_with("_source") {
+                let text = value.as_str().unwrap_or_default().to_owned();
+                out.push((format!("{} {key}", f.id), text, key != "source"));
+            }
+        }
+    }
+    let edition = read_edition(&data().edition()).expect("layers/edition.ron");
+    out.push(("layers/edition.ron source".into(), edition.source, false));
+    for (id, p) in &default_project().placements {
+        out.push((format!("{} source", id.0), p.source.clone(), false));
+    }
+    out
+}
+
+#[test]
+fn every_bibliography_entry_is_a_full_citation() {
+    let entries = bibliography();
+    assert!(entries.len() > 20, "only {} entries", entries.len());
+    for (key, body) in &entries {
+        assert!(is_key(key), "[{key}] is not a key (a-z, 0-9, -)");
+        for field in [
+            "**Authors:**",
+            "**Title:**",
+            "**Published:**",
+            "**Date:**",
+            "**URL:**",
+            "**Facts used:**",
+        ] {
+            let line = body.lines().find(|l| l.contains(field));
+            let value = line.map(|l| l.split(field).nth(1).unwrap_or_default().trim());
+            assert!(
+                value.is_some_and(|v| !v.is_empty()),
+                "[{key}] lacks {field} in layers/SOURCES.md"
+            );
+        }
+    }
+    let seed = &entries["xiong2022"];
+    assert!(seed.contains("熊健、范宇、张振广、杜凤姣") && seed.contains("总第 268 期"));
+}
+
+#[test]
+fn every_source_cites_keys_of_the_bibliography_and_no_file_outside_the_repository() {
+    let entries = bibliography();
+    let mut cited = BTreeSet::new();
+    let mut problems = Vec::new();
+    for (place, text, may_be_unsourced) in all_sources() {
+        match cited_keys(&text) {
+            Err(e) => problems.push(format!("{place}: {e}")),
+            Ok(keys) => {
+                if keys.is_empty() && !(may_be_unsourced && text.starts_with("unsourced")) {
+                    problems.push(format!("{place} cites no key: {text:?}"));
+                }
+                for k in keys {
+                    if !entries.contains_key(&k) {
+                        problems.push(format!(
+                            "{place} cites [{k}], which layers/SOURCES.md lacks"
+                        ));
+                    }
+                    cited.insert(k);
+                }
+            }
+        }
+        for path in paths_outside_the_repository(&text) {
+            problems.push(format!(
+                "{place} names {path:?}, which is not in the repository"
+            ));
+        }
+    }
+    for key in entries.keys() {
+        if !cited.contains(key) {
+            problems.push(format!("[{key}] in layers/SOURCES.md is cited by nothing"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_source_checks_catch_unknown_keys_and_outside_paths() {
+    assert_eq!(cited_keys("[a-1] and [b]").unwrap(), ["a-1", "b"]);
+    assert!(cited_keys("[Seed Paper]").is_err());
+    assert!(cited_keys("[open").is_err());
+    for outside in [
+        "shared/reference/plan-facts.md §9",
+        "plan-facts §8",
+        "see /home/me/notes.txt",
+        "../other/SOURCES.md",
+        "layers/NOTES.md",
+    ] {
+        assert!(
+            !paths_outside_the_repository(outside).is_empty(),
+            "{outside} passed"
+        );
+    }
+    for inside in [
+        "layers/pipeline/clip_sections.py",
+        "https://example.org/a/b.html",
+        "350 km/h, 沪宁铁路/京沪高铁, 临港 / 滴水湖",
+    ] {
+        assert!(
+            paths_outside_the_repository(inside).is_empty(),
+            "{inside} failed"
+        );
+    }
+}
+
+#[test]
+fn every_area_and_population_value_cites_a_source_or_says_it_is_unsourced() {
+    for f in plan().features() {
+        for (key, value) in &f.properties {
+            if (key.contains("area") || key.contains("population")) && value.is_number() {
+                let source = f.text(&format!("{key}_source"));
+                assert!(
+                    source.starts_with("unsourced") || source.contains('['),
+                    "{}: {key} has no {key}_source (a [key] or \"unsourced…\")",
+                    f.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_zone_claims_a_core_city_and_the_demonstration_zone_says_what_is_inferred() {
+    let plan = plan();
+    for z in features(&plan, "sections") {
+        assert!(
+            !z.properties.contains_key("core_city"),
+            "{}: Table 2 names no core city",
+            z.id
+        );
+    }
+    let demo = features(&plan, "coordination")
+        .into_iter()
+        .find(|f| f.id.as_str() == "coord.demo_zone")
+        .expect("the demonstration zone");
+    assert!(demo.text("inference").contains("inference"));
+    assert!(demo.text("source").contains("our inference"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zones stay inside the plan area; corridors keep off the lakes
+
+fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        Geometry::MultiPolygon(m) => m.clone(),
+        other => panic!("not a polygon: {other:?}"),
+    }
+}
+
+/// An island this close (in degrees, about 10 km) to a territory counts as its own: Tianditu's
+/// generalised polygons leave many small islands of Zhoushan and Ningbo out. The same rule as
+/// layers/pipeline/clip_sections.py.
+const ISLAND_REACH_DEG: f64 = 0.1;
+
+#[test]
+fn every_zone_keeps_to_the_nine_territories_and_their_waters() {
+    let plan = plan();
+    let map = read_basemap(&data().basemap()).unwrap();
+    let territories = features(&plan, "city_boundaries")
+        .iter()
+        .map(|f| polygons(&f.geometry))
+        .reduce(|a, b| a.union(&b))
+        .expect("nine territories");
+    let mut parts: Vec<&Polygon<f64>> = map.land.0.iter().collect();
+    parts.sort_by(|a, b| b.unsigned_area().total_cmp(&a.unsigned_area()));
+    let (mainland, islands) = parts.split_first().expect("land");
+    let mainland = MultiPolygon(vec![(*mainland).clone()]);
+    let far_from_territories = |island: &Polygon<f64>| {
+        !territories.intersects(island)
+            && territories
+                .0
+                .iter()
+                .all(|t| Euclidean.distance(island, t) > ISLAND_REACH_DEG)
+    };
+    let mut report = Vec::new();
+    for zone in features(&plan, "sections") {
+        let z = polygons(&zone.geometry);
+        let zone_land = area_km2(&z.intersection(&map.land));
+        let mut outside = area_km2(&z.intersection(&mainland).difference(&territories));
+        let bbox = z.bounding_rect().expect("a zone has an extent");
+        for island in islands {
+            if island.bounding_rect().is_some_and(|b| b.intersects(&bbox))
+                && island.intersects(&z)
+                && far_from_territories(island)
+            {
+                outside += area_km2(&z.intersection(&MultiPolygon(vec![(*island).clone()])));
+            }
+        }
+        report.push(format!(
+            "{}: {outside:.1} km² of {zone_land:.0} km² of land outside the nine",
+            zone.id
+        ));
+        println!("{}", report.last().unwrap_or(&String::new()));
+        assert!(zone_land > 100.0, "{} has almost no land", zone.id);
+        assert!(
+            outside < 0.01 * zone_land,
+            "{} takes land outside the nine cities: {report:#?}",
+            zone.id
+        );
+    }
+}
+
+/// A real line may bridge a lake for a short way (the 京沪高铁 crosses 阳澄湖); 3 % of a 65 km
+/// secondary corridor is 2 km. Before the re-sketch, 锡宜湖 ran 21.5 % over Taihu and 常溧 21.8 %
+/// over 长荡湖.
+const MAX_LAKE_SHARE: f64 = 0.03;
+
+#[test]
+fn no_corridor_cuts_across_a_lake() {
+    let plan = plan();
+    let map = read_basemap(&data().basemap()).unwrap();
+    let lakes = MultiPolygon(map.lakes.iter().map(|l| l.shape.clone()).collect());
+    for c in features(&plan, "corridors") {
+        let Geometry::LineString(line) = &c.geometry else {
+            panic!("{} is not a line", c.id)
+        };
+        let over_water: f64 = lakes
+            .clip(&MultiLineString(vec![line.clone()]), false)
+            .0
+            .iter()
+            .map(length_km)
+            .sum();
+        let share = over_water / length_km(line);
+        println!("{}: {:.2} % over lake water", c.id, share * 100.0 + 0.0);
+        assert!(
+            share < MAX_LAKE_SHARE,
+            "{} runs {:.1} % over lake water",
+            c.id,
+            share * 100.0
+        );
+    }
+}
+
+#[test]
+fn corridor_names_agree_with_their_lines() {
+    // 常溧: the line runs 常州–金坛–溧阳, so its axis must say so (it once named 常泰、常宜).
+    let plan = plan();
+    let changli = features(&plan, "corridors")
+        .into_iter()
+        .find(|c| c.id.as_str() == "corridor.changli")
+        .expect("常溧");
+    assert!(changli.text("axis_zh").contains("金坛"));
+    assert!(!changli.text("axis_zh").contains("常泰"));
+    let Geometry::LineString(line) = &changli.geometry else {
+        panic!()
+    };
+    let jintan = geo::Point::new(119.57, 31.74);
+    assert!(Euclidean.distance(&jintan, line) < 0.02, "passes 金坛");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan's structure as data, and the default project's placements
+
+#[test]
+fn every_system_action_states_its_focus_from_table_1() {
+    let edition = read_edition(&data().edition()).unwrap();
+    let counts: Vec<(String, usize, usize)> = edition
+        .actions
+        .iter()
+        .map(|a| (a.id.clone(), a.focus_zh.len(), a.focus_en.len()))
+        .collect();
+    let expected = [
+        ("transport", 4),
+        ("blueways", 4),
+        ("ecology", 4),
+        ("municipal", 6),
+        ("greenways", 3),
+        ("culture", 5),
+        ("industry", 4),
+        ("cooperation", 4),
+    ];
+    assert_eq!(counts.len(), expected.len());
+    for ((id, zh, en), (want_id, want)) in counts.iter().zip(expected) {
+        assert_eq!((id.as_str(), *zh, *en), (want_id, want, want));
+    }
+    let transport = edition.action("transport").unwrap();
+    assert_eq!(transport.focus_zh[0], "加强区域港口协作与联动");
+}
+
+#[test]
+fn every_placement_of_the_default_project_says_when_its_status_was_checked() {
+    for (id, p) in &default_project().placements {
+        let checked = p
+            .source
+            .split("status checked ")
+            .nth(1)
+            .map(|rest| rest.chars().take(7).collect::<String>());
+        let well_formed = checked.as_deref().is_some_and(|d| {
+            d.len() == 7
+                && d[..4].chars().all(|c| c.is_ascii_digit())
+                && &d[4..5] == "-"
+                && d[5..].chars().all(|c| c.is_ascii_digit())
+        });
+        assert!(
+            well_formed,
+            "{}: the source should say \"status checked YYYY-MM\": {:?}",
+            id.0, p.source
+        );
+    }
+}
+
+#[test]
+fn the_cooperation_actions_under_way_are_indicative_placements() {
+    let project = default_project();
+    for (name, action) in [
+        ("沪宁科创带", "industry"),
+        ("环太湖科创圈", "industry"),
+        ("太湖生态岛", "ecology"),
+        ("甬舟人工航道", "transport"),
+        ("长江沿线生态安全缓冲区", "ecology"),
+    ] {
+        let p = project
+            .placements
+            .values()
+            .find(|p| p.name_zh.contains(name))
+            .unwrap_or_else(|| panic!("no placement for {name}"));
+        assert_eq!(p.action, action, "{name}");
+        assert!(p.indicative, "{name} is a sketch");
+        assert!(p.source.contains("[xiong2022]"), "{name}: {}", p.source);
+    }
 }

@@ -782,6 +782,10 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
     h.run();
     assert!(h.state().table_open);
     let before = h.state().last_transform.unwrap();
+    // The table has more rows than fit: scroll the row into view, as a user would.
+    h.get_by_role_and_label(Role::Button, "沪苏湖铁路")
+        .scroll_to_me();
+    h.run();
     h.get_by_role_and_label(Role::Button, "沪苏湖铁路").click();
     h.run();
     assert_eq!(
@@ -793,6 +797,9 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
         before.deg_per_px(),
         "zoomed to the placement"
     );
+    h.get_by_role_and_label(Role::Button, "沪乍杭高铁")
+        .scroll_to_me();
+    h.run();
     let row = h.get_by_role_and_label(Role::Button, "沪乍杭高铁");
     row.click_modifiers(egui::Modifiers::COMMAND);
     h.run();
@@ -817,11 +824,11 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
     h.run();
     assert_eq!(
         h.state().doc.project.placements[&pid("placement.huzhahang-hsr")].status,
-        PlacementStatus::Planned
+        PlacementStatus::UnderConstruction
     );
     assert_eq!(
         h.state().doc.project.placements[&pid("placement.husuhu-railway")].status,
-        PlacementStatus::UnderConstruction
+        PlacementStatus::Completed
     );
 }
 
@@ -833,7 +840,7 @@ fn the_placement_table_filters_and_sorts() {
     h.run();
     let app = h.state();
     let all = |state: &TableState| rows(&app.data, &app.doc.project, &app.placement_facts, state);
-    assert_eq!(all(&TableState::default()).len(), 10);
+    assert_eq!(all(&TableState::default()).len(), 15);
     let planned = all(&TableState {
         status: Some(PlacementStatus::Planned),
         ..Default::default()
@@ -843,7 +850,7 @@ fn the_placement_table_filters_and_sorts() {
             .iter()
             .all(|id| app.doc.project.placements[id].status == PlacementStatus::Planned)
     );
-    assert_eq!(planned.len(), 3);
+    assert_eq!(planned.len(), 2);
     let in_nantong = all(&TableState {
         city: Some("南通".into()),
         ..Default::default()
@@ -1339,6 +1346,7 @@ fn layer_bytes() -> Vec<(std::path::PathBuf, Vec<u8>)> {
         std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("layers"))
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
             .map(|p| {
                 let bytes = std::fs::read(&p).unwrap();
                 (p, bytes)
@@ -1427,7 +1435,7 @@ fn a_greenway_link_is_drawn_into_the_plan_layer_as_a_sketch() {
         "{o:?}"
     );
     assert!(
-        h.state().doc.project.placements.len() == 10,
+        h.state().doc.project.placements.len() == 15,
         "no placement was made"
     );
     assert!(
@@ -1441,4 +1449,28 @@ fn a_greenway_link_is_drawn_into_the_plan_layer_as_a_sketch() {
         h.state().doc.history.undo_label(),
         Some("sketch greenway.sketch-1")
     );
+}
+
+#[test]
+fn about_this_plan_shows_the_zones_goals_and_the_actions_focus() {
+    let mut h = harness();
+    h.get_by_label("帮助").click();
+    h.run();
+    h.get_by_label("关于本规划与数据来源…").click();
+    h.run();
+    h.get_by_label("环太湖战略协同区 · Taihu Lake strategic coordination zone")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("环太湖战略协同区 · Taihu Lake strategic coordination zone")
+        .click();
+    h.run();
+    h.get_by_label_contains("共建人与自然和谐共处的世界级魅力湖区");
+    h.get_by_label_contains("推进环太湖科创圈建设");
+    h.get_by_label("交通一体化行动 · Integrated transport")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("交通一体化行动 · Integrated transport")
+        .click();
+    h.run();
+    h.get_by_label_contains("加强区域港口协作与联动");
 }

@@ -209,7 +209,7 @@ fn validate_exits_0_for_fine_1_for_problems_and_2_for_unreadable_files() {
     let (code, out, _) = onemap(&["validate", default.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.ends_with("OK, 10 placements, 0 sketch layers\n"),
+        out.ends_with("OK, 15 placements, 0 sketch layers\n"),
         "{out}"
     );
 
@@ -264,11 +264,11 @@ fn export_geojson_writes_the_placements_or_exits_2() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout.trim(),
-        format!("wrote 10 features to {}", out.display())
+        format!("wrote 15 features to {}", out.display())
     );
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(value["features"].as_array().unwrap().len(), 10);
+    assert_eq!(value["features"].as_array().unwrap().len(), 15);
     let (code, _, _) = onemap(&[
         "export-geojson",
         dir.join("absent.onemap").to_str().unwrap(),
@@ -293,7 +293,7 @@ fn new_and_open_ask_before_unsaved_work_is_dropped() {
         a.files.dialog,
         Some(Dialog::ConfirmUnsaved(AfterConfirm::New))
     ));
-    assert_eq!(a.doc.project.placements.len(), 10, "nothing happened yet");
+    assert_eq!(a.doc.project.placements.len(), 15, "nothing happened yet");
     a.files.dialog = None;
     a.run_commands(vec![AppCommand::Open(
         root().join("tests/fixtures/project_v1.onemap"),

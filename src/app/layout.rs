@@ -28,7 +28,13 @@ impl OneMapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_panel_ui(ui, &mut commands));
         if self.show_about {
-            ui::about::about_window(ui.ctx(), &self.data.attribution, &mut commands);
+            ui::about::about_window(
+                ui.ctx(),
+                &self.data.attribution,
+                self.data.edition.as_ref(),
+                &self.data.plan,
+                &mut commands,
+            );
         }
         self.files.poll_browse();
         let import = self.files.import_progress();

@@ -1,8 +1,17 @@
-//! The About box, with every data source and its attribution (assets/ATTRIBUTION.md).
+//! The About box: the plan's own structure ("About this plan", see [`super::plan_about`]),
+//! then every data source and its attribution (assets/ATTRIBUTION.md).
 
 use crate::command::AppCommand;
+use crate::model::Plan;
+use crate::model::edition::Edition;
 
-pub fn about_window(ctx: &egui::Context, attribution_md: &str, commands: &mut Vec<AppCommand>) {
+pub fn about_window(
+    ctx: &egui::Context,
+    attribution_md: &str,
+    edition: Option<&Edition>,
+    plan: &Plan,
+    commands: &mut Vec<AppCommand>,
+) {
     let mut open = true;
     egui::Window::new("关于 OneMap · About")
         .open(&mut open)
@@ -15,9 +24,16 @@ pub fn about_window(ctx: &egui::Context, attribution_md: &str, commands: &mut Ve
             ));
             ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for line in readable_lines(attribution_md) {
-                    ui.add(egui::Label::new(line).wrap());
-                }
+                egui::CollapsingHeader::new("关于本规划 About this plan")
+                    .default_open(true)
+                    .show(ui, |ui| super::plan_about::plan_about_ui(ui, edition, plan));
+                egui::CollapsingHeader::new("数据来源 Data sources")
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for line in readable_lines(attribution_md) {
+                            ui.add(egui::Label::new(line).wrap());
+                        }
+                    });
             });
         });
     if !open {

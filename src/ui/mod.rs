@@ -14,6 +14,7 @@ pub mod map_panel;
 pub mod merge_panel;
 pub mod placement_form;
 pub mod placement_table;
+pub mod plan_about;
 pub mod scenes_panel;
 pub mod status_bar;
 pub mod swatch;

@@ -172,24 +172,30 @@ pub fn placement_form_ui(
                     let current = edition
                         .action(&p.action)
                         .map_or(p.action.as_str(), |a| a.name_zh.as_str());
-                    named(
-                        egui::ComboBox::from_id_salt("form_action")
-                            .selected_text(current)
-                            .show_ui(ui, |ui| {
-                                for a in &edition.actions {
-                                    if ui.selectable_label(a.id == p.action, &a.name_zh).clicked() {
-                                        commands.push(set(
-                                            id,
-                                            Placement {
-                                                action: a.id.clone(),
-                                                ..p.clone()
-                                            },
-                                        ));
-                                    }
+                    let combo = egui::ComboBox::from_id_salt("form_action")
+                        .selected_text(current)
+                        .show_ui(ui, |ui| {
+                            for a in &edition.actions {
+                                // Each action's focus (Table 1 of the plan) as its tooltip.
+                                if ui
+                                    .selectable_label(a.id == p.action, &a.name_zh)
+                                    .on_hover_text(a.focus_text())
+                                    .clicked()
+                                {
+                                    commands.push(set(
+                                        id,
+                                        Placement {
+                                            action: a.id.clone(),
+                                            ..p.clone()
+                                        },
+                                    ));
                                 }
-                            }),
-                        "行动 Action",
-                    );
+                            }
+                        });
+                    if let Some(a) = edition.action(&p.action) {
+                        combo.response.clone().on_hover_text(a.focus_text());
+                    }
+                    named(combo, "行动 Action");
                     ui.end_row();
                     ui.label("期限 Horizon");
                     named(

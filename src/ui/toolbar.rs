@@ -72,7 +72,11 @@ pub fn toolbar_ui(
         });
         ui.menu_button(ui_name(lang, "帮助", "Help"), |ui| {
             if ui
-                .button(ui_name(lang, "关于与数据来源…", "About and data sources…"))
+                .button(ui_name(
+                    lang,
+                    "关于本规划与数据来源…",
+                    "About this plan and data sources…",
+                ))
                 .clicked()
             {
                 commands.push(AppCommand::ShowAbout(true));

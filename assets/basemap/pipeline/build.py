@@ -436,7 +436,7 @@ def main():
         name, geom = cities[code]
         props = {"id": fid, "name_zh": zh, "name_en": en, "kind": "municipal_territory",
                  "adcode": code, "tianditu_name": name, "status": "sourced",
-                 "source": "天地图 Tianditu administrative divisions, via reverse-geocoder-cn 0.1.0 (cn_admin.bin)"}
+                 "source": "[tianditu] administrative divisions (municipal territory)"}
         city_feats.append(feature(props, valid_after_rounding(geom)))
     members = {"name": "city_boundaries", "same_ids_as": "cities",
                "attribution": "行政区划：天地图 / National Platform for Common GeoSpatial Information Services",
