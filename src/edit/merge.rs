@@ -341,7 +341,7 @@ mod tests {
             let mut out = base.clone();
             take(&mut out, &other, &subject);
             assert!(same(&out, &other, &subject), "{name} taken");
-            assert_eq!(subjects(&out, &other).contains(&subject), false, "{name}");
+            assert!(!subjects(&out, &other).contains(&subject), "{name}");
         }
     }
 

@@ -370,7 +370,7 @@ fn read_bytes_as<P: Properties, T: Send, F: Fn(Feature) -> T + Sync>(
     collector.cancel = options.progress.map(|p| &*p.cancel);
     let progress = options.progress.map(|p| &*p.bytes_read);
     match split::parse_by_entries::<P, T, F>(bytes, collector, progress) {
-        Some(split::ByEntries::Done { root, collector }) => finish(path, root, collector),
+        Some(split::ByEntries::Done { root, collector }) => finish(path, *root, collector),
         Some(split::ByEntries::Stopped(collector)) => Err(stopped_error(path, &collector)),
         // A single Feature or geometry, and every error: the one-pass parse, which also gives
         // a JSON error its line and column.

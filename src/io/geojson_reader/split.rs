@@ -55,7 +55,7 @@ pub(super) fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
 pub(super) enum ByEntries<'k, P, T, F> {
     /// The top level (read with `features` left empty) and every entry.
     Done {
-        root: Root<P>,
+        root: Box<Root<P>>,
         collector: Collector<'k, T, F>,
     },
     /// An entry stopped the reading (a coordinate out of range, or cancelled): the first one
@@ -143,7 +143,7 @@ where
         p.store(bytes.len() as u64, Ordering::Relaxed);
     }
     Some(ByEntries::Done {
-        root,
+        root: Box::new(root),
         collector: head.collector,
     })
 }
