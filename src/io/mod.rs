@@ -1,5 +1,6 @@
 //! Reading the data files: plan layers (GeoJSON), the basemap (GeoJSON) and the style (RON).
-//! Every error names the file and what is wrong with it.
+//! Every error names the file and what is wrong with it. All GeoJSON, whichever command reads
+//! it, goes through one reader with one set of rules (`geojson_reader`).
 
 pub mod atomic;
 pub mod baseline;
