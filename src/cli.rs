@@ -323,7 +323,7 @@ fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
             // What its import skips, as `validate` on the GeoJSON itself lists it.
             Ok((path, imported)) => {
                 for p in &imported.report.skipped {
-                    problems.push(format!("sketch layer {name}: {}: {p}", path.display()));
+                    problems.push(format!("{}: {p}", sketch_source(name, &path)));
                     notes += usize::from(!p.is_error());
                 }
             }
@@ -341,6 +341,17 @@ fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// How a line names the GeoJSON of a sketch layer: `sketch layer NAME`, and its file when it
+/// has one (the reader names an embedded layer `sketch layer NAME` already).
+fn sketch_source(name: &str, path: &Path) -> String {
+    let layer = format!("sketch layer {name}");
+    if path == Path::new(&layer) {
+        layer
+    } else {
+        format!("{layer}: {}", path.display())
     }
 }
 
@@ -372,7 +383,7 @@ fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
         match load_sketch_with_report(dir, name, layer) {
             Ok((path, imported)) => {
                 for p in &imported.report.skipped {
-                    eprintln!("warning: sketch layer {name}: {}: {p}", path.display());
+                    eprintln!("warning: {}: {p}", sketch_source(name, &path));
                 }
                 sketches.push((name.clone(), imported.features));
             }

@@ -44,7 +44,7 @@ fn write_large(path: &std::path::Path, n: usize) -> u64 {
 }
 
 /// The exit code and peak resident memory (bytes) of a child process, from its own rusage.
-// The child is reaped by wait4 (which also gives its rusage), not by Child::wait.
+// The child is reaped by `wait4`, which `Child` does not offer, for its rusage.
 #[allow(clippy::zombie_processes)]
 fn run_measured(args: &[&str]) -> (i32, u64) {
     let child = Command::new(env!("CARGO_BIN_EXE_onemap"))

@@ -339,6 +339,50 @@ fn every_path_reports_the_same_problems_in_all_geometries() {
 }
 
 #[test]
+fn the_subcommands_keep_their_exit_codes() {
+    let dir = scratch("exit-codes");
+    let image = dir.join("x.png");
+    let image = image.to_str().unwrap();
+    let export = |file: &str| {
+        onemap(&[
+            "export",
+            "--geojson",
+            file,
+            "--out",
+            image,
+            "--width",
+            "64",
+            "--height",
+            "48",
+        ])
+        .0
+    };
+    let validate = |file: &str| onemap(&["validate", file]).0;
+    let [all, null, projected] = [
+        "all_geometries.geojson",
+        "null_geometry.geojson",
+        "projected.geojson",
+    ]
+    .map(|f| fixture(f).to_str().unwrap().to_owned());
+    assert_eq!(
+        (validate(&all), export(&all)),
+        (1, 2),
+        "problems: validate 1, export refuses"
+    );
+    assert_eq!(
+        (validate(&null), export(&null)),
+        (0, 0),
+        "a null geometry is fine"
+    );
+    assert_eq!(
+        (validate(&projected), export(&projected)),
+        (2, 2),
+        "unreadable"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn every_path_reports_each_rule_the_same_way() {
     assert_eq!(
         check(&fixture("problems.geojson")).unwrap(),

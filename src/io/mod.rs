@@ -1,5 +1,6 @@
 //! Reading the data files: plan layers (GeoJSON), the basemap (GeoJSON) and the style (RON).
-//! Every error names the file and what is wrong with it.
+//! Every error names the file and what is wrong with it. All GeoJSON, whichever command reads
+//! it, goes through one reader with one set of rules (`geojson_reader`).
 //! A core layer, on `model` alone; no GUI crate. The panels (`ui`) never call it: files are
 //! read and written by the app, the document layer, the exports and the command line.
 

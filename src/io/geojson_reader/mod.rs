@@ -2,19 +2,23 @@
 //! `validate` and `export --geojson` all read through [`read_file`] or [`read_str`], so that
 //! one file gives one report everywhere.
 //!
-//! **Design.** A typed, streaming serde parse (`parse`): the top-level object is visited member
-//! by member, and each entry of `features` is checked (`validate`) and converted to a `geo`
-//! geometry as soon as it is read, so only one feature's raw coordinates exist at a time; the
-//! caller's `keep` turns it into whatever that caller stores. Positions are parsed straight
-//! into `geo::Coord`s, properties are kept as JSON or skipped unread ([`Properties`]).
-//! A large file read without progress reporting is parsed in two halves on two cores
-//! (`split`): an internal strategy with the same visitors and the same checks.
+//! **Design.** A typed serde parse (`parse`) with lenient visitors: each entry of `features` is
+//! checked (`validate`) and converted to a `geo` geometry as soon as it is read, so only one
+//! feature's raw coordinates exist at a time, and the caller's `keep` turns it into whatever
+//! that caller stores (nothing, for `validate`). Positions are parsed straight into
+//! `geo::Coord`s; properties are kept as JSON or skipped unread ([`PropertiesMode`]), and a
+//! skipped value is still checked as a kept one would be. Every input, file or text, takes one
+//! way: the file's bytes are read (in two halves at once when large), then parsed entry by
+//! entry (`split`), on two cores for a large file; the one-pass parse of the whole document
+//! takes over where that cannot be used (a single Feature, an unusual layout, broken JSON,
+//! whose error then gets its line and column). Memory: the file's bytes plus what is kept.
 //!
-//! **Why not `geojson::FeatureReader`.** The crate's reader (0.24) seeks to the first `[` in the
-//! file, so a `bbox` before `features` is taken for the features; it stops at the first entry
-//! that is not a Feature; it builds a JSON tree for every feature and positions as `Vec<f64>`
-//! (a 1M-vertex file then reads several times slower); and its errors lose the file's line
-//! and column. `geojson` still writes every GeoJSON we export.
+//! **Why not `geojson::FeatureReader`.** The crate's reader (0.24, `FeatureIterator`) skips to
+//! the first `[` in the file, so a `bbox` before `features` is taken for the features; an entry
+//! that is not a Feature is an error of the iteration, not a report; each feature is read into
+//! a JSON tree before it is converted, with positions as `Vec<f64>`, where the typed parse here
+//! allocates neither; and each feature's parser starts afresh, so an error's line and column
+//! are not the file's. `geojson` still writes every GeoJSON we export.
 //!
 //! **The rules** (`validate`): an entry that is not a Feature object, properties that are not
 //! an object, an unknown geometry type, missing or mis-nested coordinates, a position of fewer

@@ -55,7 +55,6 @@ pub(super) fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
 pub(super) enum ByEntries<'k, P, T, F> {
     /// The top level (read with `features` left empty) and every entry.
     Done {
-        // Boxed: the top level is large beside a collector, and read once per file.
         root: Box<Root<P>>,
         collector: Collector<'k, T, F>,
     },
