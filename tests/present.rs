@@ -121,11 +121,15 @@ fn the_svg_is_xml_with_vector_paths_the_title_and_the_legend() {
 fn plain_geojson_layers_export_and_bad_input_exits_2_without_writing() {
     let dir = scratch("geojson");
     let out = dir.join("layers.png");
-    let fixture = root().join("tests/fixtures/all_geometries.geojson");
+    // Two well-formed layers of different geometry types (the plan's own files).
+    let points = root().join("layers/cities.geojson");
+    let lines = root().join("layers/greenways.geojson");
     let (code, _, err) = onemap(&[
         "export",
         "--geojson",
-        fixture.to_str().unwrap(),
+        points.to_str().unwrap(),
+        "--geojson",
+        lines.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--width",
@@ -143,6 +147,18 @@ fn plain_geojson_layers_export_and_bad_input_exits_2_without_writing() {
         (
             vec!["--geojson".into(), broken.display().to_string()],
             "broken.geojson",
+        ),
+        // Entries the one reader does not let through (an unclosed ring, a non-Feature)
+        // refuse a plain layer export, as they refuse a plan layer.
+        (
+            vec![
+                "--geojson".into(),
+                root()
+                    .join("tests/fixtures/all_geometries.geojson")
+                    .display()
+                    .to_string(),
+            ],
+            "is not closed",
         ),
         (
             vec![default_project(), "--scene".into(), "nope".into()],
