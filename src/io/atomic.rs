@@ -105,8 +105,10 @@ fn keep_as_backup(target: &Path) -> Result<(), IoError> {
         link.persist(&bak).map_err(|e| write_error(e.error))?;
         // Renaming a link over another link to the same file does nothing and succeeds
         // (POSIX): the `.bak` already was this file (a save that failed after this step, or
-        // another save at the same time), and the temporary name is left to remove.
-        if same_file(&temp, &bak) {
+        // another save at the same time), and the temporary name is left to remove. Whether
+        // the temporary name is still there is what tells: comparing it with the `.bak`
+        // afterwards races with another save renaming its own link over the `.bak`.
+        if fs::symlink_metadata(&temp).is_ok() {
             let _ = fs::remove_file(&temp);
         }
         return Ok(());
@@ -119,20 +121,6 @@ fn keep_as_backup(target: &Path) -> Result<(), IoError> {
     copy.persist(&bak)
         .map(drop)
         .map_err(|e| write_error(e.error))
-}
-
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt as _;
-    match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &Path, _: &Path) -> bool {
-    false
 }
 
 /// Flushes a folder's entries (the renames in it). Not every platform can open a folder; a
