@@ -480,15 +480,8 @@ fn finish<P: Properties, T, F: Fn(Feature) -> T>(
         return Err(not_geojson("the document is not a JSON object"));
     }
     let kind = root.kind.0.as_deref().unwrap_or_default();
-    let geometry_types = [
-        "Point",
-        "MultiPoint",
-        "LineString",
-        "MultiLineString",
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-    ];
+    let is_geometry =
+        |t: &str| t == "GeometryCollection" || validate::COORDINATE_GEOMETRY_TYPES.contains(&t);
     let top = match (kind, &root.features) {
         ("FeatureCollection", FeaturesMember::Array) => TopLevel::FeatureCollection,
         ("FeatureCollection", FeaturesMember::Absent) => {
@@ -511,7 +504,7 @@ fn finish<P: Properties, T, F: Fn(Feature) -> T>(
                 .ok_or_else(|| stopped_error(path, &collector))?;
             TopLevel::Feature
         }
-        (t, FeaturesMember::Absent) if geometry_types.contains(&t) => {
+        (t, FeaturesMember::Absent) if is_geometry(t) => {
             let feature = RawFeature {
                 kind: parse::Text(Some("Feature".into())),
                 id: None,

@@ -91,15 +91,7 @@ fn geometry_of(g: RawGeometry) -> Result<Geometry<f64>, Bad> {
             .collect::<Result<Vec<_>, _>>()
             .map(|g| Geometry::GeometryCollection(GeometryCollection(g)));
     }
-    let known = [
-        "Point",
-        "MultiPoint",
-        "LineString",
-        "MultiLineString",
-        "Polygon",
-        "MultiPolygon",
-    ];
-    if !known.contains(&kind.as_str()) {
+    if !COORDINATE_GEOMETRY_TYPES.contains(&kind.as_str()) {
         return Err(ProblemKind::UnknownGeometryType(kind).into());
     }
     let Some(c) = g.coordinates else {
@@ -185,3 +177,13 @@ fn polygon(c: Coords, nesting: &dyn Fn() -> Bad) -> Result<Polygon<f64>, Bad> {
     let exterior = rings.next().ok_or(Bad::Problem(ProblemKind::NoRings))?;
     Ok(Polygon::new(exterior, rings.collect()))
 }
+
+/// The RFC 7946 geometry types that carry `coordinates` (all but GeometryCollection).
+pub(super) const COORDINATE_GEOMETRY_TYPES: [&str; 6] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+];
