@@ -6,8 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_os = "linux")]
 
+mod common;
+use common::run_measured;
+
 use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 /// A FeatureCollection of `n` 20-vertex polygons with a few properties each.
 fn write_large(path: &std::path::Path, n: usize) -> u64 {
@@ -41,31 +43,6 @@ fn write_large(path: &std::path::Path, n: usize) -> u64 {
     writeln!(out, "]}}").unwrap();
     out.flush().unwrap();
     std::fs::metadata(path).unwrap().len()
-}
-
-/// The exit code and peak resident memory (bytes) of a child process, from its own rusage.
-// The child is reaped by `wait4`, which `Child` does not offer, for its rusage.
-#[allow(clippy::zombie_processes)]
-fn run_measured(args: &[&str]) -> (i32, u64) {
-    let child = Command::new(env!("CARGO_BIN_EXE_onemap"))
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 writes into the two locals only.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    // SAFETY: waits for our own child; the pointers are to live locals.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
 }
 
 #[test]

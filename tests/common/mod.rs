@@ -65,3 +65,29 @@ pub fn change_kinds(changes: &[Change]) -> Vec<(Subject, ChangeKind)> {
         .map(|c| (c.subject.clone(), c.kind))
         .collect()
 }
+
+/// The exit code and peak resident memory (bytes) of a child process, from its own rusage.
+// The child is reaped by `wait4`, which `Child` does not offer, for its rusage.
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)]
+pub fn run_measured(args: &[&str]) -> (i32, u64) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_onemap"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 writes into the two locals only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: waits for our own child; the pointers are to live locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
+}
