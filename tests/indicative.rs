@@ -7,18 +7,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{onemap, root};
+use common::{drawn, onemap, root, with_corridors_slide};
 
 use egui::epaint::ClippedShape;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use onemap::app::{AppData, OneMapApp, install_fonts};
-use onemap::doc::Document;
 use onemap::io::DataDir;
-use onemap::map::{DrawStats, Scene};
+use onemap::map::DrawStats;
 use onemap::model::LabelLanguage;
 use onemap::model::indicative::{NOTICE_EN, NOTICE_ZH, hide_toggle_text};
-use onemap::present::export::{Canvas, SlideInputs, SlideSpec, find_scene, transform_for};
+use onemap::present::export::{Canvas, find_scene, transform_for};
 
 fn harness() -> Harness<'static, OneMapApp> {
     let data = AppData::load(&DataDir::at(root())).expect("the built-in data loads");
@@ -52,15 +51,6 @@ fn painted_texts(shapes: &[ClippedShape]) -> Vec<String> {
 
 fn texts(h: &Harness<'_, OneMapApp>) -> Vec<String> {
     painted_texts(&h.output().shapes)
-}
-
-fn drawn(h: &Harness<'_, OneMapApp>, layer: &str) -> usize {
-    h.state()
-        .last_draw
-        .items_per_layer
-        .get(layer)
-        .copied()
-        .unwrap_or(0)
 }
 
 #[test]
@@ -171,39 +161,22 @@ fn presenter_mode_shows_the_notice_on_the_slide() {
 
 /// What a slide of a scene draws, painted headless as an export paints it.
 fn slide_stats(hide_indicative: bool) -> DrawStats {
-    let data = AppData::load(&DataDir::at(root())).unwrap();
-    let project = onemap::io::load_project(&data.dir.default_project()).unwrap();
-    let mut spec = SlideSpec::of(&project, Some(find_scene(&project, "corridors").unwrap()));
-    spec.settings.hide_indicative = hide_indicative;
-    let scene = Scene::build(&data.plan, &data.basemap, &data.style);
-    let doc = Document::new(project, None, &data.style);
-    let inputs = SlideInputs {
-        plan: &data.plan,
-        style: &data.style,
-        attribution: &data.attribution,
-        scene: &scene,
-        doc: &doc,
-        spec: &spec,
-        high_contrast: false,
-        date: "2026-11-28",
-    };
-    let canvas = Canvas::pixels(960, 540).unwrap();
-    let camera = spec.camera(
-        onemap::present::plan_area(&data.plan),
-        canvas.size_in_points(),
-    );
-    let mut stats = DrawStats::default();
-    onemap::present::render::render(
-        canvas.width_px,
-        canvas.height_px,
-        canvas.pixels_per_point,
-        |painter, rect| {
-            stats = inputs
-                .slide(rect, transform_for(camera, rect))
-                .paint(painter);
-        },
-    );
-    stats
+    with_corridors_slide(hide_indicative, |inputs, area| {
+        let canvas = Canvas::pixels(960, 540).unwrap();
+        let camera = inputs.spec.camera(area, canvas.size_in_points());
+        let mut stats = DrawStats::default();
+        onemap::present::render::render(
+            canvas.width_px,
+            canvas.height_px,
+            canvas.pixels_per_point,
+            |painter, rect| {
+                stats = inputs
+                    .slide(rect, transform_for(camera, rect))
+                    .paint(painter);
+            },
+        );
+        stats
+    })
 }
 
 #[test]

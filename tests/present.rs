@@ -6,15 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{onemap, root};
+use common::{onemap, root, with_corridors_slide};
 
 use std::path::{Path, PathBuf};
 
-use onemap::doc::AppData;
-use onemap::doc::Document;
-use onemap::io::DataDir;
-use onemap::map::Scene;
-use onemap::present::export::{Canvas, SlideInputs, SlideSpec, find_scene, render_project};
+use onemap::present::export::{Canvas, render_project};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("onemap-present-{}-{name}", std::process::id()));
@@ -205,24 +201,9 @@ pub fn share_differing(a: &[u8], b: &[u8], tolerance: u8) -> f64 {
 
 #[test]
 fn a_scene_matches_its_golden_image() {
-    let data = AppData::load(&DataDir::at(root())).unwrap();
-    let project = onemap::io::load_project(&data.dir.default_project()).unwrap();
-    let spec = SlideSpec::of(&project, Some(find_scene(&project, "corridors").unwrap()));
-    let scene = Scene::build(&data.plan, &data.basemap, &data.style);
-    let doc = Document::new(project, None, &data.style);
-    let inputs = SlideInputs {
-        plan: &data.plan,
-        style: &data.style,
-        attribution: &data.attribution,
-        scene: &scene,
-        doc: &doc,
-        spec: &spec,
-        high_contrast: false,
-        // Fixed, so that the image does not change with the day.
-        date: "2026-11-28",
-    };
-    let area = onemap::present::plan_area(&data.plan);
-    let rendered = render_project(&inputs, area, Canvas::pixels(960, 540).unwrap());
+    let rendered = with_corridors_slide(false, |inputs, area| {
+        render_project(inputs, area, Canvas::pixels(960, 540).unwrap())
+    });
     let image = rendered.to_image(egui::Color32::WHITE);
     let golden_path = root().join("tests/snapshots/scene_corridors.png");
     let new_path = root().join("tests/snapshots/scene_corridors.new.png");

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use common::drawn;
 
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
@@ -54,15 +55,6 @@ fn click_at(h: &mut Harness<'_, OneMapApp>, pos: egui::Pos2) {
     h.step();
     h.event(button(false));
     h.run();
-}
-
-fn drawn(h: &Harness<'_, OneMapApp>, layer: &str) -> usize {
-    h.state()
-        .last_draw
-        .items_per_layer
-        .get(layer)
-        .copied()
-        .unwrap_or(0)
 }
 
 #[test]

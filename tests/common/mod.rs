@@ -91,3 +91,40 @@ pub fn run_measured(args: &[&str]) -> (i32, u64) {
     };
     (code, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
 }
+
+/// Runs `paint` on the default project's corridors slide as an export builds it (the built-in
+/// data, the scene's own settings with `hide_indicative` set as asked, a fixed date so that
+/// images do not change with the day) and returns what it gives.
+pub fn with_corridors_slide<R>(
+    hide_indicative: bool,
+    paint: impl FnOnce(&onemap::present::export::SlideInputs<'_>, geo::Rect<f64>) -> R,
+) -> R {
+    use onemap::present::export::{SlideInputs, SlideSpec, find_scene};
+    let data = onemap::doc::AppData::load(&onemap::io::DataDir::at(root())).unwrap();
+    let project = onemap::io::load_project(&data.dir.default_project()).unwrap();
+    let mut spec = SlideSpec::of(&project, Some(find_scene(&project, "corridors").unwrap()));
+    spec.settings.hide_indicative = hide_indicative;
+    let scene = onemap::map::Scene::build(&data.plan, &data.basemap, &data.style);
+    let doc = onemap::doc::Document::new(project, None, &data.style);
+    let inputs = SlideInputs {
+        plan: &data.plan,
+        style: &data.style,
+        attribution: &data.attribution,
+        scene: &scene,
+        doc: &doc,
+        spec: &spec,
+        high_contrast: false,
+        date: "2026-11-28",
+    };
+    paint(&inputs, onemap::present::plan_area(&data.plan))
+}
+
+/// How many items of `layer` the app's last frame drew.
+pub fn drawn(h: &egui_kittest::Harness<'_, onemap::app::OneMapApp>, layer: &str) -> usize {
+    h.state()
+        .last_draw
+        .items_per_layer
+        .get(layer)
+        .copied()
+        .unwrap_or(0)
+}
