@@ -15,8 +15,76 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct App(OneMapApp);
 
 impl eframe::App for App {
+    /// Runs for a minimized window too, where `ui` does not: a close request is always asked
+    /// about.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.0.logic(ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.0.ui(ui);
+    }
+}
+
+/// `SIGTERM` (`kill`, a session that ends) becomes a close request of the window, so that it
+/// takes the close button's path: unsaved work is written to the recovery journal at once and
+/// the user is asked whether to save it; with nothing unsaved the app quits cleanly. The
+/// handler only writes a byte to a pipe (async-signal-safe); a thread waiting on the pipe sends
+/// the close request. `SIGKILL` cannot be caught: the journal, at most 30 s old, covers it.
+#[cfg(target_os = "linux")]
+mod terminate {
+    use std::sync::atomic::{AtomicI32, Ordering};
+
+    /// The pipe's write end, for the handler; -1 until it is made.
+    static WRITE_END: AtomicI32 = AtomicI32::new(-1);
+
+    extern "C" fn on_sigterm(_signal: libc::c_int) {
+        let fd = WRITE_END.load(Ordering::Relaxed);
+        if fd >= 0 {
+            let byte = 1u8;
+            // SAFETY: write(2) is async-signal-safe; it reads one byte of a local.
+            let _ = unsafe { libc::write(fd, (&raw const byte).cast(), 1) };
+        }
+    }
+
+    /// Turns every `SIGTERM` from now on into a close request of `ctx`'s window.
+    pub fn forward_to_window(ctx: egui::Context) {
+        let mut fds: [libc::c_int; 2] = [-1, -1];
+        // SAFETY: pipe2 writes two descriptors into the local array.
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+            log::warn!("SIGTERM will end OneMap without asking: no pipe for it");
+            return;
+        }
+        let [read_end, write_end] = fds;
+        let waiting = std::thread::Builder::new()
+            .name("sigterm".into())
+            .spawn(move || {
+                let mut byte = 0u8;
+                loop {
+                    // SAFETY: reads one byte of our own pipe into a local.
+                    let n = unsafe { libc::read(read_end, (&raw mut byte).cast(), 1) };
+                    if n == 1 {
+                        ctx.send_viewport_cmd_to(
+                            egui::ViewportId::ROOT,
+                            egui::ViewportCommand::Close,
+                        );
+                    } else if n < 0
+                        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                    {
+                        continue;
+                    } else {
+                        return;
+                    }
+                }
+            });
+        if waiting.is_err() {
+            log::warn!("SIGTERM will end OneMap without asking: no thread for it");
+            return;
+        }
+        WRITE_END.store(write_end, Ordering::Relaxed);
+        let handler = on_sigterm as extern "C" fn(libc::c_int);
+        // SAFETY: the handler only loads an atomic and calls write(2), both async-signal-safe.
+        unsafe { libc::signal(libc::SIGTERM, handler as libc::sighandler_t) };
     }
 }
 
@@ -78,11 +146,17 @@ fn main() -> ExitCode {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
+            #[cfg(target_os = "linux")]
+            terminate::forward_to_window(cc.egui_ctx.clone());
             let mut app = OneMapApp::new(data);
             app.enable_desktop_services();
             match &review {
                 Some(file) => app.open_for_review_at_start(file),
                 None => app.open_at_start(&project),
+            }
+            // The window says it too, and that the app started on a new project instead.
+            if let Some(e) = &app.files.start_error {
+                eprintln!("onemap: {e}");
             }
             log::info!(
                 "ready in {:.0} ms",

@@ -17,6 +17,11 @@ impl OneMapApp {
         match command {
             AppCommand::ExportSketchLayer { layer, path } => self.export_sketch_layer(&layer, &path),
             AppCommand::ApplyBaseline(path) => self.apply_baseline(&path),
+            AppCommand::AskPath(PathPurpose::Import) | AppCommand::Import { .. }
+                if self.review_mode =>
+            {
+                self.refuse_import_in_review()
+            }
             AppCommand::AskPath(purpose) => {
                 let text = match &purpose {
                     PathPurpose::SaveAs => self
@@ -45,11 +50,29 @@ impl OneMapApp {
                 Some(path) => self.save_to(&path),
                 None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
             },
-            AppCommand::SaveAs(path) => self.save_to(&path),
+            AppCommand::SaveAs(path) => {
+                self.save_to(&path);
+                // The Save As that "Save" in the unsaved-changes question asked for.
+                if let Some(then) = self.files.after_save_as.take()
+                    && !self.doc.is_dirty()
+                {
+                    self.proceed(then);
+                }
+            }
             AppCommand::SaveThen(then) => {
                 self.run_command(AppCommand::Save);
                 if !self.doc.is_dirty() {
                     self.proceed(then);
+                } else if matches!(
+                    self.files.dialog,
+                    Some(Dialog::PathPrompt {
+                        purpose: PathPurpose::SaveAs,
+                        ..
+                    })
+                ) {
+                    // An untitled project: go on once Save As has saved; if that dialog is
+                    // cancelled, or the save fails, nothing else happens.
+                    self.files.after_save_as = Some(then);
                 }
             }
             AppCommand::DiscardThen(then) => {
@@ -94,14 +117,28 @@ impl OneMapApp {
                 self.doc.project = journal.project;
                 self.doc
                     .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                // Offered only when its file has not been saved since: the work began from the
+                // file as it is now.
+                self.files.based_on = journal
+                    .original
+                    .as_deref()
+                    .and_then(crate::io::recovery::FileStamp::of);
                 self.doc.reload_sketches();
                 self.project_changed(true);
                 crate::io::recovery::remove_journal(&journal.file);
             }
             AppCommand::DiscardJournal(file) => crate::io::recovery::remove_journal(&file),
-            AppCommand::Quit => self.proceed(AfterConfirm::Quit),
+            AppCommand::Quit => self.unless_dirty(AfterConfirm::Quit),
             other => wrong_family("file", &other),
         }
+    }
+
+    /// Import adds a sketch layer to the project, which review mode never changes.
+    fn refuse_import_in_review(&mut self) {
+        self.files.error(
+            "Review mode",
+            "Nothing can be imported while a project is open for review: it is read-only. Leave review to import a GeoJSON file.".into(),
+        );
     }
 
     /// Goes on with `then`, or first asks about unsaved changes.
@@ -117,6 +154,7 @@ impl OneMapApp {
         match then {
             AfterConfirm::New => {
                 self.files.clear_journal();
+                self.files.based_on = None;
                 self.doc = Document::new(self.data.new_project(), None, &self.data.style);
                 self.doc
                     .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
@@ -134,12 +172,20 @@ impl OneMapApp {
 
     /// Opens a project. A failure leaves the current project as it was and says why.
     pub(super) fn open(&mut self, path: &Path) {
+        if let Err(e) = self.try_open(path) {
+            self.files.error("Could not open the project", e);
+        }
+    }
+
+    /// Opens a project, or says why it cannot be read (and leaves the current one as it was).
+    pub(super) fn try_open(&mut self, path: &Path) -> Result<(), String> {
         match files::open_project(path) {
             Ok(project) => {
                 self.review_mode = false;
                 self.compare = None;
                 self.merge = None;
                 self.files.clear_journal();
+                self.files.based_on = crate::io::recovery::FileStamp::of(path);
                 self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
                 self.doc
                     .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
@@ -158,8 +204,9 @@ impl OneMapApp {
                     self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
                 }
                 self.load_review();
+                Ok(())
             }
-            Err(e) => self.files.error("Could not open the project", e),
+            Err(e) => Err(e),
         }
     }
 
@@ -168,7 +215,10 @@ impl OneMapApp {
         match files::save_as(&mut self.doc.project, &old_dir, path) {
             Ok(()) => {
                 self.doc.mark_saved(path.to_owned());
+                // The journal held work this file now has: it goes, and the next one (after an
+                // undo, say) records that it began from this version of the file.
                 self.files.clear_journal();
+                self.files.based_on = crate::io::recovery::FileStamp::of(path);
                 self.files.remember(path);
             }
             Err(e) => self.files.error("Could not save", e),
@@ -186,6 +236,11 @@ impl OneMapApp {
         };
         let (path, gcj02) = (job.path.clone(), job.gcj02);
         self.files.import = None;
+        if self.review_mode {
+            // Started before the project was opened for review: the reviewed file stays as it is.
+            self.refuse_import_in_review();
+            return;
+        }
         match result {
             Ok(layer) => {
                 let (name, sketch) = files::new_sketch(

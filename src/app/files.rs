@@ -12,7 +12,11 @@ use crate::io::clock::{self, Clock};
 use crate::io::geojson_import::{
     ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
 };
-use crate::io::recovery::{default_journal_dir, find_journals, remove_journal, write_journal};
+use crate::command::AfterConfirm;
+use crate::io::recovery::{
+    FileStamp, Standing, default_journal_dir, find_journals, keep_aside, remove_journal,
+    standing, write_journal_based_on,
+};
 use crate::io::{IoError, export, load_project, paths, recent, save_project};
 use crate::model::project::{SketchLayer, SketchSource};
 
@@ -46,6 +50,16 @@ pub struct FileState {
     pub desktop: bool,
     /// Set once the user chose to quit; the next close request is let through.
     pub allow_close: bool,
+    /// The version of the project file the open work began from (at open or the last save),
+    /// recorded in the journal so that a later save makes the journal stale.
+    pub based_on: Option<FileStamp>,
+    /// What to go on with once the Save As dialog asked for by "Save" in the unsaved-changes
+    /// question has saved; dropped when that dialog closes without saving.
+    pub after_save_as: Option<AfterConfirm>,
+    /// Dialogs waiting for the one shown to close (an error at start before a recovery offer).
+    pub queued: Vec<Dialog>,
+    /// Why the project given at start could not be opened, for the command line to print too.
+    pub start_error: Option<String>,
 }
 
 impl FileState {
@@ -75,19 +89,60 @@ impl FileState {
         }
     }
 
-    /// Journals left by earlier sessions that crashed or were killed; the newest is offered.
+    /// Journals left by earlier sessions that crashed or were killed: the newest that holds
+    /// work its saved file does not have is offered. One that holds just what is saved is
+    /// removed; one older than its saved file is kept aside (renamed), never offered.
     pub fn offer_recovery(&mut self) {
         let Some(dir) = &self.journal_dir else { return };
         let own = self.journal_file.clone();
         for found in find_journals(dir) {
             match found {
-                Ok(j) if Some(&j.file) != own.as_ref() => {
-                    self.dialog = Some(Dialog::Recovery(Box::new(j)));
-                    return;
-                }
+                Ok(j) if Some(&j.file) != own.as_ref() => match standing(&j) {
+                    Standing::Unsaved => {
+                        self.show(Dialog::Recovery(Box::new(j)));
+                        return;
+                    }
+                    Standing::AlreadySaved => remove_journal(&j.file),
+                    Standing::OlderThanSaved => match keep_aside(&j.file) {
+                        Ok(kept) => log::warn!(
+                            "recovery journal {} is older than the saved file; kept aside as {}",
+                            j.file.display(),
+                            kept.display()
+                        ),
+                        Err(e) => log::warn!("could not keep an old recovery journal aside: {e}"),
+                    },
+                },
                 Ok(_) => {}
                 Err(e) => log::warn!("unreadable recovery journal: {e}"),
             }
+        }
+    }
+
+    /// Shows `dialog`, or queues it after the one that is open (an error is never replaced
+    /// before it has been read).
+    pub fn show(&mut self, dialog: Dialog) {
+        if self.dialog.is_some() {
+            self.queued.push(dialog);
+        } else {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    /// Once the dialog shown has closed: the next queued one, and the end of a pending
+    /// "save, then go on" whose Save As dialog was closed without saving.
+    pub fn after_dialogs(&mut self) {
+        let save_as_open = matches!(
+            &self.dialog,
+            Some(Dialog::PathPrompt {
+                purpose: PathPurpose::SaveAs,
+                ..
+            })
+        );
+        if !save_as_open {
+            self.after_save_as = None;
+        }
+        if self.dialog.is_none() && !self.queued.is_empty() {
+            self.dialog = Some(self.queued.remove(0));
         }
     }
 
@@ -103,7 +158,8 @@ impl FileState {
             return;
         };
         let now = self.clock.now();
-        match write_journal(file, original, &clock::now_rfc3339(), project) {
+        let written = clock::now_rfc3339();
+        match write_journal_based_on(file, original, self.based_on, &written, project) {
             Ok(()) => self.journal.wrote(revision, now),
             Err(e) => {
                 log::error!("could not write the recovery journal: {e}");

@@ -12,6 +12,7 @@ impl OneMapApp {
         for command in commands {
             self.run_command(command);
         }
+        self.files.after_dialogs();
     }
 
     /// Applies an edit through the history: the one way the project changes.
@@ -52,8 +53,13 @@ impl OneMapApp {
 
     pub(super) fn project_changed(&mut self, structural: bool) {
         self.doc.rebuild(&self.data.style);
-        // Not while a gesture is under way: a drag would write the journal every frame.
-        if structural && self.doc.is_dirty() && !self.doc.history.in_gesture() {
+        // Not while a gesture is under way: a drag would write the journal every frame. Not
+        // once the user has chosen to quit: a clean quit leaves no journal behind.
+        if structural
+            && self.doc.is_dirty()
+            && !self.doc.history.in_gesture()
+            && !self.files.allow_close
+        {
             self.files.write_journal(
                 self.doc.path.as_deref(),
                 &self.doc.project,

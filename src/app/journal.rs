@@ -39,6 +39,11 @@ impl JournalSchedule {
         self.holds = Some(revision);
     }
 
+    /// Whether this session's journal has been written since it was last removed.
+    pub fn is_written(&self) -> bool {
+        self.holds.is_some()
+    }
+
     /// Writing failed: it is tried again an interval later, not every frame.
     pub fn failed(&mut self, now: Duration) {
         self.last_attempt = Some(now);
@@ -47,9 +52,18 @@ impl JournalSchedule {
 
 impl OneMapApp {
     /// Writes the journal when it is due, or asks egui for a frame at the moment it will be.
+    /// Removes it when the project is back to what is saved (an undo to the saved state): a
+    /// journal is only ever work the saved file does not have. Nothing is written once the
+    /// user has chosen to quit (saved or not), so that a clean quit leaves no journal.
     /// Called at the end of every frame.
     pub(super) fn keep_journal(&mut self, ctx: &egui::Context) {
-        if !self.doc.is_dirty() || self.files.journal_file.is_none() {
+        if self.files.journal_file.is_none() || self.files.allow_close {
+            return;
+        }
+        if !self.doc.is_dirty() {
+            if self.files.journal.is_written() {
+                self.files.clear_journal();
+            }
             return;
         }
         let now = self.files.clock.now();

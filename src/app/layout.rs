@@ -9,6 +9,8 @@ impl OneMapApp {
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.ctx = Some(ui.ctx().clone());
+        // Ctrl+Q and close requests, in presenter mode too (see app/quit.rs).
+        self.logic(ui.ctx());
         self.restyle();
         self.recheck();
         if self.presenting.is_some() {

@@ -11,6 +11,7 @@ pub mod journal;
 mod layout;
 mod map_frame;
 pub mod presenter;
+pub mod quit;
 pub mod review;
 mod scenes;
 mod selection;
@@ -22,7 +23,7 @@ use egui::{Key, Rect, Ui};
 use geo::Coord;
 use walkers::{MapMemory, lon_lat};
 
-use crate::command::{AfterConfirm, Dialog, PathPurpose, SketchView};
+use crate::command::{PathPurpose, SketchView};
 use crate::doc::Document;
 use crate::map::{DrawStats, ItemKey, Scene, ScreenTransform};
 use crate::model::view::ViewSettings;
@@ -204,10 +205,18 @@ impl OneMapApp {
     }
 
     /// Opens the project given on the command line (or the default one). If it cannot be read,
-    /// the app still starts, on an empty project, and says why. Then offers any unsaved work
-    /// left by a session that crashed.
+    /// the app still starts, on a new untitled project, and says so in a dialog that names the
+    /// file (kept in [`FileState::start_error`] for the command line to print as well). Then
+    /// offers any unsaved work left by a session that crashed, after that dialog.
     pub fn open_at_start(&mut self, path: &Path) {
-        self.open(path);
+        if let Err(e) = self.try_open(path) {
+            let text = format!(
+                "{e}\n\nOneMap started with a new, untitled project instead. Nothing was written to {}.",
+                path.display()
+            );
+            self.files.error("Could not open the project", text);
+            self.files.start_error = Some(e);
+        }
         self.files.offer_recovery();
     }
 
@@ -370,7 +379,7 @@ impl OneMapApp {
         });
     }
 
-    /// Files dropped on the window, and the window's close button.
+    /// Files dropped on the window (its close button is [`Self::logic`]'s).
     fn window_events(&mut self, ctx: &egui::Context, commands: &mut Vec<AppCommand>) {
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -394,13 +403,6 @@ impl OneMapApp {
                     ),
                 ),
             }
-        }
-        if ctx.input(|i| i.viewport().close_requested())
-            && self.doc.is_dirty()
-            && !self.files.allow_close
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.files.dialog = Some(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
         }
     }
 
