@@ -100,6 +100,22 @@ pub enum AfterConfirm {
     Quit,
 }
 
+impl AfterConfirm {
+    /// The unsaved-changes question before this, in Chinese and in English.
+    pub fn question(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Quit => (
+                "项目有未保存的更改。退出前要保存吗？",
+                "The project has changes that are not saved. Save them before quitting?",
+            ),
+            Self::New | Self::Open(_) | Self::Review(_) => (
+                "项目有未保存的更改。要先保存吗？",
+                "The project has changes that are not saved. Save them first?",
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Dialog {
     PathPrompt {

@@ -58,6 +58,15 @@ pub enum IoError {
         message: String,
     },
 
+    /// A file that does not even begin like the kind asked for: a text file renamed, another
+    /// program's file.
+    #[error("{path} is not a {what} file")]
+    WrongKind {
+        path: PathBuf,
+        /// What the file should have been: "OneMap project", …
+        what: &'static str,
+    },
+
     #[error("{path} was written by a newer OneMap (v{found}); this one reads up to v{supported}")]
     NewerVersion {
         path: PathBuf,
@@ -139,7 +148,7 @@ impl IoError {
             what,
             line: e.span.start.line,
             column: e.span.start.col,
-            message: e.code.to_string(),
+            message: super::ron_words::plain_message(&e.code),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod project_file;
 pub mod recent;
 pub mod recovery;
 pub mod review_file;
+mod ron_words;
 pub mod sketch;
 pub mod style_file;
 

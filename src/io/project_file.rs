@@ -40,14 +40,16 @@ pub fn load_project(path: &Path) -> Result<Project, IoError> {
     parse_project(path, &text)
 }
 
+/// What the file is called in errors.
+const WHAT: &str = "OneMap project";
+
 /// Parses a project; `path` is only used in errors.
 pub fn parse_project(path: &Path, text: &str) -> Result<Project, IoError> {
-    let probe: VersionProbe =
-        ron::from_str(text).map_err(|e| IoError::ron(path, "OneMap project", &e))?;
+    let probe: VersionProbe = ron::from_str(text).map_err(|e| read_error(path, text, &e))?;
     let project = match probe.version {
         1 => {
             ron::from_str::<FileV1>(text)
-                .map_err(|e| IoError::ron(path, "OneMap project", &e))?
+                .map_err(|e| read_error(path, text, &e))?
                 .project
         }
         v if v > CURRENT_VERSION => {
@@ -68,6 +70,30 @@ pub fn parse_project(path: &Path, text: &str) -> Result<Project, IoError> {
     crate::model::well_formed::check_project(&project)
         .map_err(|m| IoError::invalid(path, m.to_string()))?;
     Ok(project)
+}
+
+/// A file that does not begin like a project (`(version: …, project: …)`) is "not a OneMap
+/// project file"; a project damaged further on is "not a valid OneMap project at line L".
+fn read_error(path: &Path, text: &str, e: &ron::error::SpannedError) -> IoError {
+    use ron::error::Error as E;
+    let wrong_kind = text.trim().is_empty()
+        || match &e.code {
+            // Only the file's outermost group is named by these: the file is something else.
+            E::ExpectedDifferentStructName { .. }
+            | E::ExpectedNamedStructLike(_)
+            | E::ExpectedStructName(_)
+            | E::ExpectedAttribute => true,
+            E::MissingStructField { field, .. } => matches!(*field, "version" | "project"),
+            _ => false,
+        };
+    if wrong_kind {
+        IoError::WrongKind {
+            path: path.to_owned(),
+            what: WHAT,
+        }
+    } else {
+        IoError::ron(path, WHAT, e)
+    }
 }
 
 /// The file's text: deterministic, pretty-printed RON.

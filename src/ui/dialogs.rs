@@ -132,13 +132,15 @@ fn confirm_unsaved_ui(ctx: &Context, then: &AfterConfirm, commands: &mut Vec<App
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
-            ui.label("The project has changes that are not saved. Save them first?");
+            let (zh, en) = then.question();
+            ui.label(zh);
+            ui.label(en);
             ui.horizontal(|ui| {
                 if ui.button("保存 Save").clicked() {
                     commands.push(AppCommand::SaveThen(then.clone()));
                     close = true;
                 }
-                if ui.button("不保存 Discard").clicked() {
+                if ui.button("不保存 Don't save").clicked() {
                     commands.push(AppCommand::DiscardThen(then.clone()));
                     close = true;
                 }

@@ -37,7 +37,7 @@ pub fn toolbar_ui(
     let lang = view.language;
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button(ui_name(lang, "文件", "File"), |ui| {
-            file_menu_ui(ui, lang, recent, commands)
+            file_menu_ui(ui, lang, recent, doc.read_only, commands)
         });
         ui.menu_button(ui_name(lang, "编辑", "Edit"), |ui| {
             edit_menu_ui(ui, lang, doc, commands)
@@ -195,6 +195,7 @@ fn file_menu_ui(
     ui: &mut Ui,
     lang: LabelLanguage,
     recent: &[PathBuf],
+    read_only: bool,
     commands: &mut Vec<AppCommand>,
 ) {
     menu_item(
@@ -266,14 +267,17 @@ fn file_menu_ui(
         commands,
     );
     ui.separator();
-    menu_item(
-        ui,
-        lang,
-        ("导入 GeoJSON…", "Import GeoJSON…"),
-        "",
-        AppCommand::AskPath(PathPurpose::Import),
-        commands,
-    );
+    // Review mode never changes the project, so it has nothing to import into.
+    ui.add_enabled_ui(!read_only, |ui| {
+        menu_item(
+            ui,
+            lang,
+            ("导入 GeoJSON…", "Import GeoJSON…"),
+            "",
+            AppCommand::AskPath(PathPurpose::Import),
+            commands,
+        )
+    });
     menu_item(
         ui,
         lang,
@@ -302,7 +306,7 @@ fn file_menu_ui(
         commands,
     );
     ui.separator();
-    menu_item(ui, lang, ("退出", "Quit"), "", AppCommand::Quit, commands);
+    menu_item(ui, lang, ("退出", "Quit"), "Ctrl+Q", AppCommand::Quit, commands);
 }
 
 /// Undo and Redo, each naming the step it would take back or do again.
