@@ -34,6 +34,11 @@ pub fn plain_message(code: &Error) -> String {
             plain_expected(expected),
             if *found == 1 { "" } else { "s" }
         ),
+        Error::ExpectedInteger => "expected a whole number".into(),
+        Error::ExpectedFloat => "expected a number".into(),
+        Error::ExpectedBoolean => "expected `true` or `false`".into(),
+        Error::ExpectedString => "expected text in quotes".into(),
+        Error::ExpectedOption => "expected `Some(…)` or `None`".into(),
         Error::ExceededRecursionLimit => "nested too deeply".into(),
         Error::UnclosedLineComment => "a comment is not closed".into(),
         Error::ExpectedRawValue => "expected a value".into(),
