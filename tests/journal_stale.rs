@@ -82,7 +82,11 @@ fn a_journal_older_than_its_saved_file_is_not_offered_and_kept_aside() {
     let mut a = session(&file, &journals);
     set_language(&mut a, LabelLanguage::English);
     frame(&ctx, &mut a);
-    assert_eq!(files_in(&journals).len(), 1, "the unsaved work is journaled");
+    assert_eq!(
+        files_in(&journals).len(),
+        1,
+        "the unsaved work is journaled"
+    );
     drop(a); // Killed: the journal stays.
 
     // The file is saved again with other work.

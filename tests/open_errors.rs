@@ -56,7 +56,10 @@ fn a_text_file_renamed_to_onemap_is_not_a_project_file() {
     let dir = scratch("text");
     let cases = [
         ("notes.onemap", "hello world\nthis is a text file\n"),
-        ("data.onemap", "{\"type\": \"FeatureCollection\", \"features\": []}"),
+        (
+            "data.onemap",
+            "{\"type\": \"FeatureCollection\", \"features\": []}",
+        ),
         ("readme.onemap", "# Title\n\nSome text.\n"),
         ("table.onemap", "a,b,c\n1,2,3\n"),
         ("number.onemap", "42\n"),
@@ -85,7 +88,10 @@ fn a_damaged_project_says_where_in_words() {
         format!("{}opacity: \"half\"{}", &text[..at], &text[end..])
     });
     let cases = [
-        ("version.onemap", text.replacen("version: 1", "version: \"one\"", 1)),
+        (
+            "version.onemap",
+            text.replacen("version: 1", "version: \"one\"", 1),
+        ),
         ("cut.onemap", text[..text.len() / 2].to_owned()),
         ("kind.onemap", text.replacen("Polygon(", "Circle(", 1)),
         ("field.onemap", number_field.unwrap_or_else(|| text.clone())),
@@ -160,7 +166,10 @@ fn a_broken_project_at_start_is_reported_before_the_recovery_offer() {
     };
     assert!(error);
     assert!(
-        text.contains(&format!("{} is not a OneMap project file", broken.display())),
+        text.contains(&format!(
+            "{} is not a OneMap project file",
+            broken.display()
+        )),
         "{text}"
     );
     assert!(text.contains("new, untitled project"), "{text}");

@@ -157,7 +157,10 @@ fn file_quit_with_unsaved_work_asks_and_cancel_keeps_working() {
     toggle_a_layer(&mut h);
     file_quit(&mut h);
     assert!(asks_before_quitting(&h), "File › Quit asks first");
-    assert!(!window_closes(&mut h), "nothing closes while the question is open");
+    assert!(
+        !window_closes(&mut h),
+        "nothing closes while the question is open"
+    );
     click_any(&mut h, &["取消 Cancel", "取消", "Cancel"]);
     assert!(h.state().files.dialog.is_none());
     assert!(!window_closes(&mut h), "Cancel keeps the app running");
@@ -180,10 +183,19 @@ fn dont_save_quits_and_leaves_no_journal() {
     assert!(asks_before_quitting(&h));
     click_any(
         &mut h,
-        &["不保存 Don't save", "不保存", "Don't save", "不保存 Discard"],
+        &[
+            "不保存 Don't save",
+            "不保存",
+            "Don't save",
+            "不保存 Discard",
+        ],
     );
     assert!(window_closes(&mut h), "Don't save quits");
-    assert_eq!(std::fs::read(&file).unwrap(), before, "the file is untouched");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the file is untouched"
+    );
     assert!(
         journals_in(&journals).is_empty(),
         "a clean quit leaves no journal: {:?}",
@@ -276,7 +288,12 @@ fn the_close_button_asks_the_same_question() {
     assert!(!request_close(&mut h), "asked again");
     click_any(
         &mut h,
-        &["不保存 Don't save", "不保存", "Don't save", "不保存 Discard"],
+        &[
+            "不保存 Don't save",
+            "不保存",
+            "Don't save",
+            "不保存 Discard",
+        ],
     );
     assert!(window_closes(&mut h));
     assert!(
@@ -346,7 +363,12 @@ fn save_undo_quit_leaves_no_journal() {
     assert!(asks_before_quitting(&h), "the undo is unsaved work");
     click_any(
         &mut h,
-        &["不保存 Don't save", "不保存", "Don't save", "不保存 Discard"],
+        &[
+            "不保存 Don't save",
+            "不保存",
+            "Don't save",
+            "不保存 Discard",
+        ],
     );
     assert!(window_closes(&mut h));
     assert!(

@@ -18,7 +18,10 @@ use onemap::command::{Dialog, PathPurpose};
 use onemap::io::DataDir;
 
 fn project_copy(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("onemap-review-import-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "onemap-review-import-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("plan.onemap");
@@ -83,5 +86,8 @@ fn the_import_menu_item_is_greyed_out_in_review_mode() {
     h.get_by_label("文件").click();
     h.run();
     let import = h.get_by(|n| n.label().is_some_and(|l| l.starts_with("导入 GeoJSON")));
-    assert!(import.accesskit_node().is_disabled(), "Import is greyed out");
+    assert!(
+        import.accesskit_node().is_disabled(),
+        "Import is greyed out"
+    );
 }

@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
 
+use crate::command::AfterConfirm;
 use crate::command::{Dialog, ImportProgress, PathPurpose};
 use crate::io::clock::{self, Clock};
 use crate::io::geojson_import::{
     ImportOptions, ImportedLayer, Progress, import_geojson_file, to_feature_collection,
 };
-use crate::command::AfterConfirm;
 use crate::io::recovery::{
-    FileStamp, Standing, default_journal_dir, find_journals, keep_aside, remove_journal,
-    standing, write_journal_based_on,
+    FileStamp, Standing, default_journal_dir, find_journals, keep_aside, remove_journal, standing,
+    write_journal_based_on,
 };
 use crate::io::{IoError, export, load_project, paths, recent, save_project};
 use crate::model::project::{SketchLayer, SketchSource};

@@ -26,8 +26,7 @@ impl OneMapApp {
             self.close_requested(ctx);
         }
         // Presenter mode draws no dialogs: leave it so that the question can be seen.
-        if self.presenting.is_some()
-            && matches!(self.files.dialog, Some(Dialog::ConfirmUnsaved(_)))
+        if self.presenting.is_some() && matches!(self.files.dialog, Some(Dialog::ConfirmUnsaved(_)))
         {
             self.end_presenting();
         }

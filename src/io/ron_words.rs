@@ -59,8 +59,8 @@ fn one_of(expected: &[&str]) -> String {
 /// What serde says was expected, in words: a type name becomes what it looks like in the file.
 fn plain_expected(expected: &str) -> String {
     let words = match expected {
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
-        | "i128" | "isize" => "a whole number",
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize" => "a whole number",
         "f32" | "f64" => "a number",
         "a boolean" | "bool" => "`true` or `false`",
         "a string" | "string" => "text in quotes",
@@ -88,7 +88,9 @@ fn scrub(message: &str) -> String {
             (Some(r), Some(next)) if is_type_name(next) => {
                 let next = words.next().unwrap_or_default();
                 // Keep what followed the name in the same word (a comma, a period).
-                let tail = next.trim_start_matches('`').trim_start_matches(is_name_char);
+                let tail = next
+                    .trim_start_matches('`')
+                    .trim_start_matches(is_name_char);
                 out.push(format!("{r}{}", tail.trim_start_matches('`')));
             }
             _ => out.push(word.to_owned()),
@@ -129,7 +131,10 @@ mod tests {
         let m = plain_message(&Error::Message(
             "invalid length 1, expected struct FileV1 with 2 elements".into(),
         ));
-        assert_eq!(m, "invalid length 1, expected a group `(…)` with 2 elements");
+        assert_eq!(
+            m,
+            "invalid length 1, expected a group `(…)` with 2 elements"
+        );
         let m = plain_message(&Error::Message("expected enum `Status`, found x".into()));
         assert_eq!(m, "expected one of the allowed values, found x");
     }
@@ -146,7 +151,10 @@ mod tests {
             found: "Circle".into(),
             outer: Some("PlacementGeometry".into()),
         });
-        assert_eq!(m, "unknown value `Circle`; expected one of `Line`, `Polygon`");
+        assert_eq!(
+            m,
+            "unknown value `Circle`; expected one of `Line`, `Polygon`"
+        );
         assert!(!m.contains("PlacementGeometry"));
     }
 }

@@ -306,7 +306,14 @@ fn file_menu_ui(
         commands,
     );
     ui.separator();
-    menu_item(ui, lang, ("退出", "Quit"), "Ctrl+Q", AppCommand::Quit, commands);
+    menu_item(
+        ui,
+        lang,
+        ("退出", "Quit"),
+        "Ctrl+Q",
+        AppCommand::Quit,
+        commands,
+    );
 }
 
 /// Undo and Redo, each naming the step it would take back or do again.
