@@ -50,31 +50,8 @@ impl OneMapApp {
                 Some(path) => self.save_to(&path),
                 None => self.run_command(AppCommand::AskPath(PathPurpose::SaveAs)),
             },
-            AppCommand::SaveAs(path) => {
-                self.save_to(&path);
-                // The Save As that "Save" in the unsaved-changes question asked for.
-                if let Some(then) = self.files.after_save_as.take()
-                    && !self.doc.is_dirty()
-                {
-                    self.proceed(then);
-                }
-            }
-            AppCommand::SaveThen(then) => {
-                self.run_command(AppCommand::Save);
-                if !self.doc.is_dirty() {
-                    self.proceed(then);
-                } else if matches!(
-                    self.files.dialog,
-                    Some(Dialog::PathPrompt {
-                        purpose: PathPurpose::SaveAs,
-                        ..
-                    })
-                ) {
-                    // An untitled project: go on once Save As has saved; if that dialog is
-                    // cancelled, or the save fails, nothing else happens.
-                    self.files.after_save_as = Some(then);
-                }
-            }
+            AppCommand::SaveAs(path) => self.save_as_then_go_on(&path),
+            AppCommand::SaveThen(then) => self.save_then(then),
             AppCommand::DiscardThen(then) => {
                 self.files.clear_journal();
                 self.proceed(then);
@@ -107,30 +84,60 @@ impl OneMapApp {
                     Err(e) => self.files.error("Export failed", e.to_string()),
                 }
             }
-            AppCommand::Restore(journal) => {
-                let journal = *journal;
-                self.doc = Document::new(
-                    self.data.new_project(),
-                    journal.original.clone(),
-                    &self.data.style,
-                );
-                self.doc.project = journal.project;
-                self.doc
-                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
-                // Offered only when its file has not been saved since: the work began from the
-                // file as it is now.
-                self.files.based_on = journal
-                    .original
-                    .as_deref()
-                    .and_then(crate::io::recovery::FileStamp::of);
-                self.doc.reload_sketches();
-                self.project_changed(true);
-                crate::io::recovery::remove_journal(&journal.file);
-            }
+            AppCommand::Restore(journal) => self.restore(*journal),
             AppCommand::DiscardJournal(file) => crate::io::recovery::remove_journal(&file),
             AppCommand::Quit => self.unless_dirty(AfterConfirm::Quit),
             other => wrong_family("file", &other),
         }
+    }
+
+    /// Save As; then, if it was asked for by "Save" in the unsaved-changes question, goes on.
+    fn save_as_then_go_on(&mut self, path: &Path) {
+        self.save_to(path);
+        if let Some(then) = self.files.after_save_as.take()
+            && !self.doc.is_dirty()
+        {
+            self.proceed(then);
+        }
+    }
+
+    /// Saves, then goes on with `then`. An untitled project is asked where first (Save As),
+    /// and goes on once that has saved; if that dialog is cancelled, or the save fails,
+    /// nothing else happens.
+    fn save_then(&mut self, then: AfterConfirm) {
+        self.run_command(AppCommand::Save);
+        if !self.doc.is_dirty() {
+            self.proceed(then);
+        } else if matches!(
+            self.files.dialog,
+            Some(Dialog::PathPrompt {
+                purpose: PathPurpose::SaveAs,
+                ..
+            })
+        ) {
+            self.files.after_save_as = Some(then);
+        }
+    }
+
+    /// Restores the work of a journal, as unsaved work on the file it belonged to.
+    fn restore(&mut self, journal: crate::command::Journal) {
+        self.doc = Document::new(
+            self.data.new_project(),
+            journal.original.clone(),
+            &self.data.style,
+        );
+        self.doc.project = journal.project;
+        self.doc
+            .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+        // Offered only when its file has not been saved since: the work began from the file
+        // as it is now.
+        self.files.based_on = journal
+            .original
+            .as_deref()
+            .and_then(crate::io::recovery::FileStamp::of);
+        self.doc.reload_sketches();
+        self.project_changed(true);
+        crate::io::recovery::remove_journal(&journal.file);
     }
 
     /// Import adds a sketch layer to the project, which review mode never changes.
