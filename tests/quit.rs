@@ -392,3 +392,53 @@ fn closing_while_presenting_asks_too() {
     assert!(asks_before_quitting(&h));
     assert!(h.query_by_label("取消 Cancel").is_some() || h.query_by_label("Cancel").is_some());
 }
+
+/// A minimized window gets no `ui` from eframe, only `logic` (`Context::run_logic`): a close
+/// request then (from the taskbar, or `SIGTERM`) is asked about all the same.
+#[test]
+fn a_minimized_window_asks_too() {
+    let (file, journals) = project_copy("minimized");
+    let mut h = harness_on(Some(&file), &journals);
+    toggle_a_layer(&mut h);
+    let mut app = h.into_state();
+    // A change not yet journaled (the journal is written at the end of a shown frame).
+    app.run_commands(vec![onemap::app::AppCommand::View(
+        onemap::model::view::ViewCommand::SetLanguage(onemap::model::LabelLanguage::English),
+    )]);
+    let ctx = egui::Context::default();
+    let mut input = egui::RawInput::default();
+    input
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    input
+        .viewports
+        .get_mut(&ViewportId::ROOT)
+        .unwrap()
+        .minimized = Some(true);
+    let output = ctx.run_logic(&input, |ctx| app.logic(ctx));
+    let commands = output
+        .viewport_commands
+        .get(&ViewportId::ROOT)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        commands.contains(&ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+    assert!(matches!(
+        app.files.dialog,
+        Some(Dialog::ConfirmUnsaved(AfterConfirm::Quit))
+    ));
+    let journaled = journals_in(&journals);
+    assert_eq!(journaled.len(), 1);
+    assert_eq!(
+        onemap::io::recovery::read_journal(&journaled[0])
+            .unwrap()
+            .project,
+        app.doc.project,
+        "all the work is in the journal while the question waits"
+    );
+}
