@@ -40,10 +40,10 @@ fn merge_into(dir: &Path, out: &Path) -> Command {
 
 /// Whether `path` is a whole project, when it exists.
 fn whole_or_absent(path: &Path, round: u32) {
-    if path.exists() {
-        if let Err(e) = onemap::io::load_project(path) {
-            panic!("after kill {round}, {} is broken: {e}", path.display());
-        }
+    if path.exists()
+        && let Err(e) = onemap::io::load_project(path)
+    {
+        panic!("after kill {round}, {} is broken: {e}", path.display());
     }
 }
 
