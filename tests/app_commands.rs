@@ -179,3 +179,42 @@ fn an_idle_window_with_unsaved_work_is_woken_to_write_the_journal() {
     assert_eq!(settle(&ctx, &mut a), Duration::MAX);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A review report is written beside the versions compared, never over them: choosing the
+/// project's own name for the report is refused, and both files keep their bytes.
+#[test]
+fn a_review_report_never_writes_over_a_version_it_compares() {
+    let dir = scratch("report");
+    let project = root().join("assets/projects/sma-2022.onemap");
+    let mine = dir.join("mine.onemap");
+    let theirs = dir.join("theirs.onemap");
+    std::fs::copy(&project, &mine).unwrap();
+    std::fs::copy(&project, &theirs).unwrap();
+    let before = std::fs::read(&mine).unwrap();
+
+    let mut a = app();
+    a.open_at_start(&mine);
+    a.run_commands(vec![AppCommand::CompareWith(theirs.clone())]);
+    a.run_commands(vec![AppCommand::WriteReport(mine.clone())]);
+    assert_eq!(
+        std::fs::read(&mine).unwrap(),
+        before,
+        "the project was overwritten"
+    );
+    assert!(
+        !dir.join("mine.png").exists(),
+        "the picture was written anyway"
+    );
+    match &a.files.dialog {
+        Some(onemap::command::Dialog::Message { text, error, .. }) => {
+            assert!(*error);
+            assert!(text.contains("mine.onemap"), "{text}");
+        }
+        other => panic!("no error shown: {other:?}"),
+    }
+
+    // A report under its own name is written, picture and all.
+    let report = dir.join("report.md");
+    a.run_commands(vec![AppCommand::WriteReport(report.clone())]);
+    assert!(report.exists() && dir.join("report.png").exists());
+}

@@ -3,12 +3,13 @@
 //! comparison of the project with another version, change by change.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::handle::wrong_family;
 use crate::command::{AfterConfirm, AppCommand, CompareState, MergeState, ReviewState};
 use crate::edit::Edit;
 use crate::io::clock;
+use crate::io::output_guard::{Writes, check_output};
 use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
 use crate::model::diff::{Findings, Subject, diff};
 use crate::model::project::{Comment, MapNote, Project};
@@ -346,6 +347,22 @@ impl OneMapApp {
         let old_name = self.doc.path.as_deref().map(file_name).unwrap_or_default();
         let new_name = file_name(&c.other_path);
         let png = path.with_extension("png");
+        // The report and its picture never replace either version compared (`p.onemap`
+        // chosen as the report's name would otherwise become Markdown).
+        let inputs = || {
+            self.doc
+                .path
+                .iter()
+                .map(PathBuf::as_path)
+                .chain([c.other_path.as_path()])
+        };
+        let guarded = check_output(path, inputs(), Writes::Other("a Markdown review report"))
+            .and_then(|()| check_output(&png, inputs(), Writes::Other("a PNG image")));
+        if let Err(e) = guarded {
+            self.files
+                .error("Could not write the review report", e.to_string());
+            return;
+        }
         let mut spec = SlideSpec::of(&self.doc.project, None);
         spec.title = format!("对比 Compare: {old_name} → {new_name}");
         spec.subtitle = "绿 added · 红 removed · 黄 changed (old dashed red)".into();

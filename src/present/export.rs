@@ -298,6 +298,18 @@ pub fn export_project(
     out: &Path,
 ) -> Result<(), ExportError> {
     Format::of(out)?;
+    let rendered = render_project_slide(data, project, project_path, scene_name, canvas)?;
+    write(rendered, color32(data.style.no_data), out)
+}
+
+/// The slide `export_project` writes, rendered in memory: what the fuzzer paints.
+pub fn render_project_slide(
+    data: &AppData,
+    project: Project,
+    project_path: &Path,
+    scene_name: Option<&str>,
+    canvas: Canvas,
+) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
     let style = data
@@ -318,8 +330,7 @@ pub fn export_project(
         date: &date,
     };
     let area = super::plan_area(&data.plan);
-    let rendered = render_project(&inputs, area, canvas);
-    write(rendered, color32(data.style.no_data), out)
+    Ok(render_project(&inputs, area, canvas))
 }
 
 /// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
