@@ -77,6 +77,9 @@ struct Gestures {
     stats: DrawStats,
     snapped: Option<Snap>,
     double: bool,
+    /// This frame's click landed on the drawing's last vertex (or, of a polygon, its first):
+    /// it finishes the drawing and adds no vertex.
+    on_draft_end: bool,
     /// A click's lon/lat, snapped when snapping is on.
     map_click: Option<Coord<f64>>,
     /// The box being dragged for a box selection: its corners on screen.
@@ -287,6 +290,17 @@ fn map_frame_ui(
         stats,
         snapped,
         double: response.double_clicked(),
+        on_draft_end: click_pos.is_some_and(|p| {
+            tools::on_draft_end(
+                &frame.transform,
+                tool,
+                panel.draft,
+                [
+                    p,
+                    frame.transform.to_screen(crate::map::scene::merc(aim(p))),
+                ],
+            )
+        }),
         map_click: click_pos.map(aim),
         box_drag,
         box_ended: boxing && drag.ended,
@@ -501,12 +515,15 @@ fn after_gestures(panel: &MapPanel<'_>, g: &Gestures, keys: Keys, commands: &mut
     let tool = panel.tool;
     let drawing = panel.drawing();
     if drawing {
-        // The second click of a double-click finishes; it adds no vertex of its own.
-        if g.double {
-            commands.push(AppCommand::FinishDrawing);
-        } else if let Some(c) = g.map_click {
-            commands.push(AppCommand::AddVertex(c));
-            if tool == Tool::Point {
+        // A double-click finishes with its position as the last vertex, once. Its first
+        // click may have added that vertex already, or (both clicks in one frame) not; and a
+        // double-click egui did not see (its frames too far apart) is a click on the last
+        // vertex, which finishes too. So a click on the last vertex never repeats it.
+        if let Some(c) = g.map_click {
+            if !g.on_draft_end {
+                commands.push(AppCommand::AddVertex(c));
+            }
+            if g.double || g.on_draft_end || tool == Tool::Point {
                 commands.push(AppCommand::FinishDrawing);
             }
         }

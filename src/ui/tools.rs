@@ -1,6 +1,6 @@
 //! Drawing tools: add a point, draw a line or a polygon, with the length or area shown live.
-//! Clicks add vertices; double-click or Enter finishes; Esc cancels; Backspace removes the
-//! last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
+//! Clicks add vertices; double-click, a click on the last vertex (or a polygon's first) or
+//! Enter finishes; Esc cancels; Backspace removes the last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
 //! Here: the tool buttons and keys, the draft and the vertex tool's handles on the map.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
@@ -123,6 +123,23 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mu
             commands.push(AppCommand::ToggleTable);
         }
     });
+}
+
+/// How near (in pixels) a click must be to a vertex of the drawing to be on it: egui's
+/// distance within which two clicks make a double-click.
+pub const ON_VERTEX_PX: f32 = 6.0;
+
+/// Whether a click at any of `at` (the pointer, and where it snapped) lands on the last vertex
+/// of the drawing, or on the first vertex of a polygon of three or more: such a click
+/// finishes the drawing and adds no vertex.
+pub fn on_draft_end(t: &ScreenTransform, tool: Tool, draft: &[Coord<f64>], at: [Pos2; 2]) -> bool {
+    let on = |v: Option<&Coord<f64>>| {
+        v.is_some_and(|v| {
+            let p = t.to_screen(merc(*v));
+            at.iter().any(|a| a.distance(p) <= ON_VERTEX_PX)
+        })
+    };
+    on(draft.last()) || (tool == Tool::Polygon && draft.len() >= 3 && on(draft.first()))
 }
 
 /// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands.
