@@ -27,9 +27,34 @@ impl OneMapApp {
         keys
     }
 
+    /// Keeps what the map shows where it was on the screen when the map's panel changes size
+    /// (a placement's form opens beside it, the window is resized): without this, walkers
+    /// keeps the centre, and the map jumps under the pointer by half the change, which loses a
+    /// drag that opened the form. The place drawn at the new map's centre becomes its centre.
+    fn keep_map_in_place(&mut self, ctx: &egui::Context, rect: egui::Rect) {
+        let id = egui::Id::new("onemap.map_panel_rect");
+        let last: Option<egui::Rect> = ctx.data(|d| d.get_temp(id));
+        ctx.data_mut(|d| d.insert_temp(id, rect));
+        let (Some(last), Some(transform)) = (last, self.last_transform) else {
+            return;
+        };
+        if last == rect || self.fit_pending {
+            return;
+        }
+        // Walkers' map is the left half of the panel when two versions show side by side.
+        let map_rect = if self.compare.as_ref().is_some_and(|c| c.side_by_side) {
+            egui::Rect::from_min_max(rect.min, egui::pos2(rect.center().x, rect.max.y))
+        } else {
+            rect
+        };
+        let centre = transform.to_lonlat(map_rect.center());
+        self.memory.center_at(walkers::lon_lat(centre.x, centre.y));
+    }
+
     /// The map panel of the editor, with the app's state for this frame.
     pub(super) fn map_panel_ui(&mut self, ui: &mut Ui, commands: &mut Vec<AppCommand>) {
         let rect = ui.available_rect_before_wrap();
+        self.keep_map_in_place(ui.ctx(), rect);
         if self.fit_pending && rect.width() > 10.0 && rect.height() > 10.0 {
             let area = self.plan_area();
             self.fit(area, rect);

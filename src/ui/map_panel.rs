@@ -161,7 +161,12 @@ pub fn map_ui(
         full
     };
     let mut tool_commands = Vec::new();
-    let result = ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
+    // An id of its own: an automatic one changes when a side panel opens (a placement's form,
+    // opened by the press that starts a move), and egui would drop the drag under way.
+    let scope = egui::UiBuilder::new()
+        .max_rect(map_rect)
+        .scope_id(egui::Id::new("onemap.map_panel"));
+    let result = ui.scope_builder(scope, |ui| {
         map.show(ui, |ui, response, projector, _memory| {
             map_frame_ui(
                 ui,
@@ -290,17 +295,8 @@ fn map_frame_ui(
         stats,
         snapped,
         double: response.double_clicked(),
-        on_draft_end: click_pos.is_some_and(|p| {
-            tools::on_draft_end(
-                &frame.transform,
-                tool,
-                panel.draft,
-                [
-                    p,
-                    frame.transform.to_screen(crate::map::scene::merc(aim(p))),
-                ],
-            )
-        }),
+        on_draft_end: click_pos
+            .is_some_and(|p| tools::on_draft_end(&frame.transform, tool, panel.draft, p, aim(p))),
         map_click: click_pos.map(aim),
         box_drag,
         box_ended: boxing && drag.ended,
@@ -387,7 +383,7 @@ fn vertex_gestures(
     {
         tool_commands.push(AppCommand::VertexTo(aim(p)));
     }
-    if panel.vertex_dragging && drag.ended {
+    if panel.vertex_dragging && (drag.ended || drag.now.is_none()) {
         tool_commands.push(AppCommand::VertexRelease);
     }
     if let Some(p) = click_pos {
@@ -420,7 +416,8 @@ fn move_gestures(
     {
         tool_commands.push(AppCommand::MoveTo(aim(p)));
     }
-    if panel.moving && drag.ended {
+    // A drag that ends unseen (egui dropped it) ends the move too: no gesture is left open.
+    if panel.moving && (drag.ended || drag.now.is_none()) {
         tool_commands.push(AppCommand::MoveEnd);
     }
 }

@@ -125,21 +125,29 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mu
     });
 }
 
-/// How near (in pixels) a click must be to a vertex of the drawing to be on it: egui's
-/// distance within which two clicks make a double-click.
-pub const ON_VERTEX_PX: f32 = 6.0;
+/// How near (in pixels) a click must be to the drawing's last vertex to be on it: the
+/// second click of a double-click egui did not see lands on the first's pixel, give or take a
+/// hand's tremble. Further off (and 4 px off is a vertex a snap can place) it adds a vertex.
+pub const ON_LAST_VERTEX_PX: f32 = 3.0;
 
-/// Whether a click at any of `at` (the pointer, and where it snapped) lands on the last vertex
+/// How near a click must be to a polygon's first vertex to close it there: its marker's size.
+pub const ON_FIRST_VERTEX_PX: f32 = 6.0;
+
+/// Whether a click at `pointer` (aiming at `aim`, where it snapped) lands on the last vertex
 /// of the drawing, or on the first vertex of a polygon of three or more: such a click
 /// finishes the drawing and adds no vertex.
-pub fn on_draft_end(t: &ScreenTransform, tool: Tool, draft: &[Coord<f64>], at: [Pos2; 2]) -> bool {
-    let on = |v: Option<&Coord<f64>>| {
-        v.is_some_and(|v| {
-            let p = t.to_screen(merc(*v));
-            at.iter().any(|a| a.distance(p) <= ON_VERTEX_PX)
-        })
+pub fn on_draft_end(
+    t: &ScreenTransform,
+    tool: Tool,
+    draft: &[Coord<f64>],
+    pointer: Pos2,
+    aim: Coord<f64>,
+) -> bool {
+    let on = |v: Option<&Coord<f64>>, px: f32| {
+        v.is_some_and(|v| *v == aim || t.to_screen(merc(*v)).distance(pointer) <= px)
     };
-    on(draft.last()) || (tool == Tool::Polygon && draft.len() >= 3 && on(draft.first()))
+    on(draft.last(), ON_LAST_VERTEX_PX)
+        || (tool == Tool::Polygon && draft.len() >= 3 && on(draft.first(), ON_FIRST_VERTEX_PX))
 }
 
 /// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands.
