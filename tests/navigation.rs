@@ -97,3 +97,89 @@ fn the_first_drag_in_move_mode_moves_an_unselected_placement_and_the_map_stays()
         "one step"
     );
 }
+
+fn wheel_event(unit: egui::MouseWheelUnit, dy: f32) -> Event {
+    Event::MouseWheel {
+        unit,
+        delta: egui::vec2(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: Default::default(),
+    }
+}
+
+/// Wheel events at `at`, each in a frame of its own, then frames until the map settles.
+fn wheel(h: &mut Harness<'_, OneMapApp>, at: Pos2, events: &[Event]) {
+    h.event(Event::PointerMoved(at));
+    h.step();
+    for e in events {
+        h.event(e.clone());
+        h.step();
+    }
+    h.run();
+}
+
+fn zoom(h: &Harness<'_, OneMapApp>) -> f64 {
+    h.state().memory.zoom()
+}
+
+#[test]
+fn a_wheel_notch_zooms_half_a_level_about_the_pointer() {
+    use egui::MouseWheelUnit::{Line, Point};
+    let mut h = harness();
+    let start = zoom(&h);
+    // Off the map's centre, so that zooming about the centre would move it.
+    let at = screen_of(&h, 120.3, 31.6);
+    let notch = wheel_event(Line, 1.0);
+    wheel(&mut h, at, std::slice::from_ref(&notch));
+    let one = zoom(&h) - start;
+    assert!(
+        (one - 0.5).abs() < 1e-6,
+        "one notch: {one} levels (at most half a level)"
+    );
+    let still = screen_of(&h, 120.3, 31.6);
+    assert!(
+        still.distance(at) < 1.0,
+        "what was under the pointer stays there: {at:?} → {still:?}"
+    );
+    wheel(&mut h, at, &vec![notch; 6]);
+    let seven = zoom(&h) - start;
+    assert!((seven - 3.5).abs() < 1e-6, "seven notches: {seven} levels");
+    assert!(screen_of(&h, 120.3, 31.6).distance(at) < 1.0);
+    // Back out the same way.
+    wheel(&mut h, at, &vec![wheel_event(Line, -1.0); 7]);
+    assert!((zoom(&h) - start).abs() < 1e-6, "{} vs {start}", zoom(&h));
+
+    // A trackpad's fine steps add up to what one step of their sum does: no step is rounded
+    // up to a notch.
+    let z = zoom(&h);
+    wheel(&mut h, at, &vec![wheel_event(Point, 4.0); 10]);
+    let fine = zoom(&h) - z;
+    wheel(&mut h, at, &[wheel_event(Point, -40.0)]);
+    let back = zoom(&h) - z;
+    assert!(
+        fine > 0.05 && fine < 0.5,
+        "40 points of trackpad: {fine} levels"
+    );
+    assert!(back.abs() < 1e-6, "and 40 points back return: {back}");
+}
+
+#[test]
+fn the_zoom_stays_within_what_the_map_supports() {
+    use egui::MouseWheelUnit::Line;
+    let mut h = harness();
+    let at = screen_of(&h, 121.0, 31.0);
+    wheel(&mut h, at, &vec![wheel_event(Line, 1.0); 60]);
+    assert_eq!(zoom(&h), 26.0, "the wheel stops at the map's maximum");
+    wheel(&mut h, at, &vec![wheel_event(Line, -1.0); 60]);
+    assert_eq!(zoom(&h), 0.0, "and at its minimum");
+    // The keys too: from 25.5, + goes to 26 (not refused for overshooting).
+    h.state_mut().memory.set_zoom(25.5).unwrap();
+    h.key_press(egui::Key::Plus);
+    h.run();
+    assert_eq!(zoom(&h), 26.0);
+    h.state_mut().memory.set_zoom(0.5).unwrap();
+    h.key_press(egui::Key::Minus);
+    h.run();
+    assert_eq!(zoom(&h), 0.0);
+}

@@ -145,8 +145,10 @@ pub fn map_ui(
     let tool = panel.tool;
     let map = Map::new(None, memory, lon_lat(ANCHOR.x, ANCHOR.y))
         .zoom_with_ctrl(false)
-        // While drawing, a double-click finishes the drawing instead of zooming.
-        .double_click_to_zoom(!panel.drawing())
+        // The wheel, pinches and double-clicks zoom here (`zoom_about`), not in walkers,
+        // whose wheel step depends on the frame rate (1.3 levels a notch, seen).
+        .zoom_gesture(false)
+        .double_click_to_zoom(false)
         .drag_pan_buttons(if tool.drags_features() || panel.boxing(keys) {
             egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
         } else {
@@ -165,7 +167,7 @@ pub fn map_ui(
     // opened by the press that starts a move), and egui would drop the drag under way.
     let scope = egui::UiBuilder::new()
         .max_rect(map_rect)
-        .scope_id(egui::Id::new("onemap.map_panel"));
+        .scope_id(egui::Id::unique("onemap.map_panel"));
     let result = ui.scope_builder(scope, |ui| {
         map.show(ui, |ui, response, projector, _memory| {
             map_frame_ui(
@@ -180,6 +182,14 @@ pub fn map_ui(
         })
     });
     let g = result.inner.inner;
+    let map_response = &result.inner.response;
+    // While drawing, a double-click finishes the drawing instead of zooming.
+    let double_zoom = map_response.double_clicked() && !panel.drawing();
+    let levels = zoom_levels(ui, map_response) + if double_zoom { 1.0 } else { 0.0 };
+    if let Some(pointer) = map_response.hover_pos().filter(|_| levels != 0.0) {
+        zoom_about(memory, &g.transform, map_response.rect, pointer, levels);
+        ui.ctx().request_repaint();
+    }
     commands.extend(tool_commands);
     let box_start = box_selection(&g, commands);
     after_gestures(panel, &g, keys, commands);
@@ -192,6 +202,59 @@ pub fn map_ui(
         cursor: g.cursor,
         snapped: g.snapped,
     }
+}
+
+/// How far one notch of a mouse wheel zooms, in zoom levels.
+pub const LEVELS_PER_NOTCH: f64 = 0.5;
+
+/// How many points of a trackpad's (or a smooth wheel's) scroll make one zoom level.
+pub const POINTS_PER_LEVEL: f64 = 200.0;
+
+/// The zoom levels this frame's wheel and pinch ask for over the map: half a level a notch,
+/// and in proportion to the distance for trackpads, which send many small steps.
+fn zoom_levels(ui: &Ui, map: &egui::Response) -> f64 {
+    if !map.contains_pointer() {
+        return 0.0;
+    }
+    ui.input(|i| {
+        i.events
+            .iter()
+            .map(|e| match e {
+                egui::Event::MouseWheel { unit, delta, .. } => {
+                    let dy = f64::from(delta.y);
+                    match unit {
+                        egui::MouseWheelUnit::Line => dy * LEVELS_PER_NOTCH,
+                        egui::MouseWheelUnit::Page => dy,
+                        egui::MouseWheelUnit::Point => dy / POINTS_PER_LEVEL,
+                    }
+                }
+                egui::Event::Zoom(factor) if *factor > 0.0 => f64::from(*factor).log2(),
+                _ => 0.0,
+            })
+            .sum()
+    })
+}
+
+/// Zooms by `levels`, within the zooms the map supports, keeping the place under `pointer`
+/// where it is on the screen. `transform` is this frame's, `map` the map's rect.
+pub fn zoom_about(
+    memory: &mut MapMemory,
+    transform: &ScreenTransform,
+    map: Rect,
+    pointer: Pos2,
+    levels: f64,
+) {
+    let range = crate::model::well_formed::ZOOM_RANGE;
+    let from = memory.zoom();
+    let to = (from + levels).clamp(*range.start(), *range.end());
+    // The screen is linear in Web Mercator: the new centre is where, on today's screen, the
+    // pointer's place would be the centre after scaling by 2^(to − from).
+    let scale = 2f64.powf(to - from) as f32;
+    let centre = pointer + (map.center() - pointer) / scale;
+    let c = transform.to_lonlat(centre);
+    memory.center_at(lon_lat(c.x, c.y));
+    // Within the range by the clamp above; walkers refuses nothing else.
+    let _ = memory.set_zoom(to);
 }
 
 /// One frame inside walkers' map: paints everything over it and reads the pointer.
