@@ -183,3 +183,67 @@ fn the_zoom_stays_within_what_the_map_supports() {
     h.run();
     assert_eq!(zoom(&h), 0.0);
 }
+
+fn alt_click(h: &mut Harness<'_, OneMapApp>, pos: Pos2, alt: bool) {
+    let modifiers = if alt {
+        egui::Modifiers::ALT
+    } else {
+        egui::Modifiers::NONE
+    };
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(pos));
+    h.step();
+    h.event(button(pos, true, modifiers));
+    h.step();
+    h.event(button(pos, false, modifiers));
+    h.step();
+    h.event(Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run();
+}
+
+/// Where a feature is drawn: after every item before it (the plan's scene, then the overlay).
+fn draw_position(h: &Harness<'_, OneMapApp>, id: &FeatureId) -> usize {
+    let s = h.state();
+    let key = onemap::map::ItemKey::Feature(id.clone());
+    let last = |items: &[onemap::map::scene::Item]| items.iter().rposition(|i| i.key == key);
+    last(&s.doc.overlay.items)
+        .map(|i| s.scene.items.len() + i)
+        .or_else(|| last(&s.scene.items))
+        .expect("the feature is drawn")
+}
+
+#[test]
+fn a_spot_picks_its_topmost_feature_every_time_and_alt_click_cycles_through_the_rest() {
+    let mut h = harness();
+    // Suzhou: the city's symbol over its boundary, its tier and the zones around it.
+    let spot = screen_of(&h, 120.585, 31.299);
+    alt_click(&mut h, spot, false);
+    let first = h.state().selected.clone().expect("something is picked");
+    alt_click(&mut h, spot, false);
+    assert_eq!(h.state().selected.as_ref(), Some(&first), "the same again");
+
+    let mut cycle = vec![first.clone()];
+    for _ in 0..12 {
+        alt_click(&mut h, spot, true);
+        let now = h.state().selected.clone().expect("Alt+click picks");
+        if now == first {
+            break;
+        }
+        assert!(
+            !cycle.contains(&now),
+            "each once a round: {cycle:?} then {now:?}"
+        );
+        cycle.push(now);
+    }
+    assert!(cycle.len() >= 3, "the features under Suzhou: {cycle:?}");
+    assert_eq!(
+        h.state().selected.as_ref(),
+        Some(&first),
+        "a round of Alt+clicks comes back to the first: {cycle:?}"
+    );
+    let positions: Vec<usize> = cycle.iter().map(|id| draw_position(&h, id)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] > w[1]),
+        "topmost drawn first, then down the drawing order: {cycle:?} at {positions:?}"
+    );
+}

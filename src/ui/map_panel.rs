@@ -9,7 +9,7 @@ use walkers::{Map, MapMemory, Projector, lon_lat};
 use crate::command::{AppCommand, CompareState, Handle, SketchView, Tool};
 use crate::doc::Document;
 use crate::doc::legend::legend_and_scale_ui;
-use crate::map::hit_test::{hit_test, hit_test_where};
+use crate::map::hit_test::{hit_test, hit_test_where, hits};
 use crate::map::marks::{comment_pins, snap_indicator};
 use crate::map::scene::{Item, Scene};
 use crate::map::snap::{Snap, TOLERANCE_PX, snap};
@@ -309,7 +309,7 @@ fn map_frame_ui(
         .clicked()
         .then(|| response.interact_pointer_pos())
         .flatten();
-    let clicked = click_pos.map(|p| click_target(&frame, tool, keys, p));
+    let clicked = click_pos.map(|p| click_target(&frame, tool, keys, p, panel.selection.first()));
     let drag = tools::primary_drag(ui, response);
     if let Some(handles) = &panel.vertex_handles {
         painter.extend(tools::handle_shapes(
@@ -404,9 +404,22 @@ fn marks_ui(
     }
 }
 
-/// What a click at `p` hits, for the tool in use.
-fn click_target(frame: &MapFrame<'_>, tool: Tool, keys: Keys, p: Pos2) -> Option<ItemKey> {
-    if tool == Tool::Vertices {
+/// What a click at `p` hits, for the tool in use: the topmost feature drawn there, or with
+/// Alt in the Select tool the next one under the pointer after `selected`, round and round.
+fn click_target(
+    frame: &MapFrame<'_>,
+    tool: Tool,
+    keys: Keys,
+    p: Pos2,
+    selected: Option<&ItemKey>,
+) -> Option<ItemKey> {
+    if tool == Tool::Select && keys.alt && !keys.shift {
+        let under = hits(frame, p, |_| true);
+        let next = selected
+            .and_then(|s| under.iter().position(|k| k == s))
+            .map_or(0, |i| (i + 1) % under.len());
+        under.get(next).cloned()
+    } else if tool == Tool::Vertices {
         hit_test_where(frame, p, editable)
     } else if tool == Tool::Select && keys.shift {
         // Only placements can be selected together.
