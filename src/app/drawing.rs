@@ -71,6 +71,10 @@ impl OneMapApp {
 
     /// Makes a placement (or a sketch of a plan feature) of the drawing under way.
     fn finish_drawing(&mut self) {
+        // A measurement stays on screen until Esc; it never becomes a placement.
+        if self.tool == Tool::Measure {
+            return;
+        }
         let horizon = self
             .data
             .edition

@@ -92,6 +92,7 @@ impl OneMapApp {
             | C::Cut
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
+            command @ C::CopyText(..) => self.run_selection_command(command),
             command @ (C::ZoomTo(..)
             | C::ZoomIn
             | C::ZoomOut

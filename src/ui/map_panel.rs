@@ -191,6 +191,15 @@ pub fn map_ui(
         ui.ctx().request_repaint();
     }
     commands.extend(tool_commands);
+    if tool == Tool::Measure {
+        super::measure::measure_readout_ui(
+            ui,
+            map_response.rect,
+            panel.doc.project.settings.language,
+            panel.draft,
+            commands,
+        );
+    }
     let box_start = box_selection(&g, commands);
     after_gestures(panel, &g, keys, commands);
     cursor_icon(ui.ctx(), panel, g.hover.is_some(), g.box_drag.is_some());
@@ -297,6 +306,7 @@ fn map_frame_ui(
         painter.extend(tools::draft_shapes(
             &painter,
             &frame.transform,
+            panel.doc.project.settings.language,
             tool,
             panel.draft,
             rubber_band,
@@ -638,7 +648,7 @@ fn cursor_icon(ctx: &egui::Context, panel: &MapPanel<'_>, over_feature: bool, bo
         Tool::Move => C::Grab,
         Tool::Vertices if panel.vertex_dragging => C::Move,
         Tool::Vertices => C::Cell,
-        Tool::Point | Tool::Line | Tool::Polygon => C::Crosshair,
+        Tool::Point | Tool::Line | Tool::Polygon | Tool::Measure => C::Crosshair,
         Tool::Comment => C::ContextMenu,
     };
     ctx.set_cursor_icon(icon);

@@ -113,6 +113,10 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mu
                 commands.push(AppCommand::RemoveLastVertex);
             }
         }
+        // Esc clears a measurement (the app's Esc); with nothing measured it leaves the tool.
+        if tool == Tool::Measure && !drawing && i.key_pressed(egui::Key::Escape) {
+            commands.push(AppCommand::SetTool(Tool::Select));
+        }
         if i.key_pressed(egui::Key::Delete) && !review {
             commands.push(AppCommand::DeleteSelected);
         }
@@ -150,8 +154,13 @@ pub fn on_draft_end(
         || (tool == Tool::Polygon && draft.len() >= 3 && on(draft.first(), ON_FIRST_VERTEX_PX))
 }
 
-/// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands.
-pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
+/// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands; for the
+/// measure tool, both.
+pub fn measure_text(
+    language: crate::model::LabelLanguage,
+    tool: Tool,
+    vertices: &[Coord<f64>],
+) -> Option<String> {
     match tool {
         Tool::Line if vertices.len() >= 2 => Some(format!(
             "{:.2} km",
@@ -166,6 +175,7 @@ pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
             )]));
             Some(format!("{area:.2} km²"))
         }
+        Tool::Measure => super::measure::measure_text(language, vertices),
         _ => None,
     }
 }
@@ -174,6 +184,7 @@ pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
 pub fn draft_shapes(
     painter: &egui::Painter,
     t: &ScreenTransform,
+    language: crate::model::LabelLanguage,
     tool: Tool,
     vertices: &[Coord<f64>],
     pointer: Option<Pos2>,
@@ -197,7 +208,7 @@ pub fn draft_shapes(
         shapes.push(Shape::circle_filled(*p, 4.0, Color32::WHITE));
         shapes.push(Shape::circle_stroke(*p, 4.0, stroke));
     }
-    if let (Some(p), Some(text)) = (pointer, measure_text(tool, &with_pointer)) {
+    if let (Some(p), Some(text)) = (pointer, measure_text(language, tool, &with_pointer)) {
         let galley = painter.layout_no_wrap(
             text,
             FontId::proportional(14.0),
