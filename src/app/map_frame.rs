@@ -115,6 +115,7 @@ impl OneMapApp {
             comments: &self.review.review.comments,
             sketch_view: self.sketch_view,
             compare: self.compare.as_ref(),
+            review: self.review_mode,
         };
         let seen = map_ui(ui, &panel, &mut self.memory, commands);
         self.box_start = seen.box_start;

@@ -51,6 +51,8 @@ pub struct MapPanel<'a> {
     pub comments: &'a [ReviewComment],
     pub sketch_view: SketchView,
     pub compare: Option<&'a CompareState>,
+    /// Review mode: the project is read-only (the context menu offers comments, no edits).
+    pub review: bool,
 }
 
 /// What the map panel saw this frame, for the app to keep until the next.
@@ -191,6 +193,7 @@ pub fn map_ui(
         ui.ctx().request_repaint();
     }
     commands.extend(tool_commands);
+    context_menu(ui, panel, map_response, &g.transform, commands);
     if tool == Tool::Measure {
         super::measure::measure_readout_ui(
             ui,
@@ -211,6 +214,56 @@ pub fn map_ui(
         cursor: g.cursor,
         snapped: g.snapped,
     }
+}
+
+/// The right-click menu: what a right-click hit is kept for the menu it opens.
+fn context_menu(
+    ui: &Ui,
+    panel: &MapPanel<'_>,
+    map: &egui::Response,
+    transform: &ScreenTransform,
+    commands: &mut Vec<AppCommand>,
+) {
+    use super::context_menu::{
+        MenuContext, context_menu_ui, feature_bbox, remember_target, target,
+    };
+    if map.secondary_clicked()
+        && let Some(p) = map.interact_pointer_pos()
+    {
+        remember_target(ui.ctx(), &panel.frame(*transform, map.rect), p);
+    }
+    map.context_menu(|ui| {
+        let Some(target) = target(ui.ctx()) else {
+            ui.close();
+            return;
+        };
+        let feature = target
+            .feature
+            .as_ref()
+            .and_then(|id| panel.doc.feature(id).or_else(|| panel.plan.feature(id)));
+        let language = panel.doc.project.settings.language;
+        let is_placement = target.feature.as_ref().is_some_and(|id| {
+            panel
+                .doc
+                .project
+                .placements
+                .contains_key(&PlacementId(id.0.clone()))
+        });
+        let editable = is_placement
+            || feature.is_some_and(|f| {
+                crate::model::overrides::EDITABLE_LAYERS.contains(&f.layer.as_str())
+            });
+        let menu = MenuContext {
+            language,
+            review: panel.review,
+            name: feature.map(|f| crate::model::lang::ui_name(language, f.name_zh(), f.name_en())),
+            bbox: feature.and_then(|f| feature_bbox(&f.geometry)),
+            is_placement,
+            editable,
+            commands,
+        };
+        context_menu_ui(ui, &target, menu);
+    });
 }
 
 /// How far one notch of a mouse wheel zooms, in zoom levels.

@@ -7,6 +7,7 @@ pub mod about;
 pub mod checks_panel;
 pub mod comments_panel;
 pub mod compare_panel;
+pub mod context_menu;
 pub mod dialogs;
 pub mod inspector;
 pub mod layers_panel;
