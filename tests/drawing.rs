@@ -204,3 +204,32 @@ fn no_path_stores_consecutive_duplicate_vertices() {
         .unwrap_err();
     assert!(err.to_string().contains("2 distinct positions"), "{err}");
 }
+
+/// A slow frame gathers several clicks (seen under Xvfb: the second of three clicks was
+/// lost): each is a vertex, in order.
+#[test]
+fn clicks_that_reach_the_app_in_one_frame_each_add_their_vertex() {
+    let mut h = harness();
+    h.key_press(egui::Key::L);
+    h.run();
+    let first = screen_of(&h, LINE[0].0, LINE[0].1);
+    click_at(&mut h, first);
+    let burst: Vec<Pos2> = LINE[1..3]
+        .iter()
+        .map(|&(lon, lat)| screen_of(&h, lon, lat))
+        .collect();
+    for p in &burst {
+        h.input_mut()
+            .events
+            .extend([Event::PointerMoved(*p), button(*p, true), button(*p, false)]);
+    }
+    h.step();
+    h.run();
+    let p = screen_of(&h, LINE[3].0, LINE[3].1);
+    double_click_at(&mut h, p, Pace::OneFrame);
+    let line = line_of(&h, "placement.new-1");
+    assert_eq!(line.len(), 4, "{line:?}");
+    for (v, want) in line.iter().zip(LINE) {
+        assert!(near(*v, want), "{line:?}");
+    }
+}

@@ -79,11 +79,9 @@ struct Gestures {
     stats: DrawStats,
     snapped: Option<Snap>,
     double: bool,
-    /// This frame's click landed on the drawing's last vertex (or, of a polygon, its first):
-    /// it finishes the drawing and adds no vertex.
-    on_draft_end: bool,
-    /// A click's lon/lat, snapped when snapping is on.
-    map_click: Option<Coord<f64>>,
+    /// Every click of this frame on the map, in order: where on screen, and the lon/lat it
+    /// aims at (snapped when snapping is on). A slow frame can gather several.
+    map_clicks: Vec<(Pos2, Coord<f64>)>,
     /// The box being dragged for a box selection: its corners on screen.
     box_drag: Option<(Pos2, Pos2)>,
     box_ended: bool,
@@ -421,9 +419,12 @@ fn map_frame_ui(
         stats,
         snapped,
         double: response.double_clicked(),
-        on_draft_end: click_pos
-            .is_some_and(|p| tools::on_draft_end(&frame.transform, tool, panel.draft, p, aim(p))),
-        map_click: click_pos.map(aim),
+        map_clicks: click_pos
+            .map(|_| tools::frame_clicks(ui))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p, aim(p)))
+            .collect(),
         box_drag,
         box_ended: boxing && drag.ended,
     }
@@ -655,12 +656,17 @@ fn after_gestures(panel: &MapPanel<'_>, g: &Gestures, keys: Keys, commands: &mut
         // click may have added that vertex already, or (both clicks in one frame) not; and a
         // double-click egui did not see (its frames too far apart) is a click on the last
         // vertex, which finishes too. So a click on the last vertex never repeats it.
-        if let Some(c) = g.map_click {
-            if !g.on_draft_end {
+        let mut draft = panel.draft.to_vec();
+        let last = g.map_clicks.len().saturating_sub(1);
+        for (i, &(p, c)) in g.map_clicks.iter().enumerate() {
+            let on_end = tools::on_draft_end(&g.transform, tool, &draft, p, c);
+            if !on_end {
                 commands.push(AppCommand::AddVertex(c));
+                draft.push(c);
             }
-            if g.double || g.on_draft_end || tool == Tool::Point {
+            if on_end || (i == last && g.double) || tool == Tool::Point {
                 commands.push(AppCommand::FinishDrawing);
+                draft.clear();
             }
         }
     }

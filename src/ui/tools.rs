@@ -318,6 +318,34 @@ pub fn handle_shapes(
         .collect()
 }
 
+/// Where each primary click of this frame was released, in order. egui reports one click a
+/// frame; a slow frame (a software renderer, a busy machine) can gather several, each a
+/// vertex to a drawing tool. A release counts when its press (in this frame, or before it)
+/// was within egui's click distance.
+pub fn frame_clicks(ui: &Ui) -> Vec<Pos2> {
+    let max = ui.ctx().options(|o| o.input_options.max_click_dist);
+    ui.input(|i| {
+        let mut press: Option<Pos2> = None;
+        let mut clicks = Vec::new();
+        for e in &i.events {
+            if let egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                ..
+            } = e
+            {
+                if *pressed {
+                    press = Some(*pos);
+                } else if press.is_none_or(|p| p.distance(*pos) <= max) {
+                    clicks.push(*pos);
+                }
+            }
+        }
+        clicks
+    })
+}
+
 /// A primary-button drag on the map as a tool sees it.
 pub struct PrimaryDrag {
     /// Where the button went down, in the frame the drag starts. (A drag is only reported once
