@@ -6,7 +6,7 @@ use egui::{Pos2, Ui};
 use geo::{BoundingRect, Coord};
 
 use crate::command::{AppCommand, Tool};
-use crate::map::{ItemKey, MapFrame};
+use crate::map::{ItemKey, MapFrame, ScreenTransform};
 use crate::model::lang::ui_name;
 use crate::model::project::PlacementId;
 use crate::model::review::Anchor;
@@ -52,6 +52,56 @@ pub fn remember_target(ctx: &egui::Context, frame: &MapFrame<'_>, p: Pos2) {
 /// The target of the menu that is open.
 pub fn target(ctx: &egui::Context) -> Option<MenuTarget> {
     ctx.data(|d| d.get_temp(target_id()))
+}
+
+/// The right-click menu: what a right-click hit is kept for the menu it opens.
+pub fn map_context_menu(
+    ui: &Ui,
+    panel: &super::map_panel::MapPanel<'_>,
+    map: &egui::Response,
+    transform: &ScreenTransform,
+    commands: &mut Vec<AppCommand>,
+) {
+    use super::context_menu::{
+        MenuContext, context_menu_ui, feature_bbox, remember_target, target,
+    };
+    if map.secondary_clicked()
+        && let Some(p) = map.interact_pointer_pos()
+    {
+        remember_target(ui.ctx(), &panel.frame(*transform, map.rect), p);
+    }
+    map.context_menu(|ui| {
+        let Some(target) = target(ui.ctx()) else {
+            ui.close();
+            return;
+        };
+        let feature = target
+            .feature
+            .as_ref()
+            .and_then(|id| panel.doc.feature(id).or_else(|| panel.plan.feature(id)));
+        let language = panel.doc.project.settings.language;
+        let is_placement = target.feature.as_ref().is_some_and(|id| {
+            panel
+                .doc
+                .project
+                .placements
+                .contains_key(&PlacementId(id.0.clone()))
+        });
+        let editable = is_placement
+            || feature.is_some_and(|f| {
+                crate::model::overrides::EDITABLE_LAYERS.contains(&f.layer.as_str())
+            });
+        let menu = MenuContext {
+            language,
+            review: panel.review,
+            name: feature.map(|f| crate::model::lang::ui_name(language, f.name_zh(), f.name_en())),
+            bbox: feature.and_then(|f| feature_bbox(&f.geometry)),
+            is_placement,
+            editable,
+            commands,
+        };
+        context_menu_ui(ui, &target, menu);
+    });
 }
 
 /// The lon/lat box of a feature's geometry.

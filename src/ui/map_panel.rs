@@ -106,7 +106,7 @@ impl MapPanel<'_> {
     }
 
     /// The map as the editor shows it, on `rect` through `transform`.
-    fn frame(&self, transform: ScreenTransform, rect: Rect) -> MapFrame<'_> {
+    pub(super) fn frame(&self, transform: ScreenTransform, rect: Rect) -> MapFrame<'_> {
         // Sketches alone replace their baseline features; against the baseline both show.
         let hidden = match self.sketch_view {
             SketchView::Alone => &self.doc.sketch.replaced,
@@ -185,13 +185,14 @@ pub fn map_ui(
     let map_response = &result.inner.response;
     // While drawing, a double-click finishes the drawing instead of zooming.
     let double_zoom = map_response.double_clicked() && !panel.drawing();
-    let levels = zoom_levels(ui, map_response) + if double_zoom { 1.0 } else { 0.0 };
+    let levels =
+        super::map_zoom::zoom_levels(ui, map_response) + if double_zoom { 1.0 } else { 0.0 };
     if let Some(pointer) = map_response.hover_pos().filter(|_| levels != 0.0) {
-        zoom_about(memory, &g.transform, map_response.rect, pointer, levels);
+        super::map_zoom::zoom_about(memory, &g.transform, map_response.rect, pointer, levels);
         ui.ctx().request_repaint();
     }
     commands.extend(tool_commands);
-    context_menu(ui, panel, map_response, &g.transform, commands);
+    super::context_menu::map_context_menu(ui, panel, map_response, &g.transform, commands);
     if tool == Tool::Measure {
         super::measure::measure_readout_ui(
             ui,
@@ -212,109 +213,6 @@ pub fn map_ui(
         cursor: g.cursor,
         snapped: g.snapped,
     }
-}
-
-/// The right-click menu: what a right-click hit is kept for the menu it opens.
-fn context_menu(
-    ui: &Ui,
-    panel: &MapPanel<'_>,
-    map: &egui::Response,
-    transform: &ScreenTransform,
-    commands: &mut Vec<AppCommand>,
-) {
-    use super::context_menu::{
-        MenuContext, context_menu_ui, feature_bbox, remember_target, target,
-    };
-    if map.secondary_clicked()
-        && let Some(p) = map.interact_pointer_pos()
-    {
-        remember_target(ui.ctx(), &panel.frame(*transform, map.rect), p);
-    }
-    map.context_menu(|ui| {
-        let Some(target) = target(ui.ctx()) else {
-            ui.close();
-            return;
-        };
-        let feature = target
-            .feature
-            .as_ref()
-            .and_then(|id| panel.doc.feature(id).or_else(|| panel.plan.feature(id)));
-        let language = panel.doc.project.settings.language;
-        let is_placement = target.feature.as_ref().is_some_and(|id| {
-            panel
-                .doc
-                .project
-                .placements
-                .contains_key(&PlacementId(id.0.clone()))
-        });
-        let editable = is_placement
-            || feature.is_some_and(|f| {
-                crate::model::overrides::EDITABLE_LAYERS.contains(&f.layer.as_str())
-            });
-        let menu = MenuContext {
-            language,
-            review: panel.review,
-            name: feature.map(|f| crate::model::lang::ui_name(language, f.name_zh(), f.name_en())),
-            bbox: feature.and_then(|f| feature_bbox(&f.geometry)),
-            is_placement,
-            editable,
-            commands,
-        };
-        context_menu_ui(ui, &target, menu);
-    });
-}
-
-/// How far one notch of a mouse wheel zooms, in zoom levels.
-pub const LEVELS_PER_NOTCH: f64 = 0.5;
-
-/// How many points of a trackpad's (or a smooth wheel's) scroll make one zoom level.
-pub const POINTS_PER_LEVEL: f64 = 200.0;
-
-/// The zoom levels this frame's wheel and pinch ask for over the map: half a level a notch,
-/// and in proportion to the distance for trackpads, which send many small steps.
-fn zoom_levels(ui: &Ui, map: &egui::Response) -> f64 {
-    if !map.contains_pointer() {
-        return 0.0;
-    }
-    ui.input(|i| {
-        i.events
-            .iter()
-            .map(|e| match e {
-                egui::Event::MouseWheel { unit, delta, .. } => {
-                    let dy = f64::from(delta.y);
-                    match unit {
-                        egui::MouseWheelUnit::Line => dy * LEVELS_PER_NOTCH,
-                        egui::MouseWheelUnit::Page => dy,
-                        egui::MouseWheelUnit::Point => dy / POINTS_PER_LEVEL,
-                    }
-                }
-                egui::Event::Zoom(factor) if *factor > 0.0 => f64::from(*factor).log2(),
-                _ => 0.0,
-            })
-            .sum()
-    })
-}
-
-/// Zooms by `levels`, within the zooms the map supports, keeping the place under `pointer`
-/// where it is on the screen. `transform` is this frame's, `map` the map's rect.
-pub fn zoom_about(
-    memory: &mut MapMemory,
-    transform: &ScreenTransform,
-    map: Rect,
-    pointer: Pos2,
-    levels: f64,
-) {
-    let range = crate::model::well_formed::ZOOM_RANGE;
-    let from = memory.zoom();
-    let to = (from + levels).clamp(*range.start(), *range.end());
-    // The screen is linear in Web Mercator: the new centre is where, on today's screen, the
-    // pointer's place would be the centre after scaling by 2^(to − from).
-    let scale = 2f64.powf(to - from) as f32;
-    let centre = pointer + (map.center() - pointer) / scale;
-    let c = transform.to_lonlat(centre);
-    memory.center_at(lon_lat(c.x, c.y));
-    // Within the range by the clamp above; walkers refuses nothing else.
-    let _ = memory.set_zoom(to);
 }
 
 /// One frame inside walkers' map: paints everything over it and reads the pointer.

@@ -12,6 +12,7 @@ pub mod dialogs;
 pub mod inspector;
 pub mod layers_panel;
 pub mod map_panel;
+pub mod map_zoom;
 pub mod measure;
 pub mod merge_panel;
 pub mod placement_form;
