@@ -71,6 +71,10 @@ impl OneMapApp {
 
     /// Makes a placement (or a sketch of a plan feature) of the drawing under way.
     fn finish_drawing(&mut self) {
+        // A measurement stays on screen until Esc; it never becomes a placement.
+        if self.tool == Tool::Measure {
+            return;
+        }
         let horizon = self
             .data
             .edition
@@ -159,16 +163,22 @@ pub fn placement_from_draft(
     horizon: u16,
     author: &str,
 ) -> Option<(PlacementId, Placement)> {
-    let pos = |c: &Coord<f64>| (c.x, c.y);
+    // As saved (to 1e-7°), without a vertex repeated by a click on the last one; a polygon's
+    // last vertex on its first is the ring closing, not a vertex of its own.
+    let mut distinct: Vec<(f64, f64)> = vertices.iter().map(|c| (c.x, c.y)).collect();
+    distinct.dedup_by(|b, a| crate::edit::vertices::same_position(*a, *b));
+    if tool == Tool::Polygon
+        && distinct.len() > 1
+        && crate::edit::vertices::same_position(distinct[0], distinct[distinct.len() - 1])
+    {
+        distinct.pop();
+    }
     let geometry = match tool {
-        Tool::Point => PlacementGeometry::Point(pos(vertices.first()?)),
-        Tool::Line if vertices.len() >= 2 => {
-            PlacementGeometry::LineString(vertices.iter().map(pos).collect())
-        }
-        Tool::Polygon if vertices.len() >= 3 => {
-            let mut ring: Vec<(f64, f64)> = vertices.iter().map(pos).collect();
-            ring.push(ring[0]);
-            PlacementGeometry::Polygon(vec![ring])
+        Tool::Point => PlacementGeometry::Point(*distinct.first()?),
+        Tool::Line if distinct.len() >= 2 => PlacementGeometry::LineString(distinct),
+        Tool::Polygon if distinct.len() >= 3 => {
+            distinct.push(distinct[0]);
+            PlacementGeometry::Polygon(vec![distinct])
         }
         _ => return None,
     };

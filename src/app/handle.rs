@@ -98,6 +98,7 @@ impl OneMapApp {
             | C::Cut
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
+            command @ C::CopyText(..) => self.run_selection_command(command),
             command @ (C::ZoomTo(..)
             | C::ZoomIn
             | C::ZoomOut
@@ -263,12 +264,8 @@ impl OneMapApp {
             AppCommand::GoToScene(i) => self.go_to_scene(i),
             AppCommand::ToggleTable => self.table_open = !self.table_open,
             AppCommand::ZoomTo(bbox) => self.zoom_to(bbox),
-            AppCommand::ZoomIn => {
-                let _ = self.memory.zoom_in();
-            }
-            AppCommand::ZoomOut => {
-                let _ = self.memory.zoom_out();
-            }
+            AppCommand::ZoomIn => self.zoom_by(1.0),
+            AppCommand::ZoomOut => self.zoom_by(-1.0),
             AppCommand::Home => self.fit_pending = true,
             AppCommand::ShowAbout(show) => self.show_about = show,
             AppCommand::DismissProblems => self.problems_dismissed = true,

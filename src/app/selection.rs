@@ -180,6 +180,11 @@ impl OneMapApp {
                 self.delete_selected();
             }
             AppCommand::Paste => self.paste(),
+            AppCommand::CopyText(text) => {
+                if let Some(ctx) = &self.ctx {
+                    ctx.copy_text(text);
+                }
+            }
             AppCommand::Duplicate => self.duplicate_selected(),
             AppCommand::SelectAndShow(id) => {
                 self.multi.clear();

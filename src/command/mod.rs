@@ -107,6 +107,8 @@ pub enum AppCommand {
     /// Replaces the selection.
     SelectMany(Vec<crate::model::project::PlacementId>),
     Copy,
+    /// Puts a text (a measurement, coordinates) on the system clipboard.
+    CopyText(String),
     Cut,
     Paste,
     Duplicate,

@@ -13,21 +13,25 @@ pub enum Tool {
     Vertices,
     /// Pin a review comment to a placement or a map location.
     Comment,
+    /// Measure a distance along clicked points, and the area they enclose: nothing is added
+    /// to the project.
+    Measure,
 }
 
 impl Tool {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Select,
         Self::Move,
         Self::Vertices,
         Self::Point,
         Self::Line,
         Self::Polygon,
+        Self::Measure,
         Self::Comment,
     ];
 
     /// The tools of review mode, which change nothing in the project.
-    pub const REVIEW: [Self; 2] = [Self::Select, Self::Comment];
+    pub const REVIEW: [Self; 3] = [Self::Select, Self::Measure, Self::Comment];
 
     /// Tools in which the left button edits, and the map pans with the right or middle button.
     pub fn drags_features(self) -> bool {
@@ -39,9 +43,12 @@ impl Tool {
         !matches!(self, Self::Select | Self::Comment)
     }
 
-    /// Tools that add vertices with clicks.
+    /// Tools that add vertices with clicks (the measure tool's never become a placement).
     pub fn draws(self) -> bool {
-        matches!(self, Self::Point | Self::Line | Self::Polygon)
+        matches!(
+            self,
+            Self::Point | Self::Line | Self::Polygon | Self::Measure
+        )
     }
 
     pub fn label(self) -> &'static str {
@@ -53,6 +60,7 @@ impl Tool {
             Self::Move => "移动 Move (M)",
             Self::Vertices => "顶点 Vertices (E)",
             Self::Comment => "评论 Comment (C)",
+            Self::Measure => "测量 Measure (R)",
         }
     }
 
@@ -66,6 +74,7 @@ impl Tool {
             Self::Move => egui::Key::M,
             Self::Vertices => egui::Key::E,
             Self::Comment => egui::Key::C,
+            Self::Measure => egui::Key::R,
         }
     }
 
@@ -84,6 +93,9 @@ impl Tool {
             Self::Move => "Drag a placement to move it; pan with the right or middle button",
             Self::Vertices => {
                 "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete"
+            }
+            Self::Measure => {
+                "Click points to measure the distance along them and the area they enclose (geodesic); Backspace removes the last, Esc clears, Esc again leaves"
             }
             Self::Comment => {
                 "Click a placement or a place on the map to pin a review comment to it (saved beside the project, never in it)"

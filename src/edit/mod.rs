@@ -5,6 +5,7 @@
 pub mod copy;
 pub mod history;
 pub mod merge;
+pub mod vertices;
 
 use thiserror::Error;
 
@@ -97,6 +98,18 @@ pub enum EditError {
     NoPlacement(String),
     #[error("a placement `{0}` exists already")]
     PlacementExists(String),
+    #[error("placement `{0}`: {1}")]
+    Degenerate(String, String),
+}
+
+/// The placement as it may be stored: without repeated vertices (see [`vertices`]).
+fn cleaned(id: &PlacementId, placement: &Placement) -> Result<Placement, EditError> {
+    let geometry = vertices::without_repeats(&placement.geometry)
+        .map_err(|e| EditError::Degenerate(id.0.clone(), e))?;
+    Ok(Placement {
+        geometry,
+        ..placement.clone()
+    })
 }
 
 impl Edit {
@@ -143,7 +156,8 @@ impl Edit {
                 if project.placements.contains_key(id) {
                     return Err(EditError::PlacementExists(id.0.clone()));
                 }
-                project.placements.insert(id.clone(), placement.clone());
+                let placement = cleaned(id, placement)?;
+                project.placements.insert(id.clone(), placement);
             }
             Edit::RemovePlacement(id) => {
                 project
@@ -152,11 +166,12 @@ impl Edit {
                     .ok_or_else(|| EditError::NoPlacement(id.0.clone()))?;
             }
             Edit::SetPlacement { id, placement } => {
+                let placement = cleaned(id, placement)?;
                 let slot = project
                     .placements
                     .get_mut(id)
                     .ok_or_else(|| EditError::NoPlacement(id.0.clone()))?;
-                *slot = placement.clone();
+                *slot = placement;
             }
             Edit::Acknowledge {
                 finding,

@@ -1,8 +1,10 @@
-//! Which plan feature is under the pointer. Points win over lines, lines over areas, and of
-//! overlapping areas the smallest wins, so that a small zone inside a large one can be picked.
+//! Which plan feature is under the pointer. The pick order is the drawing order: the
+//! feature drawn on top is picked first, so that what one clicks is what one sees, and two
+//! clicks on one spot pick the same feature. [`hits`] lists all of them, topmost first, for
+//! Alt+click to cycle through.
 
 use egui::{Pos2, Rect};
-use geo::{Area, Contains, Point};
+use geo::{Contains, Point};
 
 use super::draw::MapFrame;
 use super::scene::{Item, ItemKey};
@@ -20,9 +22,16 @@ pub fn hit_test_where(
     pointer: Pos2,
     keep: impl Fn(&Item) -> bool,
 ) -> Option<ItemKey> {
+    hits(frame, pointer, keep).into_iter().next()
+}
+
+/// Every feature under the pointer that `keep` accepts, the topmost drawn first (the plan's
+/// scene is drawn in its items' order, then the project's overlay over it).
+pub fn hits(frame: &MapFrame<'_>, pointer: Pos2, keep: impl Fn(&Item) -> bool) -> Vec<ItemKey> {
     let near = Rect::from_center_size(pointer, egui::Vec2::splat(2.0 * (TOLERANCE_PX + 14.0)));
     let area = frame.transform.lonlat_rect(near);
-    let candidates: Vec<&Item> = [frame.scene, frame.overlay]
+    let at = Point::from(frame.transform.to_lonlat(pointer));
+    let mut found: Vec<ItemKey> = [frame.scene, frame.overlay]
         .into_iter()
         .flat_map(|scene| {
             scene
@@ -31,46 +40,45 @@ pub fn hit_test_where(
                 .map(move |i| &scene.items[i])
         })
         .filter(|item| matches!(item.key, ItemKey::Feature(_)) && frame.shown(item) && keep(item))
+        .filter(|item| is_hit(frame, item, pointer, at))
+        .map(|item| item.key.clone())
         .collect();
-    let point_hit = candidates.iter().rev().find(|item| {
-        let r = item.paint.symbol_px.unwrap_or(6.0) * frame.symbol_scale * 0.5 + TOLERANCE_PX;
-        item.points
-            .iter()
-            .any(|m| frame.transform.to_screen(*m).distance(pointer) <= r)
-    });
-    if let Some(item) = point_hit {
-        return Some(item.key.clone());
+    found.reverse();
+    // A feature drawn as several items (a symbol and its line) is listed once.
+    let mut once: Vec<ItemKey> = Vec::with_capacity(found.len());
+    for key in found {
+        if !once.contains(&key) {
+            once.push(key);
+        }
     }
-    let is_area = |item: &Item| item.lods.first().is_some_and(|l| l.fill.is_some());
-    let line_hit = candidates
+    once
+}
+
+/// Whether the pointer (at `at`, lon/lat) is on the item: on its symbol, within half its
+/// width of its line, or inside its area.
+fn is_hit(frame: &MapFrame<'_>, item: &Item, pointer: Pos2, at: Point<f64>) -> bool {
+    let r = item.paint.symbol_px.unwrap_or(6.0) * frame.symbol_scale * 0.5 + TOLERANCE_PX;
+    if item
+        .points
         .iter()
-        .rev()
-        .filter(|i| !is_area(i))
-        .find(|item| {
-            let half_width = item.paint.width_px.unwrap_or(1.0) * 0.5 + TOLERANCE_PX;
-            item.lod_for(frame.transform.deg_per_px())
-                .is_some_and(|lod| {
-                    lod.lines.iter().any(|line| {
-                        frame
-                            .screen_line(line)
-                            .windows(2)
-                            .any(|w| distance_to_segment(pointer, w[0], w[1]) <= half_width)
-                    })
-                })
-        });
-    if let Some(item) = line_hit {
-        return Some(item.key.clone());
+        .any(|m| frame.transform.to_screen(*m).distance(pointer) <= r)
+    {
+        return true;
     }
-    let at = Point::from(frame.transform.to_lonlat(pointer));
-    candidates
-        .iter()
-        .filter(|i| is_area(i))
-        .filter_map(|item| {
-            let g = item.geometry.as_ref()?;
-            g.contains(&at).then(|| (g.unsigned_area(), item))
+    let is_area = item.lods.first().is_some_and(|l| l.fill.is_some());
+    if is_area {
+        return item.geometry.as_ref().is_some_and(|g| g.contains(&at));
+    }
+    let half_width = item.paint.width_px.unwrap_or(1.0) * 0.5 + TOLERANCE_PX;
+    item.lod_for(frame.transform.deg_per_px())
+        .is_some_and(|lod| {
+            lod.lines.iter().any(|line| {
+                frame
+                    .screen_line(line)
+                    .windows(2)
+                    .any(|w| distance_to_segment(pointer, w[0], w[1]) <= half_width)
+            })
         })
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, item)| item.key.clone())
 }
 
 pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {

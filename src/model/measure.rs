@@ -19,6 +19,23 @@ pub fn length_km(line: &LineString<f64>) -> f64 {
     Geodesic.length(line) / 1000.0
 }
 
+/// Length in km along lon/lat points.
+pub fn path_length_km(points: &[geo::Coord<f64>]) -> f64 {
+    length_km(&LineString::from(points.to_vec()))
+}
+
+/// Area in km² of the polygon the lon/lat points enclose (closed back to the first), or
+/// `None` for fewer than three points.
+pub fn enclosed_area_km2(points: &[geo::Coord<f64>]) -> Option<f64> {
+    if points.len() < 3 {
+        return None;
+    }
+    let mut ring = points.to_vec();
+    ring.push(points[0]);
+    let polygon = geo::Polygon::new(LineString::from(ring), vec![]);
+    Some(area_km2(&MultiPolygon(vec![polygon])))
+}
+
 /// Distance in metres between two lon/lat points.
 pub fn distance_m(a: Point<f64>, b: Point<f64>) -> f64 {
     Geodesic.distance(a, b)

@@ -9,7 +9,7 @@ use walkers::{Map, MapMemory, Projector, lon_lat};
 use crate::command::{AppCommand, CompareState, Handle, SketchView, Tool};
 use crate::doc::Document;
 use crate::doc::legend::legend_and_scale_ui;
-use crate::map::hit_test::{hit_test, hit_test_where};
+use crate::map::hit_test::{hit_test, hit_test_where, hits};
 use crate::map::marks::{comment_pins, snap_indicator};
 use crate::map::scene::{Item, Scene};
 use crate::map::snap::{Snap, TOLERANCE_PX, snap};
@@ -51,6 +51,8 @@ pub struct MapPanel<'a> {
     pub comments: &'a [ReviewComment],
     pub sketch_view: SketchView,
     pub compare: Option<&'a CompareState>,
+    /// Review mode: the project is read-only (the context menu offers comments, no edits).
+    pub review: bool,
 }
 
 /// What the map panel saw this frame, for the app to keep until the next.
@@ -77,8 +79,9 @@ struct Gestures {
     stats: DrawStats,
     snapped: Option<Snap>,
     double: bool,
-    /// A click's lon/lat, snapped when snapping is on.
-    map_click: Option<Coord<f64>>,
+    /// Every click of this frame on the map, in order: where on screen, and the lon/lat it
+    /// aims at (snapped when snapping is on). A slow frame can gather several.
+    map_clicks: Vec<(Pos2, Coord<f64>)>,
     /// The box being dragged for a box selection: its corners on screen.
     box_drag: Option<(Pos2, Pos2)>,
     box_ended: bool,
@@ -103,7 +106,7 @@ impl MapPanel<'_> {
     }
 
     /// The map as the editor shows it, on `rect` through `transform`.
-    fn frame(&self, transform: ScreenTransform, rect: Rect) -> MapFrame<'_> {
+    pub(super) fn frame(&self, transform: ScreenTransform, rect: Rect) -> MapFrame<'_> {
         // Sketches alone replace their baseline features; against the baseline both show.
         let hidden = match self.sketch_view {
             SketchView::Alone => &self.doc.sketch.replaced,
@@ -142,8 +145,10 @@ pub fn map_ui(
     let tool = panel.tool;
     let map = Map::new(None, memory, lon_lat(ANCHOR.x, ANCHOR.y))
         .zoom_with_ctrl(false)
-        // While drawing, a double-click finishes the drawing instead of zooming.
-        .double_click_to_zoom(!panel.drawing())
+        // The wheel, pinches and double-clicks zoom here (`zoom_about`), not in walkers,
+        // whose wheel step depends on the frame rate (1.3 levels a notch, seen).
+        .zoom_gesture(false)
+        .double_click_to_zoom(false)
         .drag_pan_buttons(if tool.drags_features() || panel.boxing(keys) {
             egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
         } else {
@@ -158,7 +163,12 @@ pub fn map_ui(
         full
     };
     let mut tool_commands = Vec::new();
-    let result = ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
+    // An id of its own: an automatic one changes when a side panel opens (a placement's form,
+    // opened by the press that starts a move), and egui would drop the drag under way.
+    let scope = egui::UiBuilder::new()
+        .max_rect(map_rect)
+        .scope_id(egui::Id::unique("onemap.map_panel"));
+    let result = ui.scope_builder(scope, |ui| {
         map.show(ui, |ui, response, projector, _memory| {
             map_frame_ui(
                 ui,
@@ -172,7 +182,26 @@ pub fn map_ui(
         })
     });
     let g = result.inner.inner;
+    let map_response = &result.inner.response;
+    // While drawing, a double-click finishes the drawing instead of zooming.
+    let double_zoom = map_response.double_clicked() && !panel.drawing();
+    let levels =
+        super::map_zoom::zoom_levels(ui, map_response) + if double_zoom { 1.0 } else { 0.0 };
+    if let Some(pointer) = map_response.hover_pos().filter(|_| levels != 0.0) {
+        super::map_zoom::zoom_about(memory, &g.transform, map_response.rect, pointer, levels);
+        ui.ctx().request_repaint();
+    }
     commands.extend(tool_commands);
+    super::context_menu::map_context_menu(ui, panel, map_response, &g.transform, commands);
+    if tool == Tool::Measure {
+        super::measure::measure_readout_ui(
+            ui,
+            map_response.rect,
+            panel.doc.project.settings.language,
+            panel.draft,
+            commands,
+        );
+    }
     let box_start = box_selection(&g, commands);
     after_gestures(panel, &g, keys, commands);
     cursor_icon(ui.ctx(), panel, g.hover.is_some(), g.box_drag.is_some());
@@ -226,6 +255,7 @@ fn map_frame_ui(
         painter.extend(tools::draft_shapes(
             &painter,
             &frame.transform,
+            panel.doc.project.settings.language,
             tool,
             panel.draft,
             rubber_band,
@@ -238,7 +268,7 @@ fn map_frame_ui(
         .clicked()
         .then(|| response.interact_pointer_pos())
         .flatten();
-    let clicked = click_pos.map(|p| click_target(&frame, tool, keys, p));
+    let clicked = click_pos.map(|p| click_target(&frame, tool, keys, p, panel.selection.first()));
     let drag = tools::primary_drag(ui, response);
     if let Some(handles) = &panel.vertex_handles {
         painter.extend(tools::handle_shapes(
@@ -287,7 +317,12 @@ fn map_frame_ui(
         stats,
         snapped,
         double: response.double_clicked(),
-        map_click: click_pos.map(aim),
+        map_clicks: click_pos
+            .map(|_| tools::frame_clicks(ui))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p, aim(p)))
+            .collect(),
         box_drag,
         box_ended: boxing && drag.ended,
     }
@@ -331,9 +366,22 @@ fn marks_ui(
     }
 }
 
-/// What a click at `p` hits, for the tool in use.
-fn click_target(frame: &MapFrame<'_>, tool: Tool, keys: Keys, p: Pos2) -> Option<ItemKey> {
-    if tool == Tool::Vertices {
+/// What a click at `p` hits, for the tool in use: the topmost feature drawn there, or with
+/// Alt in the Select tool the next one under the pointer after `selected`, round and round.
+fn click_target(
+    frame: &MapFrame<'_>,
+    tool: Tool,
+    keys: Keys,
+    p: Pos2,
+    selected: Option<&ItemKey>,
+) -> Option<ItemKey> {
+    if tool == Tool::Select && keys.alt && !keys.shift {
+        let under = hits(frame, p, |_| true);
+        let next = selected
+            .and_then(|s| under.iter().position(|k| k == s))
+            .map_or(0, |i| (i + 1) % under.len());
+        under.get(next).cloned()
+    } else if tool == Tool::Vertices {
         hit_test_where(frame, p, editable)
     } else if tool == Tool::Select && keys.shift {
         // Only placements can be selected together.
@@ -373,7 +421,7 @@ fn vertex_gestures(
     {
         tool_commands.push(AppCommand::VertexTo(aim(p)));
     }
-    if panel.vertex_dragging && drag.ended {
+    if panel.vertex_dragging && (drag.ended || drag.now.is_none()) {
         tool_commands.push(AppCommand::VertexRelease);
     }
     if let Some(p) = click_pos {
@@ -406,7 +454,8 @@ fn move_gestures(
     {
         tool_commands.push(AppCommand::MoveTo(aim(p)));
     }
-    if panel.moving && drag.ended {
+    // A drag that ends unseen (egui dropped it) ends the move too: no gesture is left open.
+    if panel.moving && (drag.ended || drag.now.is_none()) {
         tool_commands.push(AppCommand::MoveEnd);
     }
 }
@@ -501,13 +550,21 @@ fn after_gestures(panel: &MapPanel<'_>, g: &Gestures, keys: Keys, commands: &mut
     let tool = panel.tool;
     let drawing = panel.drawing();
     if drawing {
-        // The second click of a double-click finishes; it adds no vertex of its own.
-        if g.double {
-            commands.push(AppCommand::FinishDrawing);
-        } else if let Some(c) = g.map_click {
-            commands.push(AppCommand::AddVertex(c));
-            if tool == Tool::Point {
+        // A double-click finishes with its position as the last vertex, once. Its first
+        // click may have added that vertex already, or (both clicks in one frame) not; and a
+        // double-click egui did not see (its frames too far apart) is a click on the last
+        // vertex, which finishes too. So a click on the last vertex never repeats it.
+        let mut draft = panel.draft.to_vec();
+        let last = g.map_clicks.len().saturating_sub(1);
+        for (i, &(p, c)) in g.map_clicks.iter().enumerate() {
+            let on_end = tools::on_draft_end(&g.transform, tool, &draft, p, c);
+            if !on_end {
+                commands.push(AppCommand::AddVertex(c));
+                draft.push(c);
+            }
+            if on_end || (i == last && g.double) || tool == Tool::Point {
                 commands.push(AppCommand::FinishDrawing);
+                draft.clear();
             }
         }
     }
@@ -548,7 +605,7 @@ fn cursor_icon(ctx: &egui::Context, panel: &MapPanel<'_>, over_feature: bool, bo
         Tool::Move => C::Grab,
         Tool::Vertices if panel.vertex_dragging => C::Move,
         Tool::Vertices => C::Cell,
-        Tool::Point | Tool::Line | Tool::Polygon => C::Crosshair,
+        Tool::Point | Tool::Line | Tool::Polygon | Tool::Measure => C::Crosshair,
         Tool::Comment => C::ContextMenu,
     };
     ctx.set_cursor_icon(icon);

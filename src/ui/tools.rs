@@ -1,6 +1,6 @@
 //! Drawing tools: add a point, draw a line or a polygon, with the length or area shown live.
-//! Clicks add vertices; double-click or Enter finishes; Esc cancels; Backspace removes the
-//! last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
+//! Clicks add vertices; double-click, a click on the last vertex (or a polygon's first) or
+//! Enter finishes; Esc cancels; Backspace removes the last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
 //! Here: the tool buttons and keys, the draft and the vertex tool's handles on the map.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
@@ -113,6 +113,10 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mu
                 commands.push(AppCommand::RemoveLastVertex);
             }
         }
+        // Esc clears a measurement (the app's Esc); with nothing measured it leaves the tool.
+        if tool == Tool::Measure && !drawing && i.key_pressed(egui::Key::Escape) {
+            commands.push(AppCommand::SetTool(Tool::Select));
+        }
         if i.key_pressed(egui::Key::Delete) && !review {
             commands.push(AppCommand::DeleteSelected);
         }
@@ -125,8 +129,38 @@ pub fn tool_keys(ui: &Ui, tool: Tool, drawing: bool, review: bool, commands: &mu
     });
 }
 
-/// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands.
-pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
+/// How near (in pixels) a click must be to the drawing's last vertex to be on it: the
+/// second click of a double-click egui did not see lands on the first's pixel, give or take a
+/// hand's tremble. Further off (and 4 px off is a vertex a snap can place) it adds a vertex.
+pub const ON_LAST_VERTEX_PX: f32 = 3.0;
+
+/// How near a click must be to a polygon's first vertex to close it there: its marker's size.
+pub const ON_FIRST_VERTEX_PX: f32 = 6.0;
+
+/// Whether a click at `pointer` (aiming at `aim`, where it snapped) lands on the last vertex
+/// of the drawing, or on the first vertex of a polygon of three or more: such a click
+/// finishes the drawing and adds no vertex.
+pub fn on_draft_end(
+    t: &ScreenTransform,
+    tool: Tool,
+    draft: &[Coord<f64>],
+    pointer: Pos2,
+    aim: Coord<f64>,
+) -> bool {
+    let on = |v: Option<&Coord<f64>>, px: f32| {
+        v.is_some_and(|v| *v == aim || t.to_screen(merc(*v)).distance(pointer) <= px)
+    };
+    on(draft.last(), ON_LAST_VERTEX_PX)
+        || (tool == Tool::Polygon && draft.len() >= 3 && on(draft.first(), ON_FIRST_VERTEX_PX))
+}
+
+/// Geodesic length (km) of a line, or area (km²) of a ring, as the draft stands; for the
+/// measure tool, both.
+pub fn measure_text(
+    language: crate::model::LabelLanguage,
+    tool: Tool,
+    vertices: &[Coord<f64>],
+) -> Option<String> {
     match tool {
         Tool::Line if vertices.len() >= 2 => Some(format!(
             "{:.2} km",
@@ -141,6 +175,7 @@ pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
             )]));
             Some(format!("{area:.2} km²"))
         }
+        Tool::Measure => super::measure::measure_text(language, vertices),
         _ => None,
     }
 }
@@ -149,6 +184,7 @@ pub fn measure_text(tool: Tool, vertices: &[Coord<f64>]) -> Option<String> {
 pub fn draft_shapes(
     painter: &egui::Painter,
     t: &ScreenTransform,
+    language: crate::model::LabelLanguage,
     tool: Tool,
     vertices: &[Coord<f64>],
     pointer: Option<Pos2>,
@@ -172,7 +208,7 @@ pub fn draft_shapes(
         shapes.push(Shape::circle_filled(*p, 4.0, Color32::WHITE));
         shapes.push(Shape::circle_stroke(*p, 4.0, stroke));
     }
-    if let (Some(p), Some(text)) = (pointer, measure_text(tool, &with_pointer)) {
+    if let (Some(p), Some(text)) = (pointer, measure_text(language, tool, &with_pointer)) {
         let galley = painter.layout_no_wrap(
             text,
             FontId::proportional(14.0),
@@ -280,6 +316,34 @@ pub fn handle_shapes(
             }
         })
         .collect()
+}
+
+/// Where each primary click of this frame was released, in order. egui reports one click a
+/// frame; a slow frame (a software renderer, a busy machine) can gather several, each a
+/// vertex to a drawing tool. A release counts when its press (in this frame, or before it)
+/// was within egui's click distance.
+pub fn frame_clicks(ui: &Ui) -> Vec<Pos2> {
+    let max = ui.ctx().options(|o| o.input_options.max_click_dist);
+    ui.input(|i| {
+        let mut press: Option<Pos2> = None;
+        let mut clicks = Vec::new();
+        for e in &i.events {
+            if let egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                ..
+            } = e
+            {
+                if *pressed {
+                    press = Some(*pos);
+                } else if press.is_none_or(|p| p.distance(*pos) <= max) {
+                    clicks.push(*pos);
+                }
+            }
+        }
+        clicks
+    })
 }
 
 /// A primary-button drag on the map as a tool sees it.
