@@ -11,12 +11,17 @@ use crate::model::project::{
 };
 use crate::model::view::LayerSettings;
 
+/// Reads a subject's record from a project (`None`: absent).
+type Get<T> = Box<dyn Fn(&Project) -> Option<T>>;
+/// Writes a subject's merged record into a project.
+type Put<T> = Box<dyn Fn(&mut Project, T)>;
+
 /// The record of a subject in a project, for the field-by-field merge: `get` reads it
 /// (`None`: absent), `put` writes a merged one.
 pub(super) struct Access<T: 'static> {
     record: &'static Record<T>,
-    pub(super) get: Box<dyn Fn(&Project) -> Option<T>>,
-    put: Box<dyn Fn(&mut Project, T)>,
+    pub(super) get: Get<T>,
+    put: Put<T>,
 }
 
 impl<T: Clone + PartialEq + 'static> Access<T> {
