@@ -545,13 +545,7 @@ fn merge(inputs: [&Path; 3], out: &Path, json: bool) -> ExitCode {
         return ExitCode::from(2);
     }
     if json {
-        use crate::edit::merge::words::ConflictRecord;
-        let conflicts: Vec<ConflictRecord<'_>> = result.conflicts.iter().map(Into::into).collect();
-        let report = serde_json::json!({
-            "out": out.display().to_string(),
-            "conflicts": conflicts,
-            "summary": result.summary(),
-        });
+        let report = result.report(out);
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()

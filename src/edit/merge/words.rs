@@ -280,7 +280,23 @@ pub struct Summary {
     pub taken_from_theirs: usize,
 }
 
+/// What `onemap merge --json` prints: the file written, each conflict, the counts.
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub out: String,
+    pub conflicts: Vec<ConflictRecord<'a>>,
+    pub summary: Summary,
+}
+
 impl Merge3 {
+    pub fn report(&self, out: &std::path::Path) -> Report<'_> {
+        Report {
+            out: out.display().to_string(),
+            conflicts: self.conflicts.iter().map(Into::into).collect(),
+            summary: self.summary(),
+        }
+    }
+
     pub fn summary(&self) -> Summary {
         let subjects: std::collections::BTreeSet<&Subject> =
             self.conflicts.iter().map(|c| &c.subject).collect();
