@@ -38,8 +38,8 @@ impl<T: Clone + PartialEq + 'static> Access<T> {
         (outcome.took_theirs, outcome.conflicts)
     }
 
-    /// Writes one field of theirs into `out`, when both have the record; otherwise (a
-    /// conflict over the record's existence) the whole record.
+    /// Writes one field of `from`'s record into `out`'s; false (nothing written) when either
+    /// lacks the record or the field is not one of the record's.
     pub(super) fn take_field(&self, out: &mut Project, from: &Project, field: &str) -> bool {
         let (Some(mut o), Some(f), Some(field)) =
             ((self.get)(out), (self.get)(from), self.record.field(field))
