@@ -96,10 +96,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Three-way merge of two versions of a project descended from BASE: what only one side
-    /// changed is taken from it; what both changed differently is a conflict, listed, for which
-    /// MINE is kept. Exit code: 0 merged cleanly, 1 merged with conflicts, 2 a file cannot be
-    /// read or written.
+    /// Three-way merge of two versions of a project descended from BASE, field by field: what
+    /// only one side changed is taken from it; a field both changed differently is a conflict,
+    /// listed with its base, mine and theirs values in words, for which MINE is kept. Exit
+    /// code: 0 merged cleanly, 1 merged with conflicts, 2 a file cannot be read or written.
     Merge {
         base: PathBuf,
         mine: PathBuf,
@@ -107,6 +107,9 @@ pub enum Command {
         /// The merged project to write.
         #[arg(short = 'o', long = "out", value_name = "OUT")]
         out: PathBuf,
+        /// Print the conflicts and a summary as JSON, for machines.
+        #[arg(long)]
+        json: bool,
     },
     /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
     /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
@@ -143,7 +146,8 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             mine,
             theirs,
             out,
-        } => merge(base, mine, theirs, out),
+            json,
+        } => merge([base, mine, theirs], out, *json),
         Command::Export {
             project,
             geojson,
@@ -518,13 +522,13 @@ fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> Ex
 }
 
 #[allow(clippy::print_stdout)]
-fn merge(base: &Path, mine: &Path, theirs: &Path, out: &Path) -> ExitCode {
-    if let Err(e) = check_output(out, [base, mine, theirs], Writes::Project) {
+fn merge(inputs: [&Path; 3], out: &Path, json: bool) -> ExitCode {
+    if let Err(e) = check_output(out, inputs, Writes::Project) {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
     let mut loaded = Vec::new();
-    for path in [base, mine, theirs] {
+    for path in inputs {
         match load_project(path) {
             Ok(p) => loaded.push(p),
             Err(e) => {
@@ -534,24 +538,29 @@ fn merge(base: &Path, mine: &Path, theirs: &Path, out: &Path) -> ExitCode {
         }
     }
     let result = crate::edit::merge::merge3(&loaded[0], &loaded[1], &loaded[2]);
-    let mut merged = result.merged;
+    let mut merged = result.merged.clone();
     merged.meta.modified = crate::io::clock::now_rfc3339();
     if let Err(e) = crate::io::save_project(out, &merged) {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    for c in &result.conflicts {
+    if json {
+        let report = result.report(out);
         println!(
-            "conflict\t{:?}\tkept mine\n  base:   {}\n  mine:   {}\n  theirs: {}",
-            c.subject, c.base, c.mine, c.theirs
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        for c in &result.conflicts {
+            println!("{}", crate::edit::merge::words::conflict(c));
+        }
+        println!(
+            "wrote {} ({} conflict{})",
+            out.display(),
+            result.conflicts.len(),
+            if result.conflicts.len() == 1 { "" } else { "s" }
         );
     }
-    println!(
-        "wrote {} ({} conflict{})",
-        out.display(),
-        result.conflicts.len(),
-        if result.conflicts.len() == 1 { "" } else { "s" }
-    );
     if result.conflicts.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -1320,6 +1320,9 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
     assert_eq!(m.taken_cleanly, 1, "the deletion comes from theirs");
     h.get_by_label("我的 Mine");
     h.get_by_label("他们的 Theirs");
+    // The conflicting field in words, as `onemap merge` prints it.
+    h.get_by_label("horizon: 2050");
+    h.get_by_label("horizon: 2025");
     h.get_by_label("theirs →").click();
     h.run();
     let out = dir.join("merged.onemap");

@@ -11,8 +11,8 @@ use crate::edit::Edit;
 use crate::io::clock;
 use crate::io::output_guard::{Writes, check_output};
 use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
-use crate::model::diff::{Findings, Subject, diff};
-use crate::model::project::{Comment, MapNote, Project};
+use crate::model::diff::{Findings, diff};
+use crate::model::project::{Comment, MapNote};
 use crate::model::review::{Anchor, CommentStatus, Reply, Review, ReviewComment};
 
 use super::OneMapApp;
@@ -245,31 +245,14 @@ impl OneMapApp {
                 return;
             }
         };
-        let mine = &self.doc.project;
-        let result = crate::edit::merge::merge3(&base, mine, &theirs);
-        let lines = |other: &Project| -> std::collections::BTreeMap<Subject, String> {
-            diff(&base, other, &self.data.plan, None)
-                .into_iter()
-                .map(|c| {
-                    let line = c.line();
-                    let parts: Vec<&str> = line.split('\t').collect();
-                    let text = match parts.as_slice() {
-                        [kind, _, name, details] if !details.is_empty() => {
-                            format!("{kind}: {name}; {details}")
-                        }
-                        [kind, _, name, ..] => format!("{kind}: {name}"),
-                        _ => line.clone(),
-                    };
-                    (c.subject.clone(), text)
-                })
-                .collect()
-        };
-        let (mine_lines, theirs_lines) = (lines(mine), lines(&theirs));
-        let taken_cleanly = theirs_lines
-            .keys()
-            .filter(|s| !result.conflicts.iter().any(|c| c.subject == **s))
-            .filter(|s| !mine_lines.contains_key(*s))
-            .count();
+        let result = crate::edit::merge::merge3(&base, &self.doc.project, &theirs);
+        // The conflicting fields in words, as `onemap merge` prints them.
+        use crate::edit::merge::words::{Side, by_subject};
+        let (mine_lines, theirs_lines) = (
+            by_subject(&result.conflicts, Side::Mine),
+            by_subject(&result.conflicts, Side::Theirs),
+        );
+        let taken_cleanly = result.from_theirs.len();
         self.compare = None;
         self.merge = Some(MergeState {
             base_path: base_path.to_owned(),
@@ -293,7 +276,11 @@ impl OneMapApp {
                     format!(
                         "{} conflicts resolved ({} with theirs), written to {}",
                         m.result.conflicts.len(),
-                        m.take_theirs.len(),
+                        m.result
+                            .conflicts
+                            .iter()
+                            .filter(|c| m.take_theirs.contains(&c.subject))
+                            .count(),
                         path.display()
                     ),
                 ),

@@ -131,7 +131,8 @@ impl Change {
     }
 }
 
-fn subject_parts(s: &Subject) -> (&'static str, &str) {
+/// A subject's kind in words ("placement", "plan feature", …) and its id.
+pub fn subject_parts(s: &Subject) -> (&'static str, &str) {
     match s {
         Subject::Placement(id) => ("placement", id),
         Subject::Layer(id) => ("layer", id),

@@ -4,7 +4,9 @@
 use egui::{RichText, Ui};
 
 use crate::command::{AppCommand, MergeState, PathPurpose};
+use crate::edit::merge::words::{self, Side, by_subject};
 use crate::map::changes::{ADDED, CHANGED};
+use crate::model::diff::Subject;
 
 pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand>) {
     ui.horizontal_wrapped(|ui| {
@@ -17,7 +19,7 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
             .strong(),
         );
         ui.label(format!(
-            "{} changes of theirs taken cleanly, {} conflicts",
+            "{} changes of theirs taken cleanly, {} conflicting fields",
             m.taken_cleanly,
             m.result.conflicts.len()
         ));
@@ -33,6 +35,15 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
         ui.label("No conflicts: every change was made on one side only, or alike on both.");
         return;
     }
+    // One row per subject in conflict, a line per conflicting field in each cell, in the
+    // words `onemap merge` prints; the choice takes mine or theirs for all of its fields.
+    let base_lines = by_subject(&m.result.conflicts, Side::Base);
+    let mut subjects: Vec<(&Subject, &str)> = Vec::new();
+    for c in &m.result.conflicts {
+        if subjects.last().is_none_or(|(s, _)| **s != c.subject) {
+            subjects.push((&c.subject, &c.name));
+        }
+    }
     egui::ScrollArea::vertical().show(ui, |ui| {
         egui::Grid::new("conflicts")
             .striped(true)
@@ -44,32 +55,35 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                 ui.label(RichText::new("合并 Merged").strong());
                 ui.label(RichText::new("他们的 Theirs").strong());
                 ui.end_row();
-                for c in &m.result.conflicts {
-                    let theirs = m.take_theirs.contains(&c.subject);
-                    ui.label(format!("{:?}", c.subject));
-                    ui.add(
-                        egui::Label::new(m.mine_lines.get(&c.subject).map_or("unchanged", |s| s))
+                for (subject, name) in subjects {
+                    let theirs = m.take_theirs.contains(subject);
+                    let cell = |lines: &std::collections::BTreeMap<Subject, String>| {
+                        lines.get(subject).cloned().unwrap_or_default()
+                    };
+                    ui.vertical(|ui| {
+                        ui.label(RichText::new(words::subject(subject, name)).strong());
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("base — {}", cell(&base_lines))).weak(),
+                            )
                             .wrap(),
-                    );
+                        );
+                    });
+                    ui.add(egui::Label::new(cell(&m.mine_lines)).wrap());
                     ui.horizontal(|ui| {
                         if ui.radio(!theirs, "← mine").clicked() {
-                            commands.push(AppCommand::ResolveConflict(c.subject.clone(), false));
+                            commands.push(AppCommand::ResolveConflict(subject.clone(), false));
                         }
                         if ui.radio(theirs, "theirs →").clicked() {
-                            commands.push(AppCommand::ResolveConflict(c.subject.clone(), true));
+                            commands.push(AppCommand::ResolveConflict(subject.clone(), true));
                         }
                     });
                     ui.add(
-                        egui::Label::new(
-                            RichText::new(
-                                m.theirs_lines.get(&c.subject).map_or("unchanged", |s| s),
-                            )
-                            .color(if theirs {
-                                ADDED
-                            } else {
-                                CHANGED
-                            }),
-                        )
+                        egui::Label::new(RichText::new(cell(&m.theirs_lines)).color(if theirs {
+                            ADDED
+                        } else {
+                            CHANGED
+                        }))
                         .wrap(),
                     );
                     ui.end_row();

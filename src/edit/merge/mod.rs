@@ -1,13 +1,24 @@
 //! Merging project versions: accepting or rejecting each change of a comparison (two-way), and
-//! the three-way merge of two versions that both changed a common ancestor.
+//! the three-way merge of two versions that both changed a common ancestor, field by field
+//! (`record`, `fields`), with its conflicts in words (`words`).
+
+mod access;
+mod fields;
+mod record;
+pub mod words;
 
 use std::collections::BTreeSet;
-
-use serde::Serialize;
 
 use crate::model::diff::{Subject, diff};
 use crate::model::project::{PlacementId, Project};
 use crate::model::{Plan, Region};
+use access::{
+    acknowledgement_access, group_access, layer_access, placement_access, plan_feature_access,
+    scene_access, sketch_layer_access,
+};
+use record::FieldConflict;
+
+pub use record::EXISTENCE;
 
 /// `old` with the accepted changes of `new` applied. Accepting every change gives `new`;
 /// accepting none gives `old`.
@@ -82,14 +93,14 @@ pub struct Setting {
     show: fn(&Project) -> String,
 }
 
-/// A setting that is one field of the project, compared by value and shown as written.
+/// A setting that is one field of the project, compared by value and shown in words.
 macro_rules! field {
-    ($name:literal, $($field:ident).+) => {
+    ($name:literal, $show:expr, $($field:ident).+) => {
         Setting {
             name: $name,
             same: |a, b| a.$($field).+ == b.$($field).+,
             take: |out, from| out.$($field).+ = from.$($field).+.clone(),
-            show: |p| format!("{:?}", p.$($field).+),
+            show: |p| $show(&p.$($field).+),
         }
     };
 }
@@ -102,15 +113,29 @@ pub const SETTINGS: [Setting; 9] = [
             out.meta.title_zh = from.meta.title_zh.clone();
             out.meta.title_en = from.meta.title_en.clone();
         },
-        show: |p| format!("{} / {}", p.meta.title_zh, p.meta.title_en),
+        show: |p| {
+            format!(
+                "{} / {}",
+                words::text(&p.meta.title_zh),
+                words::text(&p.meta.title_en)
+            )
+        },
     },
-    field!("author", meta.author),
-    field!("edition", edition),
-    field!("map view", view),
-    field!("tiers", settings.tiers),
-    field!("label language", settings.language),
-    field!("hide indicative", settings.hide_indicative),
-    field!("notes", notes),
+    field!("author", words::text, meta.author),
+    field!("edition", words::text, edition),
+    field!("map view", words::view, view),
+    field!("tiers", |t: &[bool; 5]| words::tiers(t), settings.tiers),
+    field!(
+        "label language",
+        |l: &crate::model::LabelLanguage| l.title().to_owned(),
+        settings.language
+    ),
+    field!(
+        "hide indicative",
+        |b: &bool| words::yes_no(*b),
+        settings.hide_indicative
+    ),
+    field!("notes", |n: &Vec<_>| words::notes(n), notes),
     Setting {
         name: "scene order",
         same: |a, b| scene_names(a) == scene_names(b),
@@ -169,60 +194,151 @@ fn take_scene(out: &mut Project, from: &Project, name: &str) {
     }
 }
 
-/// A subject both versions changed, differently.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One field of a subject that both versions changed, differently; or a subject deleted on
+/// one side and edited on the other (field [`EXISTENCE`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Conflict {
     pub subject: Subject,
-    /// The subject's state in each version, as text (absent: `—`).
+    /// The subject's name to show: a placement's or scene's names, a layer's id.
+    pub name: String,
+    /// "name_zh", "geometry", "horizon", …, a setting's name, or [`EXISTENCE`].
+    pub field: String,
+    /// The field in each version, in words ([`words`]); a deleted subject is "(deleted)".
     pub base: String,
     pub mine: String,
     pub theirs: String,
-}
-
-impl Merge3 {
-    /// The merge with each conflict resolved: `theirs_for` lists the conflicts that take
-    /// "theirs"; the others keep "mine".
-    pub fn resolved(&self, theirs: &Project, theirs_for: &BTreeSet<Subject>) -> Project {
-        let mut out = self.merged.clone();
-        for c in &self.conflicts {
-            if theirs_for.contains(&c.subject) {
-                take(&mut out, theirs, &c.subject);
-            }
-        }
-        out
-    }
 }
 
 /// The result of a three-way merge: conflicts keep "mine" in `merged` until resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merge3 {
     pub merged: Project,
+    /// In the order of their subjects, then of the fields in their record (names first).
     pub conflicts: Vec<Conflict>,
+    /// The subjects that took (at least part of) theirs' change without a conflict.
+    pub from_theirs: BTreeSet<Subject>,
 }
 
-/// Merges `mine` and `theirs`, both descended from `base`: a subject changed on one side only
-/// takes that side; changed alike on both, either; changed differently, it is a conflict.
+impl Merge3 {
+    /// The merge with each conflict resolved: the conflicts of the subjects in `theirs_for`
+    /// take "theirs" (each conflicting field of them); the others keep "mine".
+    pub fn resolved(&self, theirs: &Project, theirs_for: &BTreeSet<Subject>) -> Project {
+        let mut out = self.merged.clone();
+        for c in &self.conflicts {
+            if theirs_for.contains(&c.subject) {
+                take_field(&mut out, theirs, &c.subject, &c.field);
+            }
+        }
+        out
+    }
+}
+
+/// Merges `mine` and `theirs`, both descended from `base`, field by field: a subject changed
+/// on one side only takes that side; changed alike on both, either; changed differently, each
+/// of its fields is merged the same way (a placement's names, geometry, status, …), and only
+/// a field changed differently on both sides is a conflict, as is a subject deleted on one
+/// side and edited on the other.
 pub fn merge3(base: &Project, mine: &Project, theirs: &Project) -> Merge3 {
     let ours = subjects(base, mine);
     let their = subjects(base, theirs);
-    let mut merged = mine.clone();
-    let mut conflicts = Vec::new();
+    let mut out = Merge3 {
+        merged: mine.clone(),
+        conflicts: Vec::new(),
+        from_theirs: BTreeSet::new(),
+    };
     for subject in ours.union(&their) {
         if same(mine, theirs, subject) || same(theirs, base, subject) {
             continue;
         }
         if same(mine, base, subject) {
-            take(&mut merged, theirs, subject);
-        } else {
-            conflicts.push(Conflict {
+            take(&mut out.merged, theirs, subject);
+            out.from_theirs.insert(subject.clone());
+            continue;
+        }
+        let (took_theirs, conflicts) = both_changed(&mut out.merged, [base, mine, theirs], subject);
+        if took_theirs {
+            out.from_theirs.insert(subject.clone());
+        }
+        let name = name(&out.merged, subject)
+            .or_else(|| name(theirs, subject))
+            .or_else(|| name(base, subject))
+            .unwrap_or_default();
+        out.conflicts
+            .extend(conflicts.into_iter().map(|c| Conflict {
                 subject: subject.clone(),
-                base: state(base, subject),
-                mine: state(mine, subject),
-                theirs: state(theirs, subject),
-            });
+                name: name.clone(),
+                field: c.field,
+                base: c.base,
+                mine: c.mine,
+                theirs: c.theirs,
+            }));
+    }
+    out
+}
+
+/// Merges a subject that both sides changed, differently, into `out` (mine): whether any part
+/// came from theirs, and the fields in conflict.
+fn both_changed(
+    out: &mut Project,
+    versions: [&Project; 3],
+    subject: &Subject,
+) -> (bool, Vec<FieldConflict>) {
+    let [base, mine, theirs] = versions;
+    match subject {
+        Subject::Placement(id) => placement_access(id).merge(out, versions),
+        Subject::Scene(name) => scene_access(name).merge(out, versions),
+        Subject::Layer(id) => layer_access(id).merge(out, versions),
+        Subject::Group(id) => group_access(id).merge(out, versions),
+        Subject::SketchLayer(id) => sketch_layer_access(id).merge(out, versions),
+        Subject::Acknowledgement(id) => acknowledgement_access(id).merge(out, versions),
+        Subject::PlanFeature(id) => plan_feature_access(id).merge(out, versions),
+        Subject::Setting(name) => {
+            let show = |p: &Project| setting(name).map_or_else(String::new, |s| (s.show)(p));
+            let conflict = FieldConflict {
+                field: name.clone(),
+                base: show(base),
+                mine: show(mine),
+                theirs: show(theirs),
+            };
+            (false, vec![conflict])
         }
     }
-    Merge3 { merged, conflicts }
+}
+
+/// Makes one field of `subject` in `out` what it is in `from` (the whole subject for a
+/// setting or a conflict over its existence).
+pub fn take_field(out: &mut Project, from: &Project, subject: &Subject, field: &str) {
+    let taken = field != EXISTENCE
+        && match subject {
+            Subject::Placement(id) => placement_access(id).take_field(out, from, field),
+            Subject::Scene(name) => scene_access(name).take_field(out, from, field),
+            Subject::Layer(id) => layer_access(id).take_field(out, from, field),
+            Subject::Group(id) => group_access(id).take_field(out, from, field),
+            Subject::SketchLayer(id) => sketch_layer_access(id).take_field(out, from, field),
+            Subject::Acknowledgement(id) => acknowledgement_access(id).take_field(out, from, field),
+            Subject::PlanFeature(id) => plan_feature_access(id).take_field(out, from, field),
+            Subject::Setting(_) => false,
+        };
+    if !taken {
+        take(out, from, subject);
+    }
+}
+
+/// The name a subject shows: a placement's names, a scene's titles, else none.
+fn name(p: &Project, subject: &Subject) -> Option<String> {
+    match subject {
+        Subject::Placement(id) => p
+            .placements
+            .get(&PlacementId(id.clone()))
+            .map(|x| format!("{} / {}", x.name_zh, x.name_en)),
+        Subject::Scene(name) => p
+            .scenes
+            .iter()
+            .find(|s| s.name == *name)
+            .map(|s| format!("{} / {}", s.title_zh, s.title_en)),
+        Subject::SketchLayer(id) => p.sketch_layers.get(id).map(|s| s.name.clone()),
+        _ => None,
+    }
 }
 
 /// Whether a subject is the same in two projects, compared by value.
@@ -233,14 +349,8 @@ pub fn same(a: &Project, b: &Project, subject: &Subject) -> bool {
             a.placements.get(&id) == b.placements.get(&id)
         }
         Subject::Layer(id) => {
-            let layer = |p: &Project| {
-                (
-                    p.settings.layers.get(id).cloned(),
-                    p.layer_order.get(id).copied(),
-                    p.style_overrides.get(id).cloned(),
-                )
-            };
-            layer(a) == layer(b)
+            let layer = layer_access(id);
+            (layer.get)(a) == (layer.get)(b)
         }
         Subject::Group(id) => a.settings.groups.get(id) == b.settings.groups.get(id),
         Subject::Scene(name) => {
@@ -252,35 +362,6 @@ pub fn same(a: &Project, b: &Project, subject: &Subject) -> bool {
         Subject::PlanFeature(id) => a.plan_overrides.get(id) == b.plan_overrides.get(id),
         // A setting this merge does not know (from a newer diff) is left as it is.
         Subject::Setting(name) => setting(name).is_none_or(|s| (s.same)(a, b)),
-    }
-}
-
-/// A subject's state in a project, as text to show (merges compare with [`same`]).
-pub fn state(p: &Project, subject: &Subject) -> String {
-    let shown = |v: Option<String>| v.unwrap_or_else(|| "—".into());
-    match subject {
-        Subject::Placement(id) => shown(
-            p.placements
-                .get(&PlacementId(id.clone()))
-                .map(|x| format!("{x:?}")),
-        ),
-        Subject::Layer(id) => format!(
-            "{:?} {:?} {:?}",
-            p.settings.layers.get(id),
-            p.layer_order.get(id),
-            p.style_overrides.get(id)
-        ),
-        Subject::Group(id) => shown(p.settings.groups.get(id).map(|x| format!("{x:?}"))),
-        Subject::Scene(name) => shown(
-            p.scenes
-                .iter()
-                .find(|s| s.name == *name)
-                .map(|x| format!("{x:?}")),
-        ),
-        Subject::SketchLayer(id) => shown(p.sketch_layers.get(id).map(|x| format!("{x:?}"))),
-        Subject::Acknowledgement(id) => shown(p.acknowledgements.get(id).map(|x| format!("{x:?}"))),
-        Subject::PlanFeature(id) => shown(p.plan_overrides.get(id).map(|x| format!("{x:?}"))),
-        Subject::Setting(name) => setting(name).map_or_else(|| name.clone(), |s| (s.show)(p)),
     }
 }
 
@@ -371,7 +452,7 @@ mod tests {
                 result.conflicts[0].mine.as_str(),
                 result.conflicts[0].theirs.as_str()
             ),
-            ("\"mine\"", "\"theirs\"")
+            ("mine", "theirs")
         );
     }
 }
