@@ -108,6 +108,7 @@ impl OneMapApp {
             | C::AddScene
             | C::UpdateScene(..)
             | C::GoToScene(..)) => self.run_view_command(command),
+            command @ C::SetUiLanguage(..) => self.run_help_command(command),
             command @ (C::SetTool(..)
             | C::SetDrawAction(..)
             | C::ToggleSnap

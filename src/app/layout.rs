@@ -9,6 +9,7 @@ impl OneMapApp {
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.ctx = Some(ui.ctx().clone());
+        ui::lang::set_ui_language(ui.ctx(), self.help.prefs.ui_language);
         self.restyle();
         self.recheck();
         if self.presenting.is_some() {
@@ -62,6 +63,7 @@ impl OneMapApp {
                 &mut self.search,
                 commands,
             );
+            let lang = ui::ui_language(ui.ctx());
             let actions: Vec<(String, String)> = self
                 .data
                 .edition
@@ -69,7 +71,7 @@ impl OneMapApp {
                 .map(|e| {
                     e.actions
                         .iter()
-                        .map(|a| (a.id.clone(), a.name_zh.clone()))
+                        .map(|a| (a.id.clone(), lang.pick(&a.name_zh, &a.name_en).to_owned()))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -82,7 +84,11 @@ impl OneMapApp {
                         .map(|l| {
                             (
                                 format!("layer:{}", l.id),
-                                format!("草图 Sketch · {}", l.name_zh),
+                                format!(
+                                    "{} · {}",
+                                    lang.pick("草图", "Sketch"),
+                                    lang.pick(&l.name_zh, &l.name_en)
+                                ),
                             )
                         }),
                 )
@@ -102,8 +108,11 @@ impl OneMapApp {
                 }
                 ui.separator();
                 if ui
-                    .button("演示 Present (F5)")
-                    .on_hover_text("Full-screen slides of the project's scenes")
+                    .button(lang.pick("演示 (F5)", "Present (F5)"))
+                    .on_hover_text(lang.pick(
+                        "全屏放映项目的场景",
+                        "Full-screen slides of the project's scenes",
+                    ))
                     .clicked()
                 {
                     commands.push(AppCommand::Present(None));
@@ -130,7 +139,10 @@ impl OneMapApp {
                     commands,
                 );
                 if !self.review_mode && !self.review.review.comments.is_empty() {
-                    let text = format!("评论 Comments: {} open", self.review.review.open_count());
+                    let text = ui::comments_panel::comments_title(
+                        ui.ctx(),
+                        self.review.review.open_count(),
+                    );
                     if ui.selectable_label(self.review.open, text).clicked() {
                         commands.push(AppCommand::ToggleComments);
                     }
@@ -212,8 +224,16 @@ impl OneMapApp {
             .default_size(290.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.scenes_tab, false, "图层 Layers");
-                    ui.selectable_value(&mut self.scenes_tab, true, "场景 Scenes");
+                    ui.selectable_value(
+                        &mut self.scenes_tab,
+                        false,
+                        ui::tr(ui.ctx(), "图层", "Layers"),
+                    );
+                    ui.selectable_value(
+                        &mut self.scenes_tab,
+                        true,
+                        ui::tr(ui.ctx(), "场景", "Scenes"),
+                    );
                 });
                 ui.separator();
                 if !self.doc.project.plan_overrides.is_empty() {

@@ -7,6 +7,7 @@ mod drawing;
 mod file_commands;
 pub mod files;
 mod handle;
+pub mod help;
 pub mod journal;
 mod layout;
 mod map_frame;
@@ -134,6 +135,8 @@ pub struct OneMapApp {
         crate::model::project::PlacementGeometry,
         Coord<f64>,
     )>,
+    /// Preferences (the interface language) and help.
+    pub help: help::HelpState,
 }
 
 impl OneMapApp {
@@ -196,11 +199,14 @@ impl OneMapApp {
             table_open: false,
             table: Default::default(),
             placement_facts: Default::default(),
+            help: Default::default(),
         }
     }
 
     pub fn enable_desktop_services(&mut self) {
         self.files.enable_desktop();
+        self.help
+            .use_preferences_file(crate::io::preferences::default_preferences_file());
     }
 
     /// Opens the project given on the command line (or the default one). If it cannot be read,

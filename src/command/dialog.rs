@@ -1,6 +1,7 @@
 //! The dialogs the app opens and the panels show: a typed path for a file operation, the
 //! question about unsaved changes, the offer to recover a journal, and messages.
 
+use crate::model::UiLanguage;
 use std::path::PathBuf;
 
 use super::Journal;
@@ -32,26 +33,42 @@ pub enum PathPurpose {
 }
 
 impl PathPurpose {
-    pub fn title(&self) -> String {
+    /// The dialog's title in the interface language.
+    pub fn title(&self, lang: UiLanguage) -> String {
+        let pick = |zh: &str, en: &str| lang.pick(zh, en).to_owned();
         match self {
-            Self::Open => "打开项目 Open project".into(),
-            Self::SaveAs => "另存为 Save project as".into(),
-            Self::Import => "导入 GeoJSON Import GeoJSON".into(),
-            Self::ExportGeojson => "导出 GeoJSON Export GeoJSON".into(),
-            Self::ExportCsv => "导出 CSV Export placement table".into(),
-            Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
-            Self::OpenForReview => "打开以审阅 Open for review (read-only)".into(),
-            Self::CompareWith => "对比 Compare with another version".into(),
-            Self::MergeBase => "三方合并 1/2: the common ancestor (base)".into(),
-            Self::MergeTheirs(_) => "三方合并 2/2: the other version (theirs)".into(),
-            Self::WriteMerged => "写出合并结果 Write the merged project".into(),
-            Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
-            Self::ExportSketchLayer(layer) => {
-                format!("导出草图 Export layer {layer} with the sketches (GeoJSON)")
-            }
-            Self::ApplyBaseline => {
-                "新基线 Apply the sketches as a new plan edition (a new folder)".into()
-            }
+            Self::Open => pick("打开项目", "Open project"),
+            Self::SaveAs => pick("项目另存为", "Save project as"),
+            Self::Import => pick("导入 GeoJSON", "Import GeoJSON"),
+            Self::ExportGeojson => pick("导出 GeoJSON", "Export GeoJSON"),
+            Self::ExportCsv => pick("导出项目表 CSV", "Export placement table (CSV)"),
+            Self::Locate(name) => match lang {
+                UiLanguage::Chinese => format!("定位草图图层 {name} 的文件"),
+                UiLanguage::English => format!("Locate the file of sketch layer {name}"),
+            },
+            Self::OpenForReview => pick("打开以审阅（只读）", "Open for review (read-only)"),
+            Self::CompareWith => pick("与另一版本对比", "Compare with another version"),
+            Self::MergeBase => pick(
+                "三方合并 1/2：共同祖先（基础版本）",
+                "Three-way merge 1/2: the common ancestor (base)",
+            ),
+            Self::MergeTheirs(_) => pick(
+                "三方合并 2/2：另一版本（他们的）",
+                "Three-way merge 2/2: the other version (theirs)",
+            ),
+            Self::WriteMerged => pick("写出合并结果", "Write the merged project"),
+            Self::WriteReport => pick(
+                "写出审阅报告（Markdown）",
+                "Write a review report (Markdown)",
+            ),
+            Self::ExportSketchLayer(layer) => match lang {
+                UiLanguage::Chinese => format!("导出含草图的图层 {layer}（GeoJSON）"),
+                UiLanguage::English => format!("Export layer {layer} with the sketches (GeoJSON)"),
+            },
+            Self::ApplyBaseline => pick(
+                "草图作为新规划基线（新文件夹）",
+                "Apply the sketches as a new plan edition (a new folder)",
+            ),
         }
     }
 

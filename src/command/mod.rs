@@ -43,6 +43,8 @@ pub enum AppCommand {
     /// Fits the whole plan area.
     Home,
     ShowAbout(bool),
+    /// Switches the interface language (and remembers it).
+    SetUiLanguage(crate::model::UiLanguage),
     /// Closes the bar that lists data files that could not be read.
     DismissProblems,
     /// Shows the typed-path dialog for a file operation.

@@ -2,6 +2,7 @@
 //! turns pointer gestures into commands for the tool in use. It reads the frame's state
 //! ([`MapPanel`]) and reports what it saw ([`MapSeen`]); the app keeps that until the next frame.
 
+use super::tr;
 use egui::{Color32, Pos2, Rect, Stroke, Ui};
 use geo::Coord;
 use walkers::{Map, MapMemory, Projector, lon_lat};
@@ -464,8 +465,15 @@ fn side_by_side_ui(
         &c.changes,
     ));
     for (r, text) in [
-        (left, "当前版本 This version".to_owned()),
-        (right, format!("对比版本 Other: {}", c.other_path.display())),
+        (left, tr(ui.ctx(), "当前版本", "This version").to_owned()),
+        (
+            right,
+            format!(
+                "{}: {}",
+                tr(ui.ctx(), "对比版本", "Other"),
+                c.other_path.display()
+            ),
+        ),
     ] {
         let painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(r);
         let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::BLACK);

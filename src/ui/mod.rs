@@ -9,6 +9,7 @@ pub mod comments_panel;
 pub mod compare_panel;
 pub mod dialogs;
 pub mod inspector;
+pub mod lang;
 pub mod layers_panel;
 pub mod map_panel;
 pub mod merge_panel;
@@ -21,5 +22,4 @@ pub mod swatch;
 pub mod toolbar;
 pub mod tools;
 
-// The legend names its rows the same way, so the function lives below both.
-pub use crate::model::lang::ui_name;
+pub use lang::{tr, ui_language};

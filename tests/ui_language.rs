@@ -1,0 +1,229 @@
+//! One interface language at a time: in English every menu, panel and dialog speaks English, in
+//! Chinese every dialog title is Chinese. Driven headless with egui_kittest, reading the labels
+//! of the accessibility tree.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use onemap::app::{AppData, OneMapApp, install_fonts};
+use onemap::command::{AfterConfirm, Dialog, Journal, PathPurpose};
+use onemap::io::DataDir;
+use onemap::model::UiLanguage;
+
+fn app(language: UiLanguage) -> OneMapApp {
+    let data =
+        AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).expect("the built-in data loads");
+    let default_project = data.dir.default_project();
+    let mut app = OneMapApp::new(data);
+    app.open_at_start(&default_project);
+    app.help.prefs.ui_language = language;
+    app
+}
+
+fn harness(language: UiLanguage) -> Harness<'static, OneMapApp> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(8)
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app(language));
+    h.run();
+    h
+}
+
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    })
+}
+
+/// The names of the languages, which each switch shows in its own language on purpose.
+const LANGUAGE_NAMES: [&str; 2] = ["中文", "中文 + English"];
+
+/// Every label of the accessibility tree.
+fn labels(h: &Harness<'_, OneMapApp>) -> Vec<String> {
+    h.query_all_by(|_| true)
+        .filter_map(|n| n.accesskit_node().label())
+        .collect()
+}
+
+/// Labels of the interface that carry Chinese, leaving out the plan's own names: a name that
+/// the data gives only in Chinese is shown as it is.
+fn chinese_labels(h: &Harness<'_, OneMapApp>, plan_names: &[String]) -> Vec<String> {
+    labels(h)
+        .into_iter()
+        .filter(|l| has_cjk(l) && !LANGUAGE_NAMES.contains(&l.as_str()))
+        .filter(|l| !plan_names.iter().any(|n| l.contains(n.as_str())))
+        .collect()
+}
+
+/// Names in the project and the plan that have no English, which may show in English mode.
+fn names_without_english(app: &OneMapApp) -> Vec<String> {
+    let mut names: Vec<String> = app
+        .doc
+        .project
+        .placements
+        .values()
+        .filter(|p| p.name_en.trim().is_empty())
+        .map(|p| p.name_zh.clone())
+        .collect();
+    names.extend(app.doc.project.scenes.iter().map(|s| s.name.clone()));
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+fn click(h: &mut Harness<'_, OneMapApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn all_dialogs() -> Vec<Dialog> {
+    let purposes = [
+        PathPurpose::Open,
+        PathPurpose::SaveAs,
+        PathPurpose::Import,
+        PathPurpose::ExportGeojson,
+        PathPurpose::ExportCsv,
+        PathPurpose::Locate("my sketch".into()),
+        PathPurpose::OpenForReview,
+        PathPurpose::CompareWith,
+        PathPurpose::MergeBase,
+        PathPurpose::MergeTheirs("base.onemap".into()),
+        PathPurpose::WriteMerged,
+        PathPurpose::WriteReport,
+        PathPurpose::ExportSketchLayer("corridors".into()),
+        PathPurpose::ApplyBaseline,
+    ];
+    let mut dialogs: Vec<Dialog> = purposes
+        .into_iter()
+        .map(|purpose| Dialog::PathPrompt {
+            purpose,
+            text: String::new(),
+            gcj02: false,
+            focus: false,
+        })
+        .collect();
+    dialogs.push(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
+    dialogs.push(Dialog::Recovery(Box::new(Journal {
+        file: "session.recovery".into(),
+        original: None,
+        written: "2026-01-01T00:00:00Z".into(),
+        project: h_project(),
+    })));
+    for title in ["Could not open the project", "Exported", "Import failed"] {
+        dialogs.push(Dialog::Message {
+            title: title.into(),
+            text: "…".into(),
+            error: false,
+        });
+    }
+    dialogs
+}
+
+/// Visits the menus, the panels and every dialog; `check` sees the tree at each stop.
+fn visit_everything(
+    h: &mut Harness<'_, OneMapApp>,
+    menus: [&str; 4],
+    mut check: impl FnMut(&Harness<'_, OneMapApp>, &str),
+) {
+    check(h, "the main window");
+    for menu in menus {
+        click(h, menu);
+        check(h, menu);
+        h.key_press(egui::Key::Escape);
+        h.run();
+    }
+    h.state_mut().checks_open = true;
+    h.state_mut().table_open = true;
+    h.state_mut().show_about = true;
+    h.run();
+    check(h, "checks, table and about");
+    h.state_mut().show_about = false;
+    h.state_mut().scenes_tab = true;
+    let first = h.state().doc.project.placements.keys().next().cloned();
+    if let Some(id) = first {
+        h.state_mut().selected = Some(onemap::model::FeatureId(id.0.clone()));
+    }
+    h.run();
+    check(h, "scenes and a placement's form");
+    for dialog in all_dialogs() {
+        let name = format!("{dialog:?}");
+        h.state_mut().files.dialog = Some(dialog);
+        h.run();
+        check(h, &name);
+        h.state_mut().files.dialog = None;
+    }
+}
+
+#[test]
+fn in_english_no_menu_panel_or_dialog_shows_chinese() {
+    let mut h = harness(UiLanguage::English);
+    let plan_names = names_without_english(h.state());
+    let mut found = Vec::new();
+    visit_everything(&mut h, ["File", "Edit", "View", "Help"], |h, at| {
+        for label in chinese_labels(h, &plan_names) {
+            found.push(format!("{at}: {label}"));
+        }
+    });
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "Chinese in the English interface:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn in_chinese_every_dialog_title_is_chinese() {
+    let mut h = harness(UiLanguage::Chinese);
+    let mut english = Vec::new();
+    let mut windows = 0;
+    visit_everything(&mut h, ["文件", "编辑", "视图", "帮助"], |h, at| {
+        for window in h.query_all_by_role(egui::accesskit::Role::Window) {
+            windows += 1;
+            let title = window.accesskit_node().label().unwrap_or_default();
+            if !has_cjk(&title) {
+                english.push(format!("{at}: {title:?}"));
+            }
+        }
+    });
+    assert!(
+        windows >= all_dialogs().len(),
+        "only {windows} windows were seen"
+    );
+    assert!(
+        english.is_empty(),
+        "English dialog titles:\n{}",
+        english.join("\n")
+    );
+}
+
+#[test]
+fn the_interface_language_is_switched_from_the_view_menu_and_labels_keep_theirs() {
+    let mut h = harness(UiLanguage::Chinese);
+    let labels_before = h.state().doc.project.settings.language;
+    click(&mut h, "视图");
+    // The interface's switch comes first; the map labels' has an "English" too.
+    let english = h.query_all_by_role_and_label(egui::accesskit::Role::RadioButton, "English");
+    english
+        .into_iter()
+        .next()
+        .expect("an English switch")
+        .click();
+    h.run();
+    assert_eq!(h.state().help.prefs.ui_language, UiLanguage::English);
+    assert!(
+        h.query_by_label("File").is_some(),
+        "the menus speak English"
+    );
+    assert_eq!(
+        h.state().doc.project.settings.language,
+        labels_before,
+        "the map's label language is its own setting"
+    );
+}
+
+/// A project for the recovery offer: the default one.
+fn h_project() -> onemap::model::project::Project {
+    app(UiLanguage::English).doc.project.clone()
+}
