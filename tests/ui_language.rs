@@ -227,3 +227,46 @@ fn the_interface_language_is_switched_from_the_view_menu_and_labels_keep_theirs(
 fn h_project() -> onemap::model::project::Project {
     app(UiLanguage::English).doc.project.clone()
 }
+
+#[test]
+fn the_import_dialog_keeps_browse_and_the_gcj02_text_inside_its_edge() {
+    for (language, browse, gcj02) in [
+        (UiLanguage::English, "Browse…", "The source is GCJ-02"),
+        (UiLanguage::Chinese, "浏览…", "源数据为 GCJ-02"),
+    ] {
+        let mut h = harness(language);
+        h.state_mut().files.desktop = true;
+        h.state_mut().files.dialog = Some(Dialog::PathPrompt {
+            purpose: PathPurpose::Import,
+            text: String::new(),
+            gcj02: false,
+            focus: false,
+        });
+        h.run();
+        let window = h.get_by_role(egui::accesskit::Role::Window).rect();
+        let inside = |r: egui::Rect| r.min.x >= window.min.x - 0.5 && r.max.x <= window.max.x + 0.5;
+        let button = h.get_by_label(browse).rect();
+        assert!(
+            inside(button),
+            "{language:?}: {browse} at {button:?}, window {window:?}"
+        );
+        for text in h.query_all_by_label_contains(gcj02) {
+            let r = text.rect();
+            assert!(
+                inside(r),
+                "{language:?}: the GCJ-02 text at {r:?}, window {window:?}"
+            );
+        }
+        // Clicking the words ticks the box, as a checkbox's own text would.
+        h.query_all_by_label_contains(gcj02)
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Label)
+            .expect("the GCJ-02 words")
+            .click();
+        h.run();
+        let ticked = matches!(
+            h.state().files.dialog,
+            Some(Dialog::PathPrompt { gcj02: true, .. })
+        );
+        assert!(ticked, "{language:?}: a click on the words ticks GCJ-02");
+    }
+}
