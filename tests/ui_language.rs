@@ -270,3 +270,62 @@ fn the_import_dialog_keeps_browse_and_the_gcj02_text_inside_its_edge() {
         assert!(ticked, "{language:?}: a click on the words ticks GCJ-02");
     }
 }
+
+/// The labels of the search's list of hits.
+fn search_hits(h: &mut Harness<'_, OneMapApp>, label: &str, query: &str) -> Vec<String> {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(query);
+    h.run();
+    labels(h)
+        .into_iter()
+        .filter(|l| l.contains(" — "))
+        .collect()
+}
+
+#[test]
+fn search_lists_a_city_once_in_words_and_shows_its_territory() {
+    let mut h = harness(UiLanguage::Chinese);
+    let hits = search_hits(&mut h, "搜索", "苏州");
+    let suzhou: Vec<_> = hits.iter().filter(|l| l.starts_with("苏州 —")).collect();
+    assert_eq!(suzhou, ["苏州 — 城市"], "{hits:?}");
+    for raw in ["cities", "urban_tiers", "city_boundaries", "basemap"] {
+        assert!(!hits.iter().any(|l| l.contains(raw)), "{raw} in {hits:?}");
+    }
+    h.get_by_label("苏州 — 城市").click();
+    h.run();
+    assert_eq!(
+        h.state().selected,
+        Some(onemap::model::FeatureId("city.suzhou".into()))
+    );
+    // The whole territory is in view, not the town around the seat.
+    let territory = h
+        .state()
+        .data
+        .plan
+        .layer("city_boundaries")
+        .and_then(|l| l.features.iter().find(|f| f.id.0 == "city.suzhou"))
+        .map(|f| geo::BoundingRect::bounding_rect(&f.geometry).unwrap())
+        .unwrap();
+    let t = h.state().last_transform.unwrap();
+    let (a, b) = (
+        t.to_screen(onemap::map::scene::merc(territory.min())),
+        t.to_screen(onemap::map::scene::merc(territory.max())),
+    );
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0));
+    assert!(window.contains(a) && window.contains(b), "{a:?} {b:?}");
+    assert!(
+        (b.x - a.x).abs() > 200.0,
+        "the territory fills the map: {a:?} {b:?}"
+    );
+}
+
+#[test]
+fn search_finds_a_lake_named_on_the_basemap_and_speaks_english_in_english() {
+    let mut h = harness(UiLanguage::Chinese);
+    let hits = search_hits(&mut h, "搜索", "淀山湖");
+    assert!(hits.iter().any(|l| l == "淀山湖 — 水体"), "{hits:?}");
+    let mut h = harness(UiLanguage::English);
+    let hits = search_hits(&mut h, "Search", "Suzhou");
+    assert!(hits.iter().any(|l| l == "Suzhou — City"), "{hits:?}");
+}

@@ -9,7 +9,7 @@ use crate::command::PathPurpose;
 use crate::doc::AppData;
 use crate::doc::document::Document;
 use crate::model::LabelLanguage;
-use crate::model::search::{SearchHit, search};
+use crate::model::search::{HitKind, SearchHit, search};
 use crate::model::view::ViewCommand;
 
 use super::ui_language;
@@ -167,7 +167,7 @@ fn search_ui(
     }
     let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if enter && let Some(first) = state.hits.first() {
-        commands.push(choose(first));
+        commands.extend(choose(first));
     }
     if state.hits.is_empty() || state.query.trim().is_empty() {
         return;
@@ -176,9 +176,10 @@ fn search_ui(
     egui::Popup::from_response(&response).open(true).show(|ui| {
         ui.set_min_width(260.0);
         for hit in &state.hits {
-            let text = format!("{}  {}  · {}", hit.name_zh, hit.name_en, hit.layer);
+            let name = super::lang::name(lang, &hit.name_zh, &hit.name_en);
+            let text = format!("{name} — {}", hit_kind_words(data, lang, &hit.kind));
             if ui.selectable_label(false, text).clicked() {
-                commands.push(choose(hit));
+                commands.extend(choose(hit));
                 close = true;
             }
         }
@@ -188,11 +189,27 @@ fn search_ui(
     }
 }
 
-fn choose(hit: &crate::model::search::SearchHit) -> AppCommand {
-    match &hit.feature {
-        Some(id) => AppCommand::SelectAndShow(id.clone()),
-        None => AppCommand::ZoomTo(hit.bbox),
+/// What a hit is, in words: its kind, or the name of its plan layer.
+fn hit_kind_words(data: &AppData, lang: UiLanguage, kind: &HitKind) -> String {
+    match (kind.words(), kind) {
+        (Some((zh, en)), _) => lang.pick(zh, en).to_owned(),
+        (None, HitKind::Layer(layer)) => data.style.layer(layer).map_or_else(
+            || lang.pick("项目要素", "Project feature").to_owned(),
+            |l| super::lang::name(lang, &l.name_zh, &l.name_en).to_owned(),
+        ),
+        (None, _) => String::new(),
     }
+}
+
+/// Selects the hit's feature, if it has one, and brings its extent into view (a city: its
+/// territory, not the point of its seat).
+fn choose(hit: &SearchHit) -> Vec<AppCommand> {
+    let mut commands = Vec::new();
+    if let Some(id) = &hit.feature {
+        commands.push(AppCommand::Select(Some(id.clone())));
+    }
+    commands.push(AppCommand::ZoomTo(hit.bbox));
+    commands
 }
 
 fn menu_item(
