@@ -329,3 +329,51 @@ fn search_finds_a_lake_named_on_the_basemap_and_speaks_english_in_english() {
     let hits = search_hits(&mut h, "Search", "Suzhou");
     assert!(hits.iter().any(|l| l == "Suzhou — City"), "{hits:?}");
 }
+
+#[test]
+fn the_checks_panel_reaches_its_last_finding_with_a_scrollbar() {
+    use onemap::model::checks::{Finding, Rule};
+    let mut h = harness(UiLanguage::English);
+    let findings: Vec<Finding> = (0..40)
+        .map(|i| Finding {
+            id: format!("outside_plan_area:p{i}"),
+            rule: Rule::OutsidePlanArea,
+            placement: format!("p{i}"),
+            message: format!("finding number {i:02} of forty"),
+            bbox: [120.0, 30.0, 121.0, 31.0],
+            overlap_km2: None,
+        })
+        .collect();
+    // The findings of this revision stand until the project changes.
+    h.state_mut().findings = findings;
+    h.state_mut().checks_open = true;
+    h.run();
+    let status_bar = h.get_by_label("Checks").rect();
+    let visible = |h: &Harness<'_, OneMapApp>| {
+        (0..40)
+            .filter(|i| {
+                let label = format!("finding number {i:02}");
+                h.query_by_label_contains(&label).is_some_and(|n| {
+                    let r = n.rect();
+                    r.min.y >= 0.0 && r.max.y <= status_bar.min.y + 1.0 && r.height() > 0.0
+                })
+            })
+            .count()
+    };
+    let shown = visible(&h);
+    assert!(shown >= 8, "the panel shows {shown} findings at first");
+    let last = h.get_by_label_contains("finding number 39");
+    last.scroll_to_me();
+    h.run();
+    let last = h.get_by_label_contains("finding number 39").rect();
+    assert!(
+        last.max.y <= status_bar.min.y + 1.0,
+        "the last finding {last:?} is scrolled into the panel, above the status bar {status_bar:?}"
+    );
+    h.get_by_label_contains("finding number 39").click();
+    h.run();
+    assert_eq!(
+        h.state().selected,
+        Some(onemap::model::FeatureId("p39".into()))
+    );
+}

@@ -157,9 +157,11 @@ impl OneMapApp {
             });
         });
         if self.checks_open && !self.findings.is_empty() {
+            // About ten findings at first (a third of the window at most); the rest scroll.
+            let height = (ui.available_height() / 3.0).clamp(130.0, 280.0);
             egui::Panel::bottom("checks")
                 .resizable(true)
-                .default_size(130.0)
+                .default_size(height)
                 .show(ui, |ui| {
                     ui::checks_panel::checks_panel_ui(
                         ui,

@@ -32,7 +32,12 @@ pub fn checks_panel_ui(
         ui.strong(heading);
         ui.weak(tr(ui.ctx(), "建设空间不得占用生态空间；项目布局应与所在板块、城市和网络相符。", "Building space must not take ecological space; placements should fit their zone, city and the networks."));
     });
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // The whole height of the panel, with a scrollbar that is always there: a long list says
+    // at a glance that there is more below.
+    let scroll = egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible);
+    scroll.show(ui, |ui| {
         for f in findings {
             // Wrapped: a long finding (one that names a sketched area) must not push its
             // buttons out of reach.
