@@ -103,6 +103,9 @@ fn all_dialogs() -> Vec<Dialog> {
             focus: false,
         })
         .collect();
+    dialogs.push(Dialog::ExportImage(Box::new(
+        onemap::command::ExportImageForm::new("map.png".into(), Vec::new()),
+    )));
     dialogs.push(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
     dialogs.push(Dialog::Recovery(Box::new(Journal {
         file: "session.recovery".into(),
@@ -375,5 +378,81 @@ fn the_checks_panel_reaches_its_last_finding_with_a_scrollbar() {
     assert_eq!(
         h.state().selected,
         Some(onemap::model::FeatureId("p39".into()))
+    );
+}
+
+mod common;
+
+#[test]
+fn export_image_writes_what_onemap_export_writes_for_the_same_scene() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(UiLanguage::Chinese);
+    let scene = h.state().doc.project.scenes[1].name.clone();
+    click(&mut h, "文件");
+    h.get_by_label_contains("导出图片").click();
+    h.run();
+    let ours = dir.path().join("from-the-app.png");
+    match h.state_mut().files.dialog.as_mut() {
+        Some(Dialog::ExportImage(form)) => {
+            form.scene = Some(scene.clone());
+            form.width = 800;
+            form.height = 450;
+            form.path = ours.display().to_string();
+        }
+        other => panic!("the Export image dialog is open, not {other:?}"),
+    }
+    h.run();
+    click(&mut h, "导出");
+    assert!(
+        matches!(
+            &h.state().files.dialog,
+            Some(Dialog::Message { error: false, .. })
+        ),
+        "{:?}",
+        h.state().files.dialog
+    );
+    let cli = dir.path().join("from-the-cli.png");
+    let project = h.state().doc.path.clone().unwrap();
+    let (code, _, err) = common::onemap(&[
+        "export",
+        project.to_str().unwrap(),
+        "--scene",
+        &scene,
+        "--width",
+        "800",
+        "--height",
+        "450",
+        "--out",
+        cli.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (a, b) = (std::fs::read(&ours).unwrap(), std::fs::read(&cli).unwrap());
+    assert_eq!(a.len(), b.len(), "the same size");
+    assert!(a == b, "byte for byte the same PNG");
+}
+
+#[test]
+fn export_image_writes_the_current_view_as_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(UiLanguage::English);
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::AskExportImage]);
+    let path = dir.path().join("view");
+    match h.state_mut().files.dialog.as_mut() {
+        Some(Dialog::ExportImage(form)) => {
+            form.svg = true;
+            form.width = 640;
+            form.height = 360;
+            form.path = path.display().to_string();
+        }
+        other => panic!("the Export image dialog is open, not {other:?}"),
+    }
+    h.run();
+    click(&mut h, "Export");
+    let svg = std::fs::read_to_string(path.with_extension("svg")).unwrap();
+    assert!(
+        svg.contains("<svg") && svg.contains("640"),
+        "{}",
+        &svg[..200.min(svg.len())]
     );
 }

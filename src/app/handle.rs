@@ -109,6 +109,7 @@ impl OneMapApp {
             | C::UpdateScene(..)
             | C::GoToScene(..)) => self.run_view_command(command),
             command @ C::SetUiLanguage(..) => self.run_help_command(command),
+            command @ (C::AskExportImage | C::ExportImage(..)) => self.run_export_command(command),
             command @ (C::SetTool(..)
             | C::SetDrawAction(..)
             | C::ToggleSnap

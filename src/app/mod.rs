@@ -4,6 +4,7 @@
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
 mod drawing;
+mod export_image;
 mod file_commands;
 pub mod files;
 mod handle;

@@ -133,6 +133,8 @@ pub enum Dialog {
         text: String,
         error: bool,
     },
+    /// File › Export image….
+    ExportImage(Box<ExportImageForm>),
 }
 
 /// A GeoJSON import under way, as its progress window shows it.
@@ -141,4 +143,82 @@ pub struct ImportProgress {
     pub path: PathBuf,
     /// How much of the file has been read, 0 to 1.
     pub fraction: f32,
+}
+
+/// A paper size of an image export (landscape), as `onemap export --paper` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaperSize {
+    A4,
+    A3,
+}
+
+/// The size of an exported image: pixels, or a sheet of paper at a resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageSize {
+    Pixels { width: u32, height: u32 },
+    Paper { paper: PaperSize, dpi: u32 },
+}
+
+/// What File › Export image… writes: the current view or a scene, PNG or SVG (by the path's
+/// extension), at a size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportImageRequest {
+    pub path: PathBuf,
+    /// A scene's name; `None` for the map as the editor shows it now.
+    pub scene: Option<String>,
+    pub size: ImageSize,
+}
+
+/// The Export image dialog's choices while they are made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportImageForm {
+    pub path: String,
+    /// The project's scenes: name, Chinese title, English title.
+    pub scenes: Vec<(String, String, String)>,
+    pub scene: Option<String>,
+    pub svg: bool,
+    /// `None`: the pixel size below.
+    pub paper: Option<PaperSize>,
+    pub dpi: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ExportImageForm {
+    /// The defaults of `onemap export`: 1920 × 1080 px PNG; paper at 300 dpi.
+    pub fn new(path: String, scenes: Vec<(String, String, String)>) -> Self {
+        Self {
+            path,
+            scenes,
+            scene: None,
+            svg: false,
+            paper: None,
+            dpi: 300,
+            width: 1920,
+            height: 1080,
+        }
+    }
+
+    /// The path with the extension of the chosen format.
+    pub fn path_with_extension(&self) -> PathBuf {
+        let ext = if self.svg { "svg" } else { "png" };
+        PathBuf::from(self.path.trim()).with_extension(ext)
+    }
+
+    pub fn request(&self) -> ExportImageRequest {
+        ExportImageRequest {
+            path: self.path_with_extension(),
+            scene: self.scene.clone(),
+            size: match self.paper {
+                Some(paper) => ImageSize::Paper {
+                    paper,
+                    dpi: self.dpi,
+                },
+                None => ImageSize::Pixels {
+                    width: self.width,
+                    height: self.height,
+                },
+            },
+        }
+    }
 }

@@ -22,7 +22,10 @@ use geo::Rect;
 use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
-pub use dialog::{AfterConfirm, Dialog, ImportProgress, PathPurpose};
+pub use dialog::{
+    AfterConfirm, Dialog, ExportImageForm, ExportImageRequest, ImageSize, ImportProgress,
+    PaperSize, PathPurpose,
+};
 // What a recovery journal holds: the app reads it, the recovery dialog shows it.
 pub use crate::io::recovery::Journal;
 pub use state::{CompareState, MergeState, ReviewState, SketchView};
@@ -43,6 +46,10 @@ pub enum AppCommand {
     /// Fits the whole plan area.
     Home,
     ShowAbout(bool),
+    /// Opens the Export image dialog.
+    AskExportImage,
+    /// Writes an image of the current view or a scene, as `onemap export` does.
+    ExportImage(ExportImageRequest),
     /// Switches the interface language (and remembers it).
     SetUiLanguage(crate::model::UiLanguage),
     /// Closes the bar that lists data files that could not be read.

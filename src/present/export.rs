@@ -300,11 +300,25 @@ pub fn export_project(
     Format::of(out)?;
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
+    export_slide(data, project, Some(project_path), spec, canvas, out)
+}
+
+/// Exports one slide of a project as the data dir styles it: what `onemap export` and the
+/// app's File › Export image… both run.
+pub fn export_slide(
+    data: &AppData,
+    project: Project,
+    project_path: Option<&Path>,
+    spec: SlideSpec,
+    canvas: Canvas,
+    out: &Path,
+) -> Result<(), ExportError> {
+    Format::of(out)?;
     let style = data
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
     let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let mut doc = Document::new(project, Some(project_path.to_owned()), &style);
+    let mut doc = Document::new(project, project_path.map(Path::to_owned), &style);
     doc.set_base_plan(std::sync::Arc::new(data.plan.clone()), &style);
     let date = today();
     let inputs = SlideInputs {

@@ -69,6 +69,9 @@ pub fn dialogs_ui(
         Some(Dialog::ConfirmUnsaved(then)) => confirm_unsaved_ui(ctx, then, commands),
         Some(Dialog::Recovery(journal)) => recovery_ui(ctx, journal, commands),
         Some(Dialog::Message { title, text, error }) => message_ui(ctx, title, text, *error),
+        Some(Dialog::ExportImage(form)) => {
+            super::export_dialog::export_dialog_ui(ctx, form, commands)
+        }
     };
     if close {
         *dialog = None;

@@ -8,6 +8,7 @@ pub mod checks_panel;
 pub mod comments_panel;
 pub mod compare_panel;
 pub mod dialogs;
+pub mod export_dialog;
 pub mod inspector;
 pub mod lang;
 pub mod layers_panel;

@@ -327,6 +327,14 @@ fn file_menu_ui(ui: &mut Ui, lang: UiLanguage, recent: &[PathBuf], commands: &mu
     menu_item(
         ui,
         lang,
+        ("导出图片…", "Export image…"),
+        "",
+        AppCommand::AskExportImage,
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
         ("导出项目表 CSV…", "Export placement table (CSV)…"),
         "",
         AppCommand::AskPath(PathPurpose::ExportCsv),
