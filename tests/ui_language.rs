@@ -456,3 +456,49 @@ fn export_image_writes_the_current_view_as_svg() {
         &svg[..200.min(svg.len())]
     );
 }
+
+#[test]
+fn f1_opens_the_shortcut_sheet_with_the_keys_the_app_answers_to() {
+    let mut h = harness(UiLanguage::English);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::F1);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Window, "Keyboard shortcuts");
+    for keys in ["Ctrl+S", "Ctrl+Shift+S", "F5", "V", "L", "G"] {
+        assert!(h.query_by_label(keys).is_some(), "{keys} is listed");
+    }
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(!h.state().help.show_shortcuts, "F1 again closes it");
+}
+
+#[test]
+fn the_quick_start_shows_on_a_first_run_until_dismissed_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefs = dir.path().join("config/preferences.ron");
+    let mut h = harness(UiLanguage::English);
+    h.state_mut().help.use_preferences_file(Some(prefs.clone()));
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Window, "快速入门");
+    click(&mut h, "不再显示");
+    assert!(!h.state().help.show_quick_start);
+    let saved = std::fs::read_to_string(&prefs).unwrap();
+    assert!(saved.contains("quick_start_dismissed: true"), "{saved}");
+    // The next start reads it and does not greet again.
+    let mut next = harness(UiLanguage::English);
+    next.state_mut().help.use_preferences_file(Some(prefs));
+    next.run();
+    assert!(!next.state().help.show_quick_start);
+    assert!(next.query_by_label("Quick start").is_none());
+}
+
+#[test]
+fn help_says_where_the_readme_is_on_this_machine() {
+    let mut h = harness(UiLanguage::English);
+    click(&mut h, "Help");
+    h.get_by_label_contains("User guide (README)").click();
+    h.run();
+    let readme = h.state().data.dir.root.join("README.md");
+    assert!(readme.is_file());
+    h.get_by_label(&readme.display().to_string());
+}

@@ -37,6 +37,7 @@ impl OneMapApp {
                 &mut commands,
             );
         }
+        self.help_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
         let import = self.files.import_progress();
         ui::dialogs::dialogs_ui(

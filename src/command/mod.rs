@@ -50,6 +50,14 @@ pub enum AppCommand {
     AskExportImage,
     /// Writes an image of the current view or a scene, as `onemap export` does.
     ExportImage(ExportImageRequest),
+    /// Shows or hides the keyboard-shortcut sheet (F1).
+    ShowShortcuts(bool),
+    /// Shows or hides the quick start for this session.
+    ShowQuickStart(bool),
+    /// Hides the quick start for good (remembered in the preferences).
+    DismissQuickStart,
+    /// Shows or hides where the user guide (the README) is.
+    ShowReadme(bool),
     /// Switches the interface language (and remembers it).
     SetUiLanguage(crate::model::UiLanguage),
     /// Closes the bar that lists data files that could not be read.

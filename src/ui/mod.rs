@@ -9,6 +9,7 @@ pub mod comments_panel;
 pub mod compare_panel;
 pub mod dialogs;
 pub mod export_dialog;
+pub mod help;
 pub mod inspector;
 pub mod lang;
 pub mod layers_panel;

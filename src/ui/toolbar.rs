@@ -80,6 +80,31 @@ pub fn toolbar_ui(
             }
         });
         ui.menu_button(lang.pick("帮助", "Help"), |ui| {
+            menu_item(
+                ui,
+                lang,
+                ("键盘快捷键", "Keyboard shortcuts"),
+                "F1",
+                AppCommand::ShowShortcuts(true),
+                commands,
+            );
+            menu_item(
+                ui,
+                lang,
+                ("快速入门", "Quick start"),
+                "",
+                AppCommand::ShowQuickStart(true),
+                commands,
+            );
+            menu_item(
+                ui,
+                lang,
+                ("使用说明（README）…", "User guide (README)…"),
+                "",
+                AppCommand::ShowReadme(true),
+                commands,
+            );
+            ui.separator();
             if ui
                 .button(lang.pick("关于本规划与数据来源…", "About this plan and data sources…"))
                 .clicked()
