@@ -502,3 +502,36 @@ fn help_says_where_the_readme_is_on_this_machine() {
     assert!(readme.is_file());
     h.get_by_label(&readme.display().to_string());
 }
+
+#[test]
+fn the_legend_collapses_and_moves_to_any_corner_and_a_scene_keeps_it() {
+    use onemap::model::view::Corner;
+    let mut h = harness(UiLanguage::English);
+    let at_first = h.get_by_label("Collapse the legend").rect();
+    click(&mut h, "Collapse the legend");
+    assert!(h.state().doc.project.settings.legend.collapsed);
+    h.get_by_label("Expand the legend");
+    click(&mut h, "Legend to the top right");
+    let legend = h.state().doc.project.settings.legend;
+    assert_eq!(legend.corner, Corner::TopRight);
+    let now = h.get_by_label("Expand the legend").rect();
+    assert!(
+        now.center().y < at_first.center().y - 300.0 && now.center().x > 900.0,
+        "the buttons moved with the legend to the top right: {at_first:?} → {now:?}"
+    );
+    // A scene made now keeps the legend as it is.
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::AddScene]);
+    let scene = h.state().doc.project.scenes.last().unwrap().clone();
+    assert_eq!(scene.settings.unwrap().legend, legend);
+    // Undo takes the moves back, one at a time.
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::Undo]);
+    h.state_mut()
+        .run_commands(vec![onemap::app::AppCommand::Undo]);
+    h.run();
+    assert_eq!(
+        h.state().doc.project.settings.legend.corner,
+        Corner::BottomLeft
+    );
+}

@@ -9,7 +9,7 @@ use walkers::{Map, MapMemory, Projector, lon_lat};
 
 use crate::command::{AppCommand, CompareState, Handle, SketchView, Tool};
 use crate::doc::Document;
-use crate::doc::legend::legend_and_scale_ui;
+use crate::doc::legend::{LegendPlace, legend_and_scale_ui};
 use crate::map::hit_test::{hit_test, hit_test_where};
 use crate::map::marks::{comment_pins, snap_indicator};
 use crate::map::scene::{Item, Scene};
@@ -207,7 +207,15 @@ fn map_frame_ui(
     let painter = ui.painter().with_clip_rect(response.rect);
     let (shapes, stats) = frame.shapes(&painter);
     painter.extend(shapes);
-    legend_and_scale_ui(&painter, &frame, panel.plan, &panel.doc.features, 0.0);
+    let legend = legend_and_scale_ui(
+        &painter,
+        &frame,
+        panel.plan,
+        &panel.doc.features,
+        0.0,
+        LegendPlace::Editor,
+    );
+    super::legend_controls::legend_controls_ui(ui, legend, frame.view.legend, tool_commands);
     if stats.indicative > 0 {
         let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
         painter.extend(editor_notice(&painter, response.rect, side_by_side));

@@ -13,6 +13,7 @@ pub mod help;
 pub mod inspector;
 pub mod lang;
 pub mod layers_panel;
+pub mod legend_controls;
 pub mod map_panel;
 pub mod merge_panel;
 pub mod placement_form;
