@@ -129,7 +129,7 @@ pub fn legend_and_scale_ui(
     let legend = (!entries.is_empty()).then(|| {
         let layout = LegendLayout::new(painter, frame, &entries, placement.collapsed, place);
         let top_inset = match place {
-            LegendPlace::Editor => 0.0,
+            LegendPlace::Editor => EDITOR_TOP_INSET,
             LegendPlace::Slide => SLIDE_TOP_INSET * s,
         };
         let at = |corner| corner_rect(map, top_inset, layout.size, corner);
@@ -165,6 +165,10 @@ pub fn legend_and_scale_ui(
 
 /// How far below a slide's top edge the legend stays: clear of the title and the north arrow.
 const SLIDE_TOP_INSET: f32 = 90.0;
+
+/// How far below the editor map's top edge the legend stays: clear of the notice that the map
+/// shows sketches, which the map panel paints along the top.
+const EDITOR_TOP_INSET: f32 = 48.0;
 
 /// The legend's box of `size` in `corner` of `map`, 10 points in.
 fn corner_rect(map: Rect, top_inset: f32, size: egui::Vec2, corner: Corner) -> Rect {
