@@ -327,6 +327,7 @@ fn project() -> impl Strategy<Value = Project> {
                 tiers: [true, false, true, true, false],
                 language,
                 hide_indicative: false,
+                legend: Default::default(),
             },
             layer_order: BTreeMap::new(),
             style_overrides: BTreeMap::new(),

@@ -115,6 +115,12 @@ impl OneMapApp {
             | C::AddScene
             | C::UpdateScene(..)
             | C::GoToScene(..)) => self.run_view_command(command),
+            command @ (C::SetUiLanguage(..)
+            | C::ShowShortcuts(..)
+            | C::ShowQuickStart(..)
+            | C::DismissQuickStart
+            | C::ShowReadme(..)) => self.run_help_command(command),
+            command @ (C::AskExportImage | C::ExportImage(..)) => self.run_export_command(command),
             command @ (C::SetTool(..)
             | C::SetDrawAction(..)
             | C::ToggleSnap

@@ -9,6 +9,7 @@ impl OneMapApp {
     /// Draws one frame of the whole app.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.ctx = Some(ui.ctx().clone());
+        ui::lang::set_ui_language(ui.ctx(), self.help.prefs.ui_language);
         // Ctrl+Q and close requests, in presenter mode too (see app/quit.rs).
         self.logic(ui.ctx());
         self.restyle();
@@ -38,6 +39,7 @@ impl OneMapApp {
                 &mut commands,
             );
         }
+        self.help_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
         let import = self.files.import_progress();
         ui::dialogs::dialogs_ui(
@@ -64,6 +66,7 @@ impl OneMapApp {
                 &mut self.search,
                 commands,
             );
+            let lang = ui::ui_language(ui.ctx());
             let actions: Vec<(String, String)> = self
                 .data
                 .edition
@@ -71,7 +74,7 @@ impl OneMapApp {
                 .map(|e| {
                     e.actions
                         .iter()
-                        .map(|a| (a.id.clone(), a.name_zh.clone()))
+                        .map(|a| (a.id.clone(), lang.pick(&a.name_zh, &a.name_en).to_owned()))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -84,7 +87,11 @@ impl OneMapApp {
                         .map(|l| {
                             (
                                 format!("layer:{}", l.id),
-                                format!("草图 Sketch · {}", l.name_zh),
+                                format!(
+                                    "{} · {}",
+                                    lang.pick("草图", "Sketch"),
+                                    lang.pick(&l.name_zh, &l.name_en)
+                                ),
                             )
                         }),
                 )
@@ -104,8 +111,11 @@ impl OneMapApp {
                 }
                 ui.separator();
                 if ui
-                    .button("演示 Present (F5)")
-                    .on_hover_text("Full-screen slides of the project's scenes")
+                    .button(lang.pick("演示 (F5)", "Present (F5)"))
+                    .on_hover_text(lang.pick(
+                        "全屏放映项目的场景",
+                        "Full-screen slides of the project's scenes",
+                    ))
                     .clicked()
                 {
                     commands.push(AppCommand::Present(None));
@@ -132,7 +142,10 @@ impl OneMapApp {
                     commands,
                 );
                 if !self.review_mode && !self.review.review.comments.is_empty() {
-                    let text = format!("评论 Comments: {} open", self.review.review.open_count());
+                    let text = ui::comments_panel::comments_title(
+                        ui.ctx(),
+                        self.review.review.open_count(),
+                    );
                     if ui.selectable_label(self.review.open, text).clicked() {
                         commands.push(AppCommand::ToggleComments);
                     }
@@ -147,9 +160,11 @@ impl OneMapApp {
             });
         });
         if self.checks_open && !self.findings.is_empty() {
+            // About ten findings at first (a third of the window at most); the rest scroll.
+            let height = (ui.available_height() / 3.0).clamp(130.0, 280.0);
             egui::Panel::bottom("checks")
                 .resizable(true)
-                .default_size(130.0)
+                .default_size(height)
                 .show(ui, |ui| {
                     ui::checks_panel::checks_panel_ui(
                         ui,
@@ -214,8 +229,16 @@ impl OneMapApp {
             .default_size(290.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.scenes_tab, false, "图层 Layers");
-                    ui.selectable_value(&mut self.scenes_tab, true, "场景 Scenes");
+                    ui.selectable_value(
+                        &mut self.scenes_tab,
+                        false,
+                        ui::tr(ui.ctx(), "图层", "Layers"),
+                    );
+                    ui.selectable_value(
+                        &mut self.scenes_tab,
+                        true,
+                        ui::tr(ui.ctx(), "场景", "Scenes"),
+                    );
                 });
                 ui.separator();
                 if !self.doc.project.plan_overrides.is_empty() {

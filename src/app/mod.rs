@@ -4,9 +4,11 @@
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
 mod drawing;
+mod export_image;
 mod file_commands;
 pub mod files;
 mod handle;
+pub mod help;
 pub mod journal;
 mod layout;
 mod map_frame;
@@ -135,6 +137,8 @@ pub struct OneMapApp {
         crate::model::project::PlacementGeometry,
         Coord<f64>,
     )>,
+    /// Preferences (the interface language) and help.
+    pub help: help::HelpState,
 }
 
 impl OneMapApp {
@@ -197,11 +201,14 @@ impl OneMapApp {
             table_open: false,
             table: Default::default(),
             placement_facts: Default::default(),
+            help: Default::default(),
         }
     }
 
     pub fn enable_desktop_services(&mut self) {
         self.files.enable_desktop();
+        self.help
+            .use_preferences_file(crate::io::preferences::default_preferences_file());
     }
 
     /// Opens the project given on the command line (or the default one). If it cannot be read,

@@ -13,7 +13,7 @@ impl OneMapApp {
     }
 
     /// What the editor shows now, as a scene's view: the zoom in reference-canvas terms.
-    fn current_view(&self) -> MapView {
+    pub(super) fn current_view(&self) -> MapView {
         let center = self
             .memory
             .detached()

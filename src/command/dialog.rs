@@ -1,6 +1,7 @@
 //! The dialogs the app opens and the panels show: a typed path for a file operation, the
 //! question about unsaved changes, the offer to recover a journal, and messages.
 
+use crate::model::UiLanguage;
 use std::path::PathBuf;
 
 use super::Journal;
@@ -32,26 +33,42 @@ pub enum PathPurpose {
 }
 
 impl PathPurpose {
-    pub fn title(&self) -> String {
+    /// The dialog's title in the interface language.
+    pub fn title(&self, lang: UiLanguage) -> String {
+        let pick = |zh: &str, en: &str| lang.pick(zh, en).to_owned();
         match self {
-            Self::Open => "打开项目 Open project".into(),
-            Self::SaveAs => "另存为 Save project as".into(),
-            Self::Import => "导入 GeoJSON Import GeoJSON".into(),
-            Self::ExportGeojson => "导出 GeoJSON Export GeoJSON".into(),
-            Self::ExportCsv => "导出 CSV Export placement table".into(),
-            Self::Locate(name) => format!("定位文件 Locate the file of sketch layer {name}"),
-            Self::OpenForReview => "打开以审阅 Open for review (read-only)".into(),
-            Self::CompareWith => "对比 Compare with another version".into(),
-            Self::MergeBase => "三方合并 1/2: the common ancestor (base)".into(),
-            Self::MergeTheirs(_) => "三方合并 2/2: the other version (theirs)".into(),
-            Self::WriteMerged => "写出合并结果 Write the merged project".into(),
-            Self::WriteReport => "审阅报告 Write a review report (Markdown)".into(),
-            Self::ExportSketchLayer(layer) => {
-                format!("导出草图 Export layer {layer} with the sketches (GeoJSON)")
-            }
-            Self::ApplyBaseline => {
-                "新基线 Apply the sketches as a new plan edition (a new folder)".into()
-            }
+            Self::Open => pick("打开项目", "Open project"),
+            Self::SaveAs => pick("项目另存为", "Save project as"),
+            Self::Import => pick("导入 GeoJSON", "Import GeoJSON"),
+            Self::ExportGeojson => pick("导出 GeoJSON", "Export GeoJSON"),
+            Self::ExportCsv => pick("导出项目表 CSV", "Export placement table (CSV)"),
+            Self::Locate(name) => match lang {
+                UiLanguage::Chinese => format!("定位草图图层 {name} 的文件"),
+                UiLanguage::English => format!("Locate the file of sketch layer {name}"),
+            },
+            Self::OpenForReview => pick("打开以审阅（只读）", "Open for review (read-only)"),
+            Self::CompareWith => pick("与另一版本对比", "Compare with another version"),
+            Self::MergeBase => pick(
+                "三方合并 1/2：共同祖先（基础版本）",
+                "Three-way merge 1/2: the common ancestor (base)",
+            ),
+            Self::MergeTheirs(_) => pick(
+                "三方合并 2/2：另一版本（他们的）",
+                "Three-way merge 2/2: the other version (theirs)",
+            ),
+            Self::WriteMerged => pick("写出合并结果", "Write the merged project"),
+            Self::WriteReport => pick(
+                "写出审阅报告（Markdown）",
+                "Write a review report (Markdown)",
+            ),
+            Self::ExportSketchLayer(layer) => match lang {
+                UiLanguage::Chinese => format!("导出含草图的图层 {layer}（GeoJSON）"),
+                UiLanguage::English => format!("Export layer {layer} with the sketches (GeoJSON)"),
+            },
+            Self::ApplyBaseline => pick(
+                "草图作为新规划基线（新文件夹）",
+                "Apply the sketches as a new plan edition (a new folder)",
+            ),
         }
     }
 
@@ -132,6 +149,8 @@ pub enum Dialog {
         text: String,
         error: bool,
     },
+    /// File › Export image….
+    ExportImage(Box<ExportImageForm>),
 }
 
 /// A GeoJSON import under way, as its progress window shows it.
@@ -140,4 +159,82 @@ pub struct ImportProgress {
     pub path: PathBuf,
     /// How much of the file has been read, 0 to 1.
     pub fraction: f32,
+}
+
+/// A paper size of an image export (landscape), as `onemap export --paper` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaperSize {
+    A4,
+    A3,
+}
+
+/// The size of an exported image: pixels, or a sheet of paper at a resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageSize {
+    Pixels { width: u32, height: u32 },
+    Paper { paper: PaperSize, dpi: u32 },
+}
+
+/// What File › Export image… writes: the current view or a scene, PNG or SVG (by the path's
+/// extension), at a size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportImageRequest {
+    pub path: PathBuf,
+    /// A scene's name; `None` for the map as the editor shows it now.
+    pub scene: Option<String>,
+    pub size: ImageSize,
+}
+
+/// The Export image dialog's choices while they are made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportImageForm {
+    pub path: String,
+    /// The project's scenes: name, Chinese title, English title.
+    pub scenes: Vec<(String, String, String)>,
+    pub scene: Option<String>,
+    pub svg: bool,
+    /// `None`: the pixel size below.
+    pub paper: Option<PaperSize>,
+    pub dpi: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ExportImageForm {
+    /// The defaults of `onemap export`: 1920 × 1080 px PNG; paper at 300 dpi.
+    pub fn new(path: String, scenes: Vec<(String, String, String)>) -> Self {
+        Self {
+            path,
+            scenes,
+            scene: None,
+            svg: false,
+            paper: None,
+            dpi: 300,
+            width: 1920,
+            height: 1080,
+        }
+    }
+
+    /// The path with the extension of the chosen format.
+    pub fn path_with_extension(&self) -> PathBuf {
+        let ext = if self.svg { "svg" } else { "png" };
+        PathBuf::from(self.path.trim()).with_extension(ext)
+    }
+
+    pub fn request(&self) -> ExportImageRequest {
+        ExportImageRequest {
+            path: self.path_with_extension(),
+            scene: self.scene.clone(),
+            size: match self.paper {
+                Some(paper) => ImageSize::Paper {
+                    paper,
+                    dpi: self.dpi,
+                },
+                None => ImageSize::Pixels {
+                    width: self.width,
+                    height: self.height,
+                },
+            },
+        }
+    }
 }

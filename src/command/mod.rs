@@ -22,7 +22,10 @@ use geo::Rect;
 use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
-pub use dialog::{AfterConfirm, Dialog, ImportProgress, PathPurpose};
+pub use dialog::{
+    AfterConfirm, Dialog, ExportImageForm, ExportImageRequest, ImageSize, ImportProgress,
+    PaperSize, PathPurpose,
+};
 // What a recovery journal holds: the app reads it, the recovery dialog shows it.
 pub use crate::io::recovery::Journal;
 pub use state::{CompareState, MergeState, ReviewState, SketchView};
@@ -43,6 +46,20 @@ pub enum AppCommand {
     /// Fits the whole plan area.
     Home,
     ShowAbout(bool),
+    /// Opens the Export image dialog.
+    AskExportImage,
+    /// Writes an image of the current view or a scene, as `onemap export` does.
+    ExportImage(ExportImageRequest),
+    /// Shows or hides the keyboard-shortcut sheet (F1).
+    ShowShortcuts(bool),
+    /// Shows or hides the quick start for this session.
+    ShowQuickStart(bool),
+    /// Hides the quick start for good (remembered in the preferences).
+    DismissQuickStart,
+    /// Shows or hides where the user guide (the README) is.
+    ShowReadme(bool),
+    /// Switches the interface language (and remembers it).
+    SetUiLanguage(crate::model::UiLanguage),
     /// Closes the bar that lists data files that could not be read.
     DismissProblems,
     /// Shows the typed-path dialog for a file operation.

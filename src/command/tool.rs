@@ -1,5 +1,7 @@
 //! The map tools: which one is in use, and the handles of the vertex tool.
 
+use crate::model::UiLanguage;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tool {
     #[default]
@@ -51,16 +53,17 @@ impl Tool {
         )
     }
 
-    pub fn label(self) -> &'static str {
+    /// The tool's name with its key, in the interface language.
+    pub fn label(self, lang: UiLanguage) -> &'static str {
         match self {
-            Self::Select => "选择 Select (V)",
-            Self::Point => "点 Point (P)",
-            Self::Line => "线 Line (L)",
-            Self::Polygon => "面 Polygon (G)",
-            Self::Move => "移动 Move (M)",
-            Self::Vertices => "顶点 Vertices (E)",
-            Self::Comment => "评论 Comment (C)",
-            Self::Measure => "测量 Measure (R)",
+            Self::Select => lang.pick("选择 (V)", "Select (V)"),
+            Self::Point => lang.pick("点 (P)", "Point (P)"),
+            Self::Line => lang.pick("线 (L)", "Line (L)"),
+            Self::Polygon => lang.pick("面 (G)", "Polygon (G)"),
+            Self::Move => lang.pick("移动 (M)", "Move (M)"),
+            Self::Vertices => lang.pick("顶点 (E)", "Vertices (E)"),
+            Self::Comment => lang.pick("评论 (C)", "Comment (C)"),
+            Self::Measure => lang.pick("测量 (R)", "Measure (R)"),
         }
     }
 

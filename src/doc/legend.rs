@@ -5,6 +5,7 @@ use egui::{Align2, Color32, FontId, Rect, Shape, Stroke, pos2, vec2};
 use crate::map::MapFrame;
 use crate::map::scale_bar::scale_bar_shapes;
 use crate::model::style::Paint;
+use crate::model::view::Corner;
 
 use super::swatch::{SWATCH_SIZE, swatch_shapes};
 use crate::model::lang::ui_name;
@@ -93,26 +94,184 @@ pub fn legend_entries(
     out
 }
 
-/// Paints the legend at the map's bottom left and the scale bar at its bottom right,
-/// `bottom_inset` points above the map's bottom edge. Returns where the legend is.
+/// Where the legend goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegendPlace {
+    /// The editor: the corner the view settings give, with room in the title row for the
+    /// collapse and move buttons (`ui::legend_controls`).
+    Editor,
+    /// A slide (presenter mode, exports): the corner where it covers the fewest visible
+    /// features, below the title and the north arrow at the top.
+    Slide,
+}
+
+/// The width the editor's legend keeps in its title row for its buttons.
+pub const LEGEND_CONTROLS_WIDTH: f32 = 5.0 * 20.0;
+
+/// Paints the legend in its corner and the scale bar at the bottom right (bottom left when the
+/// legend is there), `bottom_inset` points above the map's bottom edge. Returns where the
+/// legend is.
 pub fn legend_and_scale_ui(
     painter: &egui::Painter,
     frame: &MapFrame<'_>,
     plan: &crate::model::Plan,
     project_features: &[crate::model::PlanFeature],
     bottom_inset: f32,
+    place: LegendPlace,
 ) -> Option<Rect> {
-    let bottom = frame.rect.bottom() - bottom_inset;
-    let entries = legend_entries(frame, plan, project_features);
-    let mut legend = None;
     let s = frame.symbol_scale;
-    let row_h = 17.0 * s;
-    let font = FontId::proportional(12.0 * s);
-    if !entries.is_empty() {
+    let map = Rect::from_min_max(
+        frame.rect.min,
+        pos2(frame.rect.right(), frame.rect.bottom() - bottom_inset),
+    );
+    let entries = legend_entries(frame, plan, project_features);
+    let placement = frame.view.legend;
+    let legend = (!entries.is_empty()).then(|| {
+        let layout = LegendLayout::new(painter, frame, &entries, placement.collapsed, place);
+        let top_inset = match place {
+            LegendPlace::Editor => EDITOR_TOP_INSET,
+            LegendPlace::Slide => SLIDE_TOP_INSET * s,
+        };
+        let at = |corner| corner_rect(map, top_inset, layout.size, corner);
+        let corner = match place {
+            LegendPlace::Editor => placement.corner,
+            LegendPlace::Slide => {
+                let candidates: Vec<(Corner, geo::Rect<f64>)> = Corner::ALL
+                    .iter()
+                    .map(|c| (*c, lonlat_rect(frame, at(*c))))
+                    .collect();
+                corner_covering_least(&candidates, &visible_boxes(frame))
+            }
+        };
+        let rect = at(corner);
+        painter.extend(layout.shapes(rect, &entries, s));
+        (rect, corner)
+    });
+    let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
+    let scale_left = matches!(legend, Some((_, Corner::BottomRight)));
+    let x = if scale_left {
+        map.left() + 20.0 * s
+    } else {
+        map.right() - 170.0 * s
+    };
+    painter.extend(scale_bar_shapes(
+        painter,
+        pos2(x, map.bottom() - 16.0 * s),
+        meters_per_px,
+        s,
+    ));
+    legend.map(|(rect, _)| rect)
+}
+
+/// How far below a slide's top edge the legend stays: clear of the title and the north arrow.
+const SLIDE_TOP_INSET: f32 = 90.0;
+
+/// How far below the editor map's top edge the legend stays: clear of the notice that the map
+/// shows sketches, which the map panel paints along the top.
+const EDITOR_TOP_INSET: f32 = 48.0;
+
+/// The legend's box of `size` in `corner` of `map`, 10 points in.
+fn corner_rect(map: Rect, top_inset: f32, size: egui::Vec2, corner: Corner) -> Rect {
+    let margin = 10.0;
+    let x = match corner {
+        Corner::TopLeft | Corner::BottomLeft => map.left() + margin,
+        Corner::TopRight | Corner::BottomRight => map.right() - margin - size.x,
+    };
+    let y = match corner {
+        Corner::TopLeft | Corner::TopRight => map.top() + margin + top_inset,
+        Corner::BottomLeft | Corner::BottomRight => map.bottom() - margin - size.y,
+    };
+    Rect::from_min_size(pos2(x, y), size)
+}
+
+fn lonlat_rect(frame: &MapFrame<'_>, rect: Rect) -> geo::Rect<f64> {
+    geo::Rect::new(
+        frame.transform.to_lonlat(rect.left_top()),
+        frame.transform.to_lonlat(rect.right_bottom()),
+    )
+}
+
+/// The lon/lat boxes of the features in view, the basemap left out.
+fn visible_boxes(frame: &MapFrame<'_>) -> Vec<geo::Rect<f64>> {
+    frame
+        .visible_items()
+        .filter(|item| item.group != "basemap")
+        .map(|item| item.bbox)
+        .collect()
+}
+
+/// How much of a feature with box `feature` the legend at `legend` covers: the share of its
+/// box under it, or all of it for a point (a box with no area) under it.
+fn covered_share(feature: &geo::Rect<f64>, legend: &geo::Rect<f64>) -> f64 {
+    use geo::Intersects;
+    if !feature.intersects(legend) {
+        return 0.0;
+    }
+    let area = feature.width() * feature.height();
+    if area <= 0.0 {
+        return 1.0;
+    }
+    let w = feature.max().x.min(legend.max().x) - feature.min().x.max(legend.min().x);
+    let h = feature.max().y.min(legend.max().y) - feature.min().y.max(legend.min().y);
+    (w.max(0.0) * h.max(0.0) / area).min(1.0)
+}
+
+/// The candidate that covers the least of the features: each counts by the share of its box
+/// under the legend (a city's point fully, a long corridor by the part it passes under), so
+/// a corner over open sea wins over one over cities. On a tie, the first (bottom left).
+pub fn corner_covering_least(
+    candidates: &[(Corner, geo::Rect<f64>)],
+    features: &[geo::Rect<f64>],
+) -> Corner {
+    let mut best: Option<(f64, Corner)> = None;
+    for (corner, rect) in candidates {
+        let cost: f64 = features.iter().map(|f| covered_share(f, rect)).sum();
+        if best.is_none_or(|(b, _)| cost < b - 1e-9) {
+            best = Some((cost, *corner));
+        }
+    }
+    best.map_or(Corner::BottomLeft, |(_, corner)| corner)
+}
+
+/// The legend's size and columns, before it is placed.
+struct LegendLayout {
+    size: egui::Vec2,
+    title: std::sync::Arc<egui::Galley>,
+    rows: usize,
+    column_w: Vec<f32>,
+    galleys: Vec<std::sync::Arc<egui::Galley>>,
+}
+
+impl LegendLayout {
+    fn new(
+        painter: &egui::Painter,
+        frame: &MapFrame<'_>,
+        entries: &[LegendEntry],
+        collapsed: bool,
+        place: LegendPlace,
+    ) -> Self {
+        let s = frame.symbol_scale;
+        let row_h = 17.0 * s;
+        let font = FontId::proportional(12.0 * s);
+        let title = ui_name(frame.view.language, "图例", "Legend");
+        let title = painter.layout_no_wrap(title, FontId::proportional(13.0 * s), Color32::BLACK);
+        let controls = match place {
+            LegendPlace::Editor => LEGEND_CONTROLS_WIDTH,
+            LegendPlace::Slide => 0.0,
+        };
+        let title_w = title.size().x + 16.0 + controls;
+        if collapsed {
+            return Self {
+                size: vec2(title_w, row_h + 10.0),
+                title,
+                rows: 0,
+                column_w: Vec::new(),
+                galleys: Vec::new(),
+            };
+        }
         // A long legend goes into two columns, so that it does not cover half the map.
         let columns = if entries.len() > 12 { 2 } else { 1 };
         let rows = entries.len().div_ceil(columns);
-        let title = ui_name(frame.view.language, "图例", "Legend");
         let galleys: Vec<_> = entries
             .iter()
             .map(|e| painter.layout_no_wrap(e.text.clone(), font.clone(), Color32::from_gray(30)))
@@ -129,12 +288,19 @@ pub fn legend_and_scale_ui(
                     + 20.0
             })
             .collect();
-        let width = column_w.iter().sum::<f32>() + 6.0;
+        let width = (column_w.iter().sum::<f32>() + 6.0).max(title_w);
         let height = row_h * (rows as f32 + 1.0) + 10.0;
-        let rect = Rect::from_min_size(
-            pos2(frame.rect.left() + 10.0, bottom - 10.0 - height),
-            vec2(width, height),
-        );
+        Self {
+            size: vec2(width, height),
+            title,
+            rows,
+            column_w,
+            galleys,
+        }
+    }
+
+    fn shapes(self, rect: Rect, entries: &[LegendEntry], s: f32) -> Vec<Shape> {
+        let row_h = 17.0 * s;
         let mut shapes = vec![
             Shape::rect_filled(rect, 4.0, Color32::from_white_alpha(225)),
             Shape::rect_stroke(
@@ -143,17 +309,11 @@ pub fn legend_and_scale_ui(
                 Stroke::new(1.0, Color32::from_gray(170)),
                 egui::StrokeKind::Inside,
             ),
+            Shape::galley(rect.min + vec2(8.0, 5.0), self.title, Color32::BLACK),
         ];
-        let title_galley =
-            painter.layout_no_wrap(title, FontId::proportional(13.0 * s), Color32::BLACK);
-        shapes.push(Shape::galley(
-            rect.min + vec2(8.0, 5.0),
-            title_galley,
-            Color32::BLACK,
-        ));
-        for (i, (entry, galley)) in entries.iter().zip(galleys).enumerate() {
-            let (column, row) = (i / rows, i % rows);
-            let x = rect.left() + 8.0 + column_w[..column].iter().sum::<f32>();
+        for (i, (entry, galley)) in entries.iter().zip(self.galleys).enumerate() {
+            let (column, row) = (i / self.rows, i % self.rows);
+            let x = rect.left() + 8.0 + self.column_w[..column].iter().sum::<f32>();
             let y = rect.top() + 5.0 + row_h * (row as f32 + 1.0);
             let sw = Rect::from_min_size(
                 pos2(x, y + (row_h - SWATCH_SIZE.y * s) / 2.0),
@@ -168,11 +328,82 @@ pub fn legend_and_scale_ui(
                 .anchor_size(pos2(sw.right() + 8.0, sw.center().y), galley.size());
             shapes.push(Shape::galley(at.min, galley, Color32::BLACK));
         }
-        painter.extend(shapes);
-        legend = Some(rect);
+        shapes
     }
-    let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
-    let at = pos2(frame.rect.right() - 170.0 * s, bottom - 16.0 * s);
-    painter.extend(scale_bar_shapes(painter, at, meters_per_px, s));
-    legend
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    fn rect(x: f64, y: f64, w: f64, h: f64) -> geo::Rect<f64> {
+        geo::Rect::new(coord! { x: x, y: y }, coord! { x: x + w, y: y + h })
+    }
+
+    fn corners() -> Vec<(Corner, geo::Rect<f64>)> {
+        vec![
+            (Corner::BottomLeft, rect(0.0, 0.0, 1.0, 1.0)),
+            (Corner::BottomRight, rect(9.0, 0.0, 1.0, 1.0)),
+            (Corner::TopLeft, rect(0.0, 9.0, 1.0, 1.0)),
+            (Corner::TopRight, rect(9.0, 9.0, 1.0, 1.0)),
+        ]
+    }
+
+    fn point(x: f64, y: f64) -> geo::Rect<f64> {
+        rect(x, y, 0.0, 0.0)
+    }
+
+    #[test]
+    fn the_legend_goes_where_it_covers_the_fewest_features() {
+        // Two cities bottom left, one bottom right and one top left, none top right.
+        let features = [
+            point(0.5, 0.5),
+            point(0.2, 0.7),
+            point(9.5, 0.5),
+            point(0.5, 9.5),
+            point(5.0, 5.0),
+        ];
+        assert_eq!(
+            corner_covering_least(&corners(), &features),
+            Corner::TopRight
+        );
+        // An area that spans the whole map weighs the same in every corner.
+        let mut spanning = features.to_vec();
+        spanning.push(rect(-1.0, -1.0, 12.0, 12.0));
+        assert_eq!(
+            corner_covering_least(&corners(), &spanning),
+            Corner::TopRight
+        );
+    }
+
+    #[test]
+    fn a_city_weighs_more_than_the_edge_of_a_large_area() {
+        // A city top right; a zone whose box reaches a tenth into the top left corner.
+        let features = [point(9.5, 9.5), rect(-9.0, 0.0, 9.1, 10.0)];
+        assert_eq!(
+            corner_covering_least(&corners(), &features),
+            Corner::BottomRight
+        );
+        let only_the_zone = [rect(-9.0, 9.0, 9.1, 1.0)];
+        assert_ne!(
+            corner_covering_least(&corners(), &only_the_zone),
+            Corner::TopLeft
+        );
+    }
+
+    #[test]
+    fn a_tie_keeps_the_legend_bottom_left() {
+        assert_eq!(corner_covering_least(&corners(), &[]), Corner::BottomLeft);
+        let everywhere = [
+            point(0.5, 0.5),
+            point(9.5, 0.5),
+            point(0.5, 9.5),
+            point(9.5, 9.5),
+        ];
+        assert_eq!(
+            corner_covering_least(&corners(), &everywhere),
+            Corner::BottomLeft
+        );
+    }
 }

@@ -245,6 +245,10 @@ impl Edit {
             }
             Edit::View(ViewCommand::ShowTiersUpTo(n)) => format!("show tiers 1…{n}"),
             Edit::View(ViewCommand::SetLanguage(l)) => format!("labels in {}", l.title()),
+            Edit::View(ViewCommand::SetLegend(l)) => match l.collapsed {
+                true => "collapse the legend".to_owned(),
+                false => format!("legend at {:?}", l.corner),
+            },
             Edit::View(ViewCommand::SetIndicativeHidden(h)) => {
                 format!("{} indicative features", if *h { "hide" } else { "show" })
             }

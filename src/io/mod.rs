@@ -18,6 +18,7 @@ pub mod layer_file;
 pub mod open;
 pub mod output_guard;
 pub mod paths;
+pub mod preferences;
 pub mod project_file;
 pub mod recent;
 pub mod recovery;

@@ -35,8 +35,44 @@ impl LabelLanguage {
     }
 }
 
-/// A name in the UI's language, which follows the label language (both: Chinese first, on one
-/// line, unlike a map label).
+/// The language of the interface: menus, panels, dialogs. One at a time, chosen apart from the
+/// label language, which only says how the map (and its legend and exports) names features.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UiLanguage {
+    #[default]
+    Chinese,
+    English,
+}
+
+impl UiLanguage {
+    pub const ALL: [Self; 2] = [Self::Chinese, Self::English];
+
+    /// The text in this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Chinese => zh,
+            Self::English => en,
+        }
+    }
+
+    /// The name of the choice, in its own language so that anyone can find their way back.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Chinese => "中文",
+            Self::English => "English",
+        }
+    }
+
+    /// The label language that reads the same, for text shared with the map (the legend's words).
+    pub fn as_label_language(self) -> LabelLanguage {
+        match self {
+            Self::Chinese => LabelLanguage::Chinese,
+            Self::English => LabelLanguage::English,
+        }
+    }
+}
+
+/// A name in a label language, on one line (both: Chinese first), as the legend shows it.
 pub fn ui_name(language: LabelLanguage, zh: &str, en: &str) -> String {
     match language {
         LabelLanguage::Chinese => zh.to_owned(),

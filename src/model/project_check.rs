@@ -102,6 +102,7 @@ mod tests {
             tiers: [true; 5],
             language: LabelLanguage::Chinese,
             hide_indicative: false,
+            legend: Default::default(),
         };
         let mut project = Project::new("e", settings, "2026-11-28T00:00:00Z");
         let plan = Plan::new(Region::SHANGHAI_METROPOLITAN_AREA);

@@ -37,6 +37,45 @@ pub struct ViewSettings {
     /// that those files stay as they were.
     #[serde(default, skip_serializing_if = "is_false")]
     pub hide_indicative: bool,
+    /// Where the legend sits and whether it is collapsed; a scene keeps its own with its
+    /// settings. Left out while it is the default, so that older files stay as they were.
+    #[serde(default, skip_serializing_if = "LegendPlacement::is_default")]
+    pub legend: LegendPlacement,
+}
+
+/// A corner of the map.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Corner {
+    TopLeft,
+    TopRight,
+    #[default]
+    BottomLeft,
+    BottomRight,
+}
+
+impl Corner {
+    /// Bottom left (where the legend always was) first: it wins a tie.
+    pub const ALL: [Self; 4] = [
+        Self::BottomLeft,
+        Self::BottomRight,
+        Self::TopLeft,
+        Self::TopRight,
+    ];
+}
+
+/// The legend's corner in the editor, and whether it is collapsed to its title.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegendPlacement {
+    #[serde(default)]
+    pub corner: Corner,
+    #[serde(default)]
+    pub collapsed: bool,
+}
+
+impl LegendPlacement {
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -56,6 +95,8 @@ pub enum ViewCommand {
     SetLanguage(LabelLanguage),
     /// Hides (true) or shows the indicative features.
     SetIndicativeHidden(bool),
+    /// Moves or collapses the legend.
+    SetLegend(LegendPlacement),
 }
 
 impl ViewSettings {
@@ -82,6 +123,7 @@ impl ViewSettings {
             tiers: [true; TIER_COUNT as usize],
             language: LabelLanguage::default(),
             hide_indicative: false,
+            legend: Default::default(),
         }
     }
 
@@ -152,6 +194,7 @@ impl ViewSettings {
             }
             ViewCommand::SetLanguage(l) => self.language = *l,
             ViewCommand::SetIndicativeHidden(h) => self.hide_indicative = *h,
+            ViewCommand::SetLegend(l) => self.legend = *l,
         }
         *self != before
     }
@@ -161,6 +204,19 @@ impl ViewSettings {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_legend_left_as_it_was_is_not_written_and_old_files_read_with_it() {
+        let mut settings = settings();
+        let text = ron::to_string(&settings).unwrap();
+        assert!(!text.contains("legend"), "{text}");
+        let read: ViewSettings = ron::from_str(&text).unwrap();
+        assert_eq!(read.legend, LegendPlacement::default());
+        settings.legend.corner = Corner::TopRight;
+        let text = ron::to_string(&settings).unwrap();
+        let read: ViewSettings = ron::from_str(&text).unwrap();
+        assert_eq!(read.legend.corner, Corner::TopRight);
+    }
+
     fn settings() -> ViewSettings {
         let mut s = ViewSettings {
             groups: BTreeMap::new(),
@@ -168,6 +224,7 @@ mod tests {
             tiers: [true; 5],
             language: LabelLanguage::Chinese,
             hide_indicative: false,
+            legend: Default::default(),
         };
         s.groups.insert("g".into(), LayerSettings::SHOWN);
         s.layers.insert("l".into(), LayerSettings::SHOWN);

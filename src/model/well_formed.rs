@@ -239,6 +239,7 @@ mod tests {
             tiers: [true; TIER_COUNT as usize],
             language: LabelLanguage::Chinese,
             hide_indicative: false,
+            legend: Default::default(),
         };
         settings.groups.insert("g".into(), LayerSettings::SHOWN);
         settings.layers.insert("l".into(), LayerSettings::SHOWN);

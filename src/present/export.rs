@@ -312,11 +312,37 @@ pub fn render_project_slide(
 ) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
+    Ok(render_slide(data, project, Some(project_path), &spec, canvas))
+}
+
+/// Exports one slide of a project as the data dir styles it: what `onemap export` and the
+/// app's File › Export image… both run.
+pub fn export_slide(
+    data: &AppData,
+    project: Project,
+    project_path: Option<&Path>,
+    spec: SlideSpec,
+    canvas: Canvas,
+    out: &Path,
+) -> Result<(), ExportError> {
+    Format::of(out)?;
+    let rendered = render_slide(data, project, project_path, &spec, canvas);
+    write(rendered, color32(data.style.no_data), out)
+}
+
+/// One slide of a project rendered in memory, as the data dir styles it.
+fn render_slide(
+    data: &AppData,
+    project: Project,
+    project_path: Option<&Path>,
+    spec: &SlideSpec,
+    canvas: Canvas,
+) -> Rendered {
     let style = data
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
     let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let mut doc = Document::new(project, Some(project_path.to_owned()), &style);
+    let mut doc = Document::new(project, project_path.map(Path::to_owned), &style);
     doc.set_base_plan(std::sync::Arc::new(data.plan.clone()), &style);
     let date = today();
     let inputs = SlideInputs {
@@ -325,12 +351,12 @@ pub fn render_project_slide(
         attribution: &data.attribution,
         scene: &scene,
         doc: &doc,
-        spec: &spec,
+        spec,
         high_contrast: false,
         date: &date,
     };
     let area = super::plan_area(&data.plan);
-    Ok(render_project(&inputs, area, canvas))
+    render_project(&inputs, area, canvas)
 }
 
 /// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).

@@ -5,7 +5,7 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
-use crate::doc::legend::legend_and_scale_ui;
+use crate::doc::legend::{LegendPlace, legend_and_scale_ui};
 use crate::map::indicative::Notice;
 use crate::map::{DrawStats, MapFrame};
 use crate::model::{Plan, PlanFeature};
@@ -71,6 +71,7 @@ impl Slide<'_> {
             self.plan,
             self.project_features,
             self.strip_height(),
+            LegendPlace::Slide,
         );
         let title = self.paint_title(painter);
         self.paint_north_arrow(painter);

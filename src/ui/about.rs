@@ -1,6 +1,7 @@
 //! The About box: the plan's own structure ("About this plan", see [`super::plan_about`]),
 //! then every data source and its attribution (assets/ATTRIBUTION.md).
 
+use super::tr;
 use crate::command::AppCommand;
 use crate::model::Plan;
 use crate::model::edition::Edition;
@@ -13,21 +14,26 @@ pub fn about_window(
     commands: &mut Vec<AppCommand>,
 ) {
     let mut open = true;
-    egui::Window::new("关于 OneMap · About")
+    egui::Window::new(tr(ctx, "关于 OneMap", "About OneMap"))
         .open(&mut open)
         .default_width(640.0)
         .default_height(480.0)
         .show(ctx, |ui| {
             ui.label(format!(
-                "OneMap {} — 上海大都市圈空间协同规划 (2022) one map, offline.",
-                env!("CARGO_PKG_VERSION")
+                "OneMap {} — {}",
+                env!("CARGO_PKG_VERSION"),
+                tr(
+                    ui.ctx(),
+                    "上海大都市圈空间协同规划（2022）一张图，离线使用。",
+                    "the Shanghai Metropolitan Area Spatial Coordination Plan (2022) on one map, offline."
+                )
             ));
             ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new("关于本规划 About this plan")
+                egui::CollapsingHeader::new(tr(ui.ctx(), "关于本规划", "About this plan"))
                     .default_open(true)
                     .show(ui, |ui| super::plan_about::plan_about_ui(ui, edition, plan));
-                egui::CollapsingHeader::new("数据来源 Data sources")
+                egui::CollapsingHeader::new(tr(ui.ctx(), "数据来源", "Data sources"))
                     .default_open(true)
                     .show(ui, |ui| {
                         for line in readable_lines(attribution_md) {

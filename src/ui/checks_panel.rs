@@ -1,6 +1,7 @@
 //! The Checks panel: the plan-check findings of the project, live. Clicking one zooms to it;
 //! each can be acknowledged with a written reason, which is kept in the project for reviewers.
 
+use super::tr;
 use egui::{Color32, RichText, Ui};
 
 use crate::command::AppCommand;
@@ -20,10 +21,23 @@ pub fn checks_panel_ui(
         .filter(|f| !project.acknowledgements.contains_key(&f.id))
         .count();
     ui.horizontal(|ui| {
-        ui.strong(format!("检查 Checks: {} findings, {open} open", findings.len()));
-        ui.weak("Building space must not take ecological space; placements should fit their zone, city and the networks.");
+        let heading = match super::ui_language(ui.ctx()) {
+            crate::model::UiLanguage::Chinese => {
+                format!("检查：{} 项发现，{open} 项未处理", findings.len())
+            }
+            crate::model::UiLanguage::English => {
+                format!("Checks: {} findings, {open} open", findings.len())
+            }
+        };
+        ui.strong(heading);
+        ui.weak(tr(ui.ctx(), "建设空间不得占用生态空间；项目布局应与所在板块、城市和网络相符。", "Building space must not take ecological space; placements should fit their zone, city and the networks."));
     });
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // The whole height of the panel, with a scrollbar that is always there: a long list says
+    // at a glance that there is more below.
+    let scroll = egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible);
+    scroll.show(ui, |ui| {
         for f in findings {
             // Wrapped: a long finding (one that names a sketched area) must not push its
             // buttons out of reach.
@@ -41,17 +55,17 @@ pub fn checks_panel_ui(
                         ui.label(RichText::new(format!("✓ {} — {}", a.reason, a.author)).italics());
                     }
                     (None, Some((id, reason))) if *id == f.id => {
-                        let label = ui.label("理由 Reason");
+                        let label = ui.label(tr(ui.ctx(), "理由", "Reason"));
                         ui.add(egui::TextEdit::singleline(reason).desired_width(260.0)).labelled_by(label.id);
-                        if ui.add_enabled(!reason.trim().is_empty(), egui::Button::new("确认 Acknowledge")).clicked() {
+                        if ui.add_enabled(!reason.trim().is_empty(), egui::Button::new(tr(ui.ctx(), "确认", "Acknowledge"))).clicked() {
                             commands.push(AppCommand::Acknowledge { finding: f.id.clone(), reason: reason.trim().to_owned() });
                         }
-                        if ui.button("取消 Cancel").clicked() {
+                        if ui.button(tr(ui.ctx(), "取消", "Cancel")).clicked() {
                             commands.push(AppCommand::DraftAcknowledgement(None));
                         }
                     }
                     (None, _) => {
-                        if ui.small_button("确认… Acknowledge…").on_hover_text("Write why this is acceptable; kept in the project as an audit trail").clicked() {
+                        if ui.small_button(tr(ui.ctx(), "确认…", "Acknowledge…")).on_hover_text("Write why this is acceptable; kept in the project as an audit trail").clicked() {
                             commands.push(AppCommand::DraftAcknowledgement(Some(f.id.clone())));
                         }
                     }

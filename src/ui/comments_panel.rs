@@ -1,6 +1,7 @@
 //! Review comments: the one being written, and the list, each with its replies, a reply field
 //! and Resolve / Reopen. The author merges them into the project from here.
 
+use super::tr;
 use egui::{Color32, RichText, Ui};
 
 use crate::command::{AppCommand, ReviewState};
@@ -18,6 +19,14 @@ fn anchor_text(project: &Project, anchor: &Anchor) -> String {
     }
 }
 
+/// "Comments (N open)", in the interface language.
+pub fn comments_title(ctx: &egui::Context, open: usize) -> String {
+    match super::ui_language(ctx) {
+        crate::model::UiLanguage::Chinese => format!("评论（{open} 条未解决）"),
+        crate::model::UiLanguage::English => format!("Comments ({open} open)"),
+    }
+}
+
 pub fn comments_panel_ui(
     ui: &mut Ui,
     project: &Project,
@@ -26,24 +35,34 @@ pub fn comments_panel_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
-        ui.heading(format!(
-            "评论 Comments ({} open)",
-            state.review.open_count()
-        ));
-        if ui.button("关闭 Close").clicked() {
+        ui.heading(comments_title(ui.ctx(), state.review.open_count()));
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::ToggleComments);
         }
     });
     match &state.path {
-        Some(p) => ui.weak(format!("Saved in {}", p.display())),
-        None => ui.weak("Save the project to keep comments beside it."),
+        Some(p) => ui.weak(format!(
+            "{} {}",
+            tr(ui.ctx(), "保存在", "Saved in"),
+            p.display()
+        )),
+        None => ui.weak(tr(
+            ui.ctx(),
+            "保存项目后，评论会保存在它旁边。",
+            "Save the project to keep comments beside it.",
+        )),
     };
-    ui.weak("评论工具 Comment tool (C): click a placement or the map.");
+    ui.weak(tr(
+        ui.ctx(),
+        "评论工具 (C)：点击项目布局或地图。",
+        "Comment tool (C): click a placement or the map.",
+    ));
     if let Some((anchor, text)) = state.draft.as_mut() {
         ui.separator();
         ui.label(
             RichText::new(format!(
-                "新评论 New comment on {}",
+                "{} {}",
+                tr(ui.ctx(), "新评论：", "New comment on"),
                 anchor_text(project, anchor)
             ))
             .strong(),
@@ -56,9 +75,9 @@ pub fn comments_panel_ui(
                 .desired_rows(3)
                 .desired_width(f32::INFINITY),
         );
-        response.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::TextInput, true, "评论内容 Comment text")
-        });
+        // Read before the closure, which runs while the context is locked.
+        let name = tr(ui.ctx(), "评论内容", "Comment text");
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name));
         // A new comment is typed at once, without a click into the field first.
         if text.is_empty() && !response.has_focus() {
             response.request_focus();
@@ -67,7 +86,7 @@ pub fn comments_panel_ui(
             if ui
                 .add_enabled(
                     !text.trim().is_empty(),
-                    egui::Button::new("添加 Add comment"),
+                    egui::Button::new(tr(ui.ctx(), "添加评论", "Add comment")),
                 )
                 .on_hover_text("Ctrl+Enter")
                 .clicked()
@@ -75,7 +94,7 @@ pub fn comments_panel_ui(
             {
                 commands.push(AppCommand::AddComment(text.clone()));
             }
-            if ui.button("取消 Cancel").clicked() {
+            if ui.button(tr(ui.ctx(), "取消", "Cancel")).clicked() {
                 commands.push(AppCommand::CancelComment);
             }
         });
@@ -116,12 +135,15 @@ pub fn comments_panel_ui(
             }
             let reply = state.replies.entry(c.id.clone()).or_default();
             ui.horizontal(|ui| {
-                let label = format!("回复 Reply to {}", c.id);
+                let label = format!("{} {}", tr(ui.ctx(), "回复", "Reply to"), c.id);
                 let response = ui.add(egui::TextEdit::singleline(reply).desired_width(180.0));
                 response
                     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &label));
                 if ui
-                    .add_enabled(!reply.trim().is_empty(), egui::Button::new("回复 Reply"))
+                    .add_enabled(
+                        !reply.trim().is_empty(),
+                        egui::Button::new(tr(ui.ctx(), "回复", "Reply")),
+                    )
                     .clicked()
                 {
                     commands.push(AppCommand::Reply {
@@ -130,8 +152,12 @@ pub fn comments_panel_ui(
                     });
                 }
                 let (next, text) = match c.status {
-                    CommentStatus::Open => (CommentStatus::Resolved, "解决 Resolve"),
-                    CommentStatus::Resolved => (CommentStatus::Open, "重开 Reopen"),
+                    CommentStatus::Open => {
+                        (CommentStatus::Resolved, tr(ui.ctx(), "解决", "Resolve"))
+                    }
+                    CommentStatus::Resolved => {
+                        (CommentStatus::Open, tr(ui.ctx(), "重开", "Reopen"))
+                    }
                 };
                 if ui.button(text).clicked() {
                     commands.push(AppCommand::SetCommentStatus {
@@ -147,7 +173,7 @@ pub fn comments_panel_ui(
         let merge = ui
             .add_enabled(
                 !review_mode,
-                egui::Button::new("合并到项目 Merge into the project"),
+                egui::Button::new(tr(ui.ctx(), "合并到项目", "Merge into the project")),
             )
             .on_hover_text("Copy the comments and replies onto their placements' threads (map notes for locations), as one undo step");
         if merge.clicked() {

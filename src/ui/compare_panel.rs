@@ -1,6 +1,7 @@
 //! The comparison of the open project (old) with another version (new): the changes, each
 //! with its details, to accept or reject; and the merged project or a report to write.
 
+use super::tr;
 use egui::{RichText, Ui};
 
 use crate::command::{AppCommand, CompareState, PathPurpose};
@@ -13,37 +14,58 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
-                "对比 Compare with {}: {} changes",
+                "{} {}: {} {}",
+                tr(ui.ctx(), "对比", "Compare with"),
                 c.other_path.display(),
-                c.changes.len()
+                c.changes.len(),
+                tr(ui.ctx(), "处变化", "changes")
             ))
             .strong(),
         );
-        ui.colored_label(ADDED, format!("+{} added", count(ChangeKind::Added)));
-        ui.colored_label(REMOVED, format!("-{} removed", count(ChangeKind::Removed)));
+        ui.colored_label(
+            ADDED,
+            format!(
+                "+{} {}",
+                count(ChangeKind::Added),
+                tr(ui.ctx(), "新增", "added")
+            ),
+        );
+        ui.colored_label(
+            REMOVED,
+            format!(
+                "-{} {}",
+                count(ChangeKind::Removed),
+                tr(ui.ctx(), "删除", "removed")
+            ),
+        );
         let changed = c.changes.len() - count(ChangeKind::Added) - count(ChangeKind::Removed);
-        ui.colored_label(CHANGED, format!("~{changed} changed"));
+        ui.colored_label(
+            CHANGED,
+            format!("~{changed} {}", tr(ui.ctx(), "修改", "changed")),
+        );
         ui.separator();
-        if ui.button("全部接受 Accept all").clicked() {
+        if ui.button(tr(ui.ctx(), "全部接受", "Accept all")).clicked() {
             commands.push(AppCommand::AcceptAllChanges(true));
         }
-        if ui.button("全部拒绝 Reject all").clicked() {
+        if ui.button(tr(ui.ctx(), "全部拒绝", "Reject all")).clicked() {
             commands.push(AppCommand::AcceptAllChanges(false));
         }
         if ui
             .button(format!(
-                "写出合并结果 Write merged ({} accepted)…",
-                c.accepted.len()
+                "{} ({} {})…",
+                tr(ui.ctx(), "写出合并结果", "Write merged"),
+                c.accepted.len(),
+                tr(ui.ctx(), "项已接受", "accepted")
             ))
             .clicked()
         {
             commands.push(AppCommand::AskPath(PathPurpose::WriteMerged));
         }
-        if ui.button("报告 Report…").clicked() {
+        if ui.button(tr(ui.ctx(), "报告…", "Report…")).clicked() {
             commands.push(AppCommand::AskPath(PathPurpose::WriteReport));
         }
         if ui
-            .selectable_label(c.side_by_side, "并排 Side by side")
+            .selectable_label(c.side_by_side, tr(ui.ctx(), "并排", "Side by side"))
             .on_hover_text(
                 "This version on the left, the other on the right, panned and zoomed together",
             )
@@ -51,7 +73,7 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
         {
             commands.push(AppCommand::ToggleSideBySide);
         }
-        if ui.button("关闭 Close").clicked() {
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::CloseCompare);
         }
     });
@@ -60,7 +82,7 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
         egui::Grid::new("changes").striped(true).show(ui, |ui| {
             for change in &c.changes {
                 let mut on = c.accepted.contains(&change.subject);
-                let label = format!("接受 Accept {}", change.name);
+                let label = format!("{} {}", tr(ui.ctx(), "接受", "Accept"), change.name);
                 let response = ui.checkbox(&mut on, "");
                 response.widget_info(|| {
                     egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &label)

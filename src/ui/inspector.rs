@@ -1,5 +1,6 @@
 //! The inspector: every property of the selected feature, the key facts first.
 
+use super::tr;
 use egui::{Color32, RichText, Ui};
 use serde_json::Value;
 
@@ -34,22 +35,26 @@ pub fn inspector_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
-        ui.heading(feature.name_zh());
-        if ui.button("关闭 Close").clicked() {
+        ui.heading(super::lang::name(
+            super::ui_language(ui.ctx()),
+            feature.name_zh(),
+            feature.name_en(),
+        ));
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::Select(None));
         }
     });
     if let Some(kind) = sketch {
         ui.horizontal(|ui| {
             ui.label(
-                RichText::new(format!(" 草图 sketch: {kind} "))
+                RichText::new(format!(" {}: {kind} ", tr(ui.ctx(), "草图", "sketch")))
                     .color(Color32::WHITE)
                     .background_color(Color32::from_rgb(200, 0, 160)),
             )
             .on_hover_text("This project's sketch of the plan layer, not the plan: the baseline in layers/ is unchanged");
             if editable
                 && ui
-                    .button("恢复为规划 Revert to plan")
+                    .button(tr(ui.ctx(), "恢复为规划", "Revert to plan"))
                     .on_hover_text("Drop this sketch: the baseline feature returns (one undo step)")
                     .clicked()
             {
@@ -60,7 +65,7 @@ pub fn inspector_ui(
     ui.label(RichText::new(feature.name_en()).italics());
     let layer_name = style
         .layer(&feature.layer)
-        .map(|l| format!("{} · {}", l.name_zh, l.name_en))
+        .map(|l| tr(ui.ctx(), &l.name_zh, &l.name_en).to_owned())
         .unwrap_or_else(|| feature.layer.clone());
     ui.weak(format!("{layer_name} — {}", feature.id));
     match feature.status() {
@@ -72,7 +77,7 @@ pub fn inspector_ui(
             crate::map::indicative::NOTICE_AMBER,
             RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
         ),
-        None => ui.colored_label(Color32::RED, "无有效状态 / no valid status"),
+        None => ui.colored_label(Color32::RED, tr(ui.ctx(), "无有效状态", "no valid status")),
     };
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {

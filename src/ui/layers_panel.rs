@@ -1,6 +1,7 @@
 //! The layers panel: groups and layers with visibility, opacity and a legend swatch, plus one
 //! toggle per urban tier and a "tiers 1…N" quick control.
 
+use super::tr;
 use egui::{RichText, Ui};
 
 use crate::command::{AppCommand, PathPurpose, SketchView};
@@ -10,7 +11,6 @@ use crate::model::style::{GroupStyle, LayerStyle};
 use crate::model::view::{TIER_COUNT, ViewCommand, ViewSettings};
 
 use super::swatch::{layer_paint, swatch_space, swatch_ui};
-use super::ui_name;
 
 pub fn layers_panel_ui(
     ui: &mut Ui,
@@ -18,9 +18,7 @@ pub fn layers_panel_ui(
     doc: &Document,
     commands: &mut Vec<AppCommand>,
 ) {
-    let view = &doc.project.settings;
-    let lang = view.language;
-    ui.heading(ui_name(lang, "图层", "Layers"));
+    ui.heading(tr(ui.ctx(), "图层", "Layers"));
     egui::ScrollArea::vertical().show(ui, |ui| {
         for group in &data.style.groups {
             group_ui(ui, data, doc, group, commands);
@@ -37,9 +35,8 @@ fn group_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     let view = &doc.project.settings;
-    let lang = view.language;
     let settings = view.group(&group.id);
-    let name = ui_name(lang, &group.name_zh, &group.name_en);
+    let name = tr(ui.ctx(), &group.name_zh, &group.name_en).to_owned();
     ui.horizontal(|ui| {
         let mut visible = settings.visible;
         if ui
@@ -77,8 +74,8 @@ fn group_ui(
                 && doc.project.placements.is_empty()
                 && doc.project.sketch_layers.is_empty()
             {
-                ui.weak(ui_name(
-                    lang,
+                ui.weak(tr(
+                    ui.ctx(),
                     "本项目尚无项目布局",
                     "No placements in this project yet",
                 ));
@@ -96,7 +93,7 @@ fn layer_ui(
 ) {
     let view = &doc.project.settings;
     let settings = view.layer(&layer.id);
-    let name = ui_name(view.language, &layer.name_zh, &layer.name_en);
+    let name = tr(ui.ctx(), &layer.name_zh, &layer.name_en).to_owned();
     let count = match layer.id.as_str() {
         "placements" => Some(doc.project.placements.len()),
         id => data.plan.layer(id).map(|l| l.features.len()),
@@ -126,7 +123,6 @@ fn layer_ui(
 
 /// One toggle per tier, with its symbol, and buttons that show tiers 1…N at once.
 fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut Vec<AppCommand>) {
-    let lang = view.language;
     let Some(tiers) = group
         .layers
         .iter()
@@ -145,7 +141,7 @@ fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut
         };
         ui.horizontal(|ui| {
             let mut shown = view.tier_shown(Some(t));
-            let label = format!("{t} {}", ui_name(lang, &variant.name_zh, &variant.name_en));
+            let label = format!("{t} {}", tr(ui.ctx(), &variant.name_zh, &variant.name_en));
             if ui.checkbox(&mut shown, label).changed() {
                 commands.push(AppCommand::View(ViewCommand::SetTierVisible(t, shown)));
             }
@@ -153,7 +149,7 @@ fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut
         });
     }
     ui.horizontal(|ui| {
-        ui.label(ui_name(lang, "显示 1…N 级:", "Tiers 1…N:"));
+        ui.label(tr(ui.ctx(), "显示 1…N 级:", "Tiers 1…N:"));
         let shown_up_to = (1..=TIER_COUNT)
             .take_while(|t| view.tier_shown(Some(*t)))
             .count() as u8;
@@ -212,9 +208,13 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                     ui.weak(f.len().to_string());
                 }
                 Some(SketchState::Missing(e)) => {
-                    ui.colored_label(egui::Color32::from_rgb(200, 50, 40), "missing")
-                        .on_hover_text(e);
-                    if !doc.read_only && ui.button("Locate…").clicked() {
+                    ui.colored_label(
+                        egui::Color32::from_rgb(200, 50, 40),
+                        tr(ui.ctx(), "缺失", "missing"),
+                    )
+                    .on_hover_text(e);
+                    if !doc.read_only && ui.button(tr(ui.ctx(), "定位…", "Locate…")).clicked()
+                    {
                         commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));
                     }
                 }
@@ -225,7 +225,7 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
             });
             if !doc.read_only
                 && ui
-                    .small_button("Remove")
+                    .small_button(tr(ui.ctx(), "移除", "Remove"))
                     .on_hover_text("Remove this sketch layer from the project")
                     .clicked()
             {
@@ -294,7 +294,7 @@ fn order_and_colour_ui(
         })));
     }
     let base = layer_paint(layer);
-    ui.menu_button("色", |ui| {
+    ui.menu_button(tr(ui.ctx(), "色", "Colour"), |ui| {
         for (r, g, b) in PALETTE {
             let (rect, response) =
                 ui.allocate_exact_size(egui::vec2(60.0, 14.0), egui::Sense::click());
@@ -321,7 +321,10 @@ fn order_and_colour_ui(
         let overridden = doc.project.style_overrides.contains_key(&layer.id)
             || doc.project.layer_order.contains_key(&layer.id);
         if ui
-            .add_enabled(overridden, egui::Button::new("还原 Reset to style"))
+            .add_enabled(
+                overridden,
+                egui::Button::new(tr(ui.ctx(), "还原", "Reset to style")),
+            )
             .clicked()
         {
             commands.push(AppCommand::Edit(Box::new(Edit::SetStyleOverride {
@@ -351,11 +354,11 @@ pub fn sketch_view_ui(
     let orphans = &doc.sketch.orphans;
     use SketchView as V;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("草图 Sketches ({count})")).strong());
+        ui.label(RichText::new(format!("{} ({count})", tr(ui.ctx(), "草图", "Sketches"))).strong());
         for (v, text) in [
-            (V::Alone, "单独 alone"),
-            (V::WithBaseline, "对照规划 with baseline"),
-            (V::Hidden, "隐藏 hidden"),
+            (V::Alone, tr(ui.ctx(), "单独", "alone")),
+            (V::WithBaseline, tr(ui.ctx(), "对照规划", "with baseline")),
+            (V::Hidden, tr(ui.ctx(), "隐藏", "hidden")),
         ] {
             if ui.radio(view == v, text).clicked() {
                 commands.push(AppCommand::SetSketchView(v));
@@ -378,19 +381,21 @@ pub fn sketch_view_ui(
             .values()
             .filter(|o| o.layer() == layer)
             .count();
-        let name = style.layer(layer).map_or(layer, |l| l.name_zh.as_str());
+        let name = style.layer(layer).map_or(layer, |l| {
+            super::lang::name(super::ui_language(ui.ctx()), &l.name_zh, &l.name_en)
+        });
         ui.horizontal(|ui| {
             ui.label(format!("{name}: {n}"));
             if !doc.read_only
                 && ui
-                    .small_button("全部撤销 Revert all")
+                    .small_button(tr(ui.ctx(), "全部撤销", "Revert all"))
                     .on_hover_text("Revert all sketches of this layer to the plan (one undo step)")
                     .clicked()
             {
                 commands.push(AppCommand::RevertLayer(layer.to_owned()));
             }
             if ui
-                .small_button("导出 Export…")
+                .small_button(tr(ui.ctx(), "导出…", "Export…"))
                 .on_hover_text("Export this layer with the sketches applied, as GeoJSON")
                 .clicked()
             {

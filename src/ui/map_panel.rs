@@ -2,13 +2,14 @@
 //! turns pointer gestures into commands for the tool in use. It reads the frame's state
 //! ([`MapPanel`]) and reports what it saw ([`MapSeen`]); the app keeps that until the next frame.
 
+use super::tr;
 use egui::{Color32, Pos2, Rect, Stroke, Ui};
 use geo::Coord;
 use walkers::{Map, MapMemory, Projector, lon_lat};
 
 use crate::command::{AppCommand, CompareState, Handle, SketchView, Tool};
 use crate::doc::Document;
-use crate::doc::legend::legend_and_scale_ui;
+use crate::doc::legend::{LegendPlace, legend_and_scale_ui};
 use crate::map::hit_test::{hit_test, hit_test_where, hits};
 use crate::map::marks::{comment_pins, snap_indicator};
 use crate::map::scene::{Item, Scene};
@@ -235,7 +236,15 @@ fn map_frame_ui(
     let painter = ui.painter().with_clip_rect(response.rect);
     let (shapes, stats) = frame.shapes(&painter);
     painter.extend(shapes);
-    legend_and_scale_ui(&painter, &frame, panel.plan, &panel.doc.features, 0.0);
+    let legend = legend_and_scale_ui(
+        &painter,
+        &frame,
+        panel.plan,
+        &panel.doc.features,
+        0.0,
+        LegendPlace::Editor,
+    );
+    super::legend_controls::legend_controls_ui(ui, legend, frame.view.legend, tool_commands);
     if stats.indicative > 0 {
         let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
         painter.extend(editor_notice(&painter, response.rect, side_by_side));
@@ -513,8 +522,15 @@ fn side_by_side_ui(
         &c.changes,
     ));
     for (r, text) in [
-        (left, "当前版本 This version".to_owned()),
-        (right, format!("对比版本 Other: {}", c.other_path.display())),
+        (left, tr(ui.ctx(), "当前版本", "This version").to_owned()),
+        (
+            right,
+            format!(
+                "{}: {}",
+                tr(ui.ctx(), "对比版本", "Other"),
+                c.other_path.display()
+            ),
+        ),
     ] {
         let painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(r);
         let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::BLACK);

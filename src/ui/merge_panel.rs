@@ -1,6 +1,7 @@
 //! The three-way merge view: for each conflict, what the open project (mine) and the other
 //! version (theirs) did to the common ancestor, and the merged choice; then write the result.
 
+use super::tr;
 use egui::{RichText, Ui};
 
 use crate::command::{AppCommand, MergeState, PathPurpose};
@@ -12,7 +13,8 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
-                "三方合并 Three-way merge: base {} · theirs {}",
+                "{}: base {} · theirs {}",
+                tr(ui.ctx(), "三方合并", "Three-way merge"),
                 m.base_path.display(),
                 m.theirs_path.display()
             ))
@@ -23,16 +25,23 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
             m.taken_cleanly,
             m.result.conflicts.len()
         ));
-        if ui.button("写出合并结果 Write merged…").clicked() {
+        if ui
+            .button(tr(ui.ctx(), "写出合并结果…", "Write merged…"))
+            .clicked()
+        {
             commands.push(AppCommand::AskPath(PathPurpose::WriteMerged));
         }
-        if ui.button("关闭 Close").clicked() {
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::CloseMerge);
         }
     });
     ui.separator();
     if m.result.conflicts.is_empty() {
-        ui.label("No conflicts: every change was made on one side only, or alike on both.");
+        ui.label(tr(
+            ui.ctx(),
+            "没有冲突：每处改动只在一方，或双方相同。",
+            "No conflicts: every change was made on one side only, or alike on both.",
+        ));
         return;
     }
     // One row per subject in conflict, a line per conflicting field in each cell, in the
@@ -50,10 +59,10 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
             .max_col_width(380.0)
             .num_columns(4)
             .show(ui, |ui| {
-                ui.label(RichText::new("冲突 Conflict").strong());
-                ui.label(RichText::new("我的 Mine").strong());
-                ui.label(RichText::new("合并 Merged").strong());
-                ui.label(RichText::new("他们的 Theirs").strong());
+                ui.label(RichText::new(tr(ui.ctx(), "冲突", "Conflict")).strong());
+                ui.label(RichText::new(tr(ui.ctx(), "我的", "Mine")).strong());
+                ui.label(RichText::new(tr(ui.ctx(), "合并", "Merged")).strong());
+                ui.label(RichText::new(tr(ui.ctx(), "他们的", "Theirs")).strong());
                 ui.end_row();
                 for (subject, name) in subjects {
                     let theirs = m.take_theirs.contains(subject);

@@ -9,8 +9,12 @@ pub mod comments_panel;
 pub mod compare_panel;
 pub mod context_menu;
 pub mod dialogs;
+pub mod export_dialog;
+pub mod help;
 pub mod inspector;
+pub mod lang;
 pub mod layers_panel;
+pub mod legend_controls;
 pub mod map_panel;
 pub mod map_zoom;
 pub mod measure;
@@ -24,5 +28,4 @@ pub mod swatch;
 pub mod toolbar;
 pub mod tools;
 
-// The legend names its rows the same way, so the function lives below both.
-pub use crate::model::lang::ui_name;
+pub use lang::{tr, ui_language};

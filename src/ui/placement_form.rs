@@ -2,6 +2,7 @@
 //! edit when committed (Enter or leaving the field); drop-downs and checkboxes are one edit
 //! per click. Derived facts (size, cities and zones touched, cross-border) are read-only.
 
+use super::tr;
 use egui::{Color32, RichText, Ui};
 
 use crate::command::AppCommand;
@@ -114,12 +115,20 @@ pub fn placement_form_ui(
         form.comment = comment;
     }
     ui.horizontal(|ui| {
-        ui.heading(&p.name_zh);
-        if ui.button("关闭 Close").clicked() {
+        ui.heading(super::lang::name(
+            super::ui_language(ui.ctx()),
+            &p.name_zh,
+            &p.name_en,
+        ));
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::Select(None));
         }
     });
-    ui.weak(format!("项目布局 Placement — {}", id.0));
+    ui.weak(format!(
+        "{} — {}",
+        tr(ui.ctx(), "项目布局", "Placement"),
+        id.0
+    ));
     if p.indicative {
         ui.colored_label(
             crate::map::indicative::NOTICE_AMBER,
@@ -145,7 +154,8 @@ pub fn placement_form_ui(
                 let current = if zh { &p.name_zh } else { &p.name_en };
                 if text.is_empty() {
                     *buffer = current.clone();
-                    form.error = Some("名称不能为空 Both names are required".into());
+                    form.error =
+                        Some(tr(ui.ctx(), "名称不能为空", "Both names are required").into());
                 } else if text != *current {
                     let mut q = p.clone();
                     if zh {
@@ -158,8 +168,8 @@ pub fn placement_form_ui(
                 }
             }
         };
-        commit_name(ui, "中文名称 Name (zh)", true, form);
-        commit_name(ui, "英文名称 Name (en)", false, form);
+        commit_name(ui, tr(ui.ctx(), "中文名称", "Name (zh)"), true, form);
+        commit_name(ui, tr(ui.ctx(), "英文名称", "Name (en)"), false, form);
         if let Some(e) = &form.error {
             ui.colored_label(Color32::from_rgb(200, 50, 40), e);
         }
@@ -168,17 +178,24 @@ pub fn placement_form_ui(
             .num_columns(2)
             .show(ui, |ui| {
                 if let Some(edition) = &data.edition {
-                    ui.label("行动 Action");
-                    let current = edition
-                        .action(&p.action)
-                        .map_or(p.action.as_str(), |a| a.name_zh.as_str());
+                    ui.label(tr(ui.ctx(), "行动", "Action"));
+                    let current = edition.action(&p.action).map_or(p.action.as_str(), |a| {
+                        super::lang::name(super::ui_language(ui.ctx()), &a.name_zh, &a.name_en)
+                    });
                     let combo = egui::ComboBox::from_id_salt("form_action")
                         .selected_text(current)
                         .show_ui(ui, |ui| {
                             for a in &edition.actions {
                                 // Each action's focus (Table 1 of the plan) as its tooltip.
                                 if ui
-                                    .selectable_label(a.id == p.action, &a.name_zh)
+                                    .selectable_label(
+                                        a.id == p.action,
+                                        super::lang::name(
+                                            super::ui_language(ui.ctx()),
+                                            &a.name_zh,
+                                            &a.name_en,
+                                        ),
+                                    )
                                     .on_hover_text(a.focus_text())
                                     .clicked()
                                 {
@@ -195,9 +212,9 @@ pub fn placement_form_ui(
                     if let Some(a) = edition.action(&p.action) {
                         combo.response.clone().on_hover_text(a.focus_text());
                     }
-                    named(combo, "行动 Action");
+                    named(combo, tr(ui.ctx(), "行动", "Action"));
                     ui.end_row();
-                    ui.label("期限 Horizon");
+                    ui.label(tr(ui.ctx(), "期限", "Horizon"));
                     named(
                         egui::ComboBox::from_id_salt("form_horizon")
                             .selected_text(p.horizon.to_string())
@@ -217,23 +234,28 @@ pub fn placement_form_ui(
                                     }
                                 }
                             }),
-                        "期限 Horizon",
+                        tr(ui.ctx(), "期限", "Horizon"),
                     );
                     ui.end_row();
                 }
+                let lang = super::ui_language(ui.ctx());
                 let features = |layer: &str| -> Vec<(String, String)> {
                     data.plan
                         .layer(layer)
                         .map(|l| {
                             l.features
                                 .iter()
-                                .map(|f| (f.id.0.clone(), f.name_zh().to_owned()))
+                                .map(|f| {
+                                    let shown = super::lang::name(lang, f.name_zh(), f.name_en());
+                                    (f.id.0.clone(), shown.to_owned())
+                                })
                                 .collect()
                         })
                         .unwrap_or_default()
                 };
                 let sections = features("sections");
-                if let Some(section) = optional_choice(ui, "板块 Section", &sections, &p.section)
+                if let Some(section) =
+                    optional_choice(ui, tr(ui.ctx(), "板块", "Section"), &sections, &p.section)
                 {
                     commands.push(set(
                         id,
@@ -245,9 +267,12 @@ pub fn placement_form_ui(
                 }
                 ui.end_row();
                 let cities = features("cities");
-                if let Some(lead_city) =
-                    optional_choice(ui, "牵头城市 Lead city", &cities, &p.lead_city)
-                {
+                if let Some(lead_city) = optional_choice(
+                    ui,
+                    tr(ui.ctx(), "牵头城市", "Lead city"),
+                    &cities,
+                    &p.lead_city,
+                ) {
                     commands.push(set(
                         id,
                         Placement {
@@ -257,7 +282,7 @@ pub fn placement_form_ui(
                     ));
                 }
                 ui.end_row();
-                ui.label("状态 Status");
+                ui.label(tr(ui.ctx(), "状态", "Status"));
                 named(
                     egui::ComboBox::from_id_salt("form_status")
                         .selected_text(p.status.as_str())
@@ -274,10 +299,10 @@ pub fn placement_form_ui(
                                 }
                             }
                         }),
-                    "状态 Status",
+                    tr(ui.ctx(), "状态", "Status"),
                 );
                 ui.end_row();
-                ui.label("参与城市 Participants");
+                ui.label(tr(ui.ctx(), "参与城市", "Participants"));
                 ui.horizontal_wrapped(|ui| {
                     for (cid, name) in &cities {
                         let mut on = p.participants.contains(cid);
@@ -295,15 +320,16 @@ pub fn placement_form_ui(
                 ui.end_row();
             });
         ui.separator();
-        ui.label(RichText::new("由几何得出 From the geometry").strong());
+        ui.label(RichText::new(tr(ui.ctx(), "由几何得出", "From the geometry")).strong());
         if let Some(km) = derived.length_km {
-            ui.label(format!("长度 Length: {km:.2} km"));
+            ui.label(format!("{}: {km:.2} km", tr(ui.ctx(), "长度", "Length")));
         }
         if let Some(km2) = derived.area_km2 {
-            ui.label(format!("面积 Area: {km2:.2} km²"));
+            ui.label(format!("{}: {km2:.2} km²", tr(ui.ctx(), "面积", "Area")));
         }
         ui.label(format!(
-            "城市 Cities: {}",
+            "{}: {}",
+            tr(ui.ctx(), "城市", "Cities"),
             if derived.cities.is_empty() {
                 "—".into()
             } else {
@@ -311,7 +337,8 @@ pub fn placement_form_ui(
             }
         ));
         ui.label(format!(
-            "板块 Zones: {}",
+            "{}: {}",
+            tr(ui.ctx(), "板块", "Zones"),
             if derived.zones.is_empty() {
                 "—".into()
             } else {
@@ -321,12 +348,20 @@ pub fn placement_form_ui(
         if derived.cross_border() {
             ui.colored_label(
                 Color32::from_rgb(150, 30, 120),
-                "跨界 cross-border: touches two or more cities",
+                tr(
+                    ui.ctx(),
+                    "跨界：涉及两个或以上城市",
+                    "cross-border: touches two or more cities",
+                ),
             );
         }
         ui.separator();
-        if text_row(ui, "说明 Description", &mut form.description, true)
-            && form.description != p.description
+        if text_row(
+            ui,
+            tr(ui.ctx(), "说明", "Description"),
+            &mut form.description,
+            true,
+        ) && form.description != p.description
         {
             commands.push(set(
                 id,
@@ -336,7 +371,9 @@ pub fn placement_form_ui(
                 },
             ));
         }
-        if text_row(ui, "来源 Source", &mut form.source, false) && form.source != p.source {
+        if text_row(ui, tr(ui.ctx(), "来源", "Source"), &mut form.source, false)
+            && form.source != p.source
+        {
             commands.push(set(
                 id,
                 Placement {
@@ -346,15 +383,27 @@ pub fn placement_form_ui(
             ));
         }
         ui.separator();
-        ui.label(RichText::new(format!("评论 Comments ({})", p.comments.len())).strong());
+        ui.label(
+            RichText::new(format!(
+                "{} ({})",
+                tr(ui.ctx(), "评论", "Comments"),
+                p.comments.len()
+            ))
+            .strong(),
+        );
         for c in &p.comments {
             ui.label(format!("{} · {}: {}", c.author, c.time, c.text));
         }
-        text_row(ui, "新评论 New comment", &mut form.comment, false);
+        text_row(
+            ui,
+            tr(ui.ctx(), "新评论", "New comment"),
+            &mut form.comment,
+            false,
+        );
         if ui
             .add_enabled(
                 !form.comment.trim().is_empty(),
-                egui::Button::new("添加 Add comment"),
+                egui::Button::new(tr(ui.ctx(), "添加评论", "Add comment")),
             )
             .clicked()
         {
@@ -365,7 +414,10 @@ pub fn placement_form_ui(
             form.comment.clear();
         }
         ui.separator();
-        if ui.button("删除 Delete placement").clicked() {
+        if ui
+            .button(tr(ui.ctx(), "删除项目布局", "Delete placement"))
+            .clicked()
+        {
             commands.push(AppCommand::DeleteSelected);
         }
     });

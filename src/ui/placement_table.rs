@@ -2,6 +2,9 @@
 //! cities it touches; sortable by any column and filterable. A click zooms to a placement;
 //! Ctrl- or Shift-click selects several, and the bulk row then edits them all in one step.
 
+use super::lang::name;
+use super::tr;
+use crate::model::UiLanguage;
 use egui::{RichText, Ui};
 
 use crate::command::{AppCommand, BulkChange};
@@ -31,14 +34,14 @@ impl Column {
         Self::Cities,
     ];
 
-    fn title(self) -> &'static str {
+    fn title(self, lang: UiLanguage) -> &'static str {
         match self {
-            Self::Name => "名称 Name",
-            Self::Action => "行动 Action",
-            Self::Section => "板块 Section",
-            Self::Status => "状态 Status",
-            Self::Horizon => "期限 Horizon",
-            Self::Cities => "城市 Cities",
+            Self::Name => lang.pick("名称", "Name"),
+            Self::Action => lang.pick("行动", "Action"),
+            Self::Section => lang.pick("板块", "Section"),
+            Self::Status => lang.pick("状态", "Status"),
+            Self::Horizon => lang.pick("期限", "Horizon"),
+            Self::Cities => lang.pick("城市", "Cities"),
         }
     }
 }
@@ -56,18 +59,27 @@ pub struct TableState {
 }
 
 /// The text a cell shows, which is also what it sorts by.
-fn cell(data: &AppData, p: &Placement, facts: Option<&Derived>, column: Column) -> String {
+/// Names in `lang`; the table sorts by the Chinese ones, the plan's own, in either language.
+fn cell(
+    data: &AppData,
+    p: &Placement,
+    facts: Option<&Derived>,
+    column: Column,
+    lang: UiLanguage,
+) -> String {
     match column {
-        Column::Name => p.name_zh.clone(),
+        Column::Name => name(lang, &p.name_zh, &p.name_en).to_owned(),
         Column::Action => data
             .edition
             .as_ref()
             .and_then(|e| e.action(&p.action))
-            .map_or(p.action.clone(), |a| a.name_zh.clone()),
+            .map_or(p.action.clone(), |a| {
+                name(lang, &a.name_zh, &a.name_en).to_owned()
+            }),
         Column::Section => p
             .section
             .as_ref()
-            .map(|s| feature_name(data, s))
+            .map(|s| feature_name(data, s, lang))
             .unwrap_or_default(),
         Column::Status => p.status.as_str().to_owned(),
         Column::Horizon => p.horizon.to_string(),
@@ -75,10 +87,12 @@ fn cell(data: &AppData, p: &Placement, facts: Option<&Derived>, column: Column) 
     }
 }
 
-fn feature_name(data: &AppData, id: &str) -> String {
+fn feature_name(data: &AppData, id: &str, lang: UiLanguage) -> String {
     data.plan
         .feature(&FeatureId(id.to_owned()))
-        .map_or(id.to_owned(), |f| f.name_zh().to_owned())
+        .map_or(id.to_owned(), |f| {
+            name(lang, f.name_zh(), f.name_en()).to_owned()
+        })
 }
 
 /// The placements the filters let through, in the table's order.
@@ -102,7 +116,7 @@ pub fn rows(
         })
         .collect();
     rows.sort_by_cached_key(|(id, p)| {
-        let text = cell(data, p, facts.get(*id), state.sort);
+        let text = cell(data, p, facts.get(*id), state.sort, UiLanguage::Chinese);
         // Years sort as numbers; the id breaks ties so that the order is stable.
         (text, id.0.clone())
     });
@@ -121,7 +135,11 @@ fn filter_combo(
     options: &[(String, String)],
     all: bool,
 ) -> Option<Option<String>> {
-    let none_text = if all { "全部 all" } else { "…" };
+    let none_text = if all {
+        tr(ui.ctx(), "全部", "all")
+    } else {
+        "…"
+    };
     let shown = current
         .as_ref()
         .and_then(|c| options.iter().find(|(id, _)| id == c))
@@ -158,7 +176,7 @@ struct Choices {
 }
 
 impl Choices {
-    fn new(data: &AppData) -> Self {
+    fn new(data: &AppData, lang: UiLanguage) -> Self {
         let features = |layer: &str, by_name: bool| -> Vec<(String, String)> {
             data.plan
                 .layer(layer)
@@ -166,13 +184,14 @@ impl Choices {
                     l.features
                         .iter()
                         .map(|f| {
-                            let name = f.name_zh().to_owned();
+                            let shown = name(lang, f.name_zh(), f.name_en()).to_owned();
+                            // Cities are matched by their Chinese names, as derived.
                             let key = if by_name {
-                                name.clone()
+                                f.name_zh().to_owned()
                             } else {
                                 f.id.0.clone()
                             };
-                            (key, name)
+                            (key, shown)
                         })
                         .collect()
                 })
@@ -184,7 +203,7 @@ impl Choices {
                 .map(|e| {
                     e.actions
                         .iter()
-                        .map(|a| (a.id.clone(), a.name_zh.clone()))
+                        .map(|a| (a.id.clone(), name(lang, &a.name_zh, &a.name_en).to_owned()))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -220,12 +239,14 @@ pub fn placement_table_ui(
     state: &mut TableState,
     commands: &mut Vec<AppCommand>,
 ) {
-    let choices = Choices::new(data);
+    let lang = super::ui_language(ui.ctx());
+    let choices = Choices::new(data, lang);
     let shown = rows(data, project, facts, state);
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
-                "项目表 Placements: {} of {}",
+                "{}: {} / {}",
+                tr(ui.ctx(), "项目表", "Placements"),
                 shown.len(),
                 project.placements.len()
             ))
@@ -234,7 +255,7 @@ pub fn placement_table_ui(
         ui.separator();
         if let Some(a) = filter_combo(
             ui,
-            "行动 Action",
+            tr(ui.ctx(), "行动", "Action"),
             state.action.clone(),
             &choices.actions,
             true,
@@ -243,7 +264,7 @@ pub fn placement_table_ui(
         }
         if let Some(s) = filter_combo(
             ui,
-            "板块 Section",
+            tr(ui.ctx(), "板块", "Section"),
             state.section.clone(),
             &choices.sections,
             true,
@@ -251,17 +272,28 @@ pub fn placement_table_ui(
             state.section = s;
         }
         let status = state.status.map(|s| s.as_str().to_owned());
-        if let Some(s) = filter_combo(ui, "状态 Status", status, &choices.statuses, true) {
+        if let Some(s) = filter_combo(
+            ui,
+            tr(ui.ctx(), "状态", "Status"),
+            status,
+            &choices.statuses,
+            true,
+        ) {
             state.status = s.as_deref().and_then(status_from);
         }
-        if let Some(c) = filter_combo(ui, "城市 City", state.city.clone(), &choices.cities, true)
-        {
+        if let Some(c) = filter_combo(
+            ui,
+            tr(ui.ctx(), "城市", "City"),
+            state.city.clone(),
+            &choices.cities,
+            true,
+        ) {
             state.city = c;
         }
-        if ui.button("全选 Select shown").clicked() {
+        if ui.button(tr(ui.ctx(), "全选", "Select shown")).clicked() {
             commands.push(AppCommand::SelectMany(shown.clone()));
         }
-        if ui.button("关闭 Close").clicked() {
+        if ui.button(tr(ui.ctx(), "关闭", "Close")).clicked() {
             commands.push(AppCommand::ToggleTable);
         }
     });
@@ -281,7 +313,13 @@ pub fn placement_table_ui(
                         _ => "",
                     };
                     if ui
-                        .button(RichText::new(format!("{}{arrow}", c.title())).strong())
+                        .button(
+                            RichText::new(format!(
+                                "{}{arrow}",
+                                c.title(super::ui_language(ui.ctx()))
+                            ))
+                            .strong(),
+                        )
                         .on_hover_text("Sort by this column; again to reverse")
                         .clicked()
                     {
@@ -295,7 +333,8 @@ pub fn placement_table_ui(
                         continue;
                     };
                     let selected = selection.contains(id);
-                    let response = ui.selectable_label(selected, &p.name_zh);
+                    let response =
+                        ui.selectable_label(selected, name(lang, &p.name_zh, &p.name_en));
                     if response.clicked() {
                         let add = ui.input(|i| i.modifiers.command || i.modifiers.shift);
                         commands.push(if add {
@@ -305,7 +344,7 @@ pub fn placement_table_ui(
                         });
                     }
                     for c in &Column::ALL[1..] {
-                        ui.label(cell(data, p, facts.get(id), *c));
+                        ui.label(cell(data, p, facts.get(id), *c, lang));
                     }
                     ui.end_row();
                 }
@@ -316,27 +355,49 @@ pub fn placement_table_ui(
 /// Attribute drop-downs that set the attribute of every selected placement, as one step.
 fn bulk_row(ui: &mut Ui, count: usize, choices: &Choices, commands: &mut Vec<AppCommand>) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("批量修改 Set for {count} selected:")).strong());
+        ui.label(
+            RichText::new(format!(
+                "{} ({count}):",
+                tr(ui.ctx(), "批量修改所选", "Set for the selected")
+            ))
+            .strong(),
+        );
         // The drop-downs show what they set, not a current value: the selection may differ.
-        if let Some(Some(a)) =
-            filter_combo(ui, "批量行动 Set action", None, &choices.actions, false)
-        {
+        if let Some(Some(a)) = filter_combo(
+            ui,
+            tr(ui.ctx(), "批量行动", "Set action"),
+            None,
+            &choices.actions,
+            false,
+        ) {
             commands.push(AppCommand::BulkEdit(BulkChange::Action(a)));
         }
-        if let Some(Some(s)) =
-            filter_combo(ui, "批量板块 Set section", None, &choices.sections, false)
-        {
+        if let Some(Some(s)) = filter_combo(
+            ui,
+            tr(ui.ctx(), "批量板块", "Set section"),
+            None,
+            &choices.sections,
+            false,
+        ) {
             commands.push(AppCommand::BulkEdit(BulkChange::Section(Some(s))));
         }
-        if let Some(Some(s)) =
-            filter_combo(ui, "批量状态 Set status", None, &choices.statuses, false)
-            && let Some(status) = status_from(&s)
+        if let Some(Some(s)) = filter_combo(
+            ui,
+            tr(ui.ctx(), "批量状态", "Set status"),
+            None,
+            &choices.statuses,
+            false,
+        ) && let Some(status) = status_from(&s)
         {
             commands.push(AppCommand::BulkEdit(BulkChange::Status(status)));
         }
-        if let Some(Some(h)) =
-            filter_combo(ui, "批量期限 Set horizon", None, &choices.horizons, false)
-            && let Ok(year) = h.parse()
+        if let Some(Some(h)) = filter_combo(
+            ui,
+            tr(ui.ctx(), "批量期限", "Set horizon"),
+            None,
+            &choices.horizons,
+            false,
+        ) && let Ok(year) = h.parse()
         {
             commands.push(AppCommand::BulkEdit(BulkChange::Horizon(year)));
         }

@@ -2,6 +2,8 @@
 //! actions with their focus (`layers/edition.ron`) and the strategic coordination zones with
 //! their lead city, goal and strategic focus (`layers/sections.geojson`).
 
+use super::{tr, ui_language};
+use crate::model::UiLanguage;
 use egui::{RichText, Ui};
 
 use crate::model::edition::Edition;
@@ -17,22 +19,28 @@ pub fn plan_about_ui(ui: &mut Ui, edition: Option<&Edition>, plan: &Plan) {
         .unwrap_or_default();
     match edition {
         Some(e) => {
-            ui.label(RichText::new(&e.name_zh).strong());
-            ui.label(&e.name_en);
-            ui.weak(format!(
-                "系统行动 {} 项 · {} system actions; 空间板块 {} 个 · {} strategic coordination zones",
-                e.actions.len(),
-                e.actions.len(),
-                zones.len(),
-                zones.len()
-            ));
-            ui.add(
-                egui::Label::new(RichText::new(format!("来源 Source: {}", e.source)).weak()).wrap(),
-            );
+            let lang = ui_language(ui.ctx());
+            ui.label(RichText::new(lang.pick(&e.name_zh, &e.name_en)).strong());
+            ui.weak(match lang {
+                UiLanguage::Chinese => {
+                    format!(
+                        "系统行动 {} 项；空间板块 {} 个",
+                        e.actions.len(),
+                        zones.len()
+                    )
+                }
+                UiLanguage::English => format!(
+                    "{} system actions; {} strategic coordination zones",
+                    e.actions.len(),
+                    zones.len()
+                ),
+            });
+            let source = format!("{}: {}", tr(ui.ctx(), "来源", "Source"), e.source);
+            ui.add(egui::Label::new(RichText::new(source).weak()).wrap());
             ui.add_space(4.0);
-            ui.label(RichText::new("系统行动 System actions").strong());
+            ui.label(RichText::new(tr(ui.ctx(), "系统行动", "System actions")).strong());
             for a in &e.actions {
-                egui::CollapsingHeader::new(format!("{} · {}", a.name_zh, a.name_en))
+                egui::CollapsingHeader::new(lang.pick(&a.name_zh, &a.name_en))
                     .id_salt(("plan_about_action", &a.id))
                     .show(ui, |ui| {
                         ui.add(egui::Label::new(a.focus_text()).wrap());
@@ -40,22 +48,28 @@ pub fn plan_about_ui(ui: &mut Ui, edition: Option<&Edition>, plan: &Plan) {
             }
         }
         None => {
-            ui.weak("没有读到规划版本 layers/edition.ron · No plan edition was read");
+            ui.weak(tr(
+                ui.ctx(),
+                "没有读到规划版本 layers/edition.ron",
+                "No plan edition was read (layers/edition.ron)",
+            ));
         }
     }
     ui.add_space(4.0);
-    ui.label(RichText::new("空间板块 Strategic coordination zones").strong());
+    ui.label(RichText::new(tr(ui.ctx(), "空间板块", "Strategic coordination zones")).strong());
     for z in zones {
-        egui::CollapsingHeader::new(format!("{} · {}", z.name_zh(), z.name_en()))
+        let lang = ui_language(ui.ctx());
+        egui::CollapsingHeader::new(lang.pick(z.name_zh(), z.name_en()))
             .id_salt(("plan_about_zone", &z.id.0))
             .show(ui, |ui| {
-                ui.add(egui::Label::new(zone_text(z)).wrap());
+                ui.add(egui::Label::new(zone_text(z, lang)).wrap());
             });
     }
 }
 
-/// A zone's lead city, participants, goal and strategic focus, as its feature states them.
-pub fn zone_text(zone: &PlanFeature) -> String {
+/// A zone's lead city, participants, goal and strategic focus, as its feature states them (in
+/// Chinese: the plan gives them in no other language).
+pub fn zone_text(zone: &PlanFeature, lang: UiLanguage) -> String {
     let list = |key: &str| -> Vec<String> {
         zone.properties
             .get(key)
@@ -69,12 +83,24 @@ pub fn zone_text(zone: &PlanFeature) -> String {
             .unwrap_or_default()
     };
     let mut lines = vec![
-        format!("牵头城市 Lead city: {}", zone.text("lead_city")),
-        format!("参与城市 Participants: {}", list("participants").join("、")),
-        format!("目标 Goal: {}", zone.text("goal_zh")),
-        "战略重点 Strategic focus:".to_owned(),
+        format!(
+            "{}: {}",
+            lang.pick("牵头城市", "Lead city"),
+            zone.text("lead_city")
+        ),
+        format!(
+            "{}: {}",
+            lang.pick("参与城市", "Participants"),
+            list("participants").join("、")
+        ),
+        format!("{}: {}", lang.pick("目标", "Goal"), zone.text("goal_zh")),
+        format!("{}:", lang.pick("战略重点", "Strategic focus")),
     ];
     lines.extend(list("strategies_zh").iter().map(|s| format!("• {s}")));
-    lines.push(format!("来源 Source: {}", zone.text("source")));
+    lines.push(format!(
+        "{}: {}",
+        lang.pick("来源", "Source"),
+        zone.text("source")
+    ));
     lines.join("\n")
 }

@@ -2,6 +2,7 @@
 //! show one, update it, rename it and give it titles, reorder by dragging its handle (or with
 //! the arrows), delete it; and start presenting. Every change is one undo step.
 
+use super::tr;
 use egui::{RichText, Ui};
 
 use crate::command::AppCommand;
@@ -29,12 +30,12 @@ fn set(label: String, scenes: Vec<NamedScene>) -> AppCommand {
     AppCommand::Edit(Box::new(Edit::SetScenes { label, scenes }))
 }
 
-const FIELDS: [&str; 5] = [
-    "名称 Name",
-    "标题 Title (zh)",
-    "标题 Title (en)",
-    "副标题 Subtitle (zh)",
-    "副标题 Subtitle (en)",
+const FIELDS: [(&str, &str); 5] = [
+    ("名称", "Name"),
+    ("标题（中文）", "Title (zh)"),
+    ("标题（英文）", "Title (en)"),
+    ("副标题（中文）", "Subtitle (zh)"),
+    ("副标题（英文）", "Subtitle (en)"),
 ];
 
 fn field(scene: &mut NamedScene, i: usize) -> &mut String {
@@ -56,21 +57,25 @@ pub fn scenes_panel_ui(
     let scenes = &project.scenes;
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("＋ 添加当前视图 Add current view")
+            .button(tr(ui.ctx(), "+ 添加当前视图", "+ Add current view"))
             .on_hover_text("A new scene of what the map shows now: view, layers, selection")
             .clicked()
         {
             commands.push(AppCommand::AddScene);
         }
         if ui
-            .add_enabled(!scenes.is_empty(), egui::Button::new("演示 Present (F5)"))
+            .add_enabled(!scenes.is_empty(), egui::Button::new(tr(ui.ctx(), "演示 (F5)", "Present (F5)")))
             .on_hover_text("Full screen; PageDown, → or Space: next; PageUp or ←: back; H: high contrast; Esc: exit")
             .clicked()
         {
             commands.push(AppCommand::Present(form.selected));
         }
     });
-    ui.weak("Drag ≡ to reorder; click a scene to show it.");
+    ui.weak(tr(
+        ui.ctx(),
+        "拖动 ≡ 调整顺序；点击场景即可显示。",
+        "Drag ≡ to reorder; click a scene to show it.",
+    ));
     ui.separator();
     let mut moved: Option<(usize, usize)> = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -81,10 +86,10 @@ pub fn scenes_panel_ui(
                 })
                 .response
                 .on_hover_cursor(egui::CursorIcon::Grab);
-                let title = if scene.title_zh.is_empty() {
-                    &scene.name
-                } else {
-                    &scene.title_zh
+                let lang = super::ui_language(ui.ctx());
+                let title = match super::lang::name(lang, &scene.title_zh, &scene.title_en) {
+                    "" => scene.name.as_str(),
+                    title => title,
                 };
                 let text = format!("{}. {title}", i + 1);
                 if ui
@@ -133,12 +138,13 @@ fn scene_fields_ui(
         form.fields = std::array::from_fn(|f| field(&mut s, f).clone());
         form.loaded = Some(scene.clone());
     }
-    ui.label(RichText::new(format!("场景 Scene {}", i + 1)).strong());
-    for (f, label) in FIELDS.iter().enumerate() {
-        ui.label(*label);
+    ui.label(RichText::new(format!("{} {}", tr(ui.ctx(), "场景", "Scene"), i + 1)).strong());
+    for (f, (zh, en)) in FIELDS.iter().enumerate() {
+        let label = tr(ui.ctx(), zh, en);
+        ui.label(label);
         let response =
             ui.add(egui::TextEdit::singleline(&mut form.fields[f]).desired_width(f32::INFINITY));
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, *label));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
         if response.lost_focus() {
             let text = form.fields[f].trim().to_owned();
             let mut changed = scene.clone();
@@ -160,7 +166,7 @@ fn scene_fields_ui(
     }
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("更新为当前视图 Update")
+            .button(tr(ui.ctx(), "更新为当前视图", "Update"))
             .on_hover_text("Store the current view, layers and selection in this scene")
             .clicked()
         {
@@ -177,7 +183,7 @@ fn scene_fields_ui(
             commands.push(reorder(scenes, i, i + 1));
             form.select(i + 1);
         }
-        if ui.button("删除 Delete").clicked() {
+        if ui.button(tr(ui.ctx(), "删除", "Delete")).clicked() {
             let mut v = scenes.to_vec();
             v.remove(i);
             commands.push(set(format!("delete scene {}", scene.name), v));

@@ -1,5 +1,6 @@
 //! The bottom bar: pointer position, zoom, and any data that could not be read.
 
+use super::tr;
 use egui::{Color32, Ui};
 use geo::Coord;
 
@@ -22,8 +23,8 @@ pub fn status_bar_ui(
                 p.display().to_string(),
             ),
             None => (
-                "未保存的项目 unsaved project".to_owned(),
-                "not saved yet".to_owned(),
+                tr(ui.ctx(), "未保存的项目", "unsaved project").to_owned(),
+                tr(ui.ctx(), "尚未保存", "not saved yet").to_owned(),
             ),
         };
         if doc.is_dirty() {
@@ -39,14 +40,22 @@ pub fn status_bar_ui(
             None => ui.monospace("—"),
         };
         ui.separator();
-        ui.monospace(format!("zoom {zoom:.2}"));
+        ui.monospace(format!("{} {zoom:.2}", tr(ui.ctx(), "缩放", "zoom")));
         ui.separator();
         if data.problems.is_empty() {
-            ui.weak("Offline · WGS84");
+            ui.weak(tr(ui.ctx(), "离线 · WGS84", "Offline · WGS84"));
         } else {
             ui.colored_label(
                 Color32::from_rgb(190, 40, 30),
-                format!("{} data file(s) could not be read", data.problems.len()),
+                format!(
+                    "{} {}",
+                    data.problems.len(),
+                    tr(
+                        ui.ctx(),
+                        "个数据文件无法读取",
+                        "data file(s) could not be read"
+                    )
+                ),
             )
             .on_hover_text(data.problems.join("\n"));
         }
@@ -59,10 +68,14 @@ pub fn problems_ui(ui: &mut Ui, problems: &[String], commands: &mut Vec<AppComma
     ui.horizontal(|ui| {
         ui.colored_label(
             red,
-            egui::RichText::new("Some data could not be read; the rest of the map is shown.")
-                .strong(),
+            egui::RichText::new(tr(
+                ui.ctx(),
+                "部分数据无法读取；其余地图照常显示。",
+                "Some data could not be read; the rest of the map is shown.",
+            ))
+            .strong(),
         );
-        if ui.button("Dismiss").clicked() {
+        if ui.button(tr(ui.ctx(), "关闭", "Dismiss")).clicked() {
             commands.push(AppCommand::DismissProblems);
         }
     });
@@ -86,18 +99,26 @@ pub fn checks_summary_ui(
         .iter()
         .filter(|f| !project.acknowledgements.contains_key(&f.id))
         .count();
-    let text = format!("检查 Checks: {open} open / {}", findings.len());
+    let text = format!(
+        "{}: {open} {} / {}",
+        tr(ui.ctx(), "检查", "Checks"),
+        tr(ui.ctx(), "未处理", "open"),
+        findings.len()
+    );
     let color = if open > 0 {
         Color32::from_rgb(200, 90, 0)
     } else {
         Color32::GRAY
     };
     let button = egui::Button::new(egui::RichText::new(text).color(color)).selected(open_panel);
-    let response = ui
-        .add(button)
-        .on_hover_text("Show or hide the plan checks of the project's placements");
-    // A fixed accessible name, so that tools and tests find it whatever the counts.
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Checks"));
+    let response = ui.add(button).on_hover_text(tr(
+        ui.ctx(),
+        "显示或隐藏项目布局的规划检查",
+        "Show or hide the plan checks of the project's placements",
+    ));
+    // An accessible name without the counts, so that tools and tests find it.
+    let name = tr(ui.ctx(), "检查", "Checks");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
     if response.clicked() {
         commands.push(AppCommand::ToggleChecks);
     }

@@ -9,10 +9,11 @@ use crate::command::PathPurpose;
 use crate::doc::AppData;
 use crate::doc::document::Document;
 use crate::model::LabelLanguage;
-use crate::model::search::{SearchHit, search};
+use crate::model::search::{HitKind, SearchHit, search};
 use crate::model::view::ViewCommand;
 
-use super::ui_name;
+use super::ui_language;
+use crate::model::UiLanguage;
 
 /// The search box: the query as typed, and what it found.
 #[derive(Default)]
@@ -21,8 +22,8 @@ pub struct SearchState {
     pub hits: Vec<SearchHit>,
 }
 
-/// The accessible name of the search box.
-pub const SEARCH_LABEL: &str = "搜索 Search";
+/// The accessible name of the search box, in each interface language.
+pub const SEARCH_LABEL: (&str, &str) = ("搜索", "Search");
 const MAX_HITS: usize = 12;
 
 pub fn toolbar_ui(
@@ -34,17 +35,17 @@ pub fn toolbar_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     let view = &doc.project.settings;
-    let lang = view.language;
+    let lang = ui_language(ui.ctx());
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button(ui_name(lang, "文件", "File"), |ui| {
+        ui.menu_button(lang.pick("文件", "File"), |ui| {
             file_menu_ui(ui, lang, recent, doc.read_only, commands)
         });
-        ui.menu_button(ui_name(lang, "编辑", "Edit"), |ui| {
+        ui.menu_button(lang.pick("编辑", "Edit"), |ui| {
             edit_menu_ui(ui, lang, doc, commands)
         });
-        ui.menu_button(ui_name(lang, "视图", "View"), |ui| {
+        ui.menu_button(lang.pick("视图", "View"), |ui| {
             if ui
-                .button(ui_name(lang, "全图 (0)", "Whole plan area (0)"))
+                .button(lang.pick("全图 (0)", "Whole plan area (0)"))
                 .clicked()
             {
                 commands.push(AppCommand::Home);
@@ -58,6 +59,14 @@ pub fn toolbar_ui(
                 commands,
             );
             ui.separator();
+            ui.label(lang.pick("界面语言", "Interface language"));
+            for l in UiLanguage::ALL {
+                if ui.radio(lang == l, l.title()).clicked() {
+                    commands.push(AppCommand::SetUiLanguage(l));
+                }
+            }
+            ui.separator();
+            ui.label(lang.pick("地图标注语言", "Map label language"));
             for l in LabelLanguage::ALL {
                 if ui.radio(view.language == l, l.title()).clicked() {
                     commands.push(AppCommand::View(ViewCommand::SetLanguage(l)));
@@ -65,18 +74,39 @@ pub fn toolbar_ui(
             }
             ui.separator();
             let mut hide = view.hide_indicative;
-            let text = crate::model::indicative::hide_option_text(lang);
+            let text = crate::model::indicative::hide_option_text(lang.as_label_language());
             if ui.checkbox(&mut hide, text).changed() {
                 commands.push(AppCommand::View(ViewCommand::SetIndicativeHidden(hide)));
             }
         });
-        ui.menu_button(ui_name(lang, "帮助", "Help"), |ui| {
+        ui.menu_button(lang.pick("帮助", "Help"), |ui| {
+            menu_item(
+                ui,
+                lang,
+                ("键盘快捷键", "Keyboard shortcuts"),
+                "F1",
+                AppCommand::ShowShortcuts(true),
+                commands,
+            );
+            menu_item(
+                ui,
+                lang,
+                ("快速入门", "Quick start"),
+                "",
+                AppCommand::ShowQuickStart(true),
+                commands,
+            );
+            menu_item(
+                ui,
+                lang,
+                ("使用说明（README）…", "User guide (README)…"),
+                "",
+                AppCommand::ShowReadme(true),
+                commands,
+            );
+            ui.separator();
             if ui
-                .button(ui_name(
-                    lang,
-                    "关于本规划与数据来源…",
-                    "About this plan and data sources…",
-                ))
+                .button(lang.pick("关于本规划与数据来源…", "About this plan and data sources…"))
                 .clicked()
             {
                 commands.push(AppCommand::ShowAbout(true));
@@ -85,24 +115,28 @@ pub fn toolbar_ui(
     });
     ui.horizontal(|ui| {
         if ui
-            .button(ui_name(lang, "全图", "Home"))
-            .on_hover_text("Fit the whole plan area (0)")
+            .button(lang.pick("全图", "Home"))
+            .on_hover_text(lang.pick("显示整个规划范围 (0)", "Fit the whole plan area (0)"))
             .clicked()
         {
             commands.push(AppCommand::Home);
         }
         if ui
             .button("+")
-            .on_hover_text("Zoom in (+ or the wheel)")
+            .on_hover_text(lang.pick("放大（+ 或滚轮）", "Zoom in (+ or the wheel)"))
             .clicked()
         {
             commands.push(AppCommand::ZoomIn);
         }
-        if ui.button("－").on_hover_text("Zoom out (-)").clicked() {
+        if ui
+            .button("−")
+            .on_hover_text(lang.pick("缩小 (-)", "Zoom out (-)"))
+            .clicked()
+        {
             commands.push(AppCommand::ZoomOut);
         }
         ui.separator();
-        ui.label(ui_name(lang, "标注", "Labels"));
+        ui.label(lang.pick("地图标注", "Map labels"));
         for l in LabelLanguage::ALL {
             if ui.selectable_label(view.language == l, l.title()).clicked() {
                 commands.push(AppCommand::View(ViewCommand::SetLanguage(l)));
@@ -112,8 +146,13 @@ pub fn toolbar_ui(
         // For a meeting that wants only what a source states: every sketch hidden at once.
         let mut hide = view.hide_indicative;
         let toggle = ui
-            .toggle_value(&mut hide, crate::model::indicative::hide_toggle_text(lang))
-            .on_hover_text(crate::model::indicative::hide_option_text(lang));
+            .toggle_value(
+                &mut hide,
+                crate::model::indicative::hide_toggle_text(lang.as_label_language()),
+            )
+            .on_hover_text(crate::model::indicative::hide_option_text(
+                lang.as_label_language(),
+            ));
         if toggle.changed() {
             commands.push(AppCommand::View(ViewCommand::SetIndicativeHidden(hide)));
         }
@@ -126,17 +165,22 @@ fn search_ui(
     ui: &mut Ui,
     data: &AppData,
     doc: &Document,
-    lang: LabelLanguage,
+    lang: UiLanguage,
     state: &mut SearchState,
     commands: &mut Vec<AppCommand>,
 ) {
-    let label = ui.label(ui_name(lang, "搜索", "Search"));
+    let label = ui.label(lang.pick(SEARCH_LABEL.0, SEARCH_LABEL.1));
     let edit = egui::TextEdit::singleline(&mut state.query)
         .hint_text("苏州 / Suzhou")
         .desired_width(220.0);
     let response = ui.add(edit).labelled_by(label.id);
-    // The accessible name is fixed, whatever the language, so tools and tests can find it.
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, SEARCH_LABEL));
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::TextInput,
+            true,
+            lang.pick(SEARCH_LABEL.0, SEARCH_LABEL.1),
+        )
+    });
     if response.changed() {
         state.hits = search(
             &data.plan,
@@ -148,7 +192,7 @@ fn search_ui(
     }
     let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if enter && let Some(first) = state.hits.first() {
-        commands.push(choose(first));
+        commands.extend(choose(first));
     }
     if state.hits.is_empty() || state.query.trim().is_empty() {
         return;
@@ -157,9 +201,10 @@ fn search_ui(
     egui::Popup::from_response(&response).open(true).show(|ui| {
         ui.set_min_width(260.0);
         for hit in &state.hits {
-            let text = format!("{}  {}  · {}", hit.name_zh, hit.name_en, hit.layer);
+            let name = super::lang::name(lang, &hit.name_zh, &hit.name_en);
+            let text = format!("{name} — {}", hit_kind_words(data, lang, &hit.kind));
             if ui.selectable_label(false, text).clicked() {
-                commands.push(choose(hit));
+                commands.extend(choose(hit));
                 close = true;
             }
         }
@@ -169,22 +214,38 @@ fn search_ui(
     }
 }
 
-fn choose(hit: &crate::model::search::SearchHit) -> AppCommand {
-    match &hit.feature {
-        Some(id) => AppCommand::SelectAndShow(id.clone()),
-        None => AppCommand::ZoomTo(hit.bbox),
+/// What a hit is, in words: its kind, or the name of its plan layer.
+fn hit_kind_words(data: &AppData, lang: UiLanguage, kind: &HitKind) -> String {
+    match (kind.words(), kind) {
+        (Some((zh, en)), _) => lang.pick(zh, en).to_owned(),
+        (None, HitKind::Layer(layer)) => data.style.layer(layer).map_or_else(
+            || lang.pick("项目要素", "Project feature").to_owned(),
+            |l| super::lang::name(lang, &l.name_zh, &l.name_en).to_owned(),
+        ),
+        (None, _) => String::new(),
     }
+}
+
+/// Selects the hit's feature, if it has one, and brings its extent into view (a city: its
+/// territory, not the point of its seat).
+fn choose(hit: &SearchHit) -> Vec<AppCommand> {
+    let mut commands = Vec::new();
+    if let Some(id) = &hit.feature {
+        commands.push(AppCommand::Select(Some(id.clone())));
+    }
+    commands.push(AppCommand::ZoomTo(hit.bbox));
+    commands
 }
 
 fn menu_item(
     ui: &mut Ui,
-    lang: LabelLanguage,
+    lang: UiLanguage,
     (zh, en): (&str, &str),
     shortcut: &str,
     command: AppCommand,
     commands: &mut Vec<AppCommand>,
 ) {
-    let button = egui::Button::new(ui_name(lang, zh, en)).shortcut_text(shortcut);
+    let button = egui::Button::new(lang.pick(zh, en)).shortcut_text(shortcut);
     if ui.add(button).clicked() {
         commands.push(command);
         ui.close();
@@ -193,7 +254,7 @@ fn menu_item(
 
 fn file_menu_ui(
     ui: &mut Ui,
-    lang: LabelLanguage,
+    lang: UiLanguage,
     recent: &[PathBuf],
     read_only: bool,
     commands: &mut Vec<AppCommand>,
@@ -238,9 +299,9 @@ fn file_menu_ui(
         AppCommand::AskPath(PathPurpose::MergeBase),
         commands,
     );
-    ui.menu_button(ui_name(lang, "最近打开", "Open recent"), |ui| {
+    ui.menu_button(lang.pick("最近打开", "Open recent"), |ui| {
         if recent.is_empty() {
-            ui.weak(ui_name(lang, "（无）", "(none)"));
+            ui.weak(lang.pick("（无）", "(none)"));
         }
         for path in recent {
             if ui.button(path.display().to_string()).clicked() {
@@ -300,6 +361,14 @@ fn file_menu_ui(
     menu_item(
         ui,
         lang,
+        ("导出图片…", "Export image…"),
+        "",
+        AppCommand::AskExportImage,
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
         ("导出项目表 CSV…", "Export placement table (CSV)…"),
         "",
         AppCommand::AskPath(PathPurpose::ExportCsv),
@@ -317,14 +386,14 @@ fn file_menu_ui(
 }
 
 /// Undo and Redo, each naming the step it would take back or do again.
-fn edit_menu_ui(ui: &mut Ui, lang: LabelLanguage, doc: &Document, commands: &mut Vec<AppCommand>) {
+fn edit_menu_ui(ui: &mut Ui, lang: UiLanguage, doc: &Document, commands: &mut Vec<AppCommand>) {
     let undo = doc
         .history
         .undo_label()
-        .map(|l| format!("{} {l}", ui_name(lang, "撤销", "Undo")));
+        .map(|l| format!("{} {l}", lang.pick("撤销", "Undo")));
     let button = egui::Button::new(
         undo.clone()
-            .unwrap_or_else(|| ui_name(lang, "撤销", "Undo")),
+            .unwrap_or_else(|| lang.pick("撤销", "Undo").to_owned()),
     )
     .shortcut_text("Ctrl+Z");
     if ui.add_enabled(undo.is_some(), button).clicked() {
@@ -334,10 +403,10 @@ fn edit_menu_ui(ui: &mut Ui, lang: LabelLanguage, doc: &Document, commands: &mut
     let redo = doc
         .history
         .redo_label()
-        .map(|l| format!("{} {l}", ui_name(lang, "重做", "Redo")));
+        .map(|l| format!("{} {l}", lang.pick("重做", "Redo")));
     let button = egui::Button::new(
         redo.clone()
-            .unwrap_or_else(|| ui_name(lang, "重做", "Redo")),
+            .unwrap_or_else(|| lang.pick("重做", "Redo").to_owned()),
     )
     .shortcut_text("Ctrl+Shift+Z");
     if ui.add_enabled(redo.is_some(), button).clicked() {

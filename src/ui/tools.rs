@@ -3,6 +3,7 @@
 //! Enter finishes; Esc cancels; Backspace removes the last vertex. A finished drawing becomes a placement in one undoable step (the app makes it).
 //! Here: the tool buttons and keys, the draft and the vertex tool's handles on the map.
 
+use super::tr;
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
 use geo::{Coord, LineString, Polygon};
 
@@ -22,7 +23,7 @@ pub fn tools_ui(
 ) {
     for t in Tool::ALL {
         if ui
-            .selectable_label(tool == t, t.label())
+            .selectable_label(tool == t, t.label(super::ui_language(ui.ctx())))
             .on_hover_text(t.tooltip())
             .clicked()
         {
@@ -31,7 +32,7 @@ pub fn tools_ui(
     }
     ui.separator();
     if ui
-        .selectable_label(snap_on, "吸附 Snap (S)")
+        .selectable_label(snap_on, tr(ui.ctx(), "吸附 (S)", "Snap (S)"))
         .on_hover_text("Snap to vertices and segments of plan layers, placements, rivers and shores (hold Alt to draw freely)")
         .clicked()
     {
@@ -42,7 +43,7 @@ pub fn tools_ui(
         .iter()
         .find(|(id, _)| id == action)
         .map_or(action, |(_, name)| name.as_str());
-    egui::ComboBox::from_label("新项目的行动 Action of new placements")
+    egui::ComboBox::from_label(tr(ui.ctx(), "新项目的行动", "Action of new placements"))
         .selected_text(current)
         .show_ui(ui, |ui| {
             for (id, name) in actions {
@@ -61,14 +62,14 @@ pub fn review_tools_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.label(
-        egui::RichText::new("审阅模式（只读）Review mode — read-only")
+        egui::RichText::new(tr(ui.ctx(), "审阅模式（只读）", "Review mode — read-only"))
             .strong()
             .color(Color32::from_rgb(255, 190, 60)),
     )
     .on_hover_text("The project file is never written. Comments are saved as you add them, in the .review.onemap file beside it.");
     for t in Tool::REVIEW {
         if ui
-            .selectable_label(tool == t, t.label())
+            .selectable_label(tool == t, t.label(super::ui_language(ui.ctx())))
             .on_hover_text(t.tooltip())
             .clicked()
         {
@@ -76,16 +77,16 @@ pub fn review_tools_ui(
         }
     }
     if ui
-        .button(format!(
-            "评论 Comments ({} open)",
-            review.review.open_count()
+        .button(super::comments_panel::comments_title(
+            ui.ctx(),
+            review.review.open_count(),
         ))
         .clicked()
     {
         commands.push(AppCommand::ToggleComments);
     }
     if ui
-        .button("退出审阅 Leave review")
+        .button(tr(ui.ctx(), "退出审阅", "Leave review"))
         .on_hover_text("Edit this project instead (its comments stay in the sidecar)")
         .clicked()
     {

@@ -378,6 +378,7 @@ mod tests {
             tiers: Default::default(),
             language: Default::default(),
             hide_indicative: false,
+            legend: Default::default(),
         };
         let mut p = Project::new("sma-2022", settings, "2026-01-01T00:00:00Z");
         p.scenes = ["a", "b", "c"]

@@ -1,0 +1,185 @@
+//! Help: the keyboard-shortcut sheet (F1), the first-run quick start, and where the user guide
+//! is. The windows push commands; the app remembers a quick start dismissed for good.
+
+use std::path::Path;
+
+use egui::{Context, RichText};
+
+use crate::command::{AppCommand, Tool};
+
+use super::{tr, ui_language};
+
+/// The shortcuts the app answers to, as `app::shortcuts`, `ui::tools::tool_keys` and presenter
+/// mode read them: keys, then what they do (Chinese, English). The tools' keys come from
+/// [`Tool::key`] itself, see [`tool_rows`].
+pub const SHORTCUTS: &[(&str, &str, &str)] = &[
+    ("F1", "快捷键一览", "This sheet of shortcuts"),
+    ("Ctrl+N", "新建项目", "New project"),
+    ("Ctrl+O", "打开项目", "Open a project"),
+    ("Ctrl+S", "保存", "Save"),
+    ("Ctrl+Shift+S", "另存为", "Save as"),
+    ("Ctrl+Z", "撤销", "Undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "重做", "Redo"),
+    (
+        "Ctrl+C / Ctrl+X / Ctrl+V",
+        "复制 / 剪切 / 粘贴项目布局",
+        "Copy / cut / paste placements",
+    ),
+    ("Ctrl+D", "创建副本", "Duplicate"),
+    (
+        "Del",
+        "删除所选（或所选顶点）",
+        "Delete the selection (or the selected vertex)",
+    ),
+    ("+ / = / −", "放大 / 缩小", "Zoom in / out"),
+    ("0", "显示整个规划范围", "Fit the whole plan area"),
+    (
+        "Esc",
+        "取消绘制或取消选择",
+        "Cancel the drawing, or clear the selection",
+    ),
+    ("Enter", "完成线或面", "Finish a line or polygon"),
+    (
+        "Backspace",
+        "删除刚画的顶点",
+        "Remove the last vertex drawn",
+    ),
+    (
+        "S",
+        "吸附开关（按住 Alt 自由绘制）",
+        "Snap on or off (hold Alt to draw freely)",
+    ),
+    ("T", "项目表", "Placement table"),
+    ("F5", "演示场景", "Present the scenes"),
+    (
+        "→ / Space / PgDn, ← / PgUp",
+        "演示时：下一场景，上一场景",
+        "Presenting: next scene, previous scene",
+    ),
+    ("H", "演示时：高对比度", "Presenting: high contrast"),
+    ("Esc / F5", "演示时：退出", "Presenting: stop"),
+];
+
+/// A row per tool: its key, as [`Tool::key`] has it, and its name.
+pub fn tool_rows(lang: crate::model::UiLanguage) -> Vec<(String, &'static str)> {
+    Tool::ALL
+        .iter()
+        .map(|t| (format!("{:?}", t.key()), t.label(lang)))
+        .collect()
+}
+
+/// The shortcut sheet.
+pub fn shortcuts_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
+    let lang = ui_language(ctx);
+    let mut open = true;
+    egui::Window::new(tr(ctx, "键盘快捷键", "Keyboard shortcuts"))
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(460.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(560.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("shortcuts")
+                        .striped(true)
+                        .num_columns(2)
+                        .show(ui, |ui| {
+                            for (keys, zh, en) in SHORTCUTS {
+                                ui.monospace(*keys);
+                                ui.label(lang.pick(zh, en));
+                                ui.end_row();
+                            }
+                            for (key, name) in tool_rows(lang) {
+                                ui.monospace(key);
+                                ui.label(format!("{} {name}", lang.pick("工具：", "Tool:")));
+                                ui.end_row();
+                            }
+                        });
+                });
+        });
+    if !open {
+        commands.push(AppCommand::ShowShortcuts(false));
+    }
+}
+
+/// The quick start of a first run; "don't show again" dismisses it for good.
+pub fn quick_start_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
+    let lang = ui_language(ctx);
+    let steps: [(&str, &str); 5] = [
+        (
+            "拖动平移地图，滚轮缩放；0 键回到整个规划范围。",
+            "Drag to pan, scroll to zoom; 0 brings back the whole plan area.",
+        ),
+        (
+            "左侧「图层」开关图层和透明度；「搜索」按名称找到城市、地名和湖泊。",
+            "Layers on the left switch layers and opacity; Search finds cities, places and lakes by name.",
+        ),
+        (
+            "点、线、面工具画新的项目布局；每一步都可撤销（Ctrl+Z），并自动保存恢复副本。",
+            "The Point, Line and Polygon tools draw new placements; every step can be undone (Ctrl+Z) and a recovery copy is kept.",
+        ),
+        (
+            "「场景」保存视图，F5 演示；文件 › 导出图片… 写出 PNG 或 SVG。",
+            "Scenes keep views, F5 presents them; File › Export image… writes PNG or SVG.",
+        ),
+        (
+            "带「示意」的要素是 OneMap 的草绘，不是规划官方图。F1 查看全部快捷键。",
+            "Features marked indicative are OneMap's sketches, not the official plan map. F1 lists every shortcut.",
+        ),
+    ];
+    egui::Window::new(tr(ctx, "快速入门", "Quick start"))
+        .collapsible(false)
+        .resizable(false)
+        .default_width(440.0)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.set_width(440.0);
+            for (i, (zh, en)) in steps.iter().enumerate() {
+                ui.add(egui::Label::new(format!("{}. {}", i + 1, lang.pick(zh, en))).wrap());
+            }
+            ui.horizontal(|ui| {
+                if ui.button(tr(ctx, "知道了", "Got it")).clicked() {
+                    commands.push(AppCommand::ShowQuickStart(false));
+                }
+                if ui.button(tr(ctx, "不再显示", "Don't show again")).clicked() {
+                    commands.push(AppCommand::DismissQuickStart);
+                }
+            });
+        });
+}
+
+/// Where the user guide is: the README beside the data, read offline.
+pub fn readme_window(ctx: &Context, readme: &Path, commands: &mut Vec<AppCommand>) {
+    let mut open = true;
+    egui::Window::new(tr(ctx, "使用说明", "User guide"))
+        .open(&mut open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label(tr(
+                ctx,
+                "使用说明在 README 的“使用”各节，随程序一起提供，无需联网：",
+                "The user guide is the README's user sections, shipped with OneMap and read offline:",
+            ));
+            let path = readme.display().to_string();
+            ui.label(RichText::new(&path).monospace());
+            if !readme.is_file() {
+                ui.colored_label(
+                    egui::Color32::from_rgb(200, 50, 40),
+                    tr(ctx, "此处没有找到该文件。", "The file is not there."),
+                );
+            }
+            if ui.button(tr(ctx, "复制路径", "Copy the path")).clicked() {
+                ui.ctx().copy_text(path);
+            }
+        });
+    if !open {
+        commands.push(AppCommand::ShowReadme(false));
+    }
+}
+
+/// F1 toggles the shortcut sheet.
+pub fn help_keys(ctx: &Context, shown: bool, commands: &mut Vec<AppCommand>) {
+    if ctx.input(|i| i.key_pressed(egui::Key::F1)) {
+        commands.push(AppCommand::ShowShortcuts(!shown));
+    }
+}
