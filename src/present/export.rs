@@ -312,7 +312,13 @@ pub fn render_project_slide(
 ) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
-    Ok(render_slide(data, project, Some(project_path), &spec, canvas))
+    Ok(render_slide(
+        data,
+        project,
+        Some(project_path),
+        &spec,
+        canvas,
+    ))
 }
 
 /// Exports one slide of a project as the data dir styles it: what `onemap export` and the
