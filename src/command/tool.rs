@@ -81,28 +81,38 @@ impl Tool {
         }
     }
 
-    pub fn tooltip(self) -> &'static str {
+    /// What the tool does, in the interface language (the hover text of its button).
+    pub fn tooltip(self, lang: UiLanguage) -> &'static str {
         match self {
-            Self::Select => {
-                "Click a feature to inspect it; Shift-click, or Shift+drag a box, to select several placements"
-            }
-            Self::Point => "Click to place a point placement",
-            Self::Line => {
-                "Click to add vertices; double-click or Enter finishes, Backspace removes the last, Esc cancels"
-            }
-            Self::Polygon => {
-                "Click to add vertices; double-click or Enter closes the polygon, Backspace removes the last, Esc cancels"
-            }
-            Self::Move => "Drag a placement to move it; pan with the right or middle button",
-            Self::Vertices => {
-                "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete"
-            }
-            Self::Measure => {
-                "Click points to measure the distance along them and the area they enclose (geodesic); Backspace removes the last, Esc clears, Esc again leaves"
-            }
-            Self::Comment => {
-                "Click a placement or a place on the map to pin a review comment to it (saved beside the project, never in it)"
-            }
+            Self::Select => lang.pick(
+                "点击要素查看属性；Shift+点击或 Shift+拖框可选择多个项目",
+                "Click a feature to inspect it; Shift-click, or Shift+drag a box, to select several placements",
+            ),
+            Self::Point => lang.pick("点击放置一个点状项目", "Click to place a point placement"),
+            Self::Line => lang.pick(
+                "点击添加顶点；双击或回车完成，退格删除上一个顶点，Esc 取消",
+                "Click to add vertices; double-click or Enter finishes, Backspace removes the last, Esc cancels",
+            ),
+            Self::Polygon => lang.pick(
+                "点击添加顶点；双击或回车闭合多边形，退格删除上一个顶点，Esc 取消",
+                "Click to add vertices; double-click or Enter closes the polygon, Backspace removes the last, Esc cancels",
+            ),
+            Self::Move => lang.pick(
+                "拖动项目以移动它；用右键或中键平移地图",
+                "Drag a placement to move it; pan with the right or middle button",
+            ),
+            Self::Vertices => lang.pick(
+                "选中一个项目，然后拖动顶点、拖动中点以插入顶点，或点击顶点后按 Delete 删除",
+                "Select a placement, then drag a vertex, drag a midpoint handle to insert one, or click a vertex and press Delete",
+            ),
+            Self::Measure => lang.pick(
+                "点击各点，测量沿线距离及围合面积（椭球面）；退格删除上一点，Esc 清除，再按 Esc 退出",
+                "Click points to measure the distance along them and the area they enclose (geodesic); Backspace removes the last, Esc clears, Esc again leaves",
+            ),
+            Self::Comment => lang.pick(
+                "点击项目或地图上的位置，钉一条审阅评论（保存在项目旁的文件中，不写入项目）",
+                "Click a placement or a place on the map to pin a review comment to it (saved beside the project, never in it)",
+            ),
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn checks_panel_ui(
                 let ack = project.acknowledgements.get(&f.id);
                 let color = if ack.is_some() { Color32::GRAY } else { Color32::from_rgb(200, 90, 0) };
                 let text = RichText::new(format!("[{}] {}", f.rule.as_str(), f.message)).color(color);
-                if ui.add(egui::Label::new(text).sense(egui::Sense::click())).on_hover_text("Zoom to it").clicked() {
+                if ui.add(egui::Label::new(text).sense(egui::Sense::click())).on_hover_text(tr(ui.ctx(), "缩放到此处", "Zoom to it")).clicked() {
                     let [w, s, e, n] = f.bbox;
                     commands.push(AppCommand::ZoomTo(geo::Rect::new(geo::Coord { x: w, y: s }, geo::Coord { x: e, y: n })));
                     commands.push(AppCommand::Select(Some(FeatureId(f.placement.clone()))));
@@ -65,7 +65,7 @@ pub fn checks_panel_ui(
                         }
                     }
                     (None, _) => {
-                        if ui.small_button(tr(ui.ctx(), "确认…", "Acknowledge…")).on_hover_text("Write why this is acceptable; kept in the project as an audit trail").clicked() {
+                        if ui.small_button(tr(ui.ctx(), "确认…", "Acknowledge…")).on_hover_text(tr(ui.ctx(), "写明可以接受的理由；作为审计记录保存在项目中", "Write why this is acceptable; kept in the project as an audit trail")).clicked() {
                             commands.push(AppCommand::DraftAcknowledgement(Some(f.id.clone())));
                         }
                     }

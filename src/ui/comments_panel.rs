@@ -175,7 +175,7 @@ pub fn comments_panel_ui(
                 !review_mode,
                 egui::Button::new(tr(ui.ctx(), "合并到项目", "Merge into the project")),
             )
-            .on_hover_text("Copy the comments and replies onto their placements' threads (map notes for locations), as one undo step");
+            .on_hover_text(tr(ui.ctx(), "把评论和回复并入各项目的讨论（位置评论成为地图注记），作为一步撤销", "Copy the comments and replies onto their placements' threads (map notes for locations), as one undo step"));
         if merge.clicked() {
             commands.push(AppCommand::MergeComments);
         }

@@ -51,11 +51,11 @@ pub fn inspector_ui(
                     .color(Color32::WHITE)
                     .background_color(Color32::from_rgb(200, 0, 160)),
             )
-            .on_hover_text("This project's sketch of the plan layer, not the plan: the baseline in layers/ is unchanged");
+            .on_hover_text(tr(ui.ctx(), "本项目对规划图层的草图，并非规划本身：layers/ 中的基线不变", "This project's sketch of the plan layer, not the plan: the baseline in layers/ is unchanged"));
             if editable
                 && ui
                     .button(tr(ui.ctx(), "恢复为规划", "Revert to plan"))
-                    .on_hover_text("Drop this sketch: the baseline feature returns (one undo step)")
+                    .on_hover_text(tr(ui.ctx(), "放弃此草图，恢复基线要素（一步撤销）", "Drop this sketch: the baseline feature returns (one undo step)"))
                     .clicked()
             {
                 commands.push(AppCommand::RevertToPlan(feature.id.0.clone()));

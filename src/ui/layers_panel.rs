@@ -226,7 +226,11 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
             if !doc.read_only
                 && ui
                     .small_button(tr(ui.ctx(), "移除", "Remove"))
-                    .on_hover_text("Remove this sketch layer from the project")
+                    .on_hover_text(tr(
+                        ui.ctx(),
+                        "从项目中移除此草图图层",
+                        "Remove this sketch layer from the project",
+                    ))
                     .clicked()
             {
                 commands.push(AppCommand::RemoveSketch(id.clone()));
@@ -273,7 +277,11 @@ fn order_and_colour_ui(
         .max();
     if ui
         .add_enabled(above.is_some(), egui::Button::new("▲").small())
-        .on_hover_text("Draw above the next layer")
+        .on_hover_text(tr(
+            ui.ctx(),
+            "绘制在下一图层之上",
+            "Draw above the next layer",
+        ))
         .clicked()
         && let Some(o) = above
     {
@@ -284,7 +292,11 @@ fn order_and_colour_ui(
     }
     if ui
         .add_enabled(below.is_some(), egui::Button::new("▼").small())
-        .on_hover_text("Draw below the previous layer")
+        .on_hover_text(tr(
+            ui.ctx(),
+            "绘制在上一图层之下",
+            "Draw below the previous layer",
+        ))
         .clicked()
         && let Some(o) = below
     {
@@ -339,7 +351,7 @@ fn order_and_colour_ui(
         }
     })
     .response
-    .on_hover_text("Colour of this layer");
+    .on_hover_text(tr(ui.ctx(), "此图层的颜色", "Colour of this layer"));
 }
 
 /// How the project's sketch of the plan shows, and any sketch whose baseline is gone.
@@ -389,14 +401,22 @@ pub fn sketch_view_ui(
             if !doc.read_only
                 && ui
                     .small_button(tr(ui.ctx(), "全部撤销", "Revert all"))
-                    .on_hover_text("Revert all sketches of this layer to the plan (one undo step)")
+                    .on_hover_text(tr(
+                        ui.ctx(),
+                        "将此图层的全部草图恢复为规划原样（一步撤销）",
+                        "Revert all sketches of this layer to the plan (one undo step)",
+                    ))
                     .clicked()
             {
                 commands.push(AppCommand::RevertLayer(layer.to_owned()));
             }
             if ui
                 .small_button(tr(ui.ctx(), "导出…", "Export…"))
-                .on_hover_text("Export this layer with the sketches applied, as GeoJSON")
+                .on_hover_text(tr(
+                    ui.ctx(),
+                    "将应用草图后的此图层导出为 GeoJSON",
+                    "Export this layer with the sketches applied, as GeoJSON",
+                ))
                 .clicked()
             {
                 commands.push(AppCommand::AskPath(PathPurpose::ExportSketchLayer(

@@ -320,7 +320,11 @@ pub fn placement_table_ui(
                             ))
                             .strong(),
                         )
-                        .on_hover_text("Sort by this column; again to reverse")
+                        .on_hover_text(tr(
+                            ui.ctx(),
+                            "按此列排序；再点一次倒序",
+                            "Sort by this column; again to reverse",
+                        ))
                         .clicked()
                     {
                         state.descending = state.sort == c && !state.descending;

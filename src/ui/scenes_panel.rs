@@ -58,14 +58,14 @@ pub fn scenes_panel_ui(
     ui.horizontal_wrapped(|ui| {
         if ui
             .button(tr(ui.ctx(), "+ 添加当前视图", "+ Add current view"))
-            .on_hover_text("A new scene of what the map shows now: view, layers, selection")
+            .on_hover_text(tr(ui.ctx(), "以地图当前内容新建场景：视野、图层、选择", "A new scene of what the map shows now: view, layers, selection"))
             .clicked()
         {
             commands.push(AppCommand::AddScene);
         }
         if ui
             .add_enabled(!scenes.is_empty(), egui::Button::new(tr(ui.ctx(), "演示 (F5)", "Present (F5)")))
-            .on_hover_text("Full screen; PageDown, → or Space: next; PageUp or ←: back; H: high contrast; Esc: exit")
+            .on_hover_text(tr(ui.ctx(), "全屏；PageDown、→ 或空格：下一页；PageUp 或 ←：上一页；H：高对比度；Esc：退出", "Full screen; PageDown, → or Space: next; PageUp or ←: back; H: high contrast; Esc: exit"))
             .clicked()
         {
             commands.push(AppCommand::Present(form.selected));
@@ -167,7 +167,11 @@ fn scene_fields_ui(
     ui.horizontal_wrapped(|ui| {
         if ui
             .button(tr(ui.ctx(), "更新为当前视图", "Update"))
-            .on_hover_text("Store the current view, layers and selection in this scene")
+            .on_hover_text(tr(
+                ui.ctx(),
+                "把当前视野、图层和选择存入此场景",
+                "Store the current view, layers and selection in this scene",
+            ))
             .clicked()
         {
             commands.push(AppCommand::UpdateScene(i));

@@ -24,7 +24,7 @@ pub fn tools_ui(
     for t in Tool::ALL {
         if ui
             .selectable_label(tool == t, t.label(super::ui_language(ui.ctx())))
-            .on_hover_text(t.tooltip())
+            .on_hover_text(t.tooltip(super::ui_language(ui.ctx())))
             .clicked()
         {
             commands.push(AppCommand::SetTool(t));
@@ -33,7 +33,7 @@ pub fn tools_ui(
     ui.separator();
     if ui
         .selectable_label(snap_on, tr(ui.ctx(), "吸附 (S)", "Snap (S)"))
-        .on_hover_text("Snap to vertices and segments of plan layers, placements, rivers and shores (hold Alt to draw freely)")
+        .on_hover_text(tr(ui.ctx(), "吸附到规划图层、项目、河流与岸线的顶点和线段（按住 Alt 自由绘制）", "Snap to vertices and segments of plan layers, placements, rivers and shores (hold Alt to draw freely)"))
         .clicked()
     {
         commands.push(AppCommand::ToggleSnap);
@@ -66,11 +66,11 @@ pub fn review_tools_ui(
             .strong()
             .color(Color32::from_rgb(255, 190, 60)),
     )
-    .on_hover_text("The project file is never written. Comments are saved as you add them, in the .review.onemap file beside it.");
+    .on_hover_text(tr(ui.ctx(), "项目文件不会被写入。评论随添加随保存，存于其旁的 .review.onemap 文件中。", "The project file is never written. Comments are saved as you add them, in the .review.onemap file beside it."));
     for t in Tool::REVIEW {
         if ui
             .selectable_label(tool == t, t.label(super::ui_language(ui.ctx())))
-            .on_hover_text(t.tooltip())
+            .on_hover_text(t.tooltip(super::ui_language(ui.ctx())))
             .clicked()
         {
             commands.push(AppCommand::SetTool(t));
@@ -87,7 +87,11 @@ pub fn review_tools_ui(
     }
     if ui
         .button(tr(ui.ctx(), "退出审阅", "Leave review"))
-        .on_hover_text("Edit this project instead (its comments stay in the sidecar)")
+        .on_hover_text(tr(
+            ui.ctx(),
+            "改为编辑此项目（评论仍保存在旁注文件中）",
+            "Edit this project instead (its comments stay in the sidecar)",
+        ))
         .clicked()
     {
         commands.push(AppCommand::LeaveReview);
