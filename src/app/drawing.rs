@@ -147,7 +147,14 @@ impl OneMapApp {
                 }
                 None => self.files.info(
                     "Vertex kept",
-                    "A line keeps at least 2 vertices and a polygon ring at least 3.".into(),
+                    self.help
+                        .prefs
+                        .ui_language
+                        .pick(
+                            "线至少保留 2 个顶点，多边形的环至少保留 3 个。",
+                            "A line keeps at least 2 vertices and a polygon ring at least 3.",
+                        )
+                        .into(),
                 ),
             }
         }

@@ -44,7 +44,7 @@ impl OneMapApp {
             AppCommand::Open(path) => self.unless_dirty(AfterConfirm::Open(path)),
             AppCommand::Save | AppCommand::SaveAs(_) if self.review_mode => self.files.info(
                 "Review mode",
-                "The reviewed file is never written. Comments are saved as you add them, in the .review.onemap file beside it.".into(),
+                self.help.prefs.ui_language.pick("审阅的文件不会被写入。评论随添加随保存，存于其旁的 .review.onemap 文件中。", "The reviewed file is never written. Comments are saved as you add them, in the .review.onemap file beside it.").into(),
             ),
             AppCommand::Save => match self.doc.path.clone() {
                 Some(path) => self.save_to(&path),
@@ -144,7 +144,7 @@ impl OneMapApp {
     fn refuse_import_in_review(&mut self) {
         self.files.error(
             "Review mode",
-            "Nothing can be imported while a project is open for review: it is read-only. Leave review to import a GeoJSON file.".into(),
+            self.help.prefs.ui_language.pick("项目以审阅方式打开时为只读，不能导入。退出审阅后再导入 GeoJSON 文件。", "Nothing can be imported while a project is open for review: it is read-only. Leave review to import a GeoJSON file.").into(),
         );
     }
 

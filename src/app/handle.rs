@@ -27,7 +27,7 @@ impl OneMapApp {
             } else {
                 self.files.info(
                     "Review mode",
-                    "The project is open read-only for review. Comment with the comment tool (C); Leave review to edit.".into(),
+                    self.help.prefs.ui_language.pick("项目以只读方式打开供审阅。用评论工具（C）添加评论；退出审阅后可编辑。", "The project is open read-only for review. Comment with the comment tool (C); Leave review to edit.").into(),
                 );
             }
             return;

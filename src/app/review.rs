@@ -75,7 +75,14 @@ impl OneMapApp {
         let Some(path) = self.review.path.clone() else {
             self.files.error(
                 "Comments not saved",
-                "Save the project first: comments are kept in a file beside it.".into(),
+                self.help
+                    .prefs
+                    .ui_language
+                    .pick(
+                        "请先保存项目：评论保存在项目旁的文件中。",
+                        "Save the project first: comments are kept in a file beside it.",
+                    )
+                    .into(),
             );
             return;
         };
@@ -327,7 +334,14 @@ impl OneMapApp {
         let Some(c) = &self.compare else {
             self.files.info(
                 "No comparison",
-                "Compare with another version first (File: Compare with…).".into(),
+                self.help
+                    .prefs
+                    .ui_language
+                    .pick(
+                        "请先与另一版本对比（文件 › 与另一版本对比…）。",
+                        "Compare with another version first (File: Compare with…).",
+                    )
+                    .into(),
             );
             return;
         };
