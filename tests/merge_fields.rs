@@ -424,3 +424,35 @@ proptest! {
         }
     }
 }
+
+/// The legend's corner is a setting of its own: theirs moving the legend and mine hiding the
+/// sketches merge with both, and `diff` names the move.
+#[test]
+fn moving_the_legend_is_a_setting_that_merges_and_diffs() {
+    use onemap::model::view::{Corner, LegendPlacement};
+    let base = default_project();
+    let mut mine = base.clone();
+    mine.settings.hide_indicative = !base.settings.hide_indicative;
+    let mut theirs = base.clone();
+    theirs.settings.legend = LegendPlacement {
+        corner: Corner::TopRight,
+        collapsed: true,
+    };
+    let result = merge3(&base, &mine, &theirs);
+    assert!(result.conflicts.is_empty(), "{:?}", result.conflicts);
+    assert_eq!(result.merged.settings.legend, theirs.settings.legend);
+    assert_eq!(
+        result.merged.settings.hide_indicative,
+        mine.settings.hide_indicative
+    );
+
+    let plan = onemap::model::Plan::new(onemap::model::Region::SHANGHAI_METROPOLITAN_AREA);
+    let changes = onemap::model::diff::diff(&base, &theirs, &plan, None);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].subject, Subject::Setting("legend".into()));
+    let words = &changes[0].attributes[0];
+    assert_eq!(
+        (words.before.as_str(), words.after.as_str()),
+        ("bottom left", "top right, collapsed")
+    );
+}

@@ -395,7 +395,7 @@ fn scenes(old: &Project, new: &Project, out: &mut Vec<Change>) {
 fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
     // `created` and `modified` are the file's bookkeeping, not its content: saving an
     // unchanged project again is no change.
-    let fields: [(&str, String, String); 8] = [
+    let fields: [(&str, String, String); 9] = [
         (
             "title",
             format!("{} / {}", old.meta.title_zh, old.meta.title_en),
@@ -418,6 +418,11 @@ fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
             "hide indicative",
             text(&old.settings.hide_indicative),
             text(&new.settings.hide_indicative),
+        ),
+        (
+            "legend",
+            old.settings.legend.describe(),
+            new.settings.legend.describe(),
         ),
         ("notes", text(&old.notes), text(&new.notes)),
     ];

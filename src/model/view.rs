@@ -76,6 +76,21 @@ impl LegendPlacement {
     pub fn is_default(&self) -> bool {
         *self == Self::default()
     }
+
+    /// In words, as `onemap diff` and `onemap merge` show it: "top right, collapsed".
+    pub fn describe(&self) -> String {
+        let corner = match self.corner {
+            Corner::TopLeft => "top left",
+            Corner::TopRight => "top right",
+            Corner::BottomLeft => "bottom left",
+            Corner::BottomRight => "bottom right",
+        };
+        if self.collapsed {
+            format!("{corner}, collapsed")
+        } else {
+            corner.to_owned()
+        }
+    }
 }
 
 fn is_false(b: &bool) -> bool {

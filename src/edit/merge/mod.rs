@@ -105,7 +105,7 @@ macro_rules! field {
     };
 }
 
-pub const SETTINGS: [Setting; 9] = [
+pub const SETTINGS: [Setting; 10] = [
     Setting {
         name: "title",
         same: |a, b| a.meta.title_zh == b.meta.title_zh && a.meta.title_en == b.meta.title_en,
@@ -134,6 +134,11 @@ pub const SETTINGS: [Setting; 9] = [
         "hide indicative",
         |b: &bool| words::yes_no(*b),
         settings.hide_indicative
+    ),
+    field!(
+        "legend",
+        |l: &crate::model::view::LegendPlacement| l.describe(),
+        settings.legend
     ),
     field!("notes", |n: &Vec<_>| words::notes(n), notes),
     Setting {
