@@ -5,28 +5,20 @@
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use egui::{Event, Pos2};
+mod common;
+use common::pointer::*;
+
+use egui::Pos2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use onemap::app::{AppCommand, AppData, OneMapApp, install_fonts};
+use onemap::app::{AppCommand, OneMapApp};
 use onemap::command::Tool;
-use onemap::io::DataDir;
-use onemap::map::scene::merc;
 use onemap::model::LabelLanguage;
 use onemap::model::project::PlacementId;
 use onemap::model::view::ViewCommand;
 
 fn harness() -> Harness<'static, OneMapApp> {
-    let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let project = data.dir.default_project();
-    let mut app = OneMapApp::new(data);
-    app.open_at_start(&project);
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(8)
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app);
-    h.run();
+    let mut h = app_harness();
     h.state_mut()
         .run_commands(vec![AppCommand::View(ViewCommand::SetLanguage(
             LabelLanguage::English,
@@ -36,42 +28,13 @@ fn harness() -> Harness<'static, OneMapApp> {
     h
 }
 
-fn screen_of(h: &Harness<'_, OneMapApp>, lon: f64, lat: f64) -> Pos2 {
-    h.state()
-        .last_transform
-        .unwrap()
-        .to_screen(merc(geo::Coord { x: lon, y: lat }))
-}
-
 fn right_click(h: &mut Harness<'_, OneMapApp>, pos: Pos2) {
-    let button = |pressed| Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Secondary,
-        pressed,
-        modifiers: Default::default(),
-    };
-    h.event(Event::PointerMoved(pos));
-    h.step();
-    h.event(button(true));
-    h.step();
-    h.event(button(false));
-    h.run();
+    click_with(h, pos, egui::PointerButton::Secondary);
 }
 
 fn choose(h: &mut Harness<'_, OneMapApp>, item: &str) {
     h.get_by_label(item).click();
     h.run();
-}
-
-fn copied(h: &Harness<'_, OneMapApp>) -> Option<String> {
-    h.output()
-        .platform_output
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            egui::OutputCommand::CopyText(t) => Some(t.clone()),
-            _ => None,
-        })
 }
 
 const AIRPORT: (f64, f64) = (121.1, 32.0);

@@ -6,43 +6,28 @@
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::pointer::*;
+
 use egui::{Event, Pos2};
 use egui_kittest::Harness;
-use onemap::app::{AppData, OneMapApp, install_fonts};
-use onemap::io::DataDir;
-use onemap::map::scene::merc;
+use onemap::app::OneMapApp;
 use onemap::model::project::{PlacementGeometry, PlacementId};
 
 fn harness() -> Harness<'static, OneMapApp> {
-    let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let project = data.dir.default_project();
-    let mut app = OneMapApp::new(data);
-    app.open_at_start(&project);
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(8)
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app);
-    h.run();
+    let mut h = app_harness();
     // Exact positions: snapping has its own tests.
     h.state_mut().snap_on = false;
     h
 }
 
-fn screen_of(h: &Harness<'_, OneMapApp>, lon: f64, lat: f64) -> Pos2 {
-    h.state()
-        .last_transform
-        .unwrap()
-        .to_screen(merc(geo::Coord { x: lon, y: lat }))
-}
-
 fn button(pos: Pos2, pressed: bool) -> Event {
-    Event::PointerButton {
+    button_event(
         pos,
-        button: egui::PointerButton::Primary,
+        egui::PointerButton::Primary,
         pressed,
-        modifiers: Default::default(),
-    }
+        Default::default(),
+    )
 }
 
 fn click_at(h: &mut Harness<'_, OneMapApp>, pos: Pos2) {

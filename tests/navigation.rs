@@ -7,42 +7,21 @@
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::pointer::*;
+
 use egui::{Event, Pos2};
 use egui_kittest::Harness;
-use onemap::app::{AppData, OneMapApp, install_fonts};
-use onemap::io::DataDir;
-use onemap::map::scene::merc;
+use onemap::app::OneMapApp;
 use onemap::model::FeatureId;
 use onemap::model::project::{PlacementGeometry, PlacementId};
 
 fn harness() -> Harness<'static, OneMapApp> {
-    let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let project = data.dir.default_project();
-    let mut app = OneMapApp::new(data);
-    app.open_at_start(&project);
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(8)
-        .with_context_setup(install_fonts)
-        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app);
-    h.run();
-    h
-}
-
-fn screen_of(h: &Harness<'_, OneMapApp>, lon: f64, lat: f64) -> Pos2 {
-    h.state()
-        .last_transform
-        .unwrap()
-        .to_screen(merc(geo::Coord { x: lon, y: lat }))
+    app_harness()
 }
 
 fn button(pos: Pos2, pressed: bool, modifiers: egui::Modifiers) -> Event {
-    Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers,
-    }
+    button_event(pos, egui::PointerButton::Primary, pressed, modifiers)
 }
 
 /// A primary-button drag from `from` to `to` in ten pointer moves, a frame each.
