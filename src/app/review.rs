@@ -338,7 +338,7 @@ impl OneMapApp {
                     .prefs
                     .ui_language
                     .pick(
-                        "请先与另一版本对比（文件 › 与另一版本对比…）。",
+                        "请先与另一版本对比（文件 > 与另一版本对比…）。",
                         "Compare with another version first (File: Compare with…).",
                     )
                     .into(),

@@ -31,7 +31,7 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
         "删除所选（或所选顶点）",
         "Delete the selection (or the selected vertex)",
     ),
-    ("+ / = / −", "放大 / 缩小", "Zoom in / out"),
+    ("+ / = / -", "放大 / 缩小", "Zoom in / out"),
     ("0", "显示整个规划范围", "Fit the whole plan area"),
     (
         "Esc",
@@ -119,8 +119,8 @@ pub fn quick_start_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
             "The Point, Line and Polygon tools draw new placements; every step can be undone (Ctrl+Z) and a recovery copy is kept.",
         ),
         (
-            "「场景」保存视图，F5 演示；文件 › 导出图片… 写出 PNG 或 SVG。",
-            "Scenes keep views, F5 presents them; File › Export image… writes PNG or SVG.",
+            "「场景」保存视图，F5 演示；文件 > 导出图片… 写出 PNG 或 SVG。",
+            "Scenes keep views, F5 presents them; File > Export image… writes PNG or SVG.",
         ),
         (
             "带「示意」的要素是 OneMap 的草绘，不是规划官方图。F1 查看全部快捷键。",

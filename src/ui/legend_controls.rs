@@ -54,7 +54,7 @@ pub fn legend_controls_ui(
     let (mark, name) = if placement.collapsed {
         ("+", lang.pick("展开图例", "Expand the legend"))
     } else {
-        ("−", lang.pick("收起图例", "Collapse the legend"))
+        ("–", lang.pick("收起图例", "Collapse the legend"))
     };
     if button(ui, mark, name, false, None) {
         let collapsed = !placement.collapsed;

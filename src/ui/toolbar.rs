@@ -129,7 +129,7 @@ pub fn toolbar_ui(
             commands.push(AppCommand::ZoomIn);
         }
         if ui
-            .button("−")
+            .button("–")
             .on_hover_text(lang.pick("缩小 (-)", "Zoom out (-)"))
             .clicked()
         {
