@@ -51,7 +51,8 @@ fn wait_for_import(app: &mut OneMapApp) {
 
 fn refused(app: &OneMapApp) -> bool {
     matches!(&app.files.dialog, Some(Dialog::Message { title, text, .. })
-        if title == "Review mode" && text.contains("imported"))
+        // The text is in the interface language (Chinese unless chosen otherwise).
+        if title == "Review mode" && (text.contains("imported") || text.contains("不能导入")))
 }
 
 #[test]

@@ -15,6 +15,8 @@ pub fn about_window(
 ) {
     let mut open = true;
     egui::Window::new(tr(ctx, "关于 OneMap", "About OneMap"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .open(&mut open)
         .default_width(640.0)
         .default_height(480.0)

@@ -106,6 +106,8 @@ fn path_prompt_ui(
     let mut close = false;
     let lang = ui_language(ctx);
     let window = egui::Window::new(purpose.title(lang))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .collapsible(false)
         .resizable(false)
         .default_width(PATH_DIALOG_WIDTH);
@@ -172,6 +174,8 @@ fn path_prompt_ui(
 fn confirm_unsaved_ui(ctx: &Context, then: &AfterConfirm, commands: &mut Vec<AppCommand>) -> bool {
     let mut close = false;
     egui::Window::new(tr(ctx, "未保存的更改", "Unsaved changes"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
@@ -198,6 +202,8 @@ fn confirm_unsaved_ui(ctx: &Context, then: &AfterConfirm, commands: &mut Vec<App
 fn recovery_ui(ctx: &Context, journal: &Journal, commands: &mut Vec<AppCommand>) -> bool {
     let mut close = false;
     egui::Window::new(tr(ctx, "恢复未保存的工作", "Recover unsaved work"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
@@ -291,6 +297,8 @@ pub fn message_title(lang: UiLanguage, title: &str) -> &str {
 fn message_ui(ctx: &Context, title: &str, text: &str, error: bool) -> bool {
     let mut close = false;
     egui::Window::new(message_title(ui_language(ctx), title))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .collapsible(false)
         .resizable(true)
         .show(ctx, |ui| {

@@ -17,6 +17,8 @@ pub fn export_dialog_ui(
     let lang = ui_language(ctx);
     let mut close = false;
     egui::Window::new(tr(ctx, "导出图片", "Export image"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {

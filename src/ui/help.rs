@@ -73,6 +73,8 @@ pub fn shortcuts_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
     let lang = ui_language(ctx);
     let mut open = true;
     egui::Window::new(tr(ctx, "键盘快捷键", "Keyboard shortcuts"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .open(&mut open)
         .collapsible(false)
         .default_width(460.0)
@@ -152,6 +154,8 @@ pub fn quick_start_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
 pub fn readme_window(ctx: &Context, readme: &Path, commands: &mut Vec<AppCommand>) {
     let mut open = true;
     egui::Window::new(tr(ctx, "使用说明", "User guide"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
         .open(&mut open)
         .collapsible(false)
         .show(ctx, |ui| {

@@ -29,3 +29,9 @@ pub mod toolbar;
 pub mod tools;
 
 pub use lang::{tr, ui_language};
+
+/// Where a dialog first opens: the middle of the window, clear of the menu bar and the tools
+/// (egui's default, the top left, covers them). The user can still drag it anywhere.
+pub fn centre_of(ctx: &egui::Context) -> egui::Pos2 {
+    ctx.content_rect().center()
+}
