@@ -800,7 +800,7 @@ fn the_placement_table_selects_zooms_and_bulk_edits_in_one_step() {
     assert_eq!(h.state().selected_placements().len(), 2);
     h.get_by_role_and_label(Role::ComboBox, "批量状态").click();
     h.run();
-    h.get_by_role_and_label(Role::Button, "completed").click();
+    h.get_by_role_and_label(Role::Button, "建成").click();
     h.run();
     let project = &h.state().doc.project;
     for id in ["placement.husuhu-railway", "placement.huzhahang-hsr"] {
@@ -1312,7 +1312,7 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
     // The conflicting field in words, as `onemap merge` prints it.
     h.get_by_label("horizon: 2050");
     h.get_by_label("horizon: 2025");
-    h.get_by_label("theirs →").click();
+    h.get_by_label("他们的 →").click();
     h.run();
     let out = dir.join("merged.onemap");
     h.state_mut()

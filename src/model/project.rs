@@ -46,6 +46,17 @@ impl PlacementStatus {
             Self::Completed => "completed",
         }
     }
+
+    /// The status in the interface language, as the form and the table show it (files and
+    /// `onemap` output keep [`Self::as_str`]).
+    pub fn label(self, lang: super::UiLanguage) -> &'static str {
+        match self {
+            Self::Proposed => lang.pick("提议", "proposed"),
+            Self::Planned => lang.pick("已规划", "planned"),
+            Self::UnderConstruction => lang.pick("在建", "under construction"),
+            Self::Completed => lang.pick("建成", "completed"),
+        }
+    }
 }
 
 /// Lon/lat geometry of a placement. Rings are closed (first position = last).

@@ -10,21 +10,30 @@ use crate::map::changes::{ADDED, CHANGED};
 use crate::model::diff::Subject;
 
 pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand>) {
+    let lang = super::ui_language(ui.ctx());
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
-                "{}: base {} · theirs {}",
+                "{}: {} {} · {} {}",
                 tr(ui.ctx(), "三方合并", "Three-way merge"),
+                tr(ui.ctx(), "共同祖先", "base"),
                 m.base_path.display(),
+                tr(ui.ctx(), "他们的", "theirs"),
                 m.theirs_path.display()
             ))
             .strong(),
         );
-        ui.label(format!(
-            "{} changes of theirs taken cleanly, {} conflicting fields",
-            m.taken_cleanly,
-            m.result.conflicts.len()
-        ));
+        let (taken, conflicts) = (m.taken_cleanly, m.result.conflicts.len());
+        ui.label(match lang {
+            crate::model::UiLanguage::Chinese => {
+                format!("已无冲突地采用他们的改动 {taken} 处，冲突字段 {conflicts} 个")
+            }
+            crate::model::UiLanguage::English => format!(
+                "{taken} {} of theirs taken cleanly, {conflicts} conflicting {}",
+                if taken == 1 { "change" } else { "changes" },
+                if conflicts == 1 { "field" } else { "fields" }
+            ),
+        });
         if ui
             .button(tr(ui.ctx(), "写出合并结果…", "Write merged…"))
             .clicked()
@@ -73,17 +82,28 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                         ui.label(RichText::new(words::subject(subject, name)).strong());
                         ui.add(
                             egui::Label::new(
-                                RichText::new(format!("base — {}", cell(&base_lines))).weak(),
+                                RichText::new(format!(
+                                    "{} — {}",
+                                    tr(ui.ctx(), "共同祖先", "base"),
+                                    cell(&base_lines)
+                                ))
+                                .weak(),
                             )
                             .wrap(),
                         );
                     });
                     ui.add(egui::Label::new(cell(&m.mine_lines)).wrap());
                     ui.horizontal(|ui| {
-                        if ui.radio(!theirs, "← mine").clicked() {
+                        if ui
+                            .radio(!theirs, tr(ui.ctx(), "← 我的", "← mine"))
+                            .clicked()
+                        {
                             commands.push(AppCommand::ResolveConflict(subject.clone(), false));
                         }
-                        if ui.radio(theirs, "theirs →").clicked() {
+                        if ui
+                            .radio(theirs, tr(ui.ctx(), "他们的 →", "theirs →"))
+                            .clicked()
+                        {
                             commands.push(AppCommand::ResolveConflict(subject.clone(), true));
                         }
                     });

@@ -285,10 +285,11 @@ pub fn placement_form_ui(
                 ui.label(tr(ui.ctx(), "状态", "Status"));
                 named(
                     egui::ComboBox::from_id_salt("form_status")
-                        .selected_text(p.status.as_str())
+                        .selected_text(p.status.label(super::ui_language(ui.ctx())))
                         .show_ui(ui, |ui| {
                             for s in PlacementStatus::ALL {
-                                if ui.selectable_label(s == p.status, s.as_str()).clicked() {
+                                let label = s.label(super::ui_language(ui.ctx()));
+                                if ui.selectable_label(s == p.status, label).clicked() {
                                     commands.push(set(
                                         id,
                                         Placement {

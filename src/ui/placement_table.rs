@@ -81,7 +81,7 @@ fn cell(
             .as_ref()
             .map(|s| feature_name(data, s, lang))
             .unwrap_or_default(),
-        Column::Status => p.status.as_str().to_owned(),
+        Column::Status => p.status.label(lang).to_owned(),
         Column::Horizon => p.horizon.to_string(),
         Column::Cities => facts.map(|f| f.cities.join("、")).unwrap_or_default(),
     }
@@ -210,7 +210,7 @@ impl Choices {
             sections: features("sections", false),
             statuses: PlacementStatus::ALL
                 .iter()
-                .map(|s| (s.as_str().to_owned(), s.as_str().to_owned()))
+                .map(|s| (s.as_str().to_owned(), s.label(lang).to_owned()))
                 .collect(),
             // Derived facts name cities in zh, so the city filter does too.
             cities: features("city_boundaries", true),
