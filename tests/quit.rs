@@ -287,21 +287,7 @@ fn the_close_button_asks_the_same_question() {
     assert!(!window_closes(&mut h));
 
     assert!(!request_close(&mut h), "asked again");
-    click_any(
-        &mut h,
-        &[
-            "不保存 Don't save",
-            "不保存",
-            "Don't save",
-            "不保存 Discard",
-        ],
-    );
-    assert!(window_closes(&mut h));
-    assert!(
-        journals_in(&journals).is_empty(),
-        "{:?}",
-        journals_in(&journals)
-    );
+    choose_dont_save(&mut h, &journals);
 }
 
 #[test]
@@ -362,21 +348,7 @@ fn save_undo_quit_leaves_no_journal() {
     assert!(h.state().doc.is_dirty());
     file_quit(&mut h);
     assert!(asks_before_quitting(&h), "the undo is unsaved work");
-    click_any(
-        &mut h,
-        &[
-            "不保存 Don't save",
-            "不保存",
-            "Don't save",
-            "不保存 Discard",
-        ],
-    );
-    assert!(window_closes(&mut h));
-    assert!(
-        journals_in(&journals).is_empty(),
-        "{:?}",
-        journals_in(&journals)
-    );
+    choose_dont_save(&mut h, &journals);
 }
 
 #[test]
@@ -445,5 +417,16 @@ fn a_minimized_window_asks_too() {
             .project,
         app.doc.project,
         "all the work is in the journal while the question waits"
+    );
+}
+
+/// Don't save in the open question: the window closes and no journal is left behind.
+fn choose_dont_save(h: &mut Harness<'_, OneMapApp>, journals: &Path) {
+    click_any(h, &["不保存 Don't save", "不保存", "Don't save"]);
+    assert!(window_closes(h));
+    assert!(
+        journals_in(journals).is_empty(),
+        "{:?}",
+        journals_in(journals)
     );
 }
