@@ -18,21 +18,9 @@ use onemap::io::{DataDir, load_project, save_project};
 use onemap::model::LabelLanguage;
 use onemap::model::view::ViewCommand;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("onemap-stale-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A copy of the default project, and an empty journal folder.
+/// A copy of the default project in its own folder, and an empty journal folder beside it.
 fn project_copy(name: &str) -> (PathBuf, PathBuf) {
-    let dir = scratch(name);
-    let file = dir.join("plan.onemap");
-    std::fs::copy(root().join("assets/projects/sma-2022.onemap"), &file).unwrap();
-    let journals = dir.join("journals");
-    std::fs::create_dir_all(&journals).unwrap();
-    (file, journals)
+    common::project_with_journals("stale", name)
 }
 
 /// A session on `file` that keeps its journal in `journals` (the start offers what it finds).

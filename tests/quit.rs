@@ -23,6 +23,7 @@ use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::command::{AfterConfirm, Dialog, PathPurpose};
 use onemap::io::{DataDir, load_project};
 
+/// An empty folder of its own.
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("onemap-quit-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -32,12 +33,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// A copy of the default project in its own folder, and an empty journal folder beside it.
 fn project_copy(name: &str) -> (PathBuf, PathBuf) {
-    let dir = scratch(name);
-    let file = dir.join("plan.onemap");
-    std::fs::copy(root().join("assets/projects/sma-2022.onemap"), &file).unwrap();
-    let journals = dir.join("journals");
-    std::fs::create_dir_all(&journals).unwrap();
-    (file, journals)
+    common::project_with_journals("quit", name)
 }
 
 fn harness_on(project: Option<&Path>, journals: &Path) -> Harness<'static, OneMapApp> {

@@ -4,7 +4,7 @@
 
 pub mod pointer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use onemap::model::diff::{Change, ChangeKind, Subject};
@@ -129,4 +129,17 @@ pub fn drawn(h: &egui_kittest::Harness<'_, onemap::app::OneMapApp>, layer: &str)
         .get(layer)
         .copied()
         .unwrap_or(0)
+}
+
+/// A copy of the default project in a fresh folder of its own (`onemap-TAG-NAME-PID` in the
+/// temporary folder), and an empty recovery-journal folder beside it.
+pub fn project_with_journals(tag: &str, name: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("onemap-{tag}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("plan.onemap");
+    std::fs::copy(root().join("assets/projects/sma-2022.onemap"), &file).unwrap();
+    let journals = dir.join("journals");
+    std::fs::create_dir_all(&journals).unwrap();
+    (file, journals)
 }
