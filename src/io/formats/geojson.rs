@@ -1,0 +1,143 @@
+//! GeoJSON through the one reader (`io::geojson_reader`) and the `geojson` crate's writer.
+//! RFC 7946 GeoJSON is WGS84; the fields are inferred from the properties.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{DataFeature, DataTable, DeclaredCrs, Field, FieldKind, ReadOptions, WriteOptions};
+use crate::io::error::IoError;
+use crate::io::geojson_import::{ImportOptions, ImportedFeature, import_geojson_file};
+
+pub fn read(path: &Path, options: &ReadOptions) -> Result<Vec<DataTable>, IoError> {
+    let default_progress = super::Progress::default();
+    let progress = options.progress.unwrap_or(&default_progress);
+    let imported = import_geojson_file(path, ImportOptions::default(), progress)?;
+    let features: Vec<DataFeature> = imported
+        .features
+        .into_iter()
+        .map(|f| DataFeature {
+            geometry: Some(f.geometry),
+            attributes: f.properties,
+        })
+        .collect();
+    Ok(vec![DataTable {
+        name: table_name(path),
+        fields: infer_fields(features.iter().map(|f| &f.attributes)),
+        features,
+        crs: DeclaredCrs::Wgs84ByFormat,
+        encoding: None,
+        skipped: imported
+            .report
+            .skipped
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    }])
+}
+
+/// Writes the tables as one FeatureCollection (GeoJSON has no tables), WGS84 only.
+pub fn write(path: &Path, tables: &[DataTable], options: &WriteOptions) -> Result<(), IoError> {
+    if options.crs_epsg.is_some_and(|c| c != 4326) || options.crs_wkt.is_some() {
+        return Err(IoError::invalid(
+            path,
+            "GeoJSON is always WGS84 (RFC 7946); choose another format to write a projected CRS",
+        ));
+    }
+    let features: Vec<ImportedFeature> = tables
+        .iter()
+        .flat_map(|t| &t.features)
+        .filter_map(|f| {
+            Some(ImportedFeature {
+                geometry: f.geometry.clone()?,
+                properties: f.attributes.clone(),
+                id: None,
+            })
+        })
+        .collect();
+    let collection = crate::io::geojson_import::to_feature_collection(&features);
+    let text = serde_json::to_string_pretty(&collection)
+        .map_err(|e| IoError::invalid(path, e.to_string()))?;
+    crate::io::atomic::atomic_write(path, text.as_bytes(), false)
+}
+
+/// The table name of a one-table file: its file stem.
+pub(crate) fn table_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Fields in the order their names first appear, each typed by the values it holds: integers
+/// only → Integer, numbers → Real, booleans → Boolean, anything else → String.
+pub(crate) fn infer_fields<'a>(rows: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    let mut kinds: Vec<Option<FieldKind>> = Vec::new();
+    for row in rows {
+        for (name, value) in row {
+            let i = match fields.iter().position(|f| &f.name == name) {
+                Some(i) => i,
+                None => {
+                    fields.push(Field {
+                        name: name.clone(),
+                        kind: FieldKind::Text,
+                    });
+                    kinds.push(None);
+                    fields.len() - 1
+                }
+            };
+            kinds[i] = merge_kind(kinds[i], value);
+        }
+    }
+    for (field, kind) in fields.iter_mut().zip(kinds) {
+        field.kind = kind.unwrap_or(FieldKind::Text);
+    }
+    fields
+}
+
+fn merge_kind(so_far: Option<FieldKind>, value: &Value) -> Option<FieldKind> {
+    let this = match value {
+        Value::Null => return so_far,
+        Value::Bool(_) => FieldKind::Boolean,
+        Value::Number(n) if n.is_i64() || n.is_u64() => FieldKind::Integer,
+        Value::Number(_) => FieldKind::Real,
+        _ => FieldKind::Text,
+    };
+    Some(match (so_far, this) {
+        (None, k) => k,
+        (Some(a), b) if a == b => a,
+        (Some(FieldKind::Integer), FieldKind::Real)
+        | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
+        _ => FieldKind::Text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_typed_by_their_values() {
+        let rows: Vec<Map<String, Value>> = vec![
+            json!({"名称": "苏州", "n": 1, "x": 1, "ok": true}),
+            json!({"名称": "无锡", "n": 2, "x": 1.5, "ok": null, "extra": "a"}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().cloned().unwrap_or_default())
+        .collect();
+        let fields = infer_fields(rows.iter());
+        let got: Vec<(&str, FieldKind)> =
+            fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("n", FieldKind::Integer),
+                ("ok", FieldKind::Boolean),
+                ("x", FieldKind::Real),
+                ("名称", FieldKind::Text),
+                ("extra", FieldKind::Text),
+            ]
+        );
+    }
+}
