@@ -14,6 +14,7 @@
 
 pub mod csv;
 pub mod dxf;
+pub mod encoding;
 pub mod geojson;
 pub mod gpkg;
 pub mod kml;
