@@ -2,9 +2,10 @@
 //! building space must not take ecological space. Each finding has a stable id, so that an
 //! acknowledgement (a planner's written justification) stays attached to it across saves.
 
+use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{
     BooleanOps, BoundingRect, Contains, Geometry, Intersects, LineString, MultiLineString,
-    MultiPolygon, Point, Polygon,
+    MultiPolygon, Point, Polygon, Rect,
 };
 use serde::Serialize;
 
@@ -12,6 +13,7 @@ use super::edition::Edition;
 use super::indicative::{area_words, is_indicative};
 use super::plan::Plan;
 use super::project::{PlacementGeometry, Project};
+use super::spatial::{IndexedGeometry, clip_to_rect};
 
 /// How far (m) a greenway or blue way's end may be from the existing network.
 pub const CONNECT_TOLERANCE_M: f64 = 1000.0;
@@ -65,6 +67,8 @@ struct Area {
     id: String,
     name: String,
     shape: MultiPolygon<f64>,
+    /// The same shape as a geometry, for [`IndexedGeometry::intersects`].
+    geometry: Geometry<f64>,
     /// Our sketch (`status: indicative`): findings say so.
     sketched: bool,
 }
@@ -100,11 +104,15 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 l.features
                     .iter()
                     .filter(|f| keep(f))
-                    .map(|f| Area {
-                        id: f.id.0.clone(),
-                        name: f.name_zh().to_owned(),
-                        shape: polygons(&f.geometry),
-                        sketched: is_indicative(f),
+                    .map(|f| {
+                        let shape = polygons(&f.geometry);
+                        Area {
+                            id: f.id.0.clone(),
+                            name: f.name_zh().to_owned(),
+                            geometry: Geometry::MultiPolygon(shape.clone()),
+                            shape,
+                            sketched: is_indicative(f),
+                        }
                     })
                     .filter(|a| !a.shape.0.is_empty())
                     .collect()
@@ -125,7 +133,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             })
             .unwrap_or_default()
     };
-    // The plan area's waters are the zones' outlines: say so when those are sketched.
+    // The plan area is the nine territories plus the waters of the five zones: Tianditu's
+    // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
+    // Its waters are the zones' outlines: say so when those are sketched.
     let (whole_area, waters_note) = if sections.iter().any(|a| a.sketched) {
         (
             "the nine cities and their waters, sketched as zones (示意)",
@@ -134,9 +144,29 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
     } else {
         ("the nine cities and their waters", "")
     };
+    // Every position of every placement is looked up in these: indexed once, each lookup
+    // costs about the logarithm of the outline's size.
+    let plan_area: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = cities
+        .iter()
+        .chain(sections.iter())
+        .filter_map(|a| {
+            Some((
+                a.shape.bounding_rect()?,
+                IntervalTreeMultiPolygon::new(&a.shape),
+            ))
+        })
+        .collect();
+    let in_plan_area = |pt: &Point<f64>| {
+        plan_area
+            .iter()
+            .any(|(bbox, area)| bbox.intersects(pt) && area.contains(pt))
+    };
     let mut out = Vec::new();
     for (id, p) in &project.placements {
         let g = p.geometry.to_geo();
+        // A placement may be a huge outline: its segments are indexed once for all the
+        // plan features it is tested against.
+        let indexed = IndexedGeometry::new(&g);
         let bbox = bbox_of(&g);
         let mut find =
             |rule: Rule, other: Option<&str>, message: String, overlap_km2: Option<f64>| {
@@ -159,12 +189,17 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             for core_area in &cores {
                 let (core_id, core) = (&core_area.id, &core_area.shape);
                 let core_name = core_area.words("ecological core area");
-                if !g.intersects(core) {
+                if !indexed.intersects(&core_area.geometry) {
                     continue;
                 }
                 match &p.geometry {
                     PlacementGeometry::Polygon(_) => {
-                        let overlap = super::measure::area_km2(&polygons(&g).intersection(core));
+                        // Only the placement's part near the core takes part in the overlay.
+                        let near = match core.bounding_rect() {
+                            Some(r) => clip_to_rect(&polygons(&g), r),
+                            None => MultiPolygon(vec![]),
+                        };
+                        let overlap = super::measure::area_km2(&near.intersection(core));
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
@@ -195,7 +230,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let PlacementGeometry::LineString(_) = &p.geometry {
             for w in &water {
-                if g.intersects(&w.shape) {
+                if indexed.intersects(&w.geometry) {
                     find(
                         Rule::WaterSource,
                         Some(&w.id),
@@ -205,14 +240,6 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 }
             }
         }
-        // The plan area is the nine territories plus the waters of the five zones: Tianditu's
-        // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
-        let in_plan_area = |pt: &Point<f64>| {
-            cities
-                .iter()
-                .chain(sections.iter())
-                .any(|a| a.shape.contains(pt))
-        };
         let positions: Vec<Point<f64>> = p.geometry.positions().map(Point::from).collect();
         let outside = positions.iter().filter(|pt| !in_plan_area(pt)).count();
         if outside == positions.len() {
@@ -235,7 +262,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let Some(section) = &p.section
             && let Some(zone) = sections.iter().find(|a| &a.id == section)
-            && !g.intersects(&zone.shape)
+            && !indexed.intersects(&zone.geometry)
         {
             find(
                 Rule::SectionMismatch,
@@ -249,7 +276,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let Some(lead) = &p.lead_city
             && let Some(city) = cities.iter().find(|a| &a.id == lead)
-            && !g.intersects(&city.shape)
+            && !indexed.intersects(&city.geometry)
         {
             let territory = if city.sketched {
                 "its sketched (示意) territory"
@@ -319,11 +346,12 @@ fn sketch_checks(
         }
         let lines = MultiLineString(lines_of(&f.geometry));
         let bbox = bbox_of(&f.geometry);
+        let indexed = IndexedGeometry::new(&f.geometry);
         let name = f.name_zh();
         for core_area in cores {
             let (core_id, core) = (&core_area.id, &core_area.shape);
             let core_name = core_area.words("ecological core area");
-            if !f.geometry.intersects(core) {
+            if !indexed.intersects(&core_area.geometry) {
                 continue;
             }
             let km: f64 = core
@@ -344,7 +372,7 @@ fn sketch_checks(
             });
         }
         for w in water {
-            if f.geometry.intersects(&w.shape) {
+            if indexed.intersects(&w.geometry) {
                 out.push(Finding {
                     id: format!("{}:{}:{}", Rule::WaterSource.as_str(), fid.0, w.id),
                     rule: Rule::WaterSource,
