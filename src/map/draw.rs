@@ -411,7 +411,7 @@ impl MapFrame<'_> {
             uv: WHITE_UV,
             color: c,
         }));
-        mesh.indices.extend_from_slice(&fill.indices);
+        mesh.indices.extend_from_slice(fill.indices(lod));
         mesh
     }
 

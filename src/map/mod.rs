@@ -8,6 +8,7 @@ pub mod draw;
 pub mod hit_test;
 pub mod indicative;
 pub mod labels;
+pub mod lod;
 pub mod marks;
 pub mod scale_bar;
 pub mod scene;
