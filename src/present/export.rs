@@ -348,8 +348,12 @@ fn render_slide(
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
     let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let mut doc = Document::new(project, project_path.map(Path::to_owned), &style);
-    doc.set_base_plan(std::sync::Arc::new(data.plan.clone()), &style);
+    let doc = Document::on_plan(
+        project,
+        project_path.map(Path::to_owned),
+        data.shared_plan.clone(),
+        &style,
+    );
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,
