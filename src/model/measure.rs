@@ -58,7 +58,12 @@ pub fn distance_to_line_m(p: Point<f64>, line: &LineString<f64>) -> Option<f64> 
 pub fn hausdorff_m(a: &impl CoordsIter<Scalar = f64>, b: &impl CoordsIter<Scalar = f64>) -> f64 {
     let (a, b): (Vec<Coord<f64>>, Vec<Coord<f64>>) =
         (a.coords_iter().collect(), b.coords_iter().collect());
-    directed_hausdorff_m(&a, &b).max(directed_hausdorff_m(&b, &a))
+    // The two directions are independent: side by side.
+    std::thread::scope(|scope| {
+        let back = scope.spawn(|| directed_hausdorff_m(&b, &a));
+        let there = directed_hausdorff_m(&a, &b);
+        there.max(back.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })
 }
 
 /// The smallest radius of curvature of the WGS84 ellipsoid (the meridian's, at the equator):
