@@ -1,5 +1,5 @@
 //! Writes the huge-feature projects for timing the command line by hand (see
-//! `benches/huge_feature.sh`): `huge.onemap` (the default project with a placement polygon of
+//! `benches/huge_feature_cli.py`): `huge.onemap` (the default project with a placement polygon of
 //! 400,000 vertices), `huge-sketch.onemap` and `huge.geojson` (the same polygon as a sketch
 //! layer).
 //!
