@@ -18,7 +18,8 @@
 use std::sync::OnceLock;
 
 use geo::{
-    BoundingRect, Coord, LineString, MultiPolygon, Polygon, SimplifyVwPreserve, TriangulateEarcut,
+    BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon, SimplifyVwPreserve,
+    TriangulateEarcut,
 };
 
 use super::scene::{Merc, merc};
@@ -174,6 +175,28 @@ fn thinned(line: &LineString<f64>, radius: f64) -> LineString<f64> {
         return line.clone();
     }
     LineString(out)
+}
+
+/// The geometry with its lines and rings [`thinned`] to `radius` degrees: for a drawing at a
+/// known scale (an export), where vertices closer than a pixel cost triangles and show
+/// nothing. One linear pass.
+pub fn thinned_geometry(g: Geometry<f64>, radius: f64) -> Geometry<f64> {
+    match g {
+        Geometry::LineString(l) => Geometry::LineString(thinned(&l, radius)),
+        Geometry::MultiLineString(m) => {
+            Geometry::MultiLineString(m.0.iter().map(|l| thinned(l, radius)).collect())
+        }
+        Geometry::Polygon(p) => Geometry::Polygon(thinned_polygon(&p, radius)),
+        Geometry::MultiPolygon(m) => Geometry::MultiPolygon(MultiPolygon(
+            m.0.iter().map(|p| thinned_polygon(p, radius)).collect(),
+        )),
+        Geometry::GeometryCollection(c) => Geometry::GeometryCollection(
+            c.0.into_iter()
+                .map(|g| thinned_geometry(g, radius))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// One level: the lines, then the polygons' rings, in normalized Mercator; the polygons'

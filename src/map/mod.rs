@@ -5,6 +5,7 @@
 pub mod changes;
 pub mod clip;
 pub mod draw;
+pub mod hairline;
 pub mod hit_test;
 pub mod indicative;
 pub mod labels;

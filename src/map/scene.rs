@@ -182,10 +182,17 @@ impl Scene {
         Self::from_items(items, &Basemap::default())
     }
 
-    /// Like [`Self::build_overlay`], for drawing only: the items keep no lon/lat geometry (so
-    /// hit tests cannot pick them), and each feature is dropped once it is prepared. For
+    /// Like [`Self::build_overlay`], for drawing only, at `px_deg` degrees of longitude a
+    /// pixel: the geometries are first thinned to vertices at least 0.75 px apart (a frame
+    /// draws outlines thinned to 0.9 px anyway, see `MapFrame::screen_line`; now the fills are
+    /// made of those vertices too, not of the finer ones), the items keep no lon/lat geometry
+    /// (so hit tests cannot pick them), and each feature is dropped once it is prepared. For
     /// exports of large files, where copies would double the memory.
-    pub fn build_overlay_for_drawing(mut features: Vec<PlanFeature>, style: &Style) -> Self {
+    pub fn build_overlay_for_drawing(
+        mut features: Vec<PlanFeature>,
+        style: &Style,
+        px_deg: f64,
+    ) -> Self {
         // Features are independent: prepared on every core, in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_thread = features.len().div_ceil(threads).max(1);
@@ -202,7 +209,11 @@ impl Scene {
                 .map(|part| {
                     scope.spawn(move || {
                         part.into_iter()
-                            .filter_map(|f| overlay_item(&f, style))
+                            .filter_map(|mut f| {
+                                f.geometry =
+                                    super::lod::thinned_geometry(f.geometry, 0.75 * px_deg);
+                                overlay_item(&f, style)
+                            })
                             .collect::<Vec<Item>>()
                     })
                 })
