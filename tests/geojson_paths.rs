@@ -93,6 +93,8 @@ fn project_with_sketch(dir: &Path, file: &Path) -> PathBuf {
             source: SketchSource::Referenced(file.display().to_string()),
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         },
     );
     let path = dir.join("with-sketch.onemap");
@@ -199,6 +201,8 @@ fn every_path(file: &Path, dir: &Path) -> Vec<(&'static str, Said)> {
             source: SketchSource::Embedded(text.clone()),
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         };
         said.push((
             "embedded sketch layer",
@@ -214,6 +218,8 @@ fn every_path(file: &Path, dir: &Path) -> Vec<(&'static str, Said)> {
         source: SketchSource::Referenced(shown.clone()),
         visible: true,
         opacity: 1.0,
+        choices: Default::default(),
+        label_field: None,
     };
     said.push((
         "referenced sketch layer",

@@ -344,6 +344,8 @@ pub fn new_sketch(
             source,
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         },
     )
 }

@@ -144,10 +144,18 @@ impl Document {
             .map(|(id, p)| placement_feature(&id.0, p))
             .collect();
         for (name, state) in &self.sketches {
+            let label_field = self
+                .project
+                .sketch_layers
+                .get(name)
+                .and_then(|l| l.label_field.as_deref());
             if let SketchState::Loaded(fs) = state {
                 for (i, f) in fs.iter().enumerate() {
                     let mut properties: BTreeMap<String, Value> =
                         f.properties.clone().into_iter().collect();
+                    if let Some(field) = label_field {
+                        label_by(&mut properties, field);
+                    }
                     properties
                         .entry("name_zh".into())
                         .or_insert_with(|| Value::String(name.clone()));
@@ -186,6 +194,22 @@ impl Document {
     pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
         self.features.iter().find(|f| &f.id == id)
     }
+}
+
+/// Labels a data layer's feature by one of its attributes: the value becomes its name in both
+/// languages, and `label_field` tells the map to draw it (`map::scene`).
+fn label_by(properties: &mut BTreeMap<String, Value>, field: &str) {
+    let text = match properties.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => return,
+        Some(other) => other.to_string(),
+    };
+    properties.insert("name_zh".into(), Value::String(text.clone()));
+    properties.insert("name_en".into(), Value::String(text));
+    properties.insert(
+        crate::model::style::LABEL_FIELD.into(),
+        Value::String(field.to_owned()),
+    );
 }
 
 /// Revisions are unique across documents, so that a newly opened project never looks like

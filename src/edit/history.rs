@@ -126,6 +126,7 @@ mod tests {
                 highlight: crate::model::style::Rgba(0, 0, 0, 255),
                 selection: crate::model::style::Rgba(0, 0, 0, 255),
                 groups: vec![],
+                data_layer_paints: Default::default(),
             }),
             "now",
         )

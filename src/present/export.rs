@@ -439,6 +439,7 @@ pub fn geojson_style(names: &[String], has_points: &[bool]) -> Style {
             name_en: "GeoJSON".into(),
             layers,
         }],
+        data_layer_paints: Default::default(),
     }
 }
 
