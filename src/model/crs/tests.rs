@@ -222,3 +222,31 @@ fn nothing_plausible_still_gets_candidates_or_none() {
     assert!(far.iter().all(|g| g.inside_region == 0.0));
     assert!(far.iter().all(|g| g.reason.contains("no point inside")));
 }
+
+proptest::proptest! {
+    #[test]
+    fn no_text_makes_parsing_panic(text in ".{0,200}") {
+        let _ = Crs::parse(&text);
+        let _ = Crs::from_wkt(&text);
+    }
+
+    #[test]
+    fn no_wkt_like_text_makes_parsing_panic(text in r#"[A-Z\[\]\(\)",0-9.eE+\- ]{0,300}"#) {
+        let _ = Crs::from_wkt(&text);
+    }
+
+    #[test]
+    fn cgcs2000_zone_40_round_trips(lon in 118.0f64..123.5, lat in 28.5f64..33.5) {
+        let t = CrsTransform::new(&Crs::from_epsg(4528).unwrap()).unwrap();
+        let (x, y) = t.from_wgs84(lon, lat).unwrap();
+        let (lon2, lat2) = t.to_wgs84(x, y).unwrap();
+        proptest::prop_assert!((lon2 - lon).abs() < 1e-9 && (lat2 - lat).abs() < 1e-9);
+    }
+
+    #[test]
+    fn guessing_any_numbers_does_not_panic(
+        points in proptest::collection::vec((-1e9f64..1e9, -1e9f64..1e9), 0..20)
+    ) {
+        let _ = guess_crs(&points);
+    }
+}
