@@ -250,3 +250,29 @@ proptest::proptest! {
         let _ = guess_crs(&points);
     }
 }
+
+#[test]
+fn a_city_grid_on_a_known_datum_becomes_a_proj_string() {
+    let wkt = Crs::from_epsg(4549)
+        .unwrap()
+        .to_wkt()
+        .unwrap()
+        .replace("\"Central_Meridian\",120.0", "\"Central_Meridian\",121.5")
+        .replace("CGCS2000_3_Degree_GK_CM_120E", "Local_Grid");
+    let Crs::Proj(proj) = Crs::from_wkt(&wkt).unwrap() else {
+        panic!("not a PROJ string");
+    };
+    assert!(proj.as_str().contains("+lon_0=121.5") && proj.as_str().contains("+ellps=GRS80"));
+    // A shift written into the .prj is kept.
+    let shifted = Crs::from_epsg(2437).unwrap().to_wkt().unwrap().replace(
+        "298.3]]",
+        "298.3],TOWGS84[24,-123,-94,0.02,-0.25,-0.13,1.1]]",
+    );
+    let Crs::Proj(proj) = Crs::from_wkt(&shifted).unwrap() else {
+        panic!("not a PROJ string");
+    };
+    assert!(
+        proj.as_str()
+            .contains("+towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1")
+    );
+}
