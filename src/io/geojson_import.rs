@@ -8,7 +8,7 @@ use std::path::Path;
 use geo::MapCoordsInPlace;
 use serde_json::{Map, Value};
 
-use crate::model::gcj02::gcj02_to_wgs84;
+use crate::model::crs::gcj02::gcj02_to_wgs84;
 
 use super::error::IoError;
 pub use super::geojson_reader::Progress;

@@ -3,11 +3,11 @@
 
 pub mod basemap;
 pub mod checks;
+pub mod crs;
 pub mod derived;
 pub mod diff;
 pub mod edition;
 pub mod feature;
-pub mod gcj02;
 pub mod indicative;
 pub mod lang;
 pub mod measure;
