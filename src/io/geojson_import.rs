@@ -37,6 +37,9 @@ pub struct ImportReport {
     /// has nothing to hold it).
     pub skipped: Vec<reader::Problem>,
     pub converted_from_gcj02: bool,
+    /// What other formats' readers did not take, and how the file was read ("CRS: …"), one
+    /// line each.
+    pub notes: Vec<String>,
 }
 
 impl fmt::Display for ImportReport {
@@ -58,6 +61,9 @@ impl fmt::Display for ImportReport {
         }
         if self.converted_from_gcj02 {
             write!(f, " (converted from GCJ-02 to WGS84)")?;
+        }
+        for note in &self.notes {
+            write!(f, "; {note}")?;
         }
         Ok(())
     }
@@ -117,6 +123,7 @@ fn finish(file: reader::GeoJson<ImportedFeature>, options: ImportOptions) -> Imp
             imported: features.len(),
             skipped: file.report.problems,
             converted_from_gcj02: options.source_is_gcj02,
+            notes: Vec::new(),
         },
         features,
     }

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod basemap_file;
 pub mod clock;
 pub mod data_dir;
+pub mod data_file;
 pub mod edition_file;
 pub mod error;
 pub mod export;

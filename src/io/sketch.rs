@@ -10,6 +10,10 @@ use super::geojson_import::{
     import_geojson_str,
 };
 use super::paths::resolve;
+use crate::io::data_file::{table_crs, to_wgs84};
+use crate::io::formats::{self, Format, ReadOptions};
+use crate::model::crs::Crs;
+use crate::model::project::DataChoices;
 
 /// The features of a sketch layer, as its import found them: the entries the import skipped
 /// (and reported) are skipped again. `project_dir` resolves referenced files; a missing or
@@ -38,9 +42,112 @@ pub fn load_sketch_with_report(
         }
         SketchSource::Referenced(stored) => {
             let path = resolve(project_dir, stored);
-            let imported =
-                import_geojson_file(&path, ImportOptions::default(), &Progress::default())?;
+            let progress = Progress::default();
+            let plain_geojson = matches!(Format::of_path(&path), Some(Format::GeoJson) | None)
+                && layer.choices.is_empty();
+            let imported = if plain_geojson {
+                // WGS84 GeoJSON as ever; one in a projected CRS goes the data-file way,
+                // which names the CRS it guesses for the user to confirm.
+                match import_geojson_file(&path, ImportOptions::default(), &progress) {
+                    Err(IoError::Projected { .. }) => {
+                        import_data_file(&path, &layer.choices, &progress)?
+                    }
+                    other => other?,
+                }
+            } else {
+                import_data_file(&path, &layer.choices, &progress)?
+            };
             (path, imported)
         }
+    })
+}
+
+/// Reads a data file of any format into WGS84 features, with the choices made on import: the
+/// table (else the first), the CRS (else the declared one, else a plain lon/lat guess; any
+/// other guess must have been confirmed), the encoding and the CSV columns.
+pub fn import_data_file(
+    path: &Path,
+    choices: &DataChoices,
+    progress: &Progress,
+) -> Result<ImportedLayer, IoError> {
+    let encoding = match &choices.encoding {
+        Some(label) => Some(formats::encoding::from_label(label).ok_or_else(|| {
+            IoError::invalid(
+                path,
+                format!("the encoding {label} is not one OneMap knows"),
+            )
+        })?),
+        None => None,
+    };
+    let options = ReadOptions {
+        encoding,
+        table: choices.table.clone(),
+        csv_columns: choices
+            .csv_columns
+            .as_ref()
+            .map(|(x, y)| formats::CsvColumns {
+                x: x.clone(),
+                y: y.clone(),
+            }),
+        progress: Some(progress),
+    };
+    let dataset = formats::read(path, &options)?;
+    let table = match &choices.table {
+        Some(name) => dataset.tables.iter().find(|t| &t.name == name),
+        None => dataset.tables.first(),
+    }
+    .ok_or_else(|| match &choices.table {
+        Some(name) => IoError::invalid(path, format!("has no layer {name}")),
+        None => IoError::invalid(path, "has no layer with features"),
+    })?;
+    let chosen =
+        match &choices.crs {
+            Some(text) => Some(Crs::parse(text).map_err(|e| {
+                IoError::invalid(path, format!("the coordinate system {text}: {e}"))
+            })?),
+            None => None,
+        };
+    let crs = table_crs(table, chosen.as_ref());
+    let Some(source) = crs.usable_without_asking() else {
+        let hint = crs
+            .guesses
+            .first()
+            .map(|g| format!("; it looks like {} ({})", g.crs.label(), g.reason))
+            .unwrap_or_default();
+        return Err(IoError::invalid(
+            path,
+            format!(
+                "its coordinate system is unknown{}{hint}: choose one for the layer",
+                crs.problem
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    };
+    let features = to_wgs84(path, table, source)?;
+    let without_geometry = features.iter().filter(|f| f.geometry.is_none()).count();
+    let features: Vec<ImportedFeature> = features
+        .into_iter()
+        .filter_map(|f| {
+            Some(ImportedFeature {
+                geometry: f.geometry?,
+                properties: f.attributes,
+                id: None,
+            })
+        })
+        .collect();
+    let mut notes = table.skipped.clone();
+    if without_geometry > 0 {
+        notes.push(format!("{without_geometry} without geometry not shown"));
+    }
+    Ok(ImportedLayer {
+        report: super::geojson_import::ImportReport {
+            imported: features.len(),
+            skipped: Vec::new(),
+            converted_from_gcj02: false,
+            notes,
+        },
+        features,
     })
 }

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod data;
+
 use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
 use crate::io::output_guard::{Writes, check_output};
 use crate::io::sketch::load_sketch_with_report;
@@ -111,6 +113,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Prints what OneMap detects in a data file (GeoJSON, Shapefile or zipped Shapefile,
+    /// GeoPackage, KML/KMZ, DXF, CSV), as the import dialog shows it: format, layers, feature
+    /// counts and geometry types, fields and their types, the text encoding and the coordinate
+    /// system (each declared by the file, or guessed), and the extent in WGS84.
+    /// Exit code: 0 the file can be read, 2 it cannot.
+    Info {
+        file: PathBuf,
+        /// Print the same as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+        /// The coordinate system of the file's coordinates, where it declares none or a wrong
+        /// one: EPSG:N, a PROJ string, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
+        /// The text encoding of its attributes, where it declares none (gbk, utf-8, …).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+        /// Only this layer (a GeoPackage table, a Shapefile of a zip).
+        #[arg(long, value_name = "NAME")]
+        layer: Option<String>,
+    },
+    /// Converts a data file to another format, chosen by OUT's extension (.geojson, .shp, .gpkg,
+    /// .kml, .kmz, .csv). The output is WGS84 unless --to-crs says otherwise. A file whose
+    /// coordinate system is neither declared nor plainly lon/lat needs --crs.
+    /// Exit code: 0 written, 2 on any error, with nothing written.
+    Convert {
+        input: PathBuf,
+        out: PathBuf,
+        /// The coordinate system of the INPUT's coordinates, where it declares none or a wrong
+        /// one: EPSG:N, a PROJ string, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
+        /// The text encoding of the INPUT's attributes, where it declares none (gbk, utf-8).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+        /// Only this layer of the input.
+        #[arg(long, value_name = "NAME")]
+        layer: Option<String>,
+        /// The coordinate system to write (EPSG:N or a PROJ string); default WGS84.
+        #[arg(long, value_name = "CRS")]
+        to_crs: Option<String>,
+        /// The text encoding to write a Shapefile's or CSV's attributes in: utf-8 (default)
+        /// or gbk (for old ArcGIS).
+        #[arg(long, value_name = "ENCODING")]
+        to_encoding: Option<String>,
+    },
     /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
     /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
     ExportGeojson {
@@ -140,6 +188,42 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
         Command::Validate { file } => validate(file, data),
         Command::ExportGeojson { project, out } => export_geojson(project, out),
         Command::Check { project, json } => check(project, *json, data),
+        Command::Info {
+            file,
+            json,
+            crs,
+            encoding,
+            layer,
+        } => data::info(
+            file,
+            &data::InputChoices {
+                crs: crs.as_deref(),
+                encoding: encoding.as_deref(),
+                layer: layer.as_deref(),
+            },
+            *json,
+        ),
+        Command::Convert {
+            input,
+            out,
+            crs,
+            encoding,
+            layer,
+            to_crs,
+            to_encoding,
+        } => data::convert(
+            input,
+            out,
+            &data::InputChoices {
+                crs: crs.as_deref(),
+                encoding: encoding.as_deref(),
+                layer: layer.as_deref(),
+            },
+            &data::OutputChoices {
+                crs: to_crs.as_deref(),
+                encoding: to_encoding.as_deref(),
+            },
+        ),
         Command::Diff { old, new, json } => diff(old, new, *json, data),
         Command::Merge {
             base,
