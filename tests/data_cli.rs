@@ -198,3 +198,60 @@ fn a_projected_geojson_is_read_in_its_declared_or_confirmed_crs() {
         }
     }
 }
+
+#[test]
+fn a_project_converts_to_its_tables() {
+    let dir = scratch("project");
+    let project = onemap::io::DataDir::at(root()).default_project();
+    let out = dir.join("plan.geojson");
+    let (code, text, err) = onemap(&["convert", s(&project), s(&out)]);
+    assert_eq!(code, 0, "{err}");
+    let loaded = onemap::io::load_project(&project).unwrap();
+    let plan = onemap::io::read_plan(
+        &root().join("layers"),
+        onemap::model::Region::SHANGHAI_METROPOLITAN_AREA,
+    )
+    .unwrap()
+    .plan;
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let features = v["features"].as_array().unwrap();
+    let placements = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "placements")
+        .count();
+    assert_eq!(placements, loaded.placements.len(), "{text}");
+    let corridors = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "corridors")
+        .count();
+    assert_eq!(corridors, plan.layers["corridors"].features.len());
+    let effective = onemap::model::overrides::apply(&plan, &loaded.plan_overrides);
+    let plan_features: usize = effective
+        .plan
+        .layers
+        .values()
+        .map(|l| l.features.len())
+        .sum();
+    let data_features: usize = loaded
+        .sketch_layers
+        .iter()
+        .map(|(id, l)| {
+            onemap::io::sketch::load_sketch(project.parent().unwrap(), id, l)
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(
+        features.len(),
+        loaded.placements.len() + plan_features + data_features
+    );
+    // One layer only.
+    let out = dir.join("placements.geojson");
+    let (code, _, err) = onemap(&["convert", s(&project), s(&out), "--layer", "placements"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        v["features"].as_array().unwrap().len(),
+        loaded.placements.len()
+    );
+}

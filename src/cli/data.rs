@@ -203,8 +203,9 @@ pub fn convert(
     out: &Path,
     choices: &InputChoices,
     output: &OutputChoices,
+    data: Option<&Path>,
 ) -> ExitCode {
-    match try_convert(input, out, choices, output) {
+    match try_convert(input, out, choices, output, data) {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS
@@ -221,6 +222,7 @@ fn try_convert(
     out: &Path,
     choices: &InputChoices,
     output: &OutputChoices,
+    data: Option<&Path>,
 ) -> Result<String, String> {
     check_output(out, [input], Writes::Other("the converted file")).map_err(|e| e.to_string())?;
     let out_format = formats::Format::of_path(out).ok_or_else(|| {
@@ -246,14 +248,34 @@ fn try_convert(
         })?),
         None => None,
     };
-    let (dataset, chosen) = open(input, choices)?;
     let mut tables = Vec::new();
-    for table in dataset
-        .tables
-        .iter()
-        .filter(|t| choices.layer.is_none_or(|l| t.name == l))
-    {
-        tables.push(table_in(input, table, chosen.as_ref(), target.as_ref())?);
+    if is_project(input) {
+        for table in project_tables(input, data)?
+            .into_iter()
+            .filter(|t| choices.layer.is_none_or(|l| t.name == l))
+        {
+            tables.push(match &target {
+                Some(target) => crate::io::data_file::from_wgs84(input, &table, target)
+                    .map_err(|e| e.to_string())?,
+                None => table,
+            });
+        }
+    } else {
+        let (dataset, chosen) = open(input, choices)?;
+        for table in dataset
+            .tables
+            .iter()
+            .filter(|t| choices.layer.is_none_or(|l| t.name == l))
+        {
+            tables.push(table_in(input, table, chosen.as_ref(), target.as_ref())?);
+        }
+    }
+    if tables.is_empty() {
+        return Err(format!(
+            "{}: has no layer {}",
+            input.display(),
+            choices.layer.unwrap_or_default()
+        ));
     }
     let options = WriteOptions {
         encoding: out_encoding,
@@ -272,6 +294,35 @@ fn try_convert(
         if tables.len() == 1 { "" } else { "s" },
         if features == 1 { "" } else { "s" },
         target.as_ref().map_or("WGS84".to_owned(), Crs::label)
+    ))
+}
+
+fn is_project(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("onemap"))
+}
+
+/// A project's placements, plan layers (with its sketches) and data layers, as tables.
+fn project_tables(input: &Path, data: Option<&Path>) -> Result<Vec<DataTable>, String> {
+    let project = crate::io::load_project(input).map_err(|e| e.to_string())?;
+    let dir = super::data_dir(data)?;
+    let plan = crate::io::read_plan(
+        &dir.layers(),
+        crate::model::Region::SHANGHAI_METROPOLITAN_AREA,
+    )
+    .map_err(|e| e.to_string())?
+    .plan;
+    let project_dir = input.parent().unwrap_or(Path::new("."));
+    let mut data_layers = Vec::new();
+    for (id, layer) in &project.sketch_layers {
+        let features = crate::io::sketch::load_sketch(project_dir, id, layer)
+            .map_err(|e| format!("{}: data layer {id}: {e}", input.display()))?;
+        data_layers.push((id.clone(), features));
+    }
+    Ok(crate::io::project_tables::project_tables(
+        &project,
+        &plan,
+        &data_layers,
     ))
 }
 

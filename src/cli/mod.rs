@@ -135,7 +135,8 @@ pub enum Command {
         layer: Option<String>,
     },
     /// Converts a data file to another format, chosen by OUT's extension (.geojson, .shp, .gpkg,
-    /// .kml, .kmz, .csv). The output is WGS84 unless --to-crs says otherwise. A file whose
+    /// .kml, .kmz, .csv). A project (*.onemap) converts to its tables: placements, each plan
+    /// layer with the project's sketches, each data layer. The output is WGS84 unless --to-crs says otherwise. A file whose
     /// coordinate system is neither declared nor plainly lon/lat needs --crs.
     /// Exit code: 0 written, 2 on any error, with nothing written.
     Convert {
@@ -223,6 +224,7 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
                 crs: to_crs.as_deref(),
                 encoding: to_encoding.as_deref(),
             },
+            data,
         ),
         Command::Diff { old, new, json } => diff(old, new, *json, data),
         Command::Merge {

@@ -22,6 +22,7 @@ pub mod output_guard;
 pub mod paths;
 pub mod preferences;
 pub mod project_file;
+pub mod project_tables;
 pub mod recent;
 pub mod recovery;
 pub mod review_file;

@@ -91,13 +91,21 @@ pub fn write(path: &Path, tables: &[DataTable], options: &WriteOptions) -> Resul
             "GeoJSON is always WGS84 (RFC 7946); choose another format to write a projected CRS",
         ));
     }
+    // GeoJSON has no tables: with several, each feature says which it came from.
+    let several = tables.len() > 1;
     let features: Vec<ImportedFeature> = tables
         .iter()
-        .flat_map(|t| &t.features)
-        .filter_map(|f| {
+        .flat_map(|t| t.features.iter().map(move |f| (t, f)))
+        .filter_map(|(t, f)| {
+            let mut properties = f.attributes.clone();
+            if several {
+                properties
+                    .entry("layer")
+                    .or_insert_with(|| Value::String(t.name.clone()));
+            }
             Some(ImportedFeature {
                 geometry: f.geometry.clone()?,
-                properties: f.attributes.clone(),
+                properties,
                 id: None,
             })
         })
