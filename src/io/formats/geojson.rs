@@ -186,11 +186,12 @@ mod tests {
             fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
         assert_eq!(
             got,
+            // In the order the properties first appear (serde_json keeps it).
             vec![
-                ("n", FieldKind::Integer),
-                ("ok", FieldKind::Boolean),
-                ("x", FieldKind::Real),
                 ("名称", FieldKind::Text),
+                ("n", FieldKind::Integer),
+                ("x", FieldKind::Real),
+                ("ok", FieldKind::Boolean),
                 ("extra", FieldKind::Text),
             ]
         );
