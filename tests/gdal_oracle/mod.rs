@@ -117,8 +117,11 @@ pub fn layer_as_geojson(path: &Path, layer: &str, config: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// The features of a GDAL GeoJSON layer: geometry and properties.
-pub fn features(collection: &Value) -> Vec<(Option<Geometry<f64>>, Map<String, Value>)> {
+/// A feature as GDAL gives it: geometry and properties.
+pub type GdalFeature = (Option<Geometry<f64>>, Map<String, Value>);
+
+/// The features of a GDAL GeoJSON layer.
+pub fn features(collection: &Value) -> Vec<GdalFeature> {
     collection["features"]
         .as_array()
         .unwrap()

@@ -266,7 +266,7 @@ impl<'a> RowProgress<'a> {
         let Some(progress) = self.progress else {
             return Ok(());
         };
-        if self.done_rows % 4096 == 0 {
+        if self.done_rows.is_multiple_of(4096) {
             if progress.cancel.load(Ordering::Relaxed) {
                 return Err(IoError::Cancelled {
                     path: path.to_owned(),
