@@ -403,6 +403,53 @@ fn a_failed_write_leaves_nothing_behind_and_says_where() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// 10,000 points in one table, written by OneMap.
+fn many_points(path: &Path) {
+    let features = (0..10_000)
+        .map(|i| DataFeature {
+            geometry: Some(geo::Point::new(120.0 + f64::from(i) * 1e-4, 31.0).into()),
+            attributes: json!({"n": i}).as_object().cloned().unwrap(),
+        })
+        .collect();
+    let table = DataTable {
+        name: "points".into(),
+        fields: vec![Field {
+            name: "n".into(),
+            kind: FieldKind::Integer,
+        }],
+        features,
+        crs: DeclaredCrs::Wgs84ByFormat,
+        encoding: None,
+        skipped: vec![],
+    };
+    formats::write(path, &[table], &WriteOptions::default()).unwrap();
+}
+
+#[test]
+fn reading_reports_progress_and_can_be_cancelled() {
+    use std::sync::atomic::Ordering;
+    let dir = temp_dir("progress");
+    let path = dir.join("many.gpkg");
+    many_points(&path);
+    let progress = formats::Progress::default();
+    let options = ReadOptions {
+        progress: Some(&progress),
+        ..ReadOptions::default()
+    };
+    let tables = formats::read(&path, &options).unwrap().tables;
+    assert_eq!(tables[0].features.len(), 10_000);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let reported = progress.bytes_read.load(Ordering::Relaxed);
+    assert!(
+        reported > size / 2 && reported <= size,
+        "{reported} of {size} bytes"
+    );
+    progress.cancel.store(true, Ordering::Relaxed);
+    let e = formats::read(&path, &options).unwrap_err().to_string();
+    assert!(e.contains("many.gpkg was cancelled"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The import bar of issue 17: a 1M-vertex layer (50,000 polygons of 20 vertices, made by
 /// shared/tools/gen_large_geojson.py and converted by ogr2ogr) read in at most 2 s in a
 /// release build. Prints OneMap's time beside GDAL's reading of the same file into memory
