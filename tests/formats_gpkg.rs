@@ -219,6 +219,38 @@ fn reading_leaves_the_file_untouched() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_geopackage_in_wal_mode_is_read_without_a_trace() {
+    let dir = temp_dir("wal");
+    let path = dir.join("wal.gpkg");
+    std::fs::copy(fixture("gdal.gpkg"), &path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(read_all(&path).len(), 5);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["wal.gpkg"], "no -wal or -shm file left beside it");
+    // While another program writes it (a -wal file with changes not yet in the database
+    // file), what it wrote is read.
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer
+        .execute("UPDATE \"地块\" SET \"名称\" = '改过' WHERE fid = 1", [])
+        .unwrap();
+    assert!(dir.join("wal.gpkg-wal").exists());
+    let parcels = read_all(&path).remove(2);
+    assert_eq!(parcels.features[0].attributes["名称"], json!("改过"));
+    drop(writer);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A table of every field kind, 中文 names and values, nulls and every geometry type.
 fn sample_table() -> DataTable {
     let field = |name: &str, kind| Field {
