@@ -199,4 +199,33 @@ mod tests {
         let d = decode(b"GP\x00\x11\xE6\x10\x00\x00\x01\x07\x00\x00\x00\x00\x00\x00\x00").unwrap();
         assert_eq!(d.geometry, None);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any damage to a blob is an error or a geometry, never a panic.
+        #[test]
+        fn damaged_blobs_never_panic(
+            cut in 0usize..200,
+            flips in proptest::collection::vec((0usize..200, proptest::prelude::any::<u8>()), 0..6),
+        ) {
+            let polygon = polygon!(
+                exterior: [(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0), (x: 0.0, y: 0.0)],
+                interiors: [[(x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0), (x: 1.0, y: 1.0)]],
+            );
+            let gc = Geometry::GeometryCollection(geo::GeometryCollection::new_from(vec![
+                polygon.into(),
+                Point::new(1.0, 2.0).into(),
+            ]));
+            let mut blob = Vec::new();
+            encode(&gc, 4326, &mut blob).unwrap();
+            for (at, byte) in flips {
+                if let Some(b) = blob.get_mut(at) {
+                    *b = byte;
+                }
+            }
+            blob.truncate(cut.max(1));
+            let _ = decode(&blob);
+        }
+    }
 }

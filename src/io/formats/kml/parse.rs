@@ -512,4 +512,33 @@ mod tests {
             assert!(e.contains(expected), "{e:?} should say {expected:?}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any damage to a KML document is an error or a reading, never a panic or a hang.
+        #[test]
+        fn damaged_documents_never_panic(
+            cut in 0usize..2000,
+            flips in proptest::collection::vec((0usize..2000, 0usize..12), 0..6),
+        ) {
+            const PIECES: [&str; 12] = [
+                "<", ">", "/", "\"", "&", ",", " ", "<Point>", "</Placemark>", "<MultiGeometry>",
+                "<outerBoundaryIs>", "]]>",
+            ];
+            let mut text = KML.to_owned();
+            for (at, piece) in flips {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, PIECES[piece]);
+            }
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let _ = parse(&text[..cut], None);
+        }
+    }
 }
