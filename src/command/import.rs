@@ -92,13 +92,10 @@ pub struct CrsState {
 
 impl CrsState {
     /// The CRS to read the table with and where it comes from, or why there is none.
-    pub fn chosen(&self) -> Result<(Crs, Source), String> {
+    pub fn chosen(&self) -> Result<(Crs, Source), NoCrs> {
         match self.pick {
             Some(i) => {
-                let option = self
-                    .options
-                    .get(i)
-                    .ok_or("no coordinate system is chosen")?;
+                let option = self.options.get(i).ok_or(NoCrs::Nothing)?;
                 let source = match option.source {
                     // Confirming the best guess is still a guess the user accepted; any other
                     // pick is the user's choice.
@@ -108,12 +105,10 @@ impl CrsState {
                 };
                 Ok((option.crs.clone(), source))
             }
-            None if self.typed.trim().is_empty() => {
-                Err("type a coordinate system (EPSG:4528, gcj02, +proj=…)".to_owned())
-            }
+            None if self.typed.trim().is_empty() => Err(NoCrs::Nothing),
             None => Crs::parse(&self.typed)
                 .map(|crs| (crs, Source::Chosen))
-                .map_err(|e| e.to_string()),
+                .map_err(|e| NoCrs::Unreadable(e.to_string())),
         }
     }
 
@@ -131,6 +126,35 @@ impl CrsState {
         match self.chosen() {
             Ok((crs, Source::Guessed)) => !crs.is_geographic(),
             _ => false,
+        }
+    }
+}
+
+/// Why a table has no CRS to import with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoCrs {
+    /// None picked, none typed.
+    Nothing,
+    /// What was typed is not a CRS OneMap knows (why, in English).
+    Unreadable(String),
+}
+
+impl NoCrs {
+    pub fn words(&self, lang: UiLanguage) -> String {
+        match (self, lang) {
+            (Self::Nothing, _) => lang
+                .pick(
+                    "请选择或输入坐标系",
+                    "choose or type a coordinate system (EPSG:4528, gcj02, +proj=…)",
+                )
+                .to_owned(),
+            (Self::Unreadable(why), UiLanguage::English) => why.clone(),
+            (Self::Unreadable(_), UiLanguage::Chinese) => {
+                "OneMap 无法识别所输入的坐标系：请输入 EPSG \
+                                                         代码（如 EPSG:4528）、gcj02、bd09 或 PROJ \
+                                                         字符串（+proj=…）"
+                    .to_owned()
+            }
         }
     }
 }
@@ -327,6 +351,7 @@ impl ImportForm {
         let mut layers = Vec::new();
         for table in checked {
             let (crs, source) = table.crs.chosen().map_err(|e| {
+                let e = e.words(lang);
                 let zh = format!("表 {} 的坐标系：{e}", table.name);
                 let en = format!("The coordinate system of {}: {e}", table.name);
                 lang.pick(&zh, &en).to_owned()
@@ -385,6 +410,7 @@ impl ImportForm {
         let crs = names.join(", ");
         let count = self.tables.iter().filter(|t| t.import).count();
         match (lang, count) {
+            (_, _) if crs.is_empty() => lang.pick("导入", "Import").to_owned(),
             (UiLanguage::Chinese, 0 | 1) => format!("按 {crs} 导入"),
             (UiLanguage::Chinese, n) => format!("按 {crs} 导入 {n} 个图层"),
             (UiLanguage::English, 0 | 1) => format!("Import with {crs}"),

@@ -18,6 +18,8 @@ use super::{tr, ui_language};
 const WIDTH: f32 = 640.0;
 /// Room kept for the title bar and the buttons below the scrolling part.
 const CHROME: f32 = 150.0;
+/// About how tall the dialog is for a file of one table, for placing it in the middle.
+const TYPICAL_HEIGHT: f32 = 560.0;
 /// The longest attribute value the preview shows before cutting it short.
 const PREVIEW_CHARS: usize = 24;
 
@@ -31,15 +33,19 @@ pub fn import_dialog_ui(
     let screen = ctx.content_rect();
     let width = (screen.width() - 48.0).clamp(280.0, WIDTH);
     let mut close = false;
+    // Anchored at its top, in the middle of the window: a dialog whose height changes with
+    // the choices (a typed CRS, a warning) grows downwards instead of jumping under the
+    // pointer, as a centred one would.
+    let top = (screen.center().y - TYPICAL_HEIGHT / 2.0).max(screen.top() + 8.0);
     egui::Window::new(tr(ctx, "导入数据", "Import data"))
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(super::centre_of(ctx))
+        .pivot(egui::Align2::CENTER_TOP)
+        .default_pos(egui::pos2(super::centre_of(ctx).x, top))
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
             ui.set_width(width);
             egui::ScrollArea::vertical()
-                .max_height((screen.height() - CHROME).max(120.0))
+                .max_height((screen.bottom() - top - CHROME).max(120.0))
                 .show(ui, |ui| {
                     file_ui(ui, lang, form);
                     tables_ui(ui, lang, form);
@@ -335,10 +341,7 @@ fn typed_ui(ui: &mut Ui, lang: UiLanguage, table: &mut ImportTable) {
             ui.label(crs.label());
         }
         Err(e) => {
-            let text = match lang {
-                UiLanguage::Chinese => "OneMap 无法识别这个坐标系：请输入 EPSG 代码（如 EPSG:4528）、gcj02、bd09 或 PROJ 字符串（+proj=…）".to_owned(),
-                UiLanguage::English => e,
-            };
+            let text = e.words(lang);
             ui.add(egui::Label::new(RichText::new(text).color(error(ui))).wrap());
         }
     }
