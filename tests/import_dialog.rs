@@ -372,16 +372,17 @@ fn in_chinese_the_dialog_speaks_chinese_and_ok_names_the_crs() {
 fn nothing_is_cut_off_in_a_large_or_a_small_window() {
     for size in [[1400.0, 900.0], [800.0, 560.0]] {
         let mut h = harness(UiLanguage::English, size);
-        h.state_mut()
-            .run_commands(vec![AppCommand::DetectData(fixture(
-                "cities_gk_undeclared.geojson",
-            ))]);
-        wait_until(&mut h, |app| import_form(app).is_some());
+        // Through the path dialog, whose title is the same: the import dialog has its own place.
+        open_import_dialog(&mut h, &fixture("cities_gk_undeclared.geojson"), ENGLISH);
         let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, size.into());
         let window = h
             .get_by_role_and_label(egui::accesskit::Role::Window, "Import data")
             .rect();
         assert!(screen.contains_rect(window), "{size:?}: window {window:?}");
+        assert!(
+            window.min.y < screen.center().y - 100.0,
+            "{size:?}: it opens high enough to grow downwards: {window:?}"
+        );
         for button in ["Import with EPSG:4528", "Cancel"] {
             let r = h.get_by_label(button).rect();
             assert!(
@@ -390,4 +391,17 @@ fn nothing_is_cut_off_in_a_large_or_a_small_window() {
             );
         }
     }
+}
+
+#[test]
+fn ok_and_cancel_answer_a_real_pointer() {
+    let mut h = harness(UiLanguage::English, [1400.0, 900.0]);
+    open_import_dialog(&mut h, &fixture("cities_gk_undeclared.geojson"), ENGLISH);
+    let cancel = h.get_by_label("Cancel").rect().center();
+    common::pointer::click_with(&mut h, cancel, egui::PointerButton::Primary);
+    assert!(h.state().files.dialog.is_none(), "Cancel closes the dialog");
+    open_import_dialog(&mut h, &fixture("cities_4528.geojson"), ENGLISH);
+    let ok = h.get_by_label("Import with EPSG:4528").rect().center();
+    common::pointer::click_with(&mut h, ok, egui::PointerButton::Primary);
+    wait_until(&mut h, |app| !app.doc.project.sketch_layers.is_empty());
 }

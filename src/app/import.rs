@@ -225,7 +225,7 @@ impl OneMapApp {
                 choices: request.choices.clone(),
                 label_field: None,
             };
-            lines.push(format!("{id}: {}", imported.report));
+            lines.push(report_line(self.help.prefs.ui_language, &id, imported));
             edits.push(Edit::AddSketch {
                 id: id.clone(),
                 layer,
@@ -263,6 +263,25 @@ impl OneMapApp {
                 )
                 .into(),
         );
+    }
+}
+
+/// What one layer's import did, in the interface language (the readers' notes on what they
+/// skipped are in English).
+fn report_line(lang: UiLanguage, id: &str, imported: &ImportedLayer) -> String {
+    let report = &imported.report;
+    match lang {
+        UiLanguage::English => format!("{id}: {report}"),
+        UiLanguage::Chinese => {
+            let mut line = format!("图层 {id}：导入 {} 个要素", report.imported);
+            if !report.skipped.is_empty() {
+                line += &format!("，跳过 {} 个", report.skipped.len());
+            }
+            for note in &report.notes {
+                line += &format!("；{note}");
+            }
+            line
+        }
     }
 }
 

@@ -38,6 +38,8 @@ pub fn import_dialog_ui(
     // pointer, as a centred one would.
     let top = (screen.center().y - TYPICAL_HEIGHT / 2.0).max(screen.top() + 8.0);
     egui::Window::new(tr(ctx, "导入数据", "Import data"))
+        // Its own place: the path dialog before it has the same title (and so egui's id).
+        .id(egui::Id::unique("import_data_dialog"))
         .pivot(egui::Align2::CENTER_TOP)
         .default_pos(egui::pos2(super::centre_of(ctx).x, top))
         .collapsible(false)
