@@ -35,7 +35,6 @@ impl OneMapApp {
                 self.files.dialog = Some(Dialog::PathPrompt {
                     purpose,
                     text,
-                    gcj02: false,
                     focus: true,
                 });
             }
@@ -58,6 +57,7 @@ impl OneMapApp {
             }
             AppCommand::Import { path, gcj02 } => self.files.start_import(path, gcj02),
             AppCommand::CancelImport => {
+                self.cancel_data_job();
                 if let Some(job) = &self.files.import {
                     job.progress
                         .cancel
@@ -232,9 +232,11 @@ impl OneMapApp {
         }
     }
 
-    /// Adds a finished background import to the project and reports what it did. Called every
-    /// frame; public so that tests can wait for an import without a window.
+    /// Adds a finished background import to the project and reports what it did (and takes
+    /// the import dialog's reads, app/import.rs). Called every frame; public so that tests can
+    /// wait for an import without a window.
     pub fn finish_import(&mut self) {
+        self.finish_data_job();
         let Some(job) = &self.files.import else {
             return;
         };

@@ -35,6 +35,8 @@ pub struct ImportJob {
 pub struct FileState {
     pub dialog: Option<Dialog>,
     pub import: Option<ImportJob>,
+    /// A read for the import dialog (File › Import data…) under way.
+    pub data_job: Option<super::import::DataJob>,
     pub recent: Vec<PathBuf>,
     recent_file: Option<PathBuf>,
     /// This session's recovery journal; `None` until desktop services are on.
@@ -249,6 +251,9 @@ impl FileState {
 
     /// The import under way, as its progress window shows it.
     pub fn import_progress(&self) -> Option<ImportProgress> {
+        if let Some(job) = &self.data_job {
+            return Some(job.progress());
+        }
         let job = self.import.as_ref()?;
         let read = job.progress.bytes_read.load(Ordering::Relaxed);
         let fraction = if job.total_bytes > 0 {

@@ -121,6 +121,9 @@ impl OneMapApp {
             | C::DismissQuickStart
             | C::ShowReadme(..)) => self.run_help_command(command),
             command @ (C::AskExportImage | C::ExportImage(..)) => self.run_export_command(command),
+            command @ (C::DetectData(..) | C::RereadData(..) | C::ImportData(..)) => {
+                self.run_import_command(command)
+            }
             command @ (C::SetTool(..)
             | C::SetDrawAction(..)
             | C::ToggleSnap

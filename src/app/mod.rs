@@ -9,6 +9,7 @@ mod file_commands;
 pub mod files;
 mod handle;
 pub mod help;
+pub mod import;
 pub mod journal;
 mod layout;
 mod map_frame;
@@ -399,13 +400,13 @@ impl OneMapApp {
         for path in dropped {
             match path.extension().and_then(|e| e.to_str()) {
                 Some("onemap") => commands.push(AppCommand::Open(path)),
-                Some("geojson" | "json") => {
-                    commands.push(AppCommand::Import { path, gcj02: false })
+                _ if crate::io::formats::Format::of_path(&path).is_some() => {
+                    commands.push(AppCommand::DetectData(path))
                 }
                 _ => self.files.error(
                     "Cannot open",
                     format!(
-                        "{}: OneMap opens .onemap projects and imports .geojson files",
+                        "{}: OneMap opens .onemap projects and imports data files (.geojson, .shp, .zip, .gpkg, .kml, .kmz, .dxf, .csv)",
                         path.display()
                     ),
                 ),

@@ -12,6 +12,7 @@
 //! It may import the layers below it (`model`, `edit`, `io`, `map`, `doc`), never `ui` or `app`.
 
 pub mod dialog;
+pub mod import;
 pub mod state;
 pub mod tool;
 
@@ -70,11 +71,20 @@ pub enum AppCommand {
     Open(PathBuf),
     Save,
     SaveAs(PathBuf),
+    /// A GeoJSON imported without the dialog, as it declares itself (scripts and tests); the
+    /// menu and dropped files go through [`AppCommand::DetectData`] and the import dialog.
     Import {
         path: PathBuf,
         gcj02: bool,
     },
     CancelImport,
+    /// File › Import data…: reads a data file of any format (off the UI thread) and shows
+    /// what was detected in the import dialog.
+    DetectData(PathBuf),
+    /// Reads the file of the import dialog again with another encoding or CSV columns.
+    RereadData(import::ReadChoices),
+    /// Imports what the import dialog confirmed: one data layer per table, one undo step.
+    ImportData(import::ImportRequest),
     ExportGeojson(PathBuf),
     ExportCsv(PathBuf),
     /// Points a sketch layer whose file is missing at a file.

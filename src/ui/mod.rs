@@ -11,6 +11,7 @@ pub mod context_menu;
 pub mod dialogs;
 pub mod export_dialog;
 pub mod help;
+pub mod import_dialog;
 pub mod inspector;
 pub mod lang;
 pub mod layers_panel;

@@ -333,7 +333,7 @@ fn file_menu_ui(
         menu_item(
             ui,
             lang,
-            ("导入 GeoJSON…", "Import GeoJSON…"),
+            ("导入数据…", "Import data…"),
             "",
             AppCommand::AskPath(PathPurpose::Import),
             commands,
