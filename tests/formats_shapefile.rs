@@ -271,6 +271,14 @@ fn a_zip_with_two_shapefiles_gives_two_tables() {
 }
 
 #[test]
+fn a_zip_from_chinese_windows_with_gbk_member_names_is_read() {
+    let dataset = formats::read(&fixture("gbk_names.zip"), &ReadOptions::default()).unwrap();
+    assert_eq!(dataset.tables.len(), 1);
+    assert_eq!(dataset.tables[0].name, "城市");
+    assert_cities(&dataset.tables[0]);
+}
+
+#[test]
 fn a_zip_without_a_shp_is_refused_naming_it() {
     let e = read_error(&fixture("no_shp.zip"));
     assert!(e.contains("no_shp.zip") && e.contains("no .shp"), "{e}");
