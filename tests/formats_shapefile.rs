@@ -271,6 +271,14 @@ fn a_zip_with_two_shapefiles_gives_two_tables() {
 }
 
 #[test]
+fn a_zip_from_chinese_windows_with_gbk_member_names_is_read() {
+    let dataset = formats::read(&fixture("gbk_names.zip"), &ReadOptions::default()).unwrap();
+    assert_eq!(dataset.tables.len(), 1);
+    assert_eq!(dataset.tables[0].name, "城市");
+    assert_cities(&dataset.tables[0]);
+}
+
+#[test]
 fn a_zip_without_a_shp_is_refused_naming_it() {
     let e = read_error(&fixture("no_shp.zip"));
     assert!(e.contains("no_shp.zip") && e.contains("no .shp"), "{e}");
@@ -400,3 +408,54 @@ fn the_fuzz_entry_reads_the_same_as_the_file() {
 
 #[path = "formats_shapefile/writing.rs"]
 mod writing;
+
+/// Overwrites bytes of `bytes` (positions taken modulo its length) and cuts it to `keep`
+/// thousandths of its length.
+fn damaged(mut bytes: Vec<u8>, writes: &[(usize, u8)], keep: u16) -> Vec<u8> {
+    if !bytes.is_empty() {
+        for (at, value) in writes {
+            let len = bytes.len();
+            bytes[at % len] = *value;
+        }
+    }
+    let keep = bytes.len() * usize::from(keep.min(1000)) / 1000;
+    bytes.truncate(keep);
+    bytes
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Damaged files (bytes overwritten in any of the three parts, parts cut short) are read or
+    /// refused, never a panic; what is read keeps one attribute per field and finite
+    /// coordinates. (The fuzz target fuzz_targets/shapefile.rs goes further.)
+    #[test]
+    fn damaged_shapefiles_are_read_or_refused_never_a_panic(
+        stem in proptest::sample::select(vec!["parcels", "cities_gbk", "lines_z"]),
+        writes in proptest::collection::vec((0usize..4, proptest::num::usize::ANY, proptest::num::u8::ANY), 0..8),
+        keep in proptest::collection::vec(900u16..=1000, 3),
+    ) {
+        let mut parts: Vec<Vec<u8>> = ["shp", "shx", "dbf"]
+            .iter()
+            .map(|ext| fs::read(fixture(&format!("{stem}.{ext}"))).unwrap())
+            .collect();
+        for (i, part) in parts.iter_mut().enumerate() {
+            let mine: Vec<(usize, u8)> = writes
+                .iter()
+                .filter(|(which, _, _)| *which == i || *which == 3)
+                .map(|(_, at, value)| (*at, *value))
+                .collect();
+            *part = damaged(std::mem::take(part), &mine, keep[i]);
+        }
+        let read = formats::shapefile::read_parts(stem, &parts[0], &parts[1], &parts[2], &ReadOptions::default());
+        if let Ok(table) = read {
+            for feature in &table.features {
+                proptest::prop_assert_eq!(feature.attributes.len(), table.fields.len());
+                if let Some(g) = &feature.geometry {
+                    use geo::CoordsIter as _;
+                    proptest::prop_assert!(g.coords_iter().all(|c| c.x.is_finite() && c.y.is_finite()));
+                }
+            }
+        }
+    }
+}

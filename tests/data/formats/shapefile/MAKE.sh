@@ -33,3 +33,12 @@ rm -rf bundle
 
 # A zip without any .shp.
 python3 -m zipfile -c no_shp.zip src/cities.geojson
+
+# A zip as Chinese Windows makes it: member names in GBK bytes, with no UTF-8 flag (Info-ZIP
+# stores the bytes of the names as they are on disk).
+mkdir -p gbk_names
+for ext in shp shx dbf prj; do
+  cp "cities_gbk.$ext" "gbk_names/$(printf '\263\307\312\320').$ext"  # 城市 in GBK
+done
+(cd gbk_names && LC_ALL=C zip -q -X ../gbk_names.zip ./*)
+rm -rf gbk_names
