@@ -337,15 +337,25 @@ fn search_finds_a_lake_named_on_the_basemap_and_speaks_english_in_english() {
 #[test]
 fn the_checks_panel_reaches_its_last_finding_with_a_scrollbar() {
     use onemap::model::checks::{Finding, Rule};
+    use onemap::model::finding_text::{FindingText, Names, Says};
     let mut h = harness(UiLanguage::English);
     let findings: Vec<Finding> = (0..40)
-        .map(|i| Finding {
-            id: format!("outside_plan_area:p{i}"),
-            rule: Rule::OutsidePlanArea,
-            placement: format!("p{i}"),
-            message: format!("finding number {i:02} of forty"),
-            bbox: [120.0, 30.0, 121.0, 31.0],
-            overlap_km2: None,
+        .map(|i| {
+            let text = FindingText {
+                subject: Names::new("", &format!("finding number {i:02}")),
+                says: Says::WhollyOutside {
+                    waters_sketched: false,
+                },
+            };
+            Finding {
+                id: format!("outside_plan_area:p{i}"),
+                rule: Rule::OutsidePlanArea,
+                placement: format!("p{i}"),
+                message: text.message(),
+                text,
+                bbox: [120.0, 30.0, 121.0, 31.0],
+                overlap_km2: None,
+            }
         })
         .collect();
     // The findings of this revision stand until the project changes.

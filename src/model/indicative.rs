@@ -100,16 +100,6 @@ impl Kinds {
     }
 }
 
-/// How a check finding names an area of the plan: "the sketched (示意) ecological core area
-/// 太湖" when the area is our sketch, so that a finding never states a sketch as the plan.
-pub fn area_words(what: &str, name: &str, indicative: bool) -> String {
-    if indicative {
-        format!("the sketched (示意) {what} {name}")
-    } else {
-        format!("the {what} {name}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,10 +166,5 @@ mod tests {
             "沪宁走廊（示意）"
         );
         assert_eq!(l(LabelLanguage::Chinese, "苏州", "Suzhou", false), "苏州");
-        assert_eq!(
-            area_words("ecological core area", "太湖", true),
-            "the sketched (示意) ecological core area 太湖"
-        );
-        assert_eq!(area_words("zone", "淀山湖", false), "the zone 淀山湖");
     }
 }
