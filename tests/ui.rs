@@ -1273,7 +1273,8 @@ fn the_compare_view_lists_changes_to_accept_or_reject_and_writes_the_merge() {
     h.run();
     let md = std::fs::read_to_string(&report).unwrap();
     assert!(md.contains("| 1 | 1 | 1 | 1 | 0 | 0 |"), "{md}");
-    assert!(md.contains("![Change map"));
+    // Written in the interface language: Chinese, the default.
+    assert!(md.contains("![变化图"), "{md}");
     assert!(dir.join("report.png").exists());
 }
 

@@ -189,3 +189,45 @@ fn in_chinese_the_compare_panel_details_are_chinese() {
         english.join("\n")
     );
 }
+
+#[test]
+fn the_review_report_is_written_in_the_interface_language() {
+    for language in [UiLanguage::Chinese, UiLanguage::English] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = harness(language);
+        compare_with_an_edited_copy(&mut h, dir.path());
+        let report = dir.path().join("report.md");
+        h.state_mut()
+            .run_commands(vec![AppCommand::WriteReport(report.clone())]);
+        let md = std::fs::read_to_string(&report).unwrap();
+        let changes = h.state().compare.as_ref().unwrap().changes.clone();
+        // The data's ids and names, the file names and the Markdown's own marks are not words.
+        let mut names: Vec<String> = changes
+            .iter()
+            .flat_map(|c| {
+                let (_, id) = onemap::model::diff::subject_parts(&c.subject);
+                c.findings_introduced
+                    .iter()
+                    .chain(&c.findings_resolved)
+                    .cloned()
+                    .chain([c.name.clone(), id.to_owned()])
+            })
+            .collect();
+        names.extend([
+            "sma-2022.onemap".into(),
+            "v2.onemap".into(),
+            "report.png".into(),
+        ]);
+        match language {
+            UiLanguage::Chinese => {
+                let english = english_words(&md, &names);
+                assert!(english.is_empty(), "English words {english:?} in\n{md}");
+                assert!(md.contains("# 审阅报告"), "{md}");
+            }
+            UiLanguage::English => {
+                assert!(md.contains("# Review report"), "{md}");
+                assert!(md.contains("| added | removed |"), "{md}");
+            }
+        }
+    }
+}

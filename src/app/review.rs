@@ -401,6 +401,7 @@ impl OneMapApp {
                     review,
                     png.file_name().and_then(|n| n.to_str()),
                     &date,
+                    self.help.prefs.ui_language,
                 );
                 crate::io::atomic::atomic_write(path, md.as_bytes(), false)
                     .map_err(|e| e.to_string())

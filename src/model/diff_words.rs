@@ -139,6 +139,25 @@ pub fn value_words(value: &str, lang: UiLanguage) -> String {
     out
 }
 
+/// What a change is about, in the interface language: its kind and id.
+pub fn subject_words(subject: &Subject, lang: UiLanguage) -> String {
+    let (kind, id) = super::diff::subject_parts(subject);
+    let kind = match lang {
+        UiLanguage::English => kind,
+        UiLanguage::Chinese => match subject {
+            Subject::Placement(_) => "项目布局",
+            Subject::Layer(_) => "图层",
+            Subject::Group(_) => "图层组",
+            Subject::Scene(_) => "场景",
+            Subject::SketchLayer(_) => "草图图层",
+            Subject::Acknowledgement(_) => "确认",
+            Subject::PlanFeature(_) => "规划要素",
+            Subject::Setting(_) => "设置",
+        },
+    };
+    format!("{kind} {id}")
+}
+
 /// The name a change shows: a setting's in the interface language, anything else's as it is.
 pub fn change_name(change: &Change, lang: UiLanguage) -> String {
     match &change.subject {
