@@ -231,3 +231,84 @@ fn the_review_report_is_written_in_the_interface_language() {
         }
     }
 }
+
+/// The message the app shows now: its title and its text.
+fn message(h: &Harness<'_, OneMapApp>) -> (String, String) {
+    match &h.state().files.dialog {
+        Some(onemap::command::Dialog::Message { title, text, .. }) => (title.clone(), text.clone()),
+        other => panic!("a message is shown, not {other:?}"),
+    }
+}
+
+#[test]
+fn in_chinese_the_common_errors_of_reading_a_file_are_said_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let text_file = dir.path().join("notes.onemap");
+    std::fs::write(&text_file, "hello world\n").unwrap();
+    let newer = dir.path().join("newer.onemap");
+    std::fs::write(&newer, "(version: 7, project: ())").unwrap();
+    let broken_json = dir.path().join("broken.geojson");
+    std::fs::write(&broken_json, "{ \"type\": ").unwrap();
+    let cases = [
+        (dir.path().join("missing.onemap"), "不存在"),
+        (text_file, "不是 OneMap 项目文件"),
+        (newer, "较新版本的 OneMap"),
+        (dir.path().to_path_buf(), "是一个文件夹"),
+    ];
+    let mut h = harness(UiLanguage::Chinese);
+    for (path, says) in cases {
+        h.state_mut()
+            .run_commands(vec![AppCommand::Open(path.clone())]);
+        h.run();
+        let (_, text) = message(&h);
+        assert!(text.contains(says), "{text:?} should say {says:?}");
+        let english = english_words(&text, &[path.display().to_string()]);
+        assert!(english.is_empty(), "{text:?} has English words {english:?}");
+        // The window shows it so.
+        assert!(
+            texts(&h).iter().any(|t| t.contains(says)),
+            "{says} on screen"
+        );
+        h.state_mut().files.dialog = None;
+    }
+    h.state_mut().run_commands(vec![AppCommand::Import {
+        path: broken_json.clone(),
+        gcj02: false,
+    }]);
+    for _ in 0..200 {
+        h.state_mut().finish_import();
+        if h.state().files.dialog.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (title, text) = message(&h);
+    assert!(
+        text.contains("不是有效的 JSON") && text.contains("第 1 行"),
+        "{text:?}"
+    );
+    h.run();
+    assert!(texts(&h).contains(&"导入失败".to_owned()), "{title}");
+}
+
+#[test]
+fn a_broken_project_at_start_is_reported_in_chinese_and_the_command_line_keeps_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.onemap");
+    std::fs::write(&broken, "hello world\n").unwrap();
+    let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut app = OneMapApp::new(data);
+    app.help.prefs.ui_language = UiLanguage::Chinese;
+    app.open_at_start(&broken);
+    let Some(onemap::command::Dialog::Message { text, .. }) = &app.files.dialog else {
+        panic!("{:?}", app.files.dialog);
+    };
+    assert!(
+        text.contains("不是 OneMap 项目文件") && text.contains("未命名项目"),
+        "{text}"
+    );
+    assert_eq!(
+        app.files.start_error.as_deref(),
+        Some(format!("{} is not a OneMap project file", broken.display()).as_str())
+    );
+}

@@ -28,7 +28,9 @@ impl OneMapApp {
                 Ok(()) => self
                     .files
                     .info("Exported", request.path.display().to_string()),
-                Err(e) => self.files.error("Export failed", e.to_string()),
+                Err(e) => self
+                    .files
+                    .error("Export failed", e.in_language(self.lang())),
             },
             other => wrong_family("export", &other),
         }

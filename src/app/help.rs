@@ -37,6 +37,11 @@ impl HelpState {
 }
 
 impl OneMapApp {
+    /// The interface language, for the words the app writes into its messages.
+    pub(super) fn lang(&self) -> crate::model::UiLanguage {
+        self.help.prefs.ui_language
+    }
+
     pub(super) fn run_help_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::SetUiLanguage(language) => {
@@ -76,7 +81,8 @@ impl OneMapApp {
             return;
         };
         if let Err(e) = write_preferences(&file, &self.help.prefs) {
-            self.files.error("Preferences not saved", e.to_string());
+            self.files
+                .error("Preferences not saved", e.in_language(self.lang()));
         }
     }
 }

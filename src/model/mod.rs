@@ -28,6 +28,6 @@ pub mod well_formed;
 
 pub use basemap::{Basemap, BasemapPlace, PlaceKind};
 pub use feature::{FeatureId, PlanFeature, Status};
-pub use lang::{LabelLanguage, UiLanguage};
+pub use lang::{Bilingual, LabelLanguage, UiLanguage};
 pub use plan::{Plan, PlanLayer};
 pub use region::Region;

@@ -220,7 +220,7 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                         egui::Color32::from_rgb(200, 50, 40),
                         tr(ui.ctx(), "缺失", "missing"),
                     )
-                    .on_hover_text(e);
+                    .on_hover_text(e.pick(super::ui_language(ui.ctx())));
                     if !doc.read_only && ui.button(tr(ui.ctx(), "定位…", "Locate…")).clicked()
                     {
                         commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));
