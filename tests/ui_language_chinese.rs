@@ -312,3 +312,56 @@ fn a_broken_project_at_start_is_reported_in_chinese_and_the_command_line_keeps_e
         Some(format!("{} is not a OneMap project file", broken.display()).as_str())
     );
 }
+
+/// The notice of a sketched feature, in the form of a placement and the inspector of a plan
+/// feature: one language at a time, and always there.
+#[test]
+fn the_indicative_notice_of_the_form_and_the_inspector_follows_the_interface_language() {
+    for language in [UiLanguage::Chinese, UiLanguage::English] {
+        let mut h = harness(language);
+        let placement = h
+            .state()
+            .doc
+            .project
+            .placements
+            .iter()
+            .find(|(_, p)| p.indicative)
+            .map(|(id, _)| id.0.clone())
+            .expect("an indicative placement");
+        let corridor = h
+            .state()
+            .data
+            .plan
+            .layer("corridors")
+            .and_then(|l| l.features.first())
+            .map(|f| f.id.0.clone())
+            .unwrap();
+        for selected in [placement, corridor] {
+            h.state_mut().selected = Some(onemap::model::FeatureId(selected.clone()));
+            h.run();
+            let notices: Vec<String> = texts(&h)
+                .into_iter()
+                .filter(|t| t.contains("示意") || t.contains("ndicative"))
+                .filter(|t| t.contains("官方") || t.contains("official"))
+                .collect();
+            assert!(!notices.is_empty(), "{language:?} {selected}: no notice");
+            // The map's own notice speaks both languages on purpose (exports show it too);
+            // the panels' notice speaks the interface's.
+            use onemap::model::indicative::{NOTICE_EN, NOTICE_ZH};
+            let panel: Vec<&String> = notices
+                .iter()
+                .filter(|t| !t.contains(NOTICE_ZH) && !t.contains(NOTICE_EN))
+                .collect();
+            assert!(!panel.is_empty(), "{language:?} {selected}: {notices:?}");
+            for t in panel {
+                match language {
+                    UiLanguage::Chinese => {
+                        let english = english_words(t, &[]);
+                        assert!(english.is_empty(), "{t:?}: {english:?}");
+                    }
+                    UiLanguage::English => assert!(!has_cjk(t), "{t:?}"),
+                }
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! checks say it alike.
 
 use super::feature::{PlanFeature, Status};
-use super::lang::LabelLanguage;
+use super::lang::{LabelLanguage, UiLanguage};
 
 /// The notice on every slide and export while an indicative feature is in view (Chinese).
 pub const NOTICE_ZH: &str = "示意：线位为 OneMap 草绘，非规划官方图";
@@ -15,11 +15,22 @@ pub fn notice_one_line() -> String {
     format!("{NOTICE_ZH} · {NOTICE_EN}")
 }
 
-/// What the inspector and the placement form say of an indicative feature.
-pub const INDICATIVE_STATUS: &str =
-    "示意（非官方图）/ indicative: our sketch, not the official map";
+/// What the inspector and the placement form say of an indicative feature, in the interface
+/// language.
+pub fn indicative_status(lang: UiLanguage) -> &'static str {
+    lang.pick(
+        "示意（非官方图）：OneMap 草绘，不是规划官方图",
+        "Indicative: our sketch, not the official plan map",
+    )
+}
+
 /// What they say of a sourced one.
-pub const SOURCED_STATUS: &str = "依据规划 / sourced: stated in the cited source";
+pub fn sourced_status(lang: UiLanguage) -> &'static str {
+    lang.pick(
+        "依据规划：出自所引来源",
+        "Sourced: stated in the cited source",
+    )
+}
 
 /// The View option that hides every sketch, in the UI's language.
 pub fn hide_option_text(language: LabelLanguage) -> String {

@@ -71,11 +71,14 @@ pub fn inspector_ui(
     match feature.status() {
         Some(Status::Sourced) => ui.colored_label(
             Color32::from_rgb(30, 120, 50),
-            crate::model::indicative::SOURCED_STATUS,
+            crate::model::indicative::sourced_status(super::ui_language(ui.ctx())),
         ),
         Some(Status::Indicative) => ui.colored_label(
             crate::map::indicative::NOTICE_AMBER,
-            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
+            RichText::new(crate::model::indicative::indicative_status(
+                super::ui_language(ui.ctx()),
+            ))
+            .strong(),
         ),
         None => ui.colored_label(Color32::RED, tr(ui.ctx(), "无有效状态", "no valid status")),
     };

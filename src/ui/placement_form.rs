@@ -132,12 +132,15 @@ pub fn placement_form_ui(
     if p.indicative {
         ui.colored_label(
             crate::map::indicative::NOTICE_AMBER,
-            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
+            RichText::new(crate::model::indicative::indicative_status(
+                super::ui_language(ui.ctx()),
+            ))
+            .strong(),
         );
     } else {
         ui.colored_label(
             Color32::from_rgb(30, 120, 50),
-            crate::model::indicative::SOURCED_STATUS,
+            crate::model::indicative::sourced_status(super::ui_language(ui.ctx())),
         );
     }
     ui.separator();
