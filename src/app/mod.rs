@@ -205,6 +205,10 @@ impl OneMapApp {
         }
     }
 
+    /// The smallest window the app lets itself be made: its panels, dialogs and help are laid
+    /// out (and tested) to fit it.
+    pub const MIN_WINDOW_SIZE: [f32; 2] = [1024.0, 700.0];
+
     pub fn enable_desktop_services(&mut self) {
         self.files.enable_desktop();
         self.help
