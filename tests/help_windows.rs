@@ -141,3 +141,53 @@ fn the_toolbar_keeps_every_button_in_the_smallest_window() {
         }
     }
 }
+
+/// The path File › Export image… suggests.
+fn suggested_image_path(h: &mut Harness<'_, OneMapApp>) -> std::path::PathBuf {
+    h.state_mut().run_commands(vec![AppCommand::AskExportImage]);
+    match &h.state().files.dialog {
+        Some(onemap::command::Dialog::ExportImage(form)) => form.path.clone().into(),
+        other => panic!("the Export image dialog, not {other:?}"),
+    }
+}
+
+#[test]
+fn export_image_suggests_the_users_folder_for_the_built_in_project_then_the_last_one_used() {
+    let program = std::path::absolute(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut h = harness(UiLanguage::English, [1400.0, 900.0]);
+    let first = suggested_image_path(&mut h);
+    assert!(
+        !std::path::absolute(&first).unwrap().starts_with(&program),
+        "{first:?} is inside the program's folder {program:?}"
+    );
+    assert_eq!(first.file_name().unwrap(), "sma-2022.png");
+    assert!(
+        first.parent().unwrap().is_dir(),
+        "{first:?}: its folder exists"
+    );
+
+    // An image written elsewhere: that folder is suggested next time.
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("slides/view.png");
+    std::fs::create_dir_all(written.parent().unwrap()).unwrap();
+    if let Some(onemap::command::Dialog::ExportImage(form)) = h.state_mut().files.dialog.as_mut() {
+        form.path = written.display().to_string();
+    }
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    assert!(written.is_file());
+    h.state_mut().files.dialog = None;
+    assert_eq!(
+        suggested_image_path(&mut h),
+        written.parent().unwrap().join("sma-2022.png")
+    );
+
+    // A project of the user's own: beside it.
+    let mine = dir.path().join("mine/plan.onemap");
+    std::fs::create_dir_all(mine.parent().unwrap()).unwrap();
+    h.state_mut().files.dialog = None;
+    h.state_mut()
+        .run_commands(vec![AppCommand::SaveAs(mine.clone())]);
+    assert_eq!(suggested_image_path(&mut h), mine.with_extension("png"));
+}

@@ -76,7 +76,7 @@ impl OneMapApp {
     }
 
     /// Saves the preferences; a failure is said, and the choice still holds for this session.
-    fn save_preferences(&mut self) {
+    pub(super) fn save_preferences(&mut self) {
         let Some(file) = self.help.prefs_file.clone() else {
             return;
         };
