@@ -365,3 +365,101 @@ fn the_indicative_notice_of_the_form_and_the_inspector_follows_the_interface_lan
         }
     }
 }
+
+#[test]
+fn the_edit_menu_names_the_step_to_undo_in_the_interface_language() {
+    for (language, edit_menu, expected) in [
+        (UiLanguage::Chinese, "编辑", "撤销 隐藏图层 corridors"),
+        (UiLanguage::English, "Edit", "Undo hide layer corridors"),
+    ] {
+        let mut h = harness(language);
+        h.state_mut().run_commands(vec![AppCommand::View(
+            onemap::model::view::ViewCommand::SetLayerVisible("corridors".into(), false),
+        )]);
+        h.run();
+        h.get_by_label(edit_menu).click();
+        h.run();
+        assert!(
+            h.query_by_label_contains(expected).is_some(),
+            "{language:?}: {expected:?} in {:?}",
+            texts(&h)
+        );
+    }
+}
+
+#[test]
+fn the_measure_readout_and_the_comments_speak_the_interface_language() {
+    // English interface, Chinese map labels (the default): the readout is the interface's.
+    let mut h = harness(UiLanguage::English);
+    h.state_mut().run_commands(vec![
+        AppCommand::SetTool(onemap::command::Tool::Measure),
+        AppCommand::AddVertex(geo::Coord {
+            x: 121.47,
+            y: 31.23,
+        }),
+        AppCommand::AddVertex(geo::Coord {
+            x: 120.59,
+            y: 31.30,
+        }),
+    ]);
+    h.run();
+    assert!(h.query_by_label_contains("Distance 84.").is_some());
+    assert!(h.query_by_label("Copy").is_some());
+    assert!(
+        !texts(&h).iter().any(|t| t.contains("距离")),
+        "one language"
+    );
+
+    // A review comment's state, in Chinese.
+    let mut h = harness(UiLanguage::Chinese);
+    let project = h.state().doc.path.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("plan.onemap");
+    std::fs::copy(&project, &copy).unwrap();
+    h.state_mut().run_commands(vec![
+        AppCommand::OpenForReview(copy),
+        AppCommand::StartComment(onemap::model::review::Anchor::Location(121.0, 31.0)),
+        AppCommand::AddComment("请核对线位".into()),
+    ]);
+    h.state_mut().files.dialog = None;
+    h.run();
+    let shown = texts(&h);
+    assert!(shown.iter().any(|t| t == "c1 · 未解决"), "{shown:?}");
+}
+
+#[test]
+fn in_english_the_table_form_and_comparison_name_cities_and_placements_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(UiLanguage::English);
+    h.state_mut().table_open = true;
+    let airport = onemap::model::project::PlacementId("placement.nantong-new-airport".into());
+    h.state_mut().selected = Some(onemap::model::FeatureId(airport.0.clone()));
+    h.run();
+    let shown = texts(&h);
+    assert!(
+        shown.iter().any(|t| t == "Nantong"),
+        "the table's city: {shown:?}"
+    );
+    assert!(
+        shown.iter().any(|t| t == "Cities: Nantong"),
+        "the form's cities: {shown:?}"
+    );
+    assert!(!shown.iter().any(|t| t.starts_with("Zones: ") && has_cjk(t)));
+    compare_with_an_edited_copy(&mut h, dir.path());
+    let shown = texts(&h);
+    // 环淀山湖绿道, deleted in the copy, and 沪苏湖铁路, moved.
+    for name in [
+        "Dianshan Lake ring greenway",
+        "Shanghai–Suzhou–Huzhou railway",
+    ] {
+        let english = h
+            .state()
+            .doc
+            .project
+            .placements
+            .values()
+            .any(|p| p.name_en == name);
+        assert!(english, "{name} is a placement's English name");
+        assert!(shown.iter().any(|t| t == name), "{name} in {shown:?}");
+    }
+}

@@ -200,9 +200,12 @@ impl OneMapApp {
             edits.push(Edit::SetNotes(project.notes));
         }
         self.edit(Edit::Batch {
-            label: format!(
-                "merge {} review comments",
-                self.review.review.comments.len()
+            label: crate::model::Bilingual::new(
+                format!("合并 {} 条审阅评论", self.review.review.comments.len()),
+                format!(
+                    "merge {} review comments",
+                    self.review.review.comments.len()
+                ),
             ),
             edits,
         });

@@ -123,7 +123,10 @@ impl OneMapApp {
             .collect();
         if !edits.is_empty() {
             self.edit(Edit::Batch {
-                label: format!("revert all sketches of {layer}"),
+                label: crate::model::Bilingual::new(
+                    format!("将 {layer} 的全部草绘还原为规划"),
+                    format!("revert all sketches of {layer}"),
+                ),
                 edits,
             });
         }

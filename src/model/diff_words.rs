@@ -158,10 +158,12 @@ pub fn subject_words(subject: &Subject, lang: UiLanguage) -> String {
     format!("{kind} {id}")
 }
 
-/// The name a change shows: a setting's in the interface language, anything else's as it is.
+/// The name a change shows: a setting's in the interface language, a placement's in it when
+/// it has one, anything else's as it is.
 pub fn change_name(change: &Change, lang: UiLanguage) -> String {
     match &change.subject {
         Subject::Setting(name) => field_title(name, lang).to_owned(),
+        _ if lang == UiLanguage::English && !change.name_en.is_empty() => change.name_en.clone(),
         _ => change.name.clone(),
     }
 }

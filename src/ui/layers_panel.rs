@@ -191,7 +191,10 @@ fn opacity_slider(
         crate::model::UiLanguage::English => format!("Opacity {percent:.0} %"),
     });
     if response.drag_started() {
-        commands.push(AppCommand::BeginGesture(format!("opacity of {name}")));
+        commands.push(AppCommand::BeginGesture(crate::model::Bilingual::new(
+            format!("{name} 的不透明度"),
+            format!("opacity of {name}"),
+        )));
     }
     if response.changed() {
         commands.push(set(value));

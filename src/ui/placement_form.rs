@@ -337,7 +337,13 @@ pub fn placement_form_ui(
             if derived.cities.is_empty() {
                 "—".into()
             } else {
-                derived.cities.join("、")
+                let lang = super::ui_language(ui.ctx());
+                super::placement_table::derived_names(
+                    data,
+                    "city_boundaries",
+                    &derived.cities,
+                    lang,
+                )
             }
         ));
         ui.label(format!(
@@ -346,7 +352,8 @@ pub fn placement_form_ui(
             if derived.zones.is_empty() {
                 "—".into()
             } else {
-                derived.zones.join("、")
+                let lang = super::ui_language(ui.ctx());
+                super::placement_table::derived_names(data, "sections", &derived.zones, lang)
             }
         ));
         if derived.cross_border() {
