@@ -1310,9 +1310,11 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
     assert_eq!(m.taken_cleanly, 1, "the deletion comes from theirs");
     h.get_by_label("我的");
     h.get_by_label("他们的");
-    // The conflicting field in words, as `onemap merge` prints it.
-    h.get_by_label("horizon: 2050");
-    h.get_by_label("horizon: 2025");
+    // The conflicting field in words, in the interface's language (Chinese, the default;
+    // `onemap merge` prints "horizon: 2050").
+    h.get_by_label("期限: 2050");
+    h.get_by_label("期限: 2025");
+    assert!(h.query_by_label_contains("horizon").is_none());
     h.get_by_label("他们的 →").click();
     h.run();
     let out = dir.join("merged.onemap");
