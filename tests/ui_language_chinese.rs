@@ -463,3 +463,16 @@ fn in_english_the_table_form_and_comparison_name_cities_and_placements_in_englis
         assert!(shown.iter().any(|t| t == name), "{name} in {shown:?}");
     }
 }
+
+#[test]
+fn in_chinese_the_inspector_names_a_features_properties_in_chinese() {
+    let mut h = harness(UiLanguage::Chinese);
+    h.state_mut().selected = Some(onemap::model::FeatureId("corridor.huning".into()));
+    h.run();
+    let shown = texts(&h);
+    for (key, title) in [("kind", "类型"), ("status", "状态"), ("source", "来源")] {
+        assert!(shown.iter().any(|t| t == title), "{title} in {shown:?}");
+        assert!(!shown.iter().any(|t| t == key), "the key {key} as it is");
+    }
+    assert!(shown.iter().any(|t| t == "示意"), "its status in words");
+}

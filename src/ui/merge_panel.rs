@@ -141,11 +141,9 @@ fn field_lines(lines: &str, lang: crate::model::UiLanguage) -> String {
     lines
         .lines()
         .map(|line| match line.split_once(": ") {
-            Some((field, value)) => format!(
-                "{}: {}",
-                field_title(field, lang),
-                value_words(value, lang)
-            ),
+            Some((field, value)) => {
+                format!("{}: {}", field_title(field, lang), value_words(value, lang))
+            }
             None => line.to_owned(),
         })
         .collect::<Vec<_>>()
