@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use common::ui_tour::visit_everything;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -41,6 +42,7 @@ fn has_cjk(text: &str) -> bool {
 
 /// Words that are the same in both interfaces: names of formats, keys and programs.
 const SHARED_WORDS: &[&str] = &[
+    "Markdown",
     "OneMap",
     "GeoJSON",
     "PNG",
@@ -88,6 +90,8 @@ fn texts(h: &Harness<'_, OneMapApp>) -> Vec<String> {
                 egui::accesskit::Role::TextInput
                     | egui::accesskit::Role::MultilineTextInput
                     | egui::accesskit::Role::Splitter
+                    // A wrapped label's lines: its words again.
+                    | egui::accesskit::Role::TextRun
             )
         })
         .filter_map(|n| {
@@ -475,4 +479,65 @@ fn in_chinese_the_inspector_names_a_features_properties_in_chinese() {
         assert!(!shown.iter().any(|t| t == key), "the key {key} as it is");
     }
     assert!(shown.iter().any(|t| t == "示意"), "its status in words");
+}
+
+/// The data's own words, which show in either interface as they are: English names, sources
+/// and notes of the plan and the project, the edition's source, the attribution (an English
+/// document), ids and the project's file name.
+fn data_words(app: &OneMapApp) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for layer in app.data.plan.layers.values() {
+        words.extend(layer.note.iter().cloned());
+        for f in &layer.features {
+            words.extend([
+                f.id.0.clone(),
+                f.name_en().to_owned(),
+                f.text("source").to_owned(),
+            ]);
+        }
+    }
+    for (id, p) in &app.doc.project.placements {
+        words.extend([
+            id.0.clone(),
+            p.name_en.clone(),
+            p.source.clone(),
+            p.description.clone(),
+        ]);
+    }
+    if let Some(e) = &app.data.edition {
+        words.extend([e.source.clone(), e.name_en.clone()]);
+    }
+    words.extend(onemap::ui::about::readable_lines(&app.data.attribution));
+    words.push("sma-2022.onemap".into());
+    words.retain(|w| !w.is_empty());
+    // The longest first, so that a name is not cut by a shorter one inside it.
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words
+}
+
+#[test]
+fn in_chinese_no_menu_panel_or_dialog_shows_english_words() {
+    let mut h = harness(UiLanguage::Chinese);
+    let mut data = data_words(h.state());
+    // The tour's own names: a sketch layer, a layer id, an image file.
+    data.extend(["my sketch".into(), "corridors".into(), "map.png".into()]);
+    let mut found = Vec::new();
+    visit_everything(&mut h, ["文件", "编辑", "视图", "帮助"], |h, at| {
+        for t in texts(h) {
+            // egui's own accessibility names for a window's buttons, never drawn as words.
+            if ["Hide", "Show", "Close window"].contains(&t.as_str()) {
+                continue;
+            }
+            let english = english_words(&t, &data);
+            if !english.is_empty() {
+                found.push(format!("{at}: {t:?} {english:?}"));
+            }
+        }
+    });
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "English in the Chinese interface:\n{}",
+        found.join("\n")
+    );
 }
