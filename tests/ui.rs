@@ -1315,6 +1315,9 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
     h.get_by_label("期限: 2050");
     h.get_by_label("期限: 2025");
     assert!(h.query_by_label_contains("horizon").is_none());
+    // The placement by its Chinese name only (`onemap merge` prints "中文 / English").
+    h.get_by_label_contains("«南通新机场»");
+    assert!(h.query_by_label_contains("Nantong new airport").is_none());
     h.get_by_label("他们的 →").click();
     h.run();
     let out = dir.join("merged.onemap");

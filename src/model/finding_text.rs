@@ -202,7 +202,14 @@ impl FindingText {
     }
 
     fn chinese(&self) -> String {
-        let name = self.subject.in_chinese();
+        // A name that ends in a Latin letter or digit ("新项目 1") is set off from the Chinese
+        // that follows by a space, as Chinese typesetting does.
+        let subject = self.subject.in_chinese();
+        let name = if subject.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            format!("{subject} ")
+        } else {
+            subject.to_owned()
+        };
         let area = |what: &str, a: &AreaName| {
             let sketched = if a.sketched { "示意" } else { "" };
             format!("{sketched}{what}「{}」", a.names.in_chinese())
@@ -321,7 +328,7 @@ mod tests {
         };
         assert_eq!(
             t.in_language(UiLanguage::Chinese),
-            "Stray greenway未接入网络：一端距网络 45.7 km（超过 1 km）"
+            "Stray greenway 未接入网络：一端距网络 45.7 km（超过 1 km）"
         );
         assert_eq!(
             t.message(),

@@ -83,6 +83,14 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                             .map(|l| field_lines(l, lang))
                             .unwrap_or_default()
                     };
+                    // A placement's or scene's name is "中文 / English" (as `onemap merge`
+                    // prints it): the panel shows the interface language's half.
+                    let name = match (subject, name.split_once(" / ")) {
+                        (Subject::Placement(_) | Subject::Scene(_), Some((zh, en))) => {
+                            lang.pick(zh, en)
+                        }
+                        _ => name,
+                    };
                     ui.vertical(|ui| {
                         let title = match lang {
                             crate::model::UiLanguage::English => words::subject(subject, name),
