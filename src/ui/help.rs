@@ -87,12 +87,30 @@ fn shortcut_columns(lang: crate::model::UiLanguage) -> [Vec<(String, String)>; 2
     [first.iter().map(row).collect(), second]
 }
 
-/// The shortcut sheet, as large as its rows: nothing is hidden below an edge. Only a screen
-/// too small for it (below the app's smallest window) makes it scroll.
+/// A window that sizes itself to its content takes a few frames to settle after it opens (its
+/// grids measure their columns, then the window its content). When the user has only pressed a
+/// key, nothing else asks for those frames and the window stays half-grown, its right part cut
+/// off, until the pointer moves: so it asks for them itself, for its first few frames.
+fn settle(ctx: &Context, id: egui::Id) {
+    const FRAMES: u64 = 4;
+    let now = ctx.cumulative_frame_nr();
+    let (first, last) = ctx
+        .data(|d| d.get_temp::<(u64, u64)>(id))
+        .unwrap_or((now, now));
+    // Not shown in the frame before: it has just opened.
+    let first = if now > last + 1 { now } else { first };
+    ctx.data_mut(|d| d.insert_temp(id, (first, now)));
+    if now - first < FRAMES {
+        ctx.request_repaint();
+    }
+}
+
+/// The shortcut sheet, as large as its rows: nothing is hidden below an edge, and it fits the
+/// app's smallest window.
 pub fn shortcuts_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
     let lang = ui_language(ctx);
+    settle(ctx, egui::Id::unique("onemap-shortcuts-settle"));
     let mut open = true;
-    let max_height = (ctx.content_rect().height() - 80.0).max(120.0);
     egui::Window::new(tr(ctx, "键盘快捷键", "Keyboard shortcuts"))
         .pivot(egui::Align2::CENTER_CENTER)
         .default_pos(super::centre_of(ctx))
@@ -100,16 +118,12 @@ pub fn shortcuts_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(max_height)
-                .show(ui, |ui| {
-                    ui.horizontal_top(|ui| {
-                        let [first, second] = shortcut_columns(lang);
-                        shortcut_grid(ui, "shortcuts-general", &first);
-                        ui.separator();
-                        shortcut_grid(ui, "shortcuts-tools", &second);
-                    });
-                });
+            ui.horizontal_top(|ui| {
+                let [first, second] = shortcut_columns(lang);
+                shortcut_grid(ui, "shortcuts-general", &first);
+                ui.separator();
+                shortcut_grid(ui, "shortcuts-tools", &second);
+            });
         });
     if !open {
         commands.push(AppCommand::ShowShortcuts(false));
@@ -195,6 +209,7 @@ pub fn quick_start_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
                 .x
         })
         .collect();
+    settle(ctx, egui::Id::unique("onemap-quick-start-settle"));
     let max = (ctx.content_rect().width() - 80.0).clamp(240.0, QUICK_START_MAX_WIDTH);
     let width = balanced_width(&widths, QUICK_START_WIDTH, max);
     egui::Window::new(tr(ctx, "快速入门", "Quick start"))
