@@ -188,10 +188,12 @@ impl OneMapApp {
             AppCommand::BulkEdit(change) => {
                 use crate::command::BulkChange as B;
                 match change {
-                    B::Action(a) => self.bulk_edit("action", |p| p.action = a.clone()),
-                    B::Section(s) => self.bulk_edit("section", |p| p.section = s.clone()),
-                    B::Status(s) => self.bulk_edit("status", |p| p.status = s),
-                    B::Horizon(h) => self.bulk_edit("horizon", |p| p.horizon = h),
+                    B::Action(a) => self.bulk_edit(("行动", "action"), |p| p.action = a.clone()),
+                    B::Section(s) => {
+                        self.bulk_edit(("板块", "section"), |p| p.section = s.clone())
+                    }
+                    B::Status(s) => self.bulk_edit(("状态", "status"), |p| p.status = s),
+                    B::Horizon(h) => self.bulk_edit(("期限", "horizon"), |p| p.horizon = h),
                 }
             }
             AppCommand::Locate { name, path } => {

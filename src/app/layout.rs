@@ -96,7 +96,9 @@ impl OneMapApp {
                         }),
                 )
                 .collect();
-            ui.horizontal(|ui| {
+            // Wrapped: in a small window (English names are long) the row goes on below
+            // rather than past the edge.
+            ui.horizontal_wrapped(|ui| {
                 if self.review_mode {
                     ui::tools::review_tools_ui(ui, self.tool, &self.review, commands);
                 } else {

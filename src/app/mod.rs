@@ -206,6 +206,10 @@ impl OneMapApp {
         }
     }
 
+    /// The smallest window the app lets itself be made: its panels, dialogs and help are laid
+    /// out (and tested) to fit it.
+    pub const MIN_WINDOW_SIZE: [f32; 2] = [1024.0, 700.0];
+
     pub fn enable_desktop_services(&mut self) {
         self.files.enable_desktop();
         self.help
@@ -218,12 +222,20 @@ impl OneMapApp {
     /// offers any unsaved work left by a session that crashed, after that dialog.
     pub fn open_at_start(&mut self, path: &Path) {
         if let Err(e) = self.try_open(path) {
-            let text = format!(
-                "{e}\n\nOneMap started with a new, untitled project instead. Nothing was written to {}.",
-                path.display()
-            );
+            let then = match self.lang() {
+                crate::model::UiLanguage::Chinese => format!(
+                    "OneMap 已改为新建一个未命名项目。没有向 {} 写入任何内容。",
+                    path.display()
+                ),
+                crate::model::UiLanguage::English => format!(
+                    "OneMap started with a new, untitled project instead. Nothing was written to {}.",
+                    path.display()
+                ),
+            };
+            let text = format!("{}\n\n{then}", e.in_language(self.lang()));
             self.files.error("Could not open the project", text);
-            self.files.start_error = Some(e);
+            // The command line prints it in English, as the other subcommands do.
+            self.files.start_error = Some(e.to_string());
         }
         self.files.offer_recovery();
     }
@@ -406,8 +418,12 @@ impl OneMapApp {
                 _ => self.files.error(
                     "Cannot open",
                     format!(
-                        "{}: OneMap opens .onemap projects and imports data files (.geojson, .shp, .zip, .gpkg, .kml, .kmz, .dxf, .csv)",
-                        path.display()
+                        "{}: {}",
+                        path.display(),
+                        self.lang().pick(
+                            "OneMap 打开 .onemap 项目，导入数据文件（.geojson、.shp、.zip、.gpkg、.kml、.kmz、.dxf、.csv）",
+                            "OneMap opens .onemap projects and imports data files (.geojson, .shp, .zip, .gpkg, .kml, .kmz, .dxf, .csv)"
+                        )
                     ),
                 ),
             }

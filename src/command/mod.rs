@@ -100,7 +100,7 @@ pub enum AppCommand {
     DiscardThen(AfterConfirm),
     Restore(Box<Journal>),
     /// Starts a gesture (a slider drag): what follows until `EndGesture` is one undo step.
-    BeginGesture(String),
+    BeginGesture(crate::model::Bilingual),
     EndGesture,
     Undo,
     Redo,

@@ -20,7 +20,8 @@ use crate::model::{FeatureId, PlanFeature};
 #[derive(Clone, Debug)]
 pub enum SketchState {
     Loaded(Vec<ImportedFeature>),
-    Missing(String),
+    /// Why, in both interface languages.
+    Missing(crate::model::Bilingual),
 }
 
 pub struct Document {
@@ -128,7 +129,10 @@ impl Document {
             .map(|(name, layer)| {
                 let state = match load_sketch(&dir, name, layer) {
                     Ok(f) => SketchState::Loaded(f),
-                    Err(e) => SketchState::Missing(e.to_string()),
+                    Err(e) => SketchState::Missing(crate::model::Bilingual::new(
+                        e.in_language(crate::model::UiLanguage::Chinese),
+                        e.in_language(crate::model::UiLanguage::English),
+                    )),
                 };
                 (name.clone(), state)
             })

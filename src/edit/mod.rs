@@ -4,11 +4,13 @@
 
 pub mod copy;
 pub mod history;
+mod labels;
 pub mod merge;
 pub mod vertices;
 
 use thiserror::Error;
 
+use crate::model::Bilingual;
 use crate::model::project::{
     Acknowledgement, Placement, PlacementId, Project, SketchLayer, SketchSource,
 };
@@ -65,12 +67,12 @@ pub enum Edit {
     },
     /// Replaces the scenes (add, update, rename, reorder and delete are each one of these).
     SetScenes {
-        label: String,
+        label: Bilingual,
         scenes: Vec<crate::model::project::NamedScene>,
     },
     /// Replaces all view settings at once (showing a scene's layers in the editor).
     SetSettings {
-        label: String,
+        label: Bilingual,
         settings: crate::model::view::ViewSettings,
     },
     /// Sets (or with `None` reverts to the plan) the project's override of a plan feature.
@@ -83,7 +85,7 @@ pub enum Edit {
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
     /// All apply or none does.
     Batch {
-        label: String,
+        label: Bilingual,
         edits: Vec<Edit>,
     },
 }
@@ -227,51 +229,5 @@ impl Edit {
                 | Edit::SetNotes(_)
                 | Edit::SetPlanOverride { .. }
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
-    }
-
-    /// What the Edit menu calls the step, e.g. "hide layer corridors".
-    pub fn label(&self) -> String {
-        match self {
-            Edit::View(ViewCommand::SetGroupVisible(id, v))
-            | Edit::View(ViewCommand::SetLayerVisible(id, v)) => {
-                format!("{} layer {id}", if *v { "show" } else { "hide" })
-            }
-            Edit::View(ViewCommand::SetGroupOpacity(id, _))
-            | Edit::View(ViewCommand::SetLayerOpacity(id, _)) => {
-                format!("opacity of {id}")
-            }
-            Edit::View(ViewCommand::SetTierVisible(t, v)) => {
-                format!("{} tier {t}", if *v { "show" } else { "hide" })
-            }
-            Edit::View(ViewCommand::ShowTiersUpTo(n)) => format!("show tiers 1…{n}"),
-            Edit::View(ViewCommand::SetLanguage(l)) => format!("labels in {}", l.title()),
-            Edit::View(ViewCommand::SetLegend(l)) => match l.collapsed {
-                true => "collapse the legend".to_owned(),
-                false => format!("legend at {:?}", l.corner),
-            },
-            Edit::View(ViewCommand::SetIndicativeHidden(h)) => {
-                format!("{} indicative features", if *h { "hide" } else { "show" })
-            }
-            Edit::AddSketch { id, .. } => format!("import {id}"),
-            Edit::RemoveSketch(id) => format!("remove sketch layer {id}"),
-            Edit::SetSketchSource { id, .. } => format!("locate {id}"),
-            Edit::SetSketchVisible { id, visible } => format!(
-                "{} sketch layer {id}",
-                if *visible { "show" } else { "hide" }
-            ),
-            Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
-            Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
-            Edit::AddPlacement { placement, .. } => format!("add {}", placement.name_zh),
-            Edit::SetLayerOrder { layer, .. } => format!("order of {layer}"),
-            Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
-            Edit::RemovePlacement(id) => format!("delete {}", id.0),
-            Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
-            Edit::SetNotes(_) => "map notes".into(),
-            Edit::SetPlanOverride { id, value: Some(_) } => format!("sketch {id}"),
-            Edit::SetPlanOverride { id, value: None } => format!("revert {id} to the plan"),
-            Edit::Batch { label, .. }
-            | Edit::SetScenes { label, .. }
-            | Edit::SetSettings { label, .. } => label.clone(),
-        }
     }
 }

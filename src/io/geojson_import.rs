@@ -69,6 +69,29 @@ impl fmt::Display for ImportReport {
     }
 }
 
+impl ImportReport {
+    /// The report in the interface language (English: as displayed). The reasons an entry was
+    /// skipped are quoted as the reader words them.
+    pub fn in_language(&self, lang: crate::model::UiLanguage) -> String {
+        if lang == crate::model::UiLanguage::English {
+            return self.to_string();
+        }
+        let mut text = format!("导入了 {} 个要素", self.imported);
+        if !self.skipped.is_empty() {
+            let reasons: Vec<String> = self.skipped.iter().map(ToString::to_string).collect();
+            text.push_str(&format!(
+                "，跳过 {} 个：{}",
+                self.skipped.len(),
+                reasons.join("，")
+            ));
+        }
+        if self.converted_from_gcj02 {
+            text.push_str("（已由 GCJ-02 转换为 WGS84）");
+        }
+        text
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportedLayer {
     pub features: Vec<ImportedFeature>,

@@ -29,6 +29,7 @@ pub mod review_file;
 mod ron_words;
 pub mod sketch;
 pub mod style_file;
+pub mod user_dirs;
 
 pub use basemap_file::read_basemap;
 pub use data_dir::DataDir;

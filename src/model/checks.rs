@@ -9,7 +9,9 @@ use geo::{
 use serde::Serialize;
 
 use super::edition::Edition;
-use super::indicative::{area_words, is_indicative};
+use super::finding_text::{AreaName, FindingText, Names, Says};
+use super::indicative::is_indicative;
+use super::lang::UiLanguage;
 use super::plan::Plan;
 use super::project::{PlacementGeometry, Project};
 
@@ -44,6 +46,19 @@ impl Rule {
             Self::Disconnected => "disconnected",
         }
     }
+
+    /// The rule's name in the interface language, as the Checks panel tags a finding.
+    pub fn title(self, lang: UiLanguage) -> &'static str {
+        let (zh, en) = match self {
+            Self::EcologicalCore => ("生态核心区", "ecological core"),
+            Self::WaterSource => ("水源保护区", "water source"),
+            Self::OutsidePlanArea => ("规划范围", "plan area"),
+            Self::SectionMismatch => ("所在板块", "zone"),
+            Self::LeadCityMismatch => ("牵头城市", "lead city"),
+            Self::Disconnected => ("网络连通", "network"),
+        };
+        lang.pick(zh, en)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,7 +67,11 @@ pub struct Finding {
     pub id: String,
     pub rule: Rule,
     pub placement: String,
+    /// What `onemap check` prints: English sentences with the Chinese names (a contract).
     pub message: String,
+    /// The same finding as data, to be said in the interface language.
+    #[serde(skip)]
+    pub text: FindingText,
     /// Lon/lat box to zoom to: west, south, east, north.
     pub bbox: [f64; 4],
     /// Overlapping area in km², where the rule is about areas.
@@ -60,20 +79,19 @@ pub struct Finding {
     pub overlap_km2: Option<f64>,
 }
 
+impl Finding {
+    /// What the finding says, in the interface language.
+    pub fn in_language(&self, lang: UiLanguage) -> String {
+        self.text.in_language(lang)
+    }
+}
+
 /// An area of the plan that placements are checked against.
 struct Area {
     id: String,
-    name: String,
+    /// Its names, and whether it is our sketch (`status: indicative`): findings say so.
+    name: AreaName,
     shape: MultiPolygon<f64>,
-    /// Our sketch (`status: indicative`): findings say so.
-    sketched: bool,
-}
-
-impl Area {
-    /// How a finding names it, e.g. "the sketched (示意) ecological core area 太湖".
-    fn words(&self, what: &str) -> String {
-        area_words(what, &self.name, self.sketched)
-    }
 }
 
 fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
@@ -102,9 +120,11 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                     .filter(|f| keep(f))
                     .map(|f| Area {
                         id: f.id.0.clone(),
-                        name: f.name_zh().to_owned(),
+                        name: AreaName {
+                            names: Names::new(f.name_zh(), f.name_en()),
+                            sketched: is_indicative(f),
+                        },
                         shape: polygons(&f.geometry),
-                        sketched: is_indicative(f),
                     })
                     .filter(|a| !a.shape.0.is_empty())
                     .collect()
@@ -126,39 +146,36 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             .unwrap_or_default()
     };
     // The plan area's waters are the zones' outlines: say so when those are sketched.
-    let (whole_area, waters_note) = if sections.iter().any(|a| a.sketched) {
-        (
-            "the nine cities and their waters, sketched as zones (示意)",
-            " (its waters: sketched zones, 示意)",
-        )
-    } else {
-        ("the nine cities and their waters", "")
-    };
+    let waters_sketched = sections.iter().any(|a| a.name.sketched);
     let mut out = Vec::new();
     for (id, p) in &project.placements {
         let g = p.geometry.to_geo();
         let bbox = bbox_of(&g);
-        let mut find =
-            |rule: Rule, other: Option<&str>, message: String, overlap_km2: Option<f64>| {
-                let id_text = match other {
-                    Some(o) => format!("{}:{}:{o}", rule.as_str(), id.0),
-                    None => format!("{}:{}", rule.as_str(), id.0),
-                };
-                out.push(Finding {
-                    id: id_text,
-                    rule,
-                    placement: id.0.clone(),
-                    message,
-                    bbox,
-                    overlap_km2,
-                });
+        let subject = Names::new(&p.name_zh, &p.name_en);
+        let mut find = |rule: Rule, other: Option<&str>, says: Says, overlap_km2: Option<f64>| {
+            let id_text = match other {
+                Some(o) => format!("{}:{}:{o}", rule.as_str(), id.0),
+                None => format!("{}:{}", rule.as_str(), id.0),
             };
-        let name = &p.name_zh;
+            let text = FindingText {
+                subject: subject.clone(),
+                says,
+            };
+            out.push(Finding {
+                id: id_text,
+                rule,
+                placement: id.0.clone(),
+                message: text.message(),
+                text,
+                bbox,
+                overlap_km2,
+            });
+        };
         let building = edition.action(&p.action).is_some_and(|a| a.building);
         if building {
             for core_area in &cores {
                 let (core_id, core) = (&core_area.id, &core_area.shape);
-                let core_name = core_area.words("ecological core area");
+                let core_name = &core_area.name;
                 if !g.intersects(core) {
                     continue;
                 }
@@ -168,7 +185,10 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} takes {overlap:.2} km² of {core_name}"),
+                            Says::TakesCore {
+                                core: core_name.clone(),
+                                km2: overlap,
+                            },
                             Some(overlap),
                         );
                     }
@@ -178,7 +198,11 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} runs {km:.2} km through {core_name}"),
+                            Says::RunsThroughCore {
+                                core: core_name.clone(),
+                                km,
+                                corridor: false,
+                            },
                             Some(0.0),
                         );
                     }
@@ -186,7 +210,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} is inside {core_name}"),
+                            Says::InsideCore {
+                                core: core_name.clone(),
+                            },
                             Some(0.0),
                         );
                     }
@@ -199,7 +225,10 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                     find(
                         Rule::WaterSource,
                         Some(&w.id),
-                        format!("{name} crosses {}", w.words("water-source protection area")),
+                        Says::CrossesWater {
+                            water: w.name.clone(),
+                            corridor: false,
+                        },
                         None,
                     );
                 }
@@ -219,17 +248,18 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             find(
                 Rule::OutsidePlanArea,
                 None,
-                format!("{name} lies wholly outside the plan area ({whole_area})"),
+                Says::WhollyOutside { waters_sketched },
                 None,
             );
         } else if outside > 0 {
             find(
                 Rule::OutsidePlanArea,
                 None,
-                format!(
-                    "{name} lies partly outside the plan area{waters_note}: {outside} of {} positions",
-                    positions.len()
-                ),
+                Says::PartlyOutside {
+                    outside,
+                    of: positions.len(),
+                    waters_sketched,
+                },
                 None,
             );
         }
@@ -240,10 +270,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             find(
                 Rule::SectionMismatch,
                 None,
-                format!(
-                    "{name} is declared in {} but does not touch it",
-                    zone.words("zone")
-                ),
+                Says::SectionMismatch {
+                    zone: zone.name.clone(),
+                },
                 None,
             );
         }
@@ -251,18 +280,12 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             && let Some(city) = cities.iter().find(|a| &a.id == lead)
             && !g.intersects(&city.shape)
         {
-            let territory = if city.sketched {
-                "its sketched (示意) territory"
-            } else {
-                "its territory"
-            };
             find(
                 Rule::LeadCityMismatch,
                 None,
-                format!(
-                    "{name} is led by {} but does not touch {territory}",
-                    city.name
-                ),
+                Says::LeadCityMismatch {
+                    city: city.name.clone(),
+                },
                 None,
             );
         }
@@ -289,10 +312,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 find(
                     Rule::Disconnected,
                     None,
-                    format!(
-                        "{name} is not connected to the network: an end is {:.1} km from it (more than 1 km)",
-                        worst / 1000.0
-                    ),
+                    Says::Disconnected { km: worst / 1000.0 },
                     None,
                 );
             }
@@ -319,10 +339,24 @@ fn sketch_checks(
         }
         let lines = MultiLineString(lines_of(&f.geometry));
         let bbox = bbox_of(&f.geometry);
-        let name = f.name_zh();
+        let subject = Names::new(f.name_zh(), f.name_en());
+        let mut push = |rule: Rule, other: &str, says: Says, overlap_km2: Option<f64>| {
+            let text = FindingText {
+                subject: subject.clone(),
+                says,
+            };
+            out.push(Finding {
+                id: format!("{}:{}:{other}", rule.as_str(), fid.0),
+                rule,
+                placement: fid.0.clone(),
+                message: text.message(),
+                text,
+                bbox,
+                overlap_km2,
+            });
+        };
         for core_area in cores {
             let (core_id, core) = (&core_area.id, &core_area.shape);
-            let core_name = core_area.words("ecological core area");
             if !f.geometry.intersects(core) {
                 continue;
             }
@@ -332,30 +366,28 @@ fn sketch_checks(
                 .iter()
                 .map(super::measure::length_km)
                 .sum();
-            out.push(Finding {
-                id: format!("{}:{}:{core_id}", Rule::EcologicalCore.as_str(), fid.0),
-                rule: Rule::EcologicalCore,
-                placement: fid.0.clone(),
-                message: format!(
-                    "the sketched corridor {name} runs {km:.2} km through {core_name}"
-                ),
-                bbox,
-                overlap_km2: Some(0.0),
-            });
+            push(
+                Rule::EcologicalCore,
+                core_id,
+                Says::RunsThroughCore {
+                    core: core_area.name.clone(),
+                    km,
+                    corridor: true,
+                },
+                Some(0.0),
+            );
         }
         for w in water {
             if f.geometry.intersects(&w.shape) {
-                out.push(Finding {
-                    id: format!("{}:{}:{}", Rule::WaterSource.as_str(), fid.0, w.id),
-                    rule: Rule::WaterSource,
-                    placement: fid.0.clone(),
-                    message: format!(
-                        "the sketched corridor {name} crosses {}",
-                        w.words("water-source protection area")
-                    ),
-                    bbox,
-                    overlap_km2: None,
-                });
+                push(
+                    Rule::WaterSource,
+                    &w.id,
+                    Says::CrossesWater {
+                        water: w.name.clone(),
+                        corridor: true,
+                    },
+                    None,
+                );
             }
         }
     }

@@ -6,8 +6,10 @@ pub mod checks;
 pub mod crs;
 pub mod derived;
 pub mod diff;
+pub mod diff_words;
 pub mod edition;
 pub mod feature;
+pub mod finding_text;
 pub mod indicative;
 pub mod lang;
 pub mod measure;
@@ -26,6 +28,6 @@ pub mod well_formed;
 
 pub use basemap::{Basemap, BasemapPlace, PlaceKind};
 pub use feature::{FeatureId, PlanFeature, Status};
-pub use lang::{LabelLanguage, UiLanguage};
+pub use lang::{Bilingual, LabelLanguage, UiLanguage};
 pub use plan::{Plan, PlanLayer};
 pub use region::Region;

@@ -155,9 +155,12 @@ fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut
             .count() as u8;
         for n in 1..=TIER_COUNT {
             let exact = shown_up_to == n && (n == TIER_COUNT || !view.tier_shown(Some(n + 1)));
-            let button = ui
-                .selectable_label(exact, format!("1…{n}"))
-                .on_hover_text(format!("Show tiers 1 to {n} only"));
+            let button = ui.selectable_label(exact, format!("1…{n}")).on_hover_text(
+                match super::ui_language(ui.ctx()) {
+                    crate::model::UiLanguage::Chinese => format!("只显示第 1 至 {n} 级"),
+                    crate::model::UiLanguage::English => format!("Show tiers 1 to {n} only"),
+                },
+            );
             if button.clicked() {
                 commands.push(AppCommand::View(ViewCommand::ShowTiersUpTo(n)));
             }
@@ -179,11 +182,19 @@ fn opacity_slider(
         [64.0, 14.0],
         egui::Slider::new(&mut value, 0.0..=1.0).show_value(false),
     );
-    let accessible = format!("{name} opacity");
+    let opacity_word = tr(ui.ctx(), "不透明度", "opacity");
+    let accessible = format!("{name} {opacity_word}");
     response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(value), accessible.clone()));
-    let response = response.on_hover_text(format!("Opacity {:.0} %", value * 100.0));
+    let percent = value * 100.0;
+    let response = response.on_hover_text(match super::ui_language(ui.ctx()) {
+        crate::model::UiLanguage::Chinese => format!("不透明度 {percent:.0}%"),
+        crate::model::UiLanguage::English => format!("Opacity {percent:.0} %"),
+    });
     if response.drag_started() {
-        commands.push(AppCommand::BeginGesture(format!("opacity of {name}")));
+        commands.push(AppCommand::BeginGesture(crate::model::Bilingual::new(
+            format!("{name} 的不透明度"),
+            format!("opacity of {name}"),
+        )));
     }
     if response.changed() {
         commands.push(set(value));
@@ -212,7 +223,7 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                         egui::Color32::from_rgb(200, 50, 40),
                         tr(ui.ctx(), "缺失", "missing"),
                     )
-                    .on_hover_text(e);
+                    .on_hover_text(e.pick(super::ui_language(ui.ctx())));
                     if !doc.read_only && ui.button(tr(ui.ctx(), "定位…", "Locate…")).clicked()
                     {
                         commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));

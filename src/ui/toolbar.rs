@@ -389,7 +389,7 @@ fn file_menu_ui(
 fn edit_menu_ui(ui: &mut Ui, lang: UiLanguage, doc: &Document, commands: &mut Vec<AppCommand>) {
     let undo = doc
         .history
-        .undo_label()
+        .undo_label_in(lang)
         .map(|l| format!("{} {l}", lang.pick("撤销", "Undo")));
     let button = egui::Button::new(
         undo.clone()
@@ -402,7 +402,7 @@ fn edit_menu_ui(ui: &mut Ui, lang: UiLanguage, doc: &Document, commands: &mut Ve
     }
     let redo = doc
         .history
-        .redo_label()
+        .redo_label_in(lang)
         .map(|l| format!("{} {l}", lang.pick("重做", "Redo")));
     let button = egui::Button::new(
         redo.clone()

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pointer;
+pub mod ui_tour;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
