@@ -40,10 +40,11 @@ fn open_read_only(path: &Path, wal: bool) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut wal_file = path.as_os_str().to_owned();
     wal_file.push("-wal");
-    if wal && !Path::new(&wal_file).exists() {
-        if let Some(uri) = immutable_uri(path) {
-            return Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI);
-        }
+    if wal
+        && !Path::new(&wal_file).exists()
+        && let Some(uri) = immutable_uri(path)
+    {
+        return Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI);
     }
     Connection::open_with_flags(path, flags)
 }
