@@ -3,6 +3,7 @@
 //! A core layer, on `model` alone; no GUI crate.
 
 pub mod copy;
+pub mod from_data;
 pub mod history;
 pub mod merge;
 pub mod vertices;
@@ -37,6 +38,11 @@ pub enum Edit {
     SetSketchOpacity {
         id: String,
         opacity: f32,
+    },
+    /// Sets (or with `None` clears) the attribute that names and labels a data layer's features.
+    SetSketchLabelField {
+        id: String,
+        field: Option<String>,
     },
     /// Sets (or with `None` clears) a layer's drawing order.
     SetLayerOrder {
@@ -135,6 +141,9 @@ impl Edit {
             Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+            Edit::SetSketchLabelField { id, field } => {
+                sketch(project, id)?.label_field = field.clone()
             }
             Edit::SetLayerOrder { layer, order } => match order {
                 Some(o) => {
@@ -260,6 +269,8 @@ impl Edit {
                 if *visible { "show" } else { "hide" }
             ),
             Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
+            Edit::SetSketchLabelField { id, field: Some(f) } => format!("label {id} by {f}"),
+            Edit::SetSketchLabelField { id, field: None } => format!("no labels on {id}"),
             Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
             Edit::AddPlacement { placement, .. } => format!("add {}", placement.name_zh),
             Edit::SetLayerOrder { layer, .. } => format!("order of {layer}"),
