@@ -275,9 +275,23 @@ fn name_by(properties: &mut BTreeMap<String, Value>, field: &str) {
 /// An attribute's value as text; `None` for null.
 fn value_text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
         Value::Null => None,
-        other => Some(other.to_string()),
+        other => Some(attribute_text(other)),
+    }
+}
+
+/// An attribute's value as the table and the inspector show it: text as it is (中文 too), a
+/// number as written, a list joined with 、, null as nothing.
+pub fn attribute_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(items) => items
+            .iter()
+            .map(attribute_text)
+            .collect::<Vec<_>>()
+            .join("、"),
+        other => other.to_string(),
     }
 }
 

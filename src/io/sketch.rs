@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::model::project::{SketchLayer, SketchSource};
 
 use super::error::IoError;
+use super::geojson_fields::property_order;
 use super::geojson_import::{
     ImportOptions, ImportedFeature, ImportedLayer, Progress, import_geojson_file,
     import_geojson_str,
@@ -53,12 +54,33 @@ pub fn load_data_layer(
     name: &str,
     layer: &SketchLayer,
 ) -> Result<LoadedLayer, IoError> {
-    let (_, imported, fields) = load_with_fields(project_dir, name, layer)?;
-    let fields = fields.unwrap_or_else(|| fields_as_met(&imported.features));
+    let (path, imported, fields) = load_with_fields(project_dir, name, layer)?;
+    let mut fields = fields.unwrap_or_else(|| fields_as_met(&imported.features));
+    let written = match &layer.source {
+        SketchSource::Embedded(text) => property_order(text.as_bytes()),
+        SketchSource::Referenced(_) => match Format::of_path(&path) {
+            Some(Format::GeoJson) | None => {
+                std::fs::File::open(&path).ok().and_then(property_order)
+            }
+            Some(_) => None,
+        },
+    };
+    if let Some(written) = written {
+        fields = in_written_order(fields, written);
+    }
     Ok(LoadedLayer {
         features: imported.features,
         fields,
     })
+}
+
+/// `fields` in the order the file writes them where it does, the others after, as they were.
+fn in_written_order(fields: Vec<String>, written: Vec<String>) -> Vec<String> {
+    let known: std::collections::HashSet<&String> = fields.iter().collect();
+    let mut ordered: Vec<String> = written.into_iter().filter(|w| known.contains(w)).collect();
+    let placed: std::collections::HashSet<String> = ordered.iter().cloned().collect();
+    ordered.extend(fields.into_iter().filter(|f| !placed.contains(f)));
+    ordered
 }
 
 /// Every property name of `features`, in the order first met.
