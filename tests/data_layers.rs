@@ -100,6 +100,7 @@ fn a_projected_file_whose_crs_was_never_confirmed_is_an_error_for_that_layer_onl
     let (_, doc) = project_with_layer("cities_gk_undeclared.geojson", DataChoices::default());
     match doc.sketches.get("cities") {
         Some(SketchState::Missing(why)) => {
+            let why = &why.en;
             assert!(why.contains("cities_gk_undeclared.geojson"), "{why}");
             assert!(why.contains("EPSG:4528"), "the guess is offered: {why}");
         }

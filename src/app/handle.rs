@@ -99,6 +99,9 @@ impl OneMapApp {
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
             command @ C::CopyText(..) => self.run_selection_command(command),
+            command @ (C::SelectAndCentre(..)
+            | C::ToggleDataTable(..)
+            | C::CopyToPlacements(..)) => self.run_data_layer_command(command),
             command @ (C::ZoomTo(..)
             | C::ZoomIn
             | C::ZoomOut

@@ -235,7 +235,10 @@ impl OneMapApp {
         let edit = match edits.len() {
             1 => edits.remove(0),
             n => Edit::Batch {
-                label: format!("import {n} layers"),
+                label: crate::model::Bilingual::new(
+                    format!("导入 {n} 个图层"),
+                    format!("import {n} layers"),
+                ),
                 edits,
             },
         };

@@ -40,6 +40,7 @@ impl OneMapApp {
             );
         }
         self.help_ui(ui.ctx(), &mut commands);
+        self.data_tables_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
         let import = self.files.import_progress();
         ui::dialogs::dialogs_ui(
@@ -295,6 +296,12 @@ impl OneMapApp {
                         commands,
                     );
                 });
+        } else if let Some(id) = self.selected.clone()
+            && self.doc.data_feature(&id).is_some()
+        {
+            egui::Panel::right("inspector")
+                .default_size(300.0)
+                .show(ui, |ui| self.data_feature_inspector_ui(ui, &id, commands));
         } else if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
             egui::Panel::right("inspector")
                 .default_size(300.0)

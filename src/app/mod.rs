@@ -3,6 +3,7 @@
 //! The top layer: it may use every other, and it is the only one that changes the project,
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
+mod data_layers;
 mod drawing;
 mod export_image;
 mod file_commands;
@@ -56,6 +57,8 @@ pub struct OneMapApp {
     fit_pending: bool,
     /// A box to bring into view at the next frame.
     pending_zoom: Option<geo::Rect<f64>>,
+    /// A box to centre the map on at the next frame (fitted if too large at that zoom).
+    pending_centre: Option<geo::Rect<f64>>,
     /// How lon/lat mapped to the screen in the last frame.
     pub last_transform: Option<ScreenTransform>,
     /// What the map drew in the last frame.
@@ -127,6 +130,8 @@ pub struct OneMapApp {
     /// Whether the placement table is open.
     pub table_open: bool,
     pub table: ui::placement_table::TableState,
+    /// The open attribute tables of data layers, by layer id.
+    pub data_tables: std::collections::BTreeMap<String, ui::data_table::DataTableState>,
     /// Cities and zones each placement touches, for the table; recomputed with the checks.
     pub placement_facts: std::collections::BTreeMap<
         crate::model::project::PlacementId,
@@ -167,6 +172,7 @@ impl OneMapApp {
             problems_dismissed: false,
             fit_pending: true,
             pending_zoom: None,
+            pending_centre: None,
             last_transform: None,
             last_draw: DrawStats::default(),
             last_title: String::new(),
@@ -201,6 +207,7 @@ impl OneMapApp {
             scene_form: Default::default(),
             table_open: false,
             table: Default::default(),
+            data_tables: Default::default(),
             placement_facts: Default::default(),
             help: Default::default(),
         }

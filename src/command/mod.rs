@@ -40,6 +40,12 @@ pub enum AppCommand {
     Select(Option<FeatureId>),
     /// Selects a feature and brings it into view.
     SelectAndShow(FeatureId),
+    /// Selects a feature and centres the map on it, at the same zoom if it fits in view.
+    SelectAndCentre(FeatureId),
+    /// Opens or closes a data layer's attribute table.
+    ToggleDataTable(String),
+    /// Makes placements of data layers' features, as one undo step.
+    CopyToPlacements(Vec<FeatureId>),
     /// Brings a lon/lat box into view.
     ZoomTo(Rect<f64>),
     ZoomIn,

@@ -48,6 +48,12 @@ impl Edit {
             Edit::SetSketchOpacity { id, .. } => {
                 words(format!("{id} 的不透明度"), format!("opacity of {id}"))
             }
+            Edit::SetSketchLabelField { id, field: Some(f) } => {
+                words(format!("按 {f} 标注 {id}"), format!("label {id} by {f}"))
+            }
+            Edit::SetSketchLabelField { id, field: None } => {
+                words(format!("取消 {id} 的标注"), format!("no labels on {id}"))
+            }
             Edit::Acknowledge { finding, .. } => words(
                 format!("确认检查发现 {finding}"),
                 format!("acknowledge {finding}"),

@@ -3,6 +3,7 @@
 //! A core layer, on `model` alone; no GUI crate.
 
 pub mod copy;
+pub mod from_data;
 pub mod history;
 mod labels;
 pub mod merge;
@@ -39,6 +40,11 @@ pub enum Edit {
     SetSketchOpacity {
         id: String,
         opacity: f32,
+    },
+    /// Sets (or with `None` clears) the attribute that names and labels a data layer's features.
+    SetSketchLabelField {
+        id: String,
+        field: Option<String>,
     },
     /// Sets (or with `None` clears) a layer's drawing order.
     SetLayerOrder {
@@ -137,6 +143,9 @@ impl Edit {
             Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+            Edit::SetSketchLabelField { id, field } => {
+                sketch(project, id)?.label_field = field.clone()
             }
             Edit::SetLayerOrder { layer, order } => match order {
                 Some(o) => {

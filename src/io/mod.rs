@@ -14,6 +14,7 @@ pub mod edition_file;
 pub mod error;
 pub mod export;
 pub mod formats;
+pub mod geojson_fields;
 pub mod geojson_import;
 pub mod geojson_reader;
 pub mod layer_file;

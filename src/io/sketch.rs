@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::model::project::{SketchLayer, SketchSource};
 
 use super::error::IoError;
+use super::geojson_fields::property_order;
 use super::geojson_import::{
     ImportOptions, ImportedFeature, ImportedLayer, Progress, import_geojson_file,
     import_geojson_str,
@@ -34,30 +35,99 @@ pub fn load_sketch_with_report(
     name: &str,
     layer: &SketchLayer,
 ) -> Result<(PathBuf, ImportedLayer), IoError> {
+    load_with_fields(project_dir, name, layer).map(|(path, imported, _)| (path, imported))
+}
+
+/// A data layer as the app shows it: its features and its attribute fields in the file's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedLayer {
+    pub features: Vec<ImportedFeature>,
+    /// The order the format declares (a DBF's fields, a GeoPackage table's columns, a CSV's
+    /// header); for GeoJSON, whose properties are JSON objects without an order (RFC 8259),
+    /// the names as first met, each feature's by name.
+    pub fields: Vec<String>,
+}
+
+/// A data layer's features and fields (see [`LoadedLayer`]); errors as [`load_sketch`].
+pub fn load_data_layer(
+    project_dir: &Path,
+    name: &str,
+    layer: &SketchLayer,
+) -> Result<LoadedLayer, IoError> {
+    let (path, imported, fields) = load_with_fields(project_dir, name, layer)?;
+    let mut fields = fields.unwrap_or_else(|| fields_as_met(&imported.features));
+    let written = match &layer.source {
+        SketchSource::Embedded(text) => property_order(text.as_bytes()),
+        SketchSource::Referenced(_) => match Format::of_path(&path) {
+            Some(Format::GeoJson) | None => {
+                std::fs::File::open(&path).ok().and_then(property_order)
+            }
+            Some(_) => None,
+        },
+    };
+    if let Some(written) = written {
+        fields = in_written_order(fields, written);
+    }
+    Ok(LoadedLayer {
+        features: imported.features,
+        fields,
+    })
+}
+
+/// `fields` in the order the file writes them where it does, the others after, as they were.
+fn in_written_order(fields: Vec<String>, written: Vec<String>) -> Vec<String> {
+    let known: std::collections::HashSet<&String> = fields.iter().collect();
+    let mut ordered: Vec<String> = written.into_iter().filter(|w| known.contains(w)).collect();
+    let placed: std::collections::HashSet<String> = ordered.iter().cloned().collect();
+    ordered.extend(fields.into_iter().filter(|f| !placed.contains(f)));
+    ordered
+}
+
+/// Every property name of `features`, in the order first met.
+fn fields_as_met(features: &[ImportedFeature]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut fields = Vec::new();
+    for f in features {
+        for key in f.properties.keys() {
+            if !seen.contains(key.as_str()) {
+                seen.insert(key.clone());
+                fields.push(key.clone());
+            }
+        }
+    }
+    fields
+}
+
+/// The layer's path, features and report, and its fields where the format declares them.
+fn load_with_fields(
+    project_dir: &Path,
+    name: &str,
+    layer: &SketchLayer,
+) -> Result<(PathBuf, ImportedLayer, Option<Vec<String>>), IoError> {
     Ok(match &layer.source {
         SketchSource::Embedded(text) => {
             let path = PathBuf::from(format!("sketch layer {name}"));
             let imported = import_geojson_str(&path, text, ImportOptions::default())?;
-            (path, imported)
+            (path, imported, None)
         }
         SketchSource::Referenced(stored) => {
             let path = resolve(project_dir, stored);
             let progress = Progress::default();
             let plain_geojson = matches!(Format::of_path(&path), Some(Format::GeoJson) | None)
                 && layer.choices.is_empty();
-            let imported = if plain_geojson {
+            let (imported, fields) = if plain_geojson {
                 // WGS84 GeoJSON as ever; one in a projected CRS goes the data-file way,
                 // which names the CRS it guesses for the user to confirm.
                 match import_geojson_file(&path, ImportOptions::default(), &progress) {
                     Err(IoError::Projected { .. }) => {
-                        import_data_file(&path, &layer.choices, &progress)?
+                        read_data_file(&path, &layer.choices, &progress)?
                     }
-                    other => other?,
+                    other => (other?, None),
                 }
             } else {
-                import_data_file(&path, &layer.choices, &progress)?
+                read_data_file(&path, &layer.choices, &progress)?
             };
-            (path, imported)
+            (path, imported, fields)
         }
     })
 }
@@ -70,6 +140,15 @@ pub fn import_data_file(
     choices: &DataChoices,
     progress: &Progress,
 ) -> Result<ImportedLayer, IoError> {
+    read_data_file(path, choices, progress).map(|(imported, _)| imported)
+}
+
+/// [`import_data_file`], with the table's fields in the file's order (GeoJSON: as met).
+fn read_data_file(
+    path: &Path,
+    choices: &DataChoices,
+    progress: &Progress,
+) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
     let encoding = match &choices.encoding {
         Some(label) => Some(formats::encoding::from_label(label).ok_or_else(|| {
             IoError::invalid(
@@ -141,7 +220,8 @@ pub fn import_data_file(
     if without_geometry > 0 {
         notes.push(format!("{without_geometry} without geometry not shown"));
     }
-    Ok(ImportedLayer {
+    let fields = table.fields.iter().map(|f| f.name.clone()).collect();
+    let imported = ImportedLayer {
         report: super::geojson_import::ImportReport {
             imported: features.len(),
             skipped: Vec::new(),
@@ -149,5 +229,6 @@ pub fn import_data_file(
             notes,
         },
         features,
-    })
+    };
+    Ok((imported, Some(fields)))
 }

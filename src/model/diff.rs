@@ -165,12 +165,7 @@ pub fn diff(
     placements(old, new, plan, findings.as_ref(), &mut out);
     layers(old, new, &mut out);
     scenes(old, new, &mut out);
-    keyed(
-        &old.sketch_layers,
-        &new.sketch_layers,
-        Subject::SketchLayer,
-        &mut out,
-    );
+    sketch_layers(old, new, &mut out);
     keyed(
         &old.acknowledgements,
         &new.acknowledgements,
@@ -358,6 +353,41 @@ fn layers(old: &Project, new: &Project, out: &mut Vec<Change>) {
         Subject::Group,
         out,
     );
+}
+
+/// Data (sketch) layers added or removed, and for a changed one what changed in it.
+fn sketch_layers(old: &Project, new: &Project, out: &mut Vec<Change>) {
+    let start = out.len();
+    keyed(
+        &old.sketch_layers,
+        &new.sketch_layers,
+        Subject::SketchLayer,
+        out,
+    );
+    for c in &mut out[start..] {
+        let Subject::SketchLayer(id) = &c.subject else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (old.sketch_layers.get(id), new.sketch_layers.get(id)) else {
+            continue;
+        };
+        for (field, x, y) in [
+            ("name", a.name.clone(), b.name.clone()),
+            ("source", text(&a.source), text(&b.source)),
+            ("visible", a.visible.to_string(), b.visible.to_string()),
+            ("opacity", a.opacity.to_string(), b.opacity.to_string()),
+            ("choices", text(&a.choices), text(&b.choices)),
+            ("label field", text(&a.label_field), text(&b.label_field)),
+        ] {
+            if x != y {
+                c.attributes.push(AttributeChange {
+                    field: field.into(),
+                    before: x,
+                    after: y,
+                });
+            }
+        }
+    }
 }
 
 /// Added, removed or changed entries of two maps keyed by name.
