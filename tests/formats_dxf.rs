@@ -381,6 +381,66 @@ fn a_chosen_encoding_that_does_not_fit_is_an_error_not_mojibake() {
     assert_eq!(attribute(&table.features[4], "text"), Some("苏州"));
 }
 
+/// An R2000 drawing of `blocks` (name, entity groups) and top-level `entities`, as text.
+fn drawing(blocks: &[(&str, &str)], entities: &str) -> Vec<u8> {
+    let mut text = String::from("  0\nSECTION\n  2\nBLOCKS\n");
+    for (name, body) in blocks {
+        text += &format!(
+            "  0\nBLOCK\n  8\n0\n  2\n{name}\n 70\n0\n 10\n0\n 20\n0\n 30\n0\n{body}  0\nENDBLK\n"
+        );
+    }
+    text += &format!("  0\nENDSEC\n  0\nSECTION\n  2\nENTITIES\n{entities}  0\nENDSEC\n  0\nEOF\n");
+    text.into_bytes()
+}
+
+fn insert(name: &str, extra: &str) -> String {
+    format!("  0\nINSERT\n  8\n0\n  2\n{name}\n 10\n1\n 20\n1\n 30\n0\n{extra}")
+}
+
+#[test]
+fn blocks_that_expand_without_end_are_refused_or_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "  0\nLINE\n  8\n0\n 10\n0\n 20\n0\n 11\n1\n 21\n1\n";
+    // Ten levels of ten INSERTs each: 10^10 placements from a file of a few KB. (B0 is empty,
+    // so that the test makes no features before the budget runs out, only placements.)
+    let mut blocks = vec![("B0".to_owned(), String::new())];
+    for level in 1..10 {
+        let inner = insert(&format!("B{}", level - 1), "").repeat(10);
+        blocks.push((format!("B{level}"), inner));
+    }
+    let blocks: Vec<(&str, &str)> = blocks
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_str()))
+        .collect();
+    let bomb = temp_dxf(&dir, "bomb.dxf", &drawing(&blocks, &insert("B9", "")));
+    assert!(
+        error_of(&bomb).contains("expands to more than"),
+        "{}",
+        error_of(&bomb)
+    );
+    // A MINSERT of 32767 × 32767 copies.
+    let array = insert("B0", " 70\n32767\n 71\n32767\n 44\n1\n 45\n1\n");
+    let minsert = temp_dxf(&dir, "minsert.dxf", &drawing(&[("B0", "")], &array));
+    assert!(error_of(&minsert).contains("expands to more than"));
+    // A block that places itself: followed 32 deep, then reported; a missing block too.
+    let selfish = insert("LOOP", "");
+    let entities = insert("LOOP", "") + &insert("NOWHERE", "");
+    let path = temp_dxf(
+        &dir,
+        "loop.dxf",
+        &drawing(&[("LOOP", &(line.to_owned() + &selfish))], &entities),
+    );
+    let table = read_table(&path);
+    assert_eq!(table.features.len(), 32);
+    assert_eq!(
+        table.skipped,
+        vec![
+            "1 INSERT entity of a block the drawing does not define skipped",
+            "1 INSERT entity nested more than 32 blocks deep (a block inserting itself?) skipped",
+        ]
+    );
+}
+
 #[test]
 fn mutilated_drawings_never_panic() {
     // A deterministic sample of byte edits over every fixture: each read is an Ok or an Err.

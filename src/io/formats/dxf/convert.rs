@@ -3,7 +3,8 @@
 //!
 //! An entity inside a block on layer "0" is drawn on the layer of the INSERT that places it,
 //! as CAD draws it. A block can place blocks, so a small file can stand for a huge drawing:
-//! the work is counted (vertices and placements) and refused past a limit.
+//! the memory the features take (and the placements, which cost time) is estimated as they
+//! are made, and the drawing is refused past a budget.
 
 use std::collections::BTreeMap;
 
@@ -21,8 +22,18 @@ use crate::io::formats::DataFeature;
 /// Blocks placed inside blocks are followed this deep.
 const MAX_DEPTH: usize = 32;
 
-/// The most vertices and block placements a drawing may expand to (about 1 GB of features).
-pub(super) const MAX_WORK: usize = 50_000_000;
+/// The estimated bytes of a feature besides its vertices (its attribute map and strings).
+const FEATURE_BYTES: usize = 600;
+/// The bytes of a vertex.
+const VERTEX_BYTES: usize = 16;
+/// What a block placement is charged: it costs time even when it draws nothing.
+const PLACEMENT_BYTES: usize = 64;
+
+/// The budget of a drawing of `file_bytes`: 40 times its size, and at least 512 MiB. Features
+/// take 2 to 3 times the size of the DXF text they come from; only blocks multiply them.
+pub(super) fn budget(file_bytes: usize) -> usize {
+    file_bytes.saturating_mul(40).max(512 << 20)
+}
 
 /// Why the conversion stopped.
 #[derive(Debug)]
@@ -36,7 +47,8 @@ pub(super) struct Converter<'a> {
     /// Per block (crate name): the entities the crate dropped from it, by type.
     dropped_in_block: BTreeMap<&'a str, TypeCounts>,
     layers: BTreeMap<&'a str, String>,
-    work: usize,
+    /// What is left of the budget, in estimated bytes.
+    budget: usize,
     pub features: Vec<DataFeature>,
     pub report: Report,
 }
@@ -52,7 +64,7 @@ struct Placement<'a> {
 }
 
 impl<'a> Converter<'a> {
-    pub fn new(drawing: &'a Drawing, scan: &Prescan, decoder: TextDecoder) -> Self {
+    pub fn new(drawing: &'a Drawing, scan: &Prescan, decoder: TextDecoder, budget: usize) -> Self {
         let blocks: BTreeMap<&str, &Block> =
             drawing.blocks().map(|b| (b.name.as_str(), b)).collect();
         let counted: BTreeMap<String, &TypeCounts> = scan
@@ -69,7 +81,7 @@ impl<'a> Converter<'a> {
             blocks,
             dropped_in_block,
             layers: BTreeMap::new(),
-            work: 0,
+            budget,
             features: Vec::new(),
             report: Report::default(),
         }
@@ -127,7 +139,8 @@ impl<'a> Converter<'a> {
                 return Ok(());
             }
         };
-        self.charge(geo::CoordsIter::coords_count(&geometry))?;
+        let vertices = geo::CoordsIter::coords_count(&geometry);
+        self.charge(FEATURE_BYTES.saturating_add(vertices.saturating_mul(VERTEX_BYTES)))?;
         let mut attributes = Map::new();
         attributes.insert("layer".into(), Value::String(self.layer_name(layer)));
         attributes.insert("entity".into(), Value::String(name.to_owned()));
@@ -152,13 +165,9 @@ impl<'a> Converter<'a> {
             .clone()
     }
 
-    fn charge(&mut self, work: usize) -> Result<(), Stop> {
-        self.work = self.work.saturating_add(work);
-        if self.work > MAX_WORK {
-            Err(Stop::TooLarge)
-        } else {
-            Ok(())
-        }
+    fn charge(&mut self, bytes: usize) -> Result<(), Stop> {
+        self.budget = self.budget.checked_sub(bytes).ok_or(Stop::TooLarge)?;
+        Ok(())
     }
 
     /// Draws the block an INSERT places (each copy of a MINSERT's array), then the INSERT's
@@ -186,7 +195,7 @@ impl<'a> Converter<'a> {
         let rows = usize::try_from(insert.row_count).unwrap_or(1).max(1);
         for row in 0..rows {
             for column in 0..columns {
-                self.charge(1)?;
+                self.charge(PLACEMENT_BYTES)?;
                 let place = ocs
                     .then_after(&Affine::translate(insert.location.x, insert.location.y))
                     .then_after(&Affine::rotate_degrees(insert.rotation))

@@ -37,7 +37,7 @@ use super::{
     TextEncoding,
 };
 use crate::io::error::IoError;
-use convert::{Converter, MAX_WORK};
+use convert::{Converter, budget};
 use scan::{BINARY_SENTINEL, Prescan};
 use text::TextDecoder;
 
@@ -70,13 +70,15 @@ pub fn read_bytes(
         binary: scan.binary,
         encoding: encoding.encoding,
     };
-    let mut converter = Converter::new(&drawing, &scan, decoder);
+    let budget = budget(bytes.len());
+    let mut converter = Converter::new(&drawing, &scan, decoder, budget);
     converter.run(&drawing).map_err(|_| {
         IoError::invalid(
             path,
             format!(
-                "expands to more than {MAX_WORK} vertices and block placements (blocks placed \
-                 inside blocks, or large MINSERT arrays): OneMap does not read drawings that large"
+                "expands to more than {} MB of features through its blocks (blocks placed inside \
+                 blocks, or large MINSERT arrays): OneMap does not read drawings that large",
+                budget >> 20
             ),
         )
     })?;
