@@ -167,10 +167,7 @@ impl Document {
                 .sketch_layers
                 .get(name)
                 .and_then(|l| l.label_field.as_deref());
-            let named_by = self
-                .sketch_fields
-                .get(name)
-                .and_then(|fields| name_field(fields));
+            let named_by = self.sketch_fields.get(name).and_then(name_field);
             if let SketchState::Loaded(fs) = state {
                 self.data_starts.insert(name.clone(), features.len());
                 for (i, f) in fs.iter().enumerate() {

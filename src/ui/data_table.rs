@@ -38,15 +38,18 @@ pub struct DataTableState {
     cache: RowCache,
 }
 
+/// The column sorted by and whether ascending, if any.
+type SortedBy = Option<(String, bool)>;
+
 /// The rows in the table's order, kept until what they come from changes.
 #[derive(Clone, Debug, Default)]
 struct RowCache {
-    sorted_for: Option<(u64, Option<(String, bool)>)>,
+    sorted_for: Option<(u64, SortedBy)>,
     sorted: Vec<usize>,
     /// Each row's cells, lower-cased and joined, for the filter (made when first filtered).
     haystack_for: Option<u64>,
     haystack: Vec<String>,
-    shown_for: Option<(u64, Option<(String, bool)>, String)>,
+    shown_for: Option<(u64, SortedBy, String)>,
     shown: Vec<usize>,
     widths_for: Option<u64>,
     widths: Vec<f32>,
