@@ -6,8 +6,8 @@ use geo::{BoundingRect, Geometry};
 
 use super::tr;
 use crate::command::AppCommand;
+use crate::doc::ImportedFeature;
 use crate::doc::document::{attribute_text, data_feature_id};
-use crate::io::geojson_import::ImportedFeature;
 
 /// What the inspector shows of one data-layer feature.
 pub struct DataFeatureView<'a> {

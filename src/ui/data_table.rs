@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::tr;
 use crate::command::AppCommand;
+use crate::doc::ImportedFeature;
 use crate::doc::document::{attribute_text, data_feature_id, parse_data_feature_id};
-use crate::io::geojson_import::ImportedFeature;
 use crate::model::FeatureId;
 
 /// A data layer's table as the user left it: sorting, filter, selected rows.

@@ -42,15 +42,9 @@ pub fn all_dialogs() -> Vec<Dialog> {
             focus: false,
         })
         .collect();
-    dialogs.push(Dialog::ImportData(Box::new(
-        onemap::app::import::detect(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/formats/geojson/cities_gk_undeclared.geojson"),
-            &Default::default(),
-            &Default::default(),
-        )
-        .unwrap(),
-    )));
+    // The import dialog is left out of this tour: its preview shows the file's own field names
+    // and values, which the tours cannot yet tell from interface text; tests/import_dialog.rs
+    // checks its own words in both languages.
     dialogs.push(Dialog::ExportImage(Box::new(
         onemap::command::ExportImageForm::new("map.png".into(), Vec::new()),
     )));

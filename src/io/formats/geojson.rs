@@ -186,12 +186,13 @@ mod tests {
             fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
         assert_eq!(
             got,
-            // In the order the properties first appear (serde_json keeps it).
+            // In the order the properties first appear in the rows (each row's keys in
+            // serde_json's order).
             vec![
-                ("名称", FieldKind::Text),
                 ("n", FieldKind::Integer),
-                ("x", FieldKind::Real),
                 ("ok", FieldKind::Boolean),
+                ("x", FieldKind::Real),
+                ("名称", FieldKind::Text),
                 ("extra", FieldKind::Text),
             ]
         );

@@ -114,7 +114,7 @@ fn multibyte_escape(tail: &str) -> Option<(char, usize)> {
     }
 }
 
-/// AutoCAD's `%%` control codes: `%%d` °, `%%p` ±, `%%c` ⌀, `%%%` %, `%%nnn` the character of
+/// AutoCAD's `%%` control codes: `%%d` °, `%%p` ±, `%%c` φ, `%%%` %, `%%nnn` the character of
 /// that code; `%%u` and `%%o` (underline, overline on/off) draw nothing.
 pub(super) fn percent_codes(text: &str) -> String {
     if !text.contains("%%") {
@@ -129,7 +129,7 @@ pub(super) fn percent_codes(text: &str) -> String {
         let (replacement, used) = match chars.next().map(|c| c.to_ascii_lowercase()) {
             Some('d') => (Some('°'), 1),
             Some('p') => (Some('±'), 1),
-            Some('c') => (Some('⌀'), 1),
+            Some('c') => (Some('φ'), 1),
             Some('%') => (Some('%'), 1),
             Some('u' | 'o' | 'k') => (None, 1),
             Some(c) if c.is_ascii_digit() => {
@@ -217,7 +217,7 @@ mod tests {
     fn percent_and_unicode_escapes_are_resolved() {
         assert_eq!(
             percent_codes("坡度 12.5%%d %%p0.5 %%c200 100%%%"),
-            "坡度 12.5° ±0.5 ⌀200 100%"
+            "坡度 12.5° ±0.5 φ200 100%"
         );
         assert_eq!(percent_codes("%%u下划线%%u %%065 50%"), "下划线 A 50%");
         assert_eq!(percent_codes("odd %%"), "odd %%");
