@@ -55,6 +55,8 @@ fn project() -> PathBuf {
             source: SketchSource::Referenced("big.geojson".into()),
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         },
     );
     let path = big.with_file_name("big.onemap");

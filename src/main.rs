@@ -135,6 +135,7 @@ fn main() -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size(OneMapApp::MIN_WINDOW_SIZE)
             .with_title("OneMap 上海大都市圈一张图")
             .with_drag_and_drop(true),
         // The bundled font is used everywhere; system fonts would make screens differ.

@@ -352,3 +352,29 @@ fn derived_facts_name_the_cities_and_zones_a_placement_touches() {
     assert_eq!(d.cities, ["南通"]);
     assert!(!d.cross_border());
 }
+
+/// `onemap check` is a contract: its lines and its JSON stay as they were written before the
+/// findings learned to speak the interface language (a project that trips every rule, the
+/// expected output recorded from the command as it was).
+#[test]
+fn onemap_check_prints_every_rule_as_before_in_text_and_json() {
+    let project = root().join("tests/fixtures/every_rule.onemap");
+    let project = project.to_str().unwrap();
+    let run = |json: bool| {
+        let mut args = vec!["check", project];
+        if json {
+            args.push("--json");
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_onemap"))
+            .args(&args)
+            .arg("--data")
+            .arg(root())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let expected =
+        |name: &str| std::fs::read_to_string(root().join("tests/fixtures").join(name)).unwrap();
+    assert_eq!(run(false), (Some(1), expected("every_rule.check.txt")));
+    assert_eq!(run(true), (Some(1), expected("every_rule.check.json")));
+}

@@ -33,6 +33,8 @@ fn measuring_shows_distance_and_area_copies_them_and_changes_nothing() {
         .run_commands(vec![AppCommand::View(ViewCommand::SetLanguage(
             LabelLanguage::English,
         ))]);
+    // The readout speaks the interface's language (the map's labels have their own).
+    h.state_mut().help.prefs.ui_language = onemap::model::UiLanguage::English;
     h.state_mut().doc.accept_as_saved();
     let before = h.state().doc.project.clone();
     let undo_before = h.state().doc.history.undo_label().map(str::to_owned);

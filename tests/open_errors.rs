@@ -160,6 +160,8 @@ fn a_broken_project_at_start_is_reported_before_the_recovery_offer() {
 
     let broken = write(&dir, "broken.onemap", "hello world\n");
     let mut app = app_with_journals(&journals);
+    // The English interface (the Chinese one says it in Chinese: tests/ui_language_chinese.rs).
+    app.help.prefs.ui_language = onemap::model::UiLanguage::English;
     app.open_at_start(&broken);
     let Some(Dialog::Message { text, error, .. }) = app.files.dialog.clone() else {
         panic!("the error is shown first: {:?}", app.files.dialog);

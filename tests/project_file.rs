@@ -346,6 +346,8 @@ fn project() -> impl Strategy<Value = Project> {
                             source: SketchSource::Referenced(path),
                             visible: true,
                             opacity: 1.0,
+                            choices: Default::default(),
+                            label_field: None,
                         },
                     )
                 })

@@ -86,7 +86,7 @@ fn the_import_menu_item_is_greyed_out_in_review_mode() {
     h.run();
     h.get_by_label("文件").click();
     h.run();
-    let import = h.get_by(|n| n.label().is_some_and(|l| l.starts_with("导入 GeoJSON")));
+    let import = h.get_by(|n| n.label().is_some_and(|l| l.starts_with("导入数据")));
     assert!(
         import.accesskit_node().is_disabled(),
         "Import is greyed out"

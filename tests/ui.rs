@@ -1273,7 +1273,8 @@ fn the_compare_view_lists_changes_to_accept_or_reject_and_writes_the_merge() {
     h.run();
     let md = std::fs::read_to_string(&report).unwrap();
     assert!(md.contains("| 1 | 1 | 1 | 1 | 0 | 0 |"), "{md}");
-    assert!(md.contains("![Change map"));
+    // Written in the interface language: Chinese, the default.
+    assert!(md.contains("![变化图"), "{md}");
     assert!(dir.join("report.png").exists());
 }
 
@@ -1309,9 +1310,14 @@ fn the_three_way_merge_view_resolves_a_conflict_with_theirs_and_writes_the_merge
     assert_eq!(m.taken_cleanly, 1, "the deletion comes from theirs");
     h.get_by_label("我的");
     h.get_by_label("他们的");
-    // The conflicting field in words, as `onemap merge` prints it.
-    h.get_by_label("horizon: 2050");
-    h.get_by_label("horizon: 2025");
+    // The conflicting field in words, in the interface's language (Chinese, the default;
+    // `onemap merge` prints "horizon: 2050").
+    h.get_by_label("期限: 2050");
+    h.get_by_label("期限: 2025");
+    assert!(h.query_by_label_contains("horizon").is_none());
+    // The placement by its Chinese name only (`onemap merge` prints "中文 / English").
+    h.get_by_label_contains("«南通新机场»");
+    assert!(h.query_by_label_contains("Nantong new airport").is_none());
     h.get_by_label("他们的 →").click();
     h.run();
     let out = dir.join("merged.onemap");

@@ -4,10 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::ui_tour::{all_dialogs, click, visit_everything};
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use onemap::app::{AppData, OneMapApp, install_fonts};
-use onemap::command::{AfterConfirm, Dialog, Journal, PathPurpose};
+use onemap::command::{Dialog, PathPurpose};
 use onemap::io::DataDir;
 use onemap::model::UiLanguage;
 
@@ -43,7 +46,17 @@ const LANGUAGE_NAMES: [&str; 2] = ["中文", "中文 + English"];
 /// Every label of the accessibility tree.
 fn labels(h: &Harness<'_, OneMapApp>) -> Vec<String> {
     h.query_all_by(|_| true)
-        .filter_map(|n| n.accesskit_node().label())
+        .filter(|n| {
+            // A wrapped label's lines repeat its words; what the user typed is theirs.
+            !matches!(
+                n.accesskit_node().role(),
+                egui::accesskit::Role::TextRun
+                    | egui::accesskit::Role::TextInput
+                    | egui::accesskit::Role::MultilineTextInput
+            )
+        })
+        // A label's words are its value, a button's its label.
+        .filter_map(|n| n.accesskit_node().value().or(n.accesskit_node().label()))
         .collect()
 }
 
@@ -68,95 +81,11 @@ fn names_without_english(app: &OneMapApp) -> Vec<String> {
         .map(|p| p.name_zh.clone())
         .collect();
     names.extend(app.doc.project.scenes.iter().map(|s| s.name.clone()));
+    // The data sources' attribution is one document, in English, that quotes sources by their
+    // own (Chinese) names: 天地图, 审图号.
+    names.extend(onemap::ui::about::readable_lines(&app.data.attribution));
     names.retain(|n| !n.is_empty());
     names
-}
-
-fn click(h: &mut Harness<'_, OneMapApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.run();
-}
-
-fn all_dialogs() -> Vec<Dialog> {
-    let purposes = [
-        PathPurpose::Open,
-        PathPurpose::SaveAs,
-        PathPurpose::Import,
-        PathPurpose::ExportGeojson,
-        PathPurpose::ExportCsv,
-        PathPurpose::Locate("my sketch".into()),
-        PathPurpose::OpenForReview,
-        PathPurpose::CompareWith,
-        PathPurpose::MergeBase,
-        PathPurpose::MergeTheirs("base.onemap".into()),
-        PathPurpose::WriteMerged,
-        PathPurpose::WriteReport,
-        PathPurpose::ExportSketchLayer("corridors".into()),
-        PathPurpose::ApplyBaseline,
-    ];
-    let mut dialogs: Vec<Dialog> = purposes
-        .into_iter()
-        .map(|purpose| Dialog::PathPrompt {
-            purpose,
-            text: String::new(),
-            gcj02: false,
-            focus: false,
-        })
-        .collect();
-    dialogs.push(Dialog::ExportImage(Box::new(
-        onemap::command::ExportImageForm::new("map.png".into(), Vec::new()),
-    )));
-    dialogs.push(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
-    dialogs.push(Dialog::Recovery(Box::new(Journal {
-        file: "session.recovery".into(),
-        original: None,
-        written: "2026-01-01T00:00:00Z".into(),
-        based_on: None,
-        project: h_project(),
-    })));
-    for title in ["Could not open the project", "Exported", "Import failed"] {
-        dialogs.push(Dialog::Message {
-            title: title.into(),
-            text: "…".into(),
-            error: false,
-        });
-    }
-    dialogs
-}
-
-/// Visits the menus, the panels and every dialog; `check` sees the tree at each stop.
-fn visit_everything(
-    h: &mut Harness<'_, OneMapApp>,
-    menus: [&str; 4],
-    mut check: impl FnMut(&Harness<'_, OneMapApp>, &str),
-) {
-    check(h, "the main window");
-    for menu in menus {
-        click(h, menu);
-        check(h, menu);
-        h.key_press(egui::Key::Escape);
-        h.run();
-    }
-    h.state_mut().checks_open = true;
-    h.state_mut().table_open = true;
-    h.state_mut().show_about = true;
-    h.run();
-    check(h, "checks, table and about");
-    h.state_mut().show_about = false;
-    h.state_mut().scenes_tab = true;
-    let first = h.state().doc.project.placements.keys().next().cloned();
-    if let Some(id) = first {
-        h.state_mut().selected = Some(onemap::model::FeatureId(id.0.clone()));
-    }
-    h.run();
-    check(h, "scenes and a placement's form");
-    for dialog in all_dialogs() {
-        let name = format!("{dialog:?}");
-        h.state_mut().files.dialog = Some(dialog);
-        h.run();
-        check(h, &name);
-        h.state_mut().files.dialog = None;
-    }
 }
 
 #[test]
@@ -227,23 +156,17 @@ fn the_interface_language_is_switched_from_the_view_menu_and_labels_keep_theirs(
     );
 }
 
-/// A project for the recovery offer: the default one.
-fn h_project() -> onemap::model::project::Project {
-    app(UiLanguage::English).doc.project.clone()
-}
-
 #[test]
-fn the_import_dialog_keeps_browse_and_the_gcj02_text_inside_its_edge() {
-    for (language, browse, gcj02) in [
-        (UiLanguage::English, "Browse…", "The source is GCJ-02"),
-        (UiLanguage::Chinese, "浏览…", "源数据为 GCJ-02"),
+fn the_import_path_dialog_keeps_browse_inside_its_edge() {
+    for (language, browse) in [
+        (UiLanguage::English, "Browse…"),
+        (UiLanguage::Chinese, "浏览…"),
     ] {
         let mut h = harness(language);
         h.state_mut().files.desktop = true;
         h.state_mut().files.dialog = Some(Dialog::PathPrompt {
             purpose: PathPurpose::Import,
             text: String::new(),
-            gcj02: false,
             focus: false,
         });
         h.run();
@@ -254,24 +177,6 @@ fn the_import_dialog_keeps_browse_and_the_gcj02_text_inside_its_edge() {
             inside(button),
             "{language:?}: {browse} at {button:?}, window {window:?}"
         );
-        for text in h.query_all_by_label_contains(gcj02) {
-            let r = text.rect();
-            assert!(
-                inside(r),
-                "{language:?}: the GCJ-02 text at {r:?}, window {window:?}"
-            );
-        }
-        // Clicking the words ticks the box, as a checkbox's own text would.
-        h.query_all_by_label_contains(gcj02)
-            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Label)
-            .expect("the GCJ-02 words")
-            .click();
-        h.run();
-        let ticked = matches!(
-            h.state().files.dialog,
-            Some(Dialog::PathPrompt { gcj02: true, .. })
-        );
-        assert!(ticked, "{language:?}: a click on the words ticks GCJ-02");
     }
 }
 
@@ -337,15 +242,25 @@ fn search_finds_a_lake_named_on_the_basemap_and_speaks_english_in_english() {
 #[test]
 fn the_checks_panel_reaches_its_last_finding_with_a_scrollbar() {
     use onemap::model::checks::{Finding, Rule};
+    use onemap::model::finding_text::{FindingText, Names, Says};
     let mut h = harness(UiLanguage::English);
     let findings: Vec<Finding> = (0..40)
-        .map(|i| Finding {
-            id: format!("outside_plan_area:p{i}"),
-            rule: Rule::OutsidePlanArea,
-            placement: format!("p{i}"),
-            message: format!("finding number {i:02} of forty"),
-            bbox: [120.0, 30.0, 121.0, 31.0],
-            overlap_km2: None,
+        .map(|i| {
+            let text = FindingText {
+                subject: Names::new("", &format!("finding number {i:02}")),
+                says: Says::WhollyOutside {
+                    waters_sketched: false,
+                },
+            };
+            Finding {
+                id: format!("outside_plan_area:p{i}"),
+                rule: Rule::OutsidePlanArea,
+                placement: format!("p{i}"),
+                message: text.message(),
+                text,
+                bbox: [120.0, 30.0, 121.0, 31.0],
+                overlap_km2: None,
+            }
         })
         .collect();
     // The findings of this revision stand until the project changes.

@@ -26,6 +26,8 @@ fn scratch(name: &str) -> PathBuf {
 fn app(journals: Option<PathBuf>) -> OneMapApp {
     let mut app = OneMapApp::new(AppData::load(&DataDir::at(root())).unwrap());
     app.files.use_journal_dir(journals);
+    // The messages checked here are the English interface's.
+    app.help.prefs.ui_language = onemap::model::UiLanguage::English;
     app
 }
 

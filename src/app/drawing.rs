@@ -24,9 +24,13 @@ impl OneMapApp {
             AppCommand::AddVertex(c) => self.draft.push(c),
             AppCommand::MoveStart { id, at } => {
                 if let Some((name, geometry)) = self.editable_geometry(&id) {
-                    self.doc
-                        .history
-                        .begin(format!("move {name}"), &self.doc.project);
+                    self.doc.history.begin(
+                        crate::model::Bilingual::new(
+                            format!("移动 {name}"),
+                            format!("move {name}"),
+                        ),
+                        &self.doc.project,
+                    );
                     self.selected = Some(id.clone());
                     self.move_drag = Some((id, geometry, at));
                 }
@@ -117,9 +121,13 @@ impl OneMapApp {
             return;
         };
         if let Some((name, geometry)) = self.editable_geometry(&id) {
-            self.doc
-                .history
-                .begin(format!("edit vertices of {name}"), &self.doc.project);
+            self.doc.history.begin(
+                crate::model::Bilingual::new(
+                    format!("编辑 {name} 的顶点"),
+                    format!("edit vertices of {name}"),
+                ),
+                &self.doc.project,
+            );
             let (ring, index, geometry) = match handle {
                 Handle::Vertex { ring, index } => (ring, index, geometry),
                 Handle::Midpoint { ring, after, at } => (

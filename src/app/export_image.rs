@@ -7,6 +7,8 @@ use crate::command::{
 };
 use crate::present::export::{Canvas, ExportError, Paper, SlideSpec, export_project, export_slide};
 
+use std::path::Path;
+
 use super::OneMapApp;
 use super::handle::wrong_family;
 
@@ -25,22 +27,69 @@ impl OneMapApp {
                 self.files.dialog = Some(Dialog::ExportImage(Box::new(form)));
             }
             AppCommand::ExportImage(request) => match self.export_image(&request) {
-                Ok(()) => self
+                Ok(()) => {
+                    self.files
+                        .info("Exported", request.path.display().to_string());
+                    self.remember_export_dir(&request.path);
+                }
+                Err(e) => self
                     .files
-                    .info("Exported", request.path.display().to_string()),
-                Err(e) => self.files.error("Export failed", e.to_string()),
+                    .error("Export failed", e.in_language(self.lang())),
             },
             other => wrong_family("export", &other),
         }
     }
 
-    /// Beside the project, named after it: `sma-2022.png`.
+    /// Named after the project (`sma-2022.png`), beside it; but where the project's folder is
+    /// not the user's to write in (the project built into OneMap, whose folder is the
+    /// program's, or a read-only one), in the folder last exported to, or the user's
+    /// Documents (or home) folder.
     fn default_image_path(&self) -> String {
-        self.doc
-            .path
-            .as_ref()
-            .map(|p| p.with_extension("png").display().to_string())
-            .unwrap_or_default()
+        let path = self.doc.path.as_deref();
+        let name = path
+            .and_then(Path::file_stem)
+            .map_or("onemap".into(), |s| s.to_string_lossy().into_owned());
+        let beside = path
+            .and_then(Path::parent)
+            .filter(|dir| self.is_users_folder(dir))
+            .map(Path::to_owned);
+        let remembered = || {
+            self.help
+                .prefs
+                .last_export_dir
+                .clone()
+                .filter(|d| d.is_dir())
+        };
+        match beside
+            .or_else(remembered)
+            .or_else(crate::io::user_dirs::documents_or_home)
+        {
+            Some(dir) => dir.join(format!("{name}.png")).display().to_string(),
+            None => format!("{name}.png"),
+        }
+    }
+
+    /// Whether a project's folder is one to write the user's files in: not inside OneMap's
+    /// own folder (the data and the built-in project), not open for review, not read-only.
+    fn is_users_folder(&self, dir: &Path) -> bool {
+        let inside_program = std::path::absolute(dir)
+            .ok()
+            .zip(std::path::absolute(&self.data.dir.root).ok())
+            .is_some_and(|(dir, root)| dir.starts_with(root));
+        let read_only = std::fs::metadata(dir).map_or(true, |m| m.permissions().readonly());
+        !inside_program && !read_only && !self.doc.read_only
+    }
+
+    /// Remembers the folder of an exported image in the preferences, for the next suggestion.
+    fn remember_export_dir(&mut self, written: &Path) {
+        let Some(dir) = written.parent().filter(|d| !d.as_os_str().is_empty()) else {
+            return;
+        };
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+        if self.help.prefs.last_export_dir.as_deref() != Some(dir.as_path()) {
+            self.help.prefs.last_export_dir = Some(dir);
+            self.save_preferences();
+        }
     }
 
     fn export_image(&self, request: &ExportImageRequest) -> Result<(), ExportError> {

@@ -7,6 +7,7 @@ use crate::command::{AfterConfirm, AppCommand, Dialog, PathPurpose};
 use crate::doc::document::{self, Document};
 use crate::edit::Edit;
 use crate::io::IoError;
+use crate::model::UiLanguage;
 
 use super::handle::wrong_family;
 use super::{OneMapApp, files};
@@ -35,7 +36,6 @@ impl OneMapApp {
                 self.files.dialog = Some(Dialog::PathPrompt {
                     purpose,
                     text,
-                    gcj02: false,
                     focus: true,
                 });
             }
@@ -56,8 +56,11 @@ impl OneMapApp {
                 self.files.clear_journal();
                 self.proceed(then);
             }
-            AppCommand::Import { path, gcj02 } => self.files.start_import(path, gcj02),
+            AppCommand::Import { path, gcj02 } => {
+                self.files.start_import(path, gcj02, self.lang())
+            }
             AppCommand::CancelImport => {
+                self.cancel_data_job();
                 if let Some(job) = &self.files.import {
                     job.progress
                         .cancel
@@ -65,23 +68,16 @@ impl OneMapApp {
                 }
             }
             AppCommand::ExportGeojson(path) => match files::export_geojson(&self.doc, &path) {
-                Ok(n) => self.files.info(
-                    "Exported",
-                    format!("wrote {n} features to {}", path.display()),
-                ),
-                Err(e) => self.files.error("Export failed", e),
+                Ok(n) => self.files.info("Exported", self.wrote(n, "features", &path)),
+                Err(e) => self.files.error("Export failed", e.in_language(self.lang())),
             },
             AppCommand::ExportCsv(path) => {
                 match crate::io::export::write_csv(&path, &self.doc.project) {
                     Ok(()) => self.files.info(
                         "Exported",
-                        format!(
-                            "wrote {} placements to {}",
-                            self.doc.project.placements.len(),
-                            path.display()
-                        ),
+                        self.wrote(self.doc.project.placements.len(), "placements", &path),
                     ),
-                    Err(e) => self.files.error("Export failed", e.to_string()),
+                    Err(e) => self.files.error("Export failed", e.in_language(self.lang())),
                 }
             }
             AppCommand::Restore(journal) => self.restore(*journal),
@@ -183,12 +179,29 @@ impl OneMapApp {
     /// Opens a project. A failure leaves the current project as it was and says why.
     pub(super) fn open(&mut self, path: &Path) {
         if let Err(e) = self.try_open(path) {
-            self.files.error("Could not open the project", e);
+            self.files
+                .error("Could not open the project", e.in_language(self.lang()));
+        }
+    }
+
+    /// "wrote 3 features to …", in the interface language; `what` is "features" or
+    /// "placements".
+    fn wrote(&self, n: usize, what: &str, path: &Path) -> String {
+        match self.lang() {
+            UiLanguage::Chinese => {
+                let what = if what == "features" {
+                    "个要素"
+                } else {
+                    "个项目布局"
+                };
+                format!("已将 {n} {what}写入 {}", path.display())
+            }
+            UiLanguage::English => format!("wrote {n} {what} to {}", path.display()),
         }
     }
 
     /// Opens a project, or says why it cannot be read (and leaves the current one as it was).
-    pub(super) fn try_open(&mut self, path: &Path) -> Result<(), String> {
+    pub(super) fn try_open(&mut self, path: &Path) -> Result<(), IoError> {
         match files::open_project(path) {
             Ok(project) => {
                 self.review_mode = false;
@@ -209,12 +222,23 @@ impl OneMapApp {
                     .sketches
                     .iter()
                     .filter_map(|(n, s)| match s {
-                        document::SketchState::Missing(e) => Some(format!("sketch layer {n}: {e}")),
+                        document::SketchState::Missing(e) => Some(format!(
+                            "{} {n}: {}",
+                            self.lang().pick("草图图层", "sketch layer"),
+                            e.pick(self.lang())
+                        )),
                         document::SketchState::Loaded(_) => None,
                     })
                     .collect();
                 if !missing.is_empty() {
-                    self.files.error("Some sketch layers are missing", format!("{}\nUse Locate… in the layers panel to find them; until then their references are kept as they are.", missing.join("\n")));
+                    let advice = self.lang().pick(
+                        "在图层面板中用“定位…”找到它们；在此之前，它们的引用保持不变。",
+                        "Use Locate… in the layers panel to find them; until then their references are kept as they are.",
+                    );
+                    self.files.error(
+                        "Some sketch layers are missing",
+                        format!("{}\n{advice}", missing.join("\n")),
+                    );
                 }
                 self.load_review();
                 Ok(())
@@ -234,13 +258,17 @@ impl OneMapApp {
                 self.files.based_on = crate::io::recovery::FileStamp::of(path);
                 self.files.remember(path);
             }
-            Err(e) => self.files.error("Could not save", e),
+            Err(e) => self
+                .files
+                .error("Could not save", e.in_language(self.lang())),
         }
     }
 
-    /// Adds a finished background import to the project and reports what it did. Called every
-    /// frame; public so that tests can wait for an import without a window.
+    /// Adds a finished background import to the project and reports what it did (and takes
+    /// the import dialog's reads, app/import.rs). Called every frame; public so that tests can
+    /// wait for an import without a window.
     pub fn finish_import(&mut self) {
+        self.finish_data_job();
         let Some(job) = &self.files.import else {
             return;
         };
@@ -267,13 +295,17 @@ impl OneMapApp {
                     id: name.clone(),
                     layer: sketch,
                 });
-                self.files.info(
-                    "Imported",
-                    format!("{}: {} (layer {name})", path.display(), layer.report),
-                );
+                let report = layer.report.in_language(self.lang());
+                let text = match self.lang() {
+                    UiLanguage::Chinese => format!("{}：{report}（图层 {name}）", path.display()),
+                    UiLanguage::English => format!("{}: {report} (layer {name})", path.display()),
+                };
+                self.files.info("Imported", text);
             }
             Err(IoError::Cancelled { .. }) => {}
-            Err(e) => self.files.error("Import failed", e.to_string()),
+            Err(e) => self
+                .files
+                .error("Import failed", e.in_language(self.lang())),
         }
     }
 }

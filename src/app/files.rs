@@ -18,6 +18,7 @@ use crate::io::recovery::{
     write_journal_based_on,
 };
 use crate::io::{IoError, export, load_project, paths, recent, save_project};
+use crate::model::UiLanguage;
 use crate::model::project::{SketchLayer, SketchSource};
 
 use super::journal::JournalSchedule;
@@ -35,6 +36,8 @@ pub struct ImportJob {
 pub struct FileState {
     pub dialog: Option<Dialog>,
     pub import: Option<ImportJob>,
+    /// A read for the import dialog (File › Import data…) under way.
+    pub data_job: Option<super::import::DataJob>,
     pub recent: Vec<PathBuf>,
     recent_file: Option<PathBuf>,
     /// This session's recovery journal; `None` until desktop services are on.
@@ -184,7 +187,7 @@ impl FileState {
     }
 
     /// Starts reading a GeoJSON file on a worker thread.
-    pub fn start_import(&mut self, path: PathBuf, gcj02: bool) {
+    pub fn start_import(&mut self, path: PathBuf, gcj02: bool, lang: UiLanguage) {
         let progress = Progress::default();
         let total_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let (tx, rx) = channel();
@@ -209,7 +212,12 @@ impl FileState {
             }
             Err(e) => self.error(
                 "Import failed",
-                format!("could not start reading {}: {e}", path.display()),
+                match lang {
+                    UiLanguage::Chinese => format!("无法开始读取 {}：{e}", path.display()),
+                    UiLanguage::English => {
+                        format!("could not start reading {}: {e}", path.display())
+                    }
+                },
             ),
         }
     }
@@ -257,6 +265,9 @@ impl FileState {
 
     /// The import under way, as its progress window shows it.
     pub fn import_progress(&self) -> Option<ImportProgress> {
+        if let Some(job) = &self.data_job {
+            return Some(job.progress());
+        }
         let job = self.import.as_ref()?;
         let read = job.progress.bytes_read.load(Ordering::Relaxed);
         let fraction = if job.total_bytes > 0 {
@@ -293,9 +304,9 @@ impl FileState {
     }
 }
 
-/// Reads a project, with a user-facing error.
-pub fn open_project(path: &Path) -> Result<crate::model::project::Project, String> {
-    load_project(path).map_err(|e| e.to_string())
+/// Reads a project.
+pub fn open_project(path: &Path) -> Result<crate::model::project::Project, IoError> {
+    load_project(path)
 }
 
 /// Saves a project to `path`; for Save As into another folder, references are rebased so
@@ -304,7 +315,7 @@ pub fn save_as(
     project: &mut crate::model::project::Project,
     old_dir: &Path,
     path: &Path,
-) -> Result<(), String> {
+) -> Result<(), IoError> {
     let new_dir = path.parent().unwrap_or(Path::new("."));
     let mut moved = project.clone();
     for layer in moved.sketch_layers.values_mut() {
@@ -313,7 +324,7 @@ pub fn save_as(
         }
     }
     moved.meta.modified = clock::now_rfc3339();
-    save_project(path, &moved).map_err(|e| e.to_string())?;
+    save_project(path, &moved)?;
     *project = moved;
     Ok(())
 }
@@ -352,11 +363,13 @@ pub fn new_sketch(
             source,
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         },
     )
 }
 
-pub fn export_geojson(doc: &crate::doc::document::Document, path: &Path) -> Result<usize, String> {
+pub fn export_geojson(doc: &crate::doc::document::Document, path: &Path) -> Result<usize, IoError> {
     let sketches: Vec<(String, Vec<_>)> = doc
         .sketches
         .iter()
@@ -365,6 +378,6 @@ pub fn export_geojson(doc: &crate::doc::document::Document, path: &Path) -> Resu
             crate::doc::document::SketchState::Missing(_) => None,
         })
         .collect();
-    export::write_geojson(path, &doc.project, &sketches).map_err(|e| e.to_string())?;
+    export::write_geojson(path, &doc.project, &sketches)?;
     Ok(doc.project.placements.len() + sketches.iter().map(|(_, f)| f.len()).sum::<usize>())
 }

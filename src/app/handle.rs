@@ -99,6 +99,9 @@ impl OneMapApp {
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
             command @ C::CopyText(..) => self.run_selection_command(command),
+            command @ (C::SelectAndCentre(..)
+            | C::ToggleDataTable(..)
+            | C::CopyToPlacements(..)) => self.run_data_layer_command(command),
             command @ (C::ZoomTo(..)
             | C::ZoomIn
             | C::ZoomOut
@@ -121,6 +124,9 @@ impl OneMapApp {
             | C::DismissQuickStart
             | C::ShowReadme(..)) => self.run_help_command(command),
             command @ (C::AskExportImage | C::ExportImage(..)) => self.run_export_command(command),
+            command @ (C::DetectData(..) | C::RereadData(..) | C::ImportData(..)) => {
+                self.run_import_command(command)
+            }
             command @ (C::SetTool(..)
             | C::SetDrawAction(..)
             | C::ToggleSnap
@@ -185,10 +191,12 @@ impl OneMapApp {
             AppCommand::BulkEdit(change) => {
                 use crate::command::BulkChange as B;
                 match change {
-                    B::Action(a) => self.bulk_edit("action", |p| p.action = a.clone()),
-                    B::Section(s) => self.bulk_edit("section", |p| p.section = s.clone()),
-                    B::Status(s) => self.bulk_edit("status", |p| p.status = s),
-                    B::Horizon(h) => self.bulk_edit("horizon", |p| p.horizon = h),
+                    B::Action(a) => self.bulk_edit(("行动", "action"), |p| p.action = a.clone()),
+                    B::Section(s) => {
+                        self.bulk_edit(("板块", "section"), |p| p.section = s.clone())
+                    }
+                    B::Status(s) => self.bulk_edit(("状态", "status"), |p| p.status = s),
+                    B::Horizon(h) => self.bulk_edit(("期限", "horizon"), |p| p.horizon = h),
                 }
             }
             AppCommand::Locate { name, path } => {

@@ -37,6 +37,11 @@ impl HelpState {
 }
 
 impl OneMapApp {
+    /// The interface language, for the words the app writes into its messages.
+    pub(super) fn lang(&self) -> crate::model::UiLanguage {
+        self.help.prefs.ui_language
+    }
+
     pub(super) fn run_help_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::SetUiLanguage(language) => {
@@ -71,12 +76,13 @@ impl OneMapApp {
     }
 
     /// Saves the preferences; a failure is said, and the choice still holds for this session.
-    fn save_preferences(&mut self) {
+    pub(super) fn save_preferences(&mut self) {
         let Some(file) = self.help.prefs_file.clone() else {
             return;
         };
         if let Err(e) = write_preferences(&file, &self.help.prefs) {
-            self.files.error("Preferences not saved", e.to_string());
+            self.files
+                .error("Preferences not saved", e.in_language(self.lang()));
         }
     }
 }

@@ -40,6 +40,7 @@ impl OneMapApp {
             );
         }
         self.help_ui(ui.ctx(), &mut commands);
+        self.data_tables_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
         let import = self.files.import_progress();
         ui::dialogs::dialogs_ui(
@@ -96,7 +97,9 @@ impl OneMapApp {
                         }),
                 )
                 .collect();
-            ui.horizontal(|ui| {
+            // Wrapped: in a small window (English names are long) the row goes on below
+            // rather than past the edge.
+            ui.horizontal_wrapped(|ui| {
                 if self.review_mode {
                     ui::tools::review_tools_ui(ui, self.tool, &self.review, commands);
                 } else {
@@ -293,6 +296,12 @@ impl OneMapApp {
                         commands,
                     );
                 });
+        } else if let Some(id) = self.selected.clone()
+            && self.doc.data_feature(&id).is_some()
+        {
+            egui::Panel::right("inspector")
+                .default_size(300.0)
+                .show(ui, |ui| self.data_feature_inspector_ui(ui, &id, commands));
         } else if let Some(feature) = self.selected.as_ref().and_then(|id| self.feature(id)) {
             egui::Panel::right("inspector")
                 .default_size(300.0)

@@ -78,6 +78,9 @@ impl OneMapApp {
         if let Some(bbox) = self.pending_zoom.take() {
             self.fit(bbox, rect);
         }
+        if let Some(bbox) = self.pending_centre.take() {
+            self.centre_on(bbox, rect);
+        }
         self.last_map_size = rect.size();
         self.advance_flight(ui.ctx(), rect.size());
         let tool = self.tool;

@@ -3,12 +3,14 @@
 //! The top layer: it may use every other, and it is the only one that changes the project,
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
+mod data_layers;
 mod drawing;
 mod export_image;
 mod file_commands;
 pub mod files;
 mod handle;
 pub mod help;
+pub mod import;
 pub mod journal;
 mod layout;
 mod map_frame;
@@ -55,6 +57,8 @@ pub struct OneMapApp {
     fit_pending: bool,
     /// A box to bring into view at the next frame.
     pending_zoom: Option<geo::Rect<f64>>,
+    /// A box to centre the map on at the next frame (fitted if too large at that zoom).
+    pending_centre: Option<geo::Rect<f64>>,
     /// How lon/lat mapped to the screen in the last frame.
     pub last_transform: Option<ScreenTransform>,
     /// What the map drew in the last frame.
@@ -126,6 +130,8 @@ pub struct OneMapApp {
     /// Whether the placement table is open.
     pub table_open: bool,
     pub table: ui::placement_table::TableState,
+    /// The open attribute tables of data layers, by layer id.
+    pub data_tables: std::collections::BTreeMap<String, ui::data_table::DataTableState>,
     /// Cities and zones each placement touches, for the table; recomputed with the checks.
     pub placement_facts: std::collections::BTreeMap<
         crate::model::project::PlacementId,
@@ -170,6 +176,7 @@ impl OneMapApp {
             problems_dismissed: false,
             fit_pending: true,
             pending_zoom: None,
+            pending_centre: None,
             last_transform: None,
             last_draw: DrawStats::default(),
             last_title: String::new(),
@@ -204,10 +211,15 @@ impl OneMapApp {
             scene_form: Default::default(),
             table_open: false,
             table: Default::default(),
+            data_tables: Default::default(),
             placement_facts: Default::default(),
             help: Default::default(),
         }
     }
+
+    /// The smallest window the app lets itself be made: its panels, dialogs and help are laid
+    /// out (and tested) to fit it.
+    pub const MIN_WINDOW_SIZE: [f32; 2] = [1024.0, 700.0];
 
     pub fn enable_desktop_services(&mut self) {
         self.files.enable_desktop();
@@ -221,12 +233,20 @@ impl OneMapApp {
     /// offers any unsaved work left by a session that crashed, after that dialog.
     pub fn open_at_start(&mut self, path: &Path) {
         if let Err(e) = self.try_open(path) {
-            let text = format!(
-                "{e}\n\nOneMap started with a new, untitled project instead. Nothing was written to {}.",
-                path.display()
-            );
+            let then = match self.lang() {
+                crate::model::UiLanguage::Chinese => format!(
+                    "OneMap 已改为新建一个未命名项目。没有向 {} 写入任何内容。",
+                    path.display()
+                ),
+                crate::model::UiLanguage::English => format!(
+                    "OneMap started with a new, untitled project instead. Nothing was written to {}.",
+                    path.display()
+                ),
+            };
+            let text = format!("{}\n\n{then}", e.in_language(self.lang()));
             self.files.error("Could not open the project", text);
-            self.files.start_error = Some(e);
+            // The command line prints it in English, as the other subcommands do.
+            self.files.start_error = Some(e.to_string());
         }
         self.files.offer_recovery();
     }
@@ -403,14 +423,18 @@ impl OneMapApp {
         for path in dropped {
             match path.extension().and_then(|e| e.to_str()) {
                 Some("onemap") => commands.push(AppCommand::Open(path)),
-                Some("geojson" | "json") => {
-                    commands.push(AppCommand::Import { path, gcj02: false })
+                _ if crate::io::formats::Format::of_path(&path).is_some() => {
+                    commands.push(AppCommand::DetectData(path))
                 }
                 _ => self.files.error(
                     "Cannot open",
                     format!(
-                        "{}: OneMap opens .onemap projects and imports .geojson files",
-                        path.display()
+                        "{}: {}",
+                        path.display(),
+                        self.lang().pick(
+                            "OneMap 打开 .onemap 项目，导入数据文件（.geojson、.shp、.zip、.gpkg、.kml、.kmz、.dxf、.csv）",
+                            "OneMap opens .onemap projects and imports data files (.geojson, .shp, .zip, .gpkg, .kml, .kmz, .dxf, .csv)"
+                        )
                     ),
                 ),
             }

@@ -11,6 +11,7 @@ use crate::edit::Edit;
 use crate::io::clock;
 use crate::io::output_guard::{Writes, check_output};
 use crate::io::review_file::{load_review, reviewed_path, save_review, sidecar_path};
+use crate::model::UiLanguage;
 use crate::model::diff::{Findings, diff};
 use crate::model::project::{Comment, MapNote};
 use crate::model::review::{Anchor, CommentStatus, Reply, Review, ReviewComment};
@@ -44,9 +45,10 @@ impl OneMapApp {
                     comments: Vec::new(),
                 });
             }
-            Err(e) => self
-                .files
-                .error("Could not read the review comments", e.to_string()),
+            Err(e) => self.files.error(
+                "Could not read the review comments",
+                e.in_language(self.lang()),
+            ),
         }
         self.review.path = Some(path);
     }
@@ -87,8 +89,10 @@ impl OneMapApp {
             return;
         };
         if let Err(e) = save_review(&path, &self.review.review) {
-            self.files
-                .error("Could not save the review comments", e.to_string());
+            self.files.error(
+                "Could not save the review comments",
+                e.in_language(self.lang()),
+            );
         }
     }
 
@@ -196,9 +200,12 @@ impl OneMapApp {
             edits.push(Edit::SetNotes(project.notes));
         }
         self.edit(Edit::Batch {
-            label: format!(
-                "merge {} review comments",
-                self.review.review.comments.len()
+            label: crate::model::Bilingual::new(
+                format!("合并 {} 条审阅评论", self.review.review.comments.len()),
+                format!(
+                    "merge {} review comments",
+                    self.review.review.comments.len()
+                ),
             ),
             edits,
         });
@@ -208,8 +215,10 @@ impl OneMapApp {
         let other = match crate::io::load_project(path) {
             Ok(p) => p,
             Err(e) => {
-                self.files
-                    .error("Could not open the other version", e.to_string());
+                self.files.error(
+                    "Could not open the other version",
+                    e.in_language(self.lang()),
+                );
                 return;
             }
         };
@@ -247,8 +256,10 @@ impl OneMapApp {
         ) {
             (Ok(b), Ok(t)) => (b, t),
             (Err(e), _) | (_, Err(e)) => {
-                self.files
-                    .error("Could not open a version to merge", e.to_string());
+                self.files.error(
+                    "Could not open a version to merge",
+                    e.in_language(self.lang()),
+                );
                 return;
             }
         };
@@ -278,22 +289,31 @@ impl OneMapApp {
             let mut merged = m.result.resolved(&m.theirs, &m.take_theirs);
             merged.meta.modified = clock::now_rfc3339();
             match crate::io::save_project(path, &merged) {
-                Ok(()) => self.files.info(
-                    "Merged project written",
-                    format!(
-                        "{} conflicts resolved ({} with theirs), written to {}",
+                Ok(()) => {
+                    let (all, theirs) = (
                         m.result.conflicts.len(),
                         m.result
                             .conflicts
                             .iter()
                             .filter(|c| m.take_theirs.contains(&c.subject))
                             .count(),
-                        path.display()
-                    ),
+                    );
+                    let text = match self.lang() {
+                        UiLanguage::Chinese => format!(
+                            "已解决 {all} 处冲突（其中 {theirs} 处采用他们的版本），写入 {}",
+                            path.display()
+                        ),
+                        UiLanguage::English => format!(
+                            "{all} conflicts resolved ({theirs} with theirs), written to {}",
+                            path.display()
+                        ),
+                    };
+                    self.files.info("Merged project written", text)
+                }
+                Err(e) => self.files.error(
+                    "Could not write the merged project",
+                    e.in_language(self.lang()),
                 ),
-                Err(e) => self
-                    .files
-                    .error("Could not write the merged project", e.to_string()),
             }
             return;
         }
@@ -304,18 +324,24 @@ impl OneMapApp {
             crate::edit::merge::apply_changes(&self.doc.project, &c.other, &c.accepted);
         merged.meta.modified = clock::now_rfc3339();
         match crate::io::save_project(path, &merged) {
-            Ok(()) => self.files.info(
-                "Merged project written",
-                format!(
-                    "{} of {} changes accepted, written to {}",
-                    c.accepted.len(),
-                    c.changes.len(),
-                    path.display()
-                ),
+            Ok(()) => {
+                let (accepted, all) = (c.accepted.len(), c.changes.len());
+                let text = match self.lang() {
+                    UiLanguage::Chinese => format!(
+                        "接受了 {all} 处变化中的 {accepted} 处，写入 {}",
+                        path.display()
+                    ),
+                    UiLanguage::English => format!(
+                        "{accepted} of {all} changes accepted, written to {}",
+                        path.display()
+                    ),
+                };
+                self.files.info("Merged project written", text)
+            }
+            Err(e) => self.files.error(
+                "Could not write the merged project",
+                e.in_language(self.lang()),
             ),
-            Err(e) => self
-                .files
-                .error("Could not write the merged project", e.to_string()),
         }
     }
 }
@@ -360,13 +386,25 @@ impl OneMapApp {
         let guarded = check_output(path, inputs(), Writes::Other("a Markdown review report"))
             .and_then(|()| check_output(&png, inputs(), Writes::Other("a PNG image")));
         if let Err(e) = guarded {
-            self.files
-                .error("Could not write the review report", e.to_string());
+            self.files.error(
+                "Could not write the review report",
+                e.in_language(self.lang()),
+            );
             return;
         }
         let mut spec = SlideSpec::of(&self.doc.project, None);
-        spec.title = format!("对比 Compare: {old_name} → {new_name}");
-        spec.subtitle = "绿 added · 红 removed · 黄 changed (old dashed red)".into();
+        // The change map belongs to the report, in the report's language.
+        spec.title = format!(
+            "{}: {old_name} → {new_name}",
+            self.lang().pick("对比", "Compare")
+        );
+        spec.subtitle = self
+            .lang()
+            .pick(
+                "绿色：新增 · 红色：删除 · 黄色：修改（旧的为红色虚线）",
+                "green added · red removed · amber changed (old dashed red)",
+            )
+            .into();
         let date = today();
         let inputs = self.slide_inputs(&spec, false, &date);
         let Ok(canvas) = Canvas::pixels(1600, 1000) else {
@@ -389,8 +427,9 @@ impl OneMapApp {
             },
         );
         let background = egui::Color32::WHITE;
+        let lang = self.lang();
         let result = write(rendered, background, &png)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.in_language(lang))
             .and_then(|()| {
                 let review =
                     (!self.review.review.comments.is_empty()).then_some(&self.review.review);
@@ -401,14 +440,20 @@ impl OneMapApp {
                     review,
                     png.file_name().and_then(|n| n.to_str()),
                     &date,
+                    self.help.prefs.ui_language,
                 );
                 crate::io::atomic::atomic_write(path, md.as_bytes(), false)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.in_language(lang))
             });
         match result {
             Ok(()) => self.files.info(
                 "Review report written",
-                format!("{} and {}", path.display(), png.display()),
+                format!(
+                    "{} {} {}",
+                    path.display(),
+                    lang.pick("和", "and"),
+                    png.display()
+                ),
             ),
             Err(e) => self.files.error("Could not write the review report", e),
         }

@@ -2,6 +2,7 @@
 //! presenter mode.
 
 use crate::edit::Edit;
+use crate::model::Bilingual;
 use crate::model::project::{MapView, NamedScene, PlacementId};
 use crate::present::scene_zoom_from_canvas;
 
@@ -40,7 +41,10 @@ impl OneMapApp {
             settings: Some(self.doc.project.settings.clone()),
             highlighted: self.selected_placements(),
         };
-        let label = format!("add scene {}", scene.name);
+        let label = Bilingual::new(
+            format!("添加场景 {}", scene.name),
+            format!("add scene {}", scene.name),
+        );
         scenes.push(scene);
         let index = scenes.len() - 1;
         self.edit(Edit::SetScenes { label, scenes });
@@ -57,7 +61,10 @@ impl OneMapApp {
         scene.view = Some(view);
         scene.settings = Some(self.doc.project.settings.clone());
         scene.highlighted = highlighted;
-        let label = format!("update scene {}", scene.name);
+        let label = Bilingual::new(
+            format!("更新场景 {}", scene.name),
+            format!("update scene {}", scene.name),
+        );
         self.edit(Edit::SetScenes { label, scenes });
     }
 
@@ -69,7 +76,10 @@ impl OneMapApp {
         };
         if let Some(settings) = scene.settings.clone() {
             self.edit(Edit::SetSettings {
-                label: format!("show scene {}", scene.name),
+                label: Bilingual::new(
+                    format!("显示场景 {}", scene.name),
+                    format!("show scene {}", scene.name),
+                ),
                 settings,
             });
         }

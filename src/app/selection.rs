@@ -4,8 +4,8 @@
 use geo::{BoundingRect, Intersects};
 
 use crate::edit::{Edit, copy};
-use crate::model::FeatureId;
 use crate::model::project::{Placement, PlacementId};
+use crate::model::{Bilingual, FeatureId};
 
 use super::OneMapApp;
 use super::handle::wrong_family;
@@ -82,15 +82,19 @@ impl OneMapApp {
         }
         let label = match ids.as_slice() {
             [] => return,
-            [one] => format!(
-                "delete {}",
-                self.doc
+            [one] => {
+                let name = self
+                    .doc
                     .project
                     .placements
                     .get(one)
-                    .map_or(one.0.as_str(), |p| p.name_zh.as_str())
+                    .map_or(one.0.as_str(), |p| p.name_zh.as_str());
+                Bilingual::new(format!("删除 {name}"), format!("delete {name}"))
+            }
+            many => Bilingual::new(
+                format!("删除 {} 个项目布局", many.len()),
+                format!("delete {} placements", many.len()),
             ),
-            many => format!("delete {} placements", many.len()),
         };
         let edits = ids.into_iter().map(Edit::RemovePlacement).collect();
         self.edit(Edit::Batch { label, edits });
@@ -119,15 +123,16 @@ impl OneMapApp {
     /// Pastes the clipboard beside where it was copied from, as one step, and selects it.
     pub(super) fn paste(&mut self) {
         let originals = self.clipboard.clone();
-        self.add_copies(&originals, "paste");
+        self.add_copies(&originals, ("粘贴", "paste"));
     }
 
     pub(super) fn duplicate_selected(&mut self) {
         let originals = self.selected_copies();
-        self.add_copies(&originals, "duplicate");
+        self.add_copies(&originals, ("创建副本", "duplicate"));
     }
 
-    fn add_copies(&mut self, originals: &[Placement], verb: &str) {
+    /// Adds copies of `originals` as one step named with `verb` (Chinese, English).
+    fn add_copies(&mut self, originals: &[Placement], (verb_zh, verb): (&str, &str)) {
         if originals.is_empty() {
             return;
         }
@@ -136,8 +141,14 @@ impl OneMapApp {
             .map_or(0.01, |t| t.deg_per_px() * PASTE_OFFSET_PX);
         let made = copy::copies(&self.doc.project, originals, (step, -step));
         let label = match made.as_slice() {
-            [(_, one)] => format!("{verb} {}", one.name_zh),
-            many => format!("{verb} {} placements", many.len()),
+            [(_, one)] => Bilingual::new(
+                format!("{verb_zh} {}", one.name_zh),
+                format!("{verb} {}", one.name_zh),
+            ),
+            many => Bilingual::new(
+                format!("{verb_zh} {} 个项目布局", many.len()),
+                format!("{verb} {} placements", many.len()),
+            ),
         };
         let ids: Vec<PlacementId> = made.iter().map(|(id, _)| id.clone()).collect();
         self.edit(copy::add_all(label, made));
@@ -145,7 +156,11 @@ impl OneMapApp {
     }
 
     /// Applies a change to every selected placement as one step ("set status of 3 placements").
-    pub(super) fn bulk_edit(&mut self, what: &str, change: impl Fn(&mut Placement)) {
+    pub(super) fn bulk_edit(
+        &mut self,
+        (what_zh, what): (&str, &str),
+        change: impl Fn(&mut Placement),
+    ) {
         let ids = self.selected_placements();
         let edits: Vec<Edit> = ids
             .iter()
@@ -158,7 +173,10 @@ impl OneMapApp {
                 })
             })
             .collect();
-        let label = format!("set {what} of {} placements", edits.len());
+        let label = Bilingual::new(
+            format!("设置 {} 个项目布局的{what_zh}", edits.len()),
+            format!("set {what} of {} placements", edits.len()),
+        );
         self.edit(Edit::Batch { label, edits });
     }
 }

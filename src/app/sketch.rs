@@ -123,7 +123,10 @@ impl OneMapApp {
             .collect();
         if !edits.is_empty() {
             self.edit(Edit::Batch {
-                label: format!("revert all sketches of {layer}"),
+                label: crate::model::Bilingual::new(
+                    format!("将 {layer} 的全部草绘还原为规划"),
+                    format!("revert all sketches of {layer}"),
+                ),
                 edits,
             });
         }
@@ -166,16 +169,22 @@ impl OneMapApp {
         let effective =
             crate::model::overrides::apply(&self.data.plan, &self.doc.project.plan_overrides);
         match crate::io::baseline::write_effective_layer(&effective, layer, path) {
-            Ok(n) => self.files.info(
-                "Sketch exported",
-                format!(
-                    "{n} features of {layer} (baseline and sketches) written to {}",
-                    path.display()
-                ),
-            ),
+            Ok(n) => {
+                let text = match self.lang() {
+                    crate::model::UiLanguage::Chinese => format!(
+                        "已将 {layer} 的 {n} 个要素（基准加草绘）写入 {}",
+                        path.display()
+                    ),
+                    crate::model::UiLanguage::English => format!(
+                        "{n} features of {layer} (baseline and sketches) written to {}",
+                        path.display()
+                    ),
+                };
+                self.files.info("Sketch exported", text)
+            }
             Err(e) => self
                 .files
-                .error("Could not export the sketch", e.to_string()),
+                .error("Could not export the sketch", e.in_language(self.lang())),
         }
     }
 
@@ -191,16 +200,31 @@ impl OneMapApp {
             .collect();
         changed.sort();
         changed.dedup();
-        match crate::io::baseline::write_new_baseline(&self.data.dir.layers(), &effective, &changed, target) {
-            Ok(()) => self.files.info(
-                "New plan edition written",
-                format!(
-                    "{} with {} layer(s) changed; give it a new id in edition.ron before use. The current layers are unchanged.",
-                    target.display(),
-                    changed.len()
-                ),
+        match crate::io::baseline::write_new_baseline(
+            &self.data.dir.layers(),
+            &effective,
+            &changed,
+            target,
+        ) {
+            Ok(()) => {
+                let text = match self.lang() {
+                    crate::model::UiLanguage::Chinese => format!(
+                        "{}，其中 {} 个图层有改动；使用前请在 edition.ron 中给它一个新的 id。当前图层没有改变。",
+                        target.display(),
+                        changed.len()
+                    ),
+                    crate::model::UiLanguage::English => format!(
+                        "{} with {} layer(s) changed; give it a new id in edition.ron before use. The current layers are unchanged.",
+                        target.display(),
+                        changed.len()
+                    ),
+                };
+                self.files.info("New plan edition written", text)
+            }
+            Err(e) => self.files.error(
+                "Could not write the new plan edition",
+                e.in_language(self.lang()),
             ),
-            Err(e) => self.files.error("Could not write the new plan edition", e.to_string()),
         }
     }
 }

@@ -39,7 +39,7 @@ impl PathPurpose {
         match self {
             Self::Open => pick("打开项目", "Open project"),
             Self::SaveAs => pick("项目另存为", "Save project as"),
-            Self::Import => pick("导入 GeoJSON", "Import GeoJSON"),
+            Self::Import => pick("导入数据", "Import data"),
             Self::ExportGeojson => pick("导出 GeoJSON", "Export GeoJSON"),
             Self::ExportCsv => pick("导出项目表 CSV", "Export placement table (CSV)"),
             Self::Locate(name) => match lang {
@@ -85,9 +85,8 @@ impl PathPurpose {
             Self::WriteReport => ("Markdown", &["md"]),
             Self::ExportSketchLayer(_) => ("GeoJSON", &["geojson"]),
             Self::ApplyBaseline => ("Folder", &[]),
-            Self::Import | Self::ExportGeojson | Self::Locate(_) => {
-                ("GeoJSON", &["geojson", "json"])
-            }
+            Self::Import => ("Data files", crate::io::formats::Format::READ_EXTENSIONS),
+            Self::ExportGeojson | Self::Locate(_) => ("GeoJSON", &["geojson", "json"]),
             Self::ExportCsv => ("CSV", &["csv"]),
         }
     }
@@ -138,7 +137,6 @@ pub enum Dialog {
     PathPrompt {
         purpose: PathPurpose,
         text: String,
-        gcj02: bool,
         /// Set when the dialog opens, so that the path field takes the keyboard once.
         focus: bool,
     },
@@ -151,9 +149,11 @@ pub enum Dialog {
     },
     /// File › Export image….
     ExportImage(Box<ExportImageForm>),
+    /// File › Import data…, once the file was read: what was detected, and the choices.
+    ImportData(Box<super::import::ImportForm>),
 }
 
-/// A GeoJSON import under way, as its progress window shows it.
+/// An import under way (reading the file), as its progress window shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportProgress {
     pub path: PathBuf,

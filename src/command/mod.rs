@@ -12,6 +12,7 @@
 //! It may import the layers below it (`model`, `edit`, `io`, `map`, `doc`), never `ui` or `app`.
 
 pub mod dialog;
+pub mod import;
 pub mod state;
 pub mod tool;
 
@@ -39,6 +40,12 @@ pub enum AppCommand {
     Select(Option<FeatureId>),
     /// Selects a feature and brings it into view.
     SelectAndShow(FeatureId),
+    /// Selects a feature and centres the map on it, at the same zoom if it fits in view.
+    SelectAndCentre(FeatureId),
+    /// Opens or closes a data layer's attribute table.
+    ToggleDataTable(String),
+    /// Makes placements of data layers' features, as one undo step.
+    CopyToPlacements(Vec<FeatureId>),
     /// Brings a lon/lat box into view.
     ZoomTo(Rect<f64>),
     ZoomIn,
@@ -70,11 +77,20 @@ pub enum AppCommand {
     Open(PathBuf),
     Save,
     SaveAs(PathBuf),
+    /// A GeoJSON imported without the dialog, as it declares itself (scripts and tests); the
+    /// menu and dropped files go through [`AppCommand::DetectData`] and the import dialog.
     Import {
         path: PathBuf,
         gcj02: bool,
     },
     CancelImport,
+    /// File › Import data…: reads a data file of any format (off the UI thread) and shows
+    /// what was detected in the import dialog.
+    DetectData(PathBuf),
+    /// Reads the file of the import dialog again with another encoding or CSV columns.
+    RereadData(import::ReadChoices),
+    /// Imports what the import dialog confirmed: one data layer per table, one undo step.
+    ImportData(import::ImportRequest),
     ExportGeojson(PathBuf),
     ExportCsv(PathBuf),
     /// Points a sketch layer whose file is missing at a file.
@@ -90,7 +106,7 @@ pub enum AppCommand {
     DiscardThen(AfterConfirm),
     Restore(Box<Journal>),
     /// Starts a gesture (a slider drag): what follows until `EndGesture` is one undo step.
-    BeginGesture(String),
+    BeginGesture(crate::model::Bilingual),
     EndGesture,
     Undo,
     Redo,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::io::geojson_import::ImportedFeature;
-use crate::io::sketch::load_sketch;
+use crate::io::sketch::load_data_layer;
 use crate::map::Scene;
 use crate::map::scene::SKETCH_PREFIX;
 use crate::model::project::{Placement, Project};
@@ -20,7 +20,8 @@ use crate::model::{FeatureId, PlanFeature};
 #[derive(Clone, Debug)]
 pub enum SketchState {
     Loaded(Vec<ImportedFeature>),
-    Missing(String),
+    /// Why, in both interface languages.
+    Missing(crate::model::Bilingual),
 }
 
 pub struct Document {
@@ -30,6 +31,15 @@ pub struct Document {
     /// What was last read from or written to disk.
     saved: Project,
     pub sketches: BTreeMap<String, SketchState>,
+    /// Each loaded data layer's attribute fields, in the file's order (see
+    /// [`crate::io::sketch::LoadedLayer`]).
+    pub sketch_fields: BTreeMap<String, Vec<String>>,
+    /// Bumped whenever the sketch layers are read again, so that what is derived from their
+    /// features (an attribute table's order) knows when to redo, and only then.
+    pub sketches_generation: u64,
+    /// Where each data layer's features start in [`Self::features`], to find one by id
+    /// without a search through a large layer.
+    data_starts: BTreeMap<String, usize>,
     /// The project's own features (placements and sketches) in map form.
     pub features: Vec<PlanFeature>,
     pub overlay: Scene,
@@ -85,6 +95,9 @@ impl Document {
             project,
             path,
             sketches: BTreeMap::new(),
+            sketch_fields: BTreeMap::new(),
+            sketches_generation: 0,
+            data_starts: BTreeMap::new(),
             features: Vec::new(),
             overlay: Scene::build_overlay(&[], style),
             history: crate::edit::History::default(),
@@ -144,18 +157,22 @@ impl Document {
     /// Reads every sketch layer again (after opening, or after a file was located).
     pub fn reload_sketches(&mut self) {
         let dir = self.dir();
-        self.sketches = self
-            .project
-            .sketch_layers
-            .iter()
-            .map(|(name, layer)| {
-                let state = match load_sketch(&dir, name, layer) {
-                    Ok(f) => SketchState::Loaded(f),
-                    Err(e) => SketchState::Missing(e.to_string()),
-                };
-                (name.clone(), state)
-            })
-            .collect();
+        self.sketches.clear();
+        self.sketch_fields.clear();
+        for (name, layer) in &self.project.sketch_layers {
+            let state = match load_data_layer(&dir, name, layer) {
+                Ok(loaded) => {
+                    self.sketch_fields.insert(name.clone(), loaded.fields);
+                    SketchState::Loaded(loaded.features)
+                }
+                Err(e) => SketchState::Missing(crate::model::Bilingual::new(
+                    e.in_language(crate::model::UiLanguage::Chinese),
+                    e.in_language(crate::model::UiLanguage::English),
+                )),
+            };
+            self.sketches.insert(name.clone(), state);
+        }
+        self.sketches_generation = next_revision();
     }
 
     /// Rebuilds the map form of the project's features; call after every project change.
@@ -166,17 +183,30 @@ impl Document {
             .iter()
             .map(|(id, p)| placement_feature(&id.0, p))
             .collect();
+        self.data_starts.clear();
         for (name, state) in &self.sketches {
+            let label_field = self
+                .project
+                .sketch_layers
+                .get(name)
+                .and_then(|l| l.label_field.as_deref());
+            let named_by = self.sketch_fields.get(name).and_then(name_field);
             if let SketchState::Loaded(fs) = state {
+                self.data_starts.insert(name.clone(), features.len());
                 for (i, f) in fs.iter().enumerate() {
                     let mut properties: BTreeMap<String, Value> =
                         f.properties.clone().into_iter().collect();
+                    match (label_field, named_by) {
+                        (Some(field), _) => label_by(&mut properties, field),
+                        (None, Some(field)) => name_by(&mut properties, field),
+                        (None, None) => {}
+                    }
                     properties
                         .entry("name_zh".into())
                         .or_insert_with(|| Value::String(name.clone()));
                     properties.insert("sketch_layer".into(), Value::String(name.clone()));
                     features.push(PlanFeature {
-                        id: FeatureId(format!("sketch.{name}.{i}")),
+                        id: data_feature_id(name, i),
                         layer: format!("{SKETCH_PREFIX}{name}"),
                         geometry: f.geometry.clone(),
                         properties,
@@ -211,8 +241,100 @@ impl Document {
     }
 
     pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
+        if let Some((layer, index)) = parse_data_feature_id(id) {
+            let start = self.data_starts.get(layer)?;
+            return self.features.get(start + index).filter(|f| &f.id == id);
+        }
         self.features.iter().find(|f| &f.id == id)
     }
+
+    /// A data layer's feature as read from its file, by its map id: the layer's id, the
+    /// feature's index in the layer, and the feature.
+    pub fn data_feature<'d>(
+        &'d self,
+        id: &'d FeatureId,
+    ) -> Option<(&'d str, usize, &'d ImportedFeature)> {
+        let (layer, index) = parse_data_feature_id(id)?;
+        match self.sketches.get(layer)? {
+            SketchState::Loaded(features) => Some((layer, index, features.get(index)?)),
+            SketchState::Missing(_) => None,
+        }
+    }
+}
+
+/// The map id of a data layer's feature: `sketch.LAYER.INDEX`.
+pub fn data_feature_id(layer: &str, index: usize) -> FeatureId {
+    FeatureId(format!("sketch.{layer}.{index}"))
+}
+
+/// The layer id and index of a data layer feature's map id (a layer id may hold dots: the
+/// index is after the last one).
+pub fn parse_data_feature_id(id: &FeatureId) -> Option<(&str, usize)> {
+    let (layer, index) = id.0.strip_prefix("sketch.")?.rsplit_once('.')?;
+    Some((layer, index.parse().ok()?))
+}
+
+/// The attribute fields that name a feature when a data layer has no label field: the usual
+/// names in Chinese GIS data (`mc` is 名称's pinyin initials), matched without case.
+pub const NAME_FIELDS: [&str; 3] = ["name", "名称", "mc"];
+
+/// The first of a layer's fields that is a name field (see [`NAME_FIELDS`]).
+pub fn name_field<'a>(fields: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
+    let fields: Vec<&String> = fields.into_iter().collect();
+    NAME_FIELDS
+        .iter()
+        .find_map(|wanted| fields.iter().copied().find(|f| f.to_lowercase() == *wanted))
+}
+
+/// Names a data layer's feature by its layer's name field (see [`name_field`]) unless it has
+/// a name of its own, so that search finds it and the inspector titles it (the map does not
+/// label it: that is the label field's choice).
+fn name_by(properties: &mut BTreeMap<String, Value>, field: &str) {
+    if properties.contains_key("name_zh") {
+        return;
+    }
+    let Some(text) = properties.get(field).and_then(value_text) else {
+        return;
+    };
+    properties.insert("name_zh".into(), Value::String(text.clone()));
+    properties.insert("name_en".into(), Value::String(text));
+}
+
+/// An attribute's value as text; `None` for null.
+fn value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        other => Some(attribute_text(other)),
+    }
+}
+
+/// An attribute's value as the table and the inspector show it: text as it is (中文 too), a
+/// number as written, a list joined with 、, null as nothing.
+pub fn attribute_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(items) => items
+            .iter()
+            .map(attribute_text)
+            .collect::<Vec<_>>()
+            .join("、"),
+        other => other.to_string(),
+    }
+}
+
+/// Labels a data layer's feature by one of its attributes: the value becomes its name in both
+/// languages, and `label_field` tells the map to draw it (`map::scene`).
+fn label_by(properties: &mut BTreeMap<String, Value>, field: &str) {
+    let Some(text) = properties.get(field).and_then(value_text) else {
+        return;
+    };
+    properties.insert("name_zh".into(), Value::String(text.clone()));
+    properties.insert("name_en".into(), Value::String(text));
+    properties.insert(
+        crate::model::style::LABEL_FIELD.into(),
+        Value::String(field.to_owned()),
+    );
 }
 
 /// Revisions are unique across documents, so that a newly opened project never looks like

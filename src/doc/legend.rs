@@ -32,6 +32,16 @@ pub fn legend_entries(
     let mut out = Vec::new();
     for group in frame.style.groups.iter().filter(|g| g.id != "basemap") {
         for layer in &group.layers {
+            // The style the data layers share: a row for each of them instead, in its own paint.
+            if layer.id == "sketch" {
+                out.extend(data_layer_entries(
+                    frame,
+                    &group.id,
+                    layer,
+                    project_features,
+                ));
+                continue;
+            }
             if !frame.view.layer_shown(&group.id, &layer.id) {
                 continue;
             }
@@ -89,6 +99,60 @@ pub fn legend_entries(
                     );
                 }
             }
+        }
+    }
+    out
+}
+
+/// A row per visible data layer with features shown: its name, and its own paint (the shared
+/// data-layer style with the project's override for it). Its features are drawn as the map
+/// draws them (`MapFrame::shown`): indicative ones hidden when the view hides sketches.
+fn data_layer_entries(
+    frame: &MapFrame<'_>,
+    group: &str,
+    shared: &crate::model::style::LayerStyle,
+    project_features: &[crate::model::PlanFeature],
+) -> Vec<LegendEntry> {
+    use crate::model::indicative::Kinds;
+    let lang = frame.view.language;
+    let settings = frame.view.group(group);
+    if !settings.visible {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (id, layer) in frame.sketches.iter().filter(|(_, l)| l.visible) {
+        let layer_id = format!("{}{id}", crate::model::style::DATA_LAYER_PREFIX);
+        // A layer's features are one run of the project's features.
+        let features = project_features
+            .iter()
+            .skip_while(|f| f.layer != layer_id)
+            .take_while(|f| f.layer == layer_id)
+            .filter(|f| {
+                !(frame.view.hide_indicative && crate::model::indicative::is_indicative(f))
+            });
+        let mut kinds = Kinds::default();
+        let mut any = false;
+        for f in features {
+            any = true;
+            kinds = Kinds::of([f]).or(kinds);
+            if kinds.sourced && kinds.indicative {
+                break;
+            }
+        }
+        if !any {
+            continue;
+        }
+        let paint = match frame.style.data_layer_paints.get(&layer_id) {
+            Some(own) => shared.paint.merged(own),
+            None => shared.paint.clone(),
+        };
+        for (text, indicative) in kinds.legend_rows(&layer.name, lang) {
+            out.push(LegendEntry {
+                text,
+                paint: paint.clone(),
+                opacity: settings.opacity * layer.opacity,
+                indicative,
+            });
         }
     }
     out

@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod legend;
 pub mod swatch;
 
+pub use crate::io::geojson_import::ImportedFeature;
 pub use data::AppData;
 pub use document::{Document, SketchState};
 pub use fonts::{NOTO_SANS_SC, install_fonts};

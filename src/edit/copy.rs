@@ -35,7 +35,10 @@ pub fn copies(
 }
 
 /// The one-step edit that adds `copies`.
-pub fn add_all(label: String, copies: Vec<(PlacementId, Placement)>) -> super::Edit {
+pub fn add_all(
+    label: crate::model::Bilingual,
+    copies: Vec<(PlacementId, Placement)>,
+) -> super::Edit {
     super::Edit::Batch {
         label,
         edits: copies

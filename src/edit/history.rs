@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use crate::model::project::Project;
+use crate::model::{Bilingual, UiLanguage};
 
 use super::{Edit, EditError};
 
@@ -16,14 +17,14 @@ pub const MAX_STEPS: usize = 100;
 
 #[derive(Clone, Debug)]
 struct Step {
-    label: String,
+    label: Bilingual,
     before: Project,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct History {
     undo: VecDeque<Step>,
-    redo: Vec<(String, Project)>,
+    redo: Vec<(Bilingual, Project)>,
     /// The snapshot taken when the current gesture began.
     open: Option<Step>,
 }
@@ -47,10 +48,10 @@ impl History {
     }
 
     /// Starts a gesture: what follows until [`Self::commit`] is one step.
-    pub fn begin(&mut self, label: impl Into<String>, project: &Project) {
+    pub fn begin(&mut self, label: Bilingual, project: &Project) {
         if self.open.is_none() {
             self.open = Some(Step {
-                label: label.into(),
+                label,
                 before: project.clone(),
             });
         }
@@ -78,7 +79,7 @@ impl History {
     }
 
     /// Undoes the last step; returns its label.
-    pub fn undo(&mut self, project: &mut Project) -> Option<String> {
+    pub fn undo(&mut self, project: &mut Project) -> Option<Bilingual> {
         self.commit(project);
         let step = self.undo.pop_back()?;
         let after = std::mem::replace(project, step.before);
@@ -87,7 +88,7 @@ impl History {
     }
 
     /// Redoes the last undone step; returns its label.
-    pub fn redo(&mut self, project: &mut Project) -> Option<String> {
+    pub fn redo(&mut self, project: &mut Project) -> Option<Bilingual> {
         let (label, after) = self.redo.pop()?;
         let before = std::mem::replace(project, after);
         self.undo.push_back(Step {
@@ -97,12 +98,22 @@ impl History {
         Some(label)
     }
 
+    /// The name of the step Undo would take back (in English, as `onemap` and tests say it).
     pub fn undo_label(&self) -> Option<&str> {
-        self.undo.back().map(|s| s.label.as_str())
+        self.undo_label_in(UiLanguage::English)
     }
 
     pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(|(l, _)| l.as_str())
+        self.redo_label_in(UiLanguage::English)
+    }
+
+    /// The name of the step Undo would take back, in the interface language.
+    pub fn undo_label_in(&self, lang: UiLanguage) -> Option<&str> {
+        self.undo.back().map(|s| s.label.pick(lang))
+    }
+
+    pub fn redo_label_in(&self, lang: UiLanguage) -> Option<&str> {
+        self.redo.last().map(|(l, _)| l.pick(lang))
     }
 
     /// Forgets everything, e.g. when another project is opened.
@@ -126,6 +137,7 @@ mod tests {
                 highlight: crate::model::style::Rgba(0, 0, 0, 255),
                 selection: crate::model::style::Rgba(0, 0, 0, 255),
                 groups: vec![],
+                data_layer_paints: Default::default(),
             }),
             "now",
         )
@@ -143,9 +155,15 @@ mod tests {
         assert!(h.apply(&hide("corridors"), &mut p).unwrap());
         assert!(!p.settings.layer("corridors").visible);
         assert_eq!(h.undo_label(), Some("hide layer corridors"));
-        assert_eq!(h.undo(&mut p).as_deref(), Some("hide layer corridors"));
+        assert_eq!(
+            h.undo(&mut p).map(|l| l.en),
+            Some("hide layer corridors".to_owned())
+        );
         assert_eq!(p, original);
-        assert_eq!(h.redo(&mut p).as_deref(), Some("hide layer corridors"));
+        assert_eq!(
+            h.redo(&mut p).map(|l| l.zh),
+            Some("隐藏图层 corridors".to_owned())
+        );
         assert!(!p.settings.layer("corridors").visible);
     }
 
@@ -165,7 +183,10 @@ mod tests {
     fn a_drag_is_one_step() {
         let mut p = project();
         let mut h = History::default();
-        h.begin("opacity of corridors", &p);
+        h.begin(
+            Bilingual::new("corridors 的不透明度", "opacity of corridors"),
+            &p,
+        );
         for o in [0.9, 0.7, 0.5, 0.3] {
             h.apply(
                 &Edit::View(ViewCommand::SetLayerOpacity("corridors".into(), o)),
@@ -245,7 +266,7 @@ mod tests {
             placement: placement(id, x),
         };
         let batch = Edit::Batch {
-            label: "paste 2 placements".into(),
+            label: Bilingual::new("粘贴 2 个项目布局", "paste 2 placements"),
             edits: vec![add("placement.a", 120.0), add("placement.b", 121.0)],
         };
         assert!(h.apply(&batch, &mut p).unwrap());
@@ -257,7 +278,7 @@ mod tests {
 
         // The second edit fails: the first must not stay applied.
         let failing = Edit::Batch {
-            label: "bad".into(),
+            label: Bilingual::new("坏", "bad"),
             edits: vec![
                 add("placement.c", 120.0),
                 Edit::RemovePlacement(PlacementId("placement.nope".into())),
@@ -291,8 +312,11 @@ mod tests {
         );
         assert!(made[0].1.comments.is_empty());
         let mut h = History::default();
-        h.apply(&crate::edit::copy::add_all("paste".into(), made), &mut p)
-            .unwrap();
+        h.apply(
+            &crate::edit::copy::add_all(Bilingual::new("粘贴", "paste"), made),
+            &mut p,
+        )
+        .unwrap();
         assert_eq!(p.placements.len(), 3);
         h.undo(&mut p);
         assert_eq!(p.placements.len(), 1);

@@ -3,12 +3,15 @@
 //! A core layer, on `model` alone; no GUI crate.
 
 pub mod copy;
+pub mod from_data;
 pub mod history;
+mod labels;
 pub mod merge;
 pub mod vertices;
 
 use thiserror::Error;
 
+use crate::model::Bilingual;
 use crate::model::project::{
     Acknowledgement, Placement, PlacementId, Project, SketchLayer, SketchSource,
 };
@@ -38,6 +41,11 @@ pub enum Edit {
         id: String,
         opacity: f32,
     },
+    /// Sets (or with `None` clears) the attribute that names and labels a data layer's features.
+    SetSketchLabelField {
+        id: String,
+        field: Option<String>,
+    },
     /// Sets (or with `None` clears) a layer's drawing order.
     SetLayerOrder {
         layer: String,
@@ -65,12 +73,12 @@ pub enum Edit {
     },
     /// Replaces the scenes (add, update, rename, reorder and delete are each one of these).
     SetScenes {
-        label: String,
+        label: Bilingual,
         scenes: Vec<crate::model::project::NamedScene>,
     },
     /// Replaces all view settings at once (showing a scene's layers in the editor).
     SetSettings {
-        label: String,
+        label: Bilingual,
         settings: crate::model::view::ViewSettings,
     },
     /// Sets (or with `None` reverts to the plan) the project's override of a plan feature.
@@ -83,7 +91,7 @@ pub enum Edit {
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
     /// All apply or none does.
     Batch {
-        label: String,
+        label: Bilingual,
         edits: Vec<Edit>,
     },
 }
@@ -135,6 +143,9 @@ impl Edit {
             Edit::SetSketchVisible { id, visible } => sketch(project, id)?.visible = *visible,
             Edit::SetSketchOpacity { id, opacity } => {
                 sketch(project, id)?.opacity = opacity.clamp(0.0, 1.0)
+            }
+            Edit::SetSketchLabelField { id, field } => {
+                sketch(project, id)?.label_field = field.clone()
             }
             Edit::SetLayerOrder { layer, order } => match order {
                 Some(o) => {
@@ -227,51 +238,5 @@ impl Edit {
                 | Edit::SetNotes(_)
                 | Edit::SetPlanOverride { .. }
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
-    }
-
-    /// What the Edit menu calls the step, e.g. "hide layer corridors".
-    pub fn label(&self) -> String {
-        match self {
-            Edit::View(ViewCommand::SetGroupVisible(id, v))
-            | Edit::View(ViewCommand::SetLayerVisible(id, v)) => {
-                format!("{} layer {id}", if *v { "show" } else { "hide" })
-            }
-            Edit::View(ViewCommand::SetGroupOpacity(id, _))
-            | Edit::View(ViewCommand::SetLayerOpacity(id, _)) => {
-                format!("opacity of {id}")
-            }
-            Edit::View(ViewCommand::SetTierVisible(t, v)) => {
-                format!("{} tier {t}", if *v { "show" } else { "hide" })
-            }
-            Edit::View(ViewCommand::ShowTiersUpTo(n)) => format!("show tiers 1…{n}"),
-            Edit::View(ViewCommand::SetLanguage(l)) => format!("labels in {}", l.title()),
-            Edit::View(ViewCommand::SetLegend(l)) => match l.collapsed {
-                true => "collapse the legend".to_owned(),
-                false => format!("legend at {:?}", l.corner),
-            },
-            Edit::View(ViewCommand::SetIndicativeHidden(h)) => {
-                format!("{} indicative features", if *h { "hide" } else { "show" })
-            }
-            Edit::AddSketch { id, .. } => format!("import {id}"),
-            Edit::RemoveSketch(id) => format!("remove sketch layer {id}"),
-            Edit::SetSketchSource { id, .. } => format!("locate {id}"),
-            Edit::SetSketchVisible { id, visible } => format!(
-                "{} sketch layer {id}",
-                if *visible { "show" } else { "hide" }
-            ),
-            Edit::SetSketchOpacity { id, .. } => format!("opacity of {id}"),
-            Edit::Acknowledge { finding, .. } => format!("acknowledge {finding}"),
-            Edit::AddPlacement { placement, .. } => format!("add {}", placement.name_zh),
-            Edit::SetLayerOrder { layer, .. } => format!("order of {layer}"),
-            Edit::SetStyleOverride { layer, .. } => format!("style of {layer}"),
-            Edit::RemovePlacement(id) => format!("delete {}", id.0),
-            Edit::SetPlacement { placement, .. } => format!("edit {}", placement.name_zh),
-            Edit::SetNotes(_) => "map notes".into(),
-            Edit::SetPlanOverride { id, value: Some(_) } => format!("sketch {id}"),
-            Edit::SetPlanOverride { id, value: None } => format!("revert {id} to the plan"),
-            Edit::Batch { label, .. }
-            | Edit::SetScenes { label, .. }
-            | Edit::SetSettings { label, .. } => label.clone(),
-        }
     }
 }

@@ -73,6 +73,26 @@ pub fn write_temp(target: &Path, bytes: &[u8]) -> Result<PendingWrite, IoError> 
 }
 
 impl PendingWrite {
+    /// Step one for a writer that needs a file name rather than bytes (SQLite writes a
+    /// GeoPackage through its own handle): an empty temporary file beside `target`. Write to
+    /// [`PendingWrite::path`], close the writer, then [`PendingWrite::sync`] and commit.
+    pub fn empty_beside(target: &Path) -> Result<Self, IoError> {
+        write_temp(target, &[])
+    }
+
+    /// The temporary file's path.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Flushes to disk what was written to the temporary file through another handle.
+    pub fn sync(&self) -> Result<(), IoError> {
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| IoError::write(self.temp.path(), e))
+    }
+
     /// Step two: keeps the old target as `TARGET.bak` (when asked and when there is one), then
     /// renames the temporary file over the target.
     pub fn commit(self, keep_backup: bool) -> Result<(), IoError> {

@@ -175,3 +175,181 @@ impl IoError {
         }
     }
 }
+
+/// Chinese for the kinds of file that errors name (`what`); the rest are shown as named.
+const KINDS_ZH: &[(&str, &str)] = &[
+    ("OneMap project", "OneMap 项目"),
+    ("project files", "项目文件"),
+    ("plan edition file", "规划版本文件"),
+    ("style", "样式文件"),
+    ("review file", "审阅文件"),
+    ("recovery journal", "恢复日志"),
+    ("data files", "数据文件"),
+    ("preferences", "偏好设置文件"),
+    (
+        "GeoJSON files (ONEMAP_MAX_GEOJSON_MB sets the limit in MiB)",
+        "GeoJSON 文件（以 ONEMAP_MAX_GEOJSON_MB 设定上限，单位 MiB）",
+    ),
+];
+
+/// The kind of file in Chinese, with a space before a Latin word ("不是 OneMap 项目文件").
+fn kind_zh(what: &str) -> String {
+    let zh = KINDS_ZH
+        .iter()
+        .find(|(en, _)| *en == what)
+        .map_or(what, |(_, zh)| zh);
+    if zh.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        format!(" {zh}")
+    } else {
+        zh.to_owned()
+    }
+}
+
+/// Why the system could not read or write a file, in Chinese for the common reasons.
+fn os_reason_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".into(),
+        K::PermissionDenied => "没有权限".into(),
+        K::AlreadyExists => "文件已存在".into(),
+        K::IsADirectory => "这是一个文件夹".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "文件系统为只读".into(),
+        _ => format!("系统错误：{e}"),
+    }
+}
+
+impl IoError {
+    /// The error in the interface language: English as [`std::fmt::Display`] says it (the
+    /// command line's words), Chinese for the app's Chinese interface. Details quoted from the
+    /// file or another library (a parser's message) are kept as they are.
+    pub fn in_language(&self, lang: crate::model::UiLanguage) -> String {
+        match lang {
+            crate::model::UiLanguage::English => self.to_string(),
+            crate::model::UiLanguage::Chinese => self.chinese(),
+        }
+    }
+
+    fn chinese(&self) -> String {
+        match self {
+            Self::Read { path, source } => {
+                format!("无法读取 {}：{}", path.display(), os_reason_zh(source))
+            }
+            Self::Json {
+                path,
+                line,
+                column,
+                message,
+            } => format!(
+                "{} 不是有效的 JSON：第 {line} 行第 {column} 列有误（{message}）",
+                path.display()
+            ),
+            Self::NotACollection { path, message } => format!(
+                "{} 不是 GeoJSON 要素集合（FeatureCollection）：{message}",
+                path.display()
+            ),
+            Self::BadFeature {
+                path,
+                index,
+                id,
+                message,
+            } => format!("{}：第 {index} 个要素{id}：{message}", path.display()),
+            Self::TooLarge {
+                path,
+                size,
+                limit,
+                what,
+            } => format!(
+                "{} 有 {size} 字节；{}限于 {limit} 字节，因此没有打开",
+                path.display(),
+                kind_zh(what).trim_start()
+            ),
+            Self::NotAFile { path, what } => {
+                let what = match *what {
+                    "is a directory" => "是一个文件夹，不是文件",
+                    _ => "不是普通文件（是 FIFO、套接字或设备？）",
+                };
+                format!("{} {what}", path.display())
+            }
+            Self::NotUtf8 { path } => {
+                format!("{} 不是 UTF-8 文本（是项目文件吗？）", path.display())
+            }
+            Self::Ron {
+                path,
+                what,
+                line,
+                column,
+                message,
+            } => format!(
+                "{} 不是有效的{}：第 {line} 行第 {column} 列有误（{message}）",
+                path.display(),
+                kind_zh(what)
+            ),
+            Self::WrongKind { path, what } => {
+                format!("{} 不是{}文件", path.display(), kind_zh(what))
+            }
+            Self::NewerVersion {
+                path,
+                found,
+                supported,
+            } => format!(
+                "{} 由较新版本的 OneMap 写出（格式 v{found}）；本版本最高只能读取 v{supported}",
+                path.display()
+            ),
+            Self::UnknownVersion { path, found } => {
+                format!("{} 的格式版本 {found} 无法识别", path.display())
+            }
+            Self::Invalid { path, message } => format!("{}：{message}", path.display()),
+            Self::Write { path, source } => {
+                format!("无法写入 {}：{}", path.display(), os_reason_zh(source))
+            }
+            Self::Features { .. } => format!("部分要素无法读取：\n{self}"),
+            Self::Projected { path, x, y } => format!(
+                "{}：坐标 ({x}, {y}) 超出 ±180/±90；该文件可能使用投影坐标系，须先转换为 WGS84（EPSG:4326）",
+                path.display()
+            ),
+            Self::Cancelled { path } => format!("已取消读取 {}", path.display()),
+            Self::DataDirNotFound(dir) => format!(
+                "没有找到存放规划图层的文件夹 {dir}；请把 ONEMAP_DATA 设为包含 layers/ 和 assets/ 的文件夹"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::UiLanguage;
+
+    #[test]
+    fn common_errors_say_what_happened_in_chinese_and_keep_the_english_as_before() {
+        let path = std::path::PathBuf::from("/tmp/plan.onemap");
+        let missing = IoError::read(&path, std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(
+            missing.in_language(UiLanguage::Chinese),
+            "无法读取 /tmp/plan.onemap：文件或文件夹不存在"
+        );
+        assert_eq!(
+            missing.in_language(UiLanguage::English),
+            missing.to_string()
+        );
+        let wrong = IoError::WrongKind {
+            path: path.clone(),
+            what: "OneMap project",
+        };
+        assert_eq!(
+            wrong.in_language(UiLanguage::Chinese),
+            "/tmp/plan.onemap 不是 OneMap 项目文件"
+        );
+        let newer = IoError::NewerVersion {
+            path,
+            found: 9,
+            supported: 2,
+        };
+        assert!(
+            newer
+                .in_language(UiLanguage::Chinese)
+                .contains("较新版本的 OneMap")
+        );
+    }
+}

@@ -38,7 +38,7 @@ fn feature(id: Option<&str>, properties: Map<String, Value>, g: Geometry<f64>) -
     f
 }
 
-fn placement_properties(id: &str, p: &Placement) -> Map<String, Value> {
+pub(crate) fn placement_properties(id: &str, p: &Placement) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("id".into(), id.into());
     m.insert("layer".into(), "placements".into());

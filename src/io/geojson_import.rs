@@ -8,7 +8,7 @@ use std::path::Path;
 use geo::MapCoordsInPlace;
 use serde_json::{Map, Value};
 
-use crate::model::gcj02::gcj02_to_wgs84;
+use crate::model::crs::gcj02::gcj02_to_wgs84;
 
 use super::error::IoError;
 pub use super::geojson_reader::Progress;
@@ -37,6 +37,9 @@ pub struct ImportReport {
     /// has nothing to hold it).
     pub skipped: Vec<reader::Problem>,
     pub converted_from_gcj02: bool,
+    /// What other formats' readers did not take, and how the file was read ("CRS: …"), one
+    /// line each.
+    pub notes: Vec<String>,
 }
 
 impl fmt::Display for ImportReport {
@@ -59,7 +62,33 @@ impl fmt::Display for ImportReport {
         if self.converted_from_gcj02 {
             write!(f, " (converted from GCJ-02 to WGS84)")?;
         }
+        for note in &self.notes {
+            write!(f, "; {note}")?;
+        }
         Ok(())
+    }
+}
+
+impl ImportReport {
+    /// The report in the interface language (English: as displayed). The reasons an entry was
+    /// skipped are quoted as the reader words them.
+    pub fn in_language(&self, lang: crate::model::UiLanguage) -> String {
+        if lang == crate::model::UiLanguage::English {
+            return self.to_string();
+        }
+        let mut text = format!("导入了 {} 个要素", self.imported);
+        if !self.skipped.is_empty() {
+            let reasons: Vec<String> = self.skipped.iter().map(ToString::to_string).collect();
+            text.push_str(&format!(
+                "，跳过 {} 个：{}",
+                self.skipped.len(),
+                reasons.join("，")
+            ));
+        }
+        if self.converted_from_gcj02 {
+            text.push_str("（已由 GCJ-02 转换为 WGS84）");
+        }
+        text
     }
 }
 
@@ -117,6 +146,7 @@ fn finish(file: reader::GeoJson<ImportedFeature>, options: ImportOptions) -> Imp
             imported: features.len(),
             skipped: file.report.problems,
             converted_from_gcj02: options.source_is_gcj02,
+            notes: Vec::new(),
         },
         features,
     }

@@ -1,5 +1,6 @@
 //! The user's preferences, kept beside the recent-files list in the config folder: the
-//! interface language and whether the quick start was dismissed for good.
+//! interface language, whether the quick start was dismissed for good, and the folder images
+//! were last exported to.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,10 @@ pub struct Preferences {
     pub ui_language: UiLanguage,
     /// The user closed the first-run quick start with "don't show again".
     pub quick_start_dismissed: bool,
+    /// The folder File › Export image… last wrote to, suggested again when the project's own
+    /// folder is not the place (the built-in project, a read-only one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_export_dir: Option<PathBuf>,
 }
 
 /// `preferences.ron` in the folder of the recent-files list.
@@ -60,8 +65,12 @@ mod tests {
         let prefs = Preferences {
             ui_language: UiLanguage::English,
             quick_start_dismissed: true,
+            last_export_dir: Some(dir.path().join("slides")),
         };
         write_preferences(&file, &prefs).unwrap();
         assert_eq!(read_preferences(&file), prefs);
+        // A file from before the export folder was remembered still reads.
+        std::fs::write(&file, "(quick_start_dismissed: true)").unwrap();
+        assert!(read_preferences(&file).quick_start_dismissed);
     }
 }

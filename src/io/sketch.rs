@@ -5,11 +5,16 @@ use std::path::{Path, PathBuf};
 use crate::model::project::{SketchLayer, SketchSource};
 
 use super::error::IoError;
+use super::geojson_fields::property_order;
 use super::geojson_import::{
     ImportOptions, ImportedFeature, ImportedLayer, Progress, import_geojson_file,
     import_geojson_str,
 };
 use super::paths::resolve;
+use crate::io::data_file::{table_crs, to_wgs84};
+use crate::io::formats::{self, Format, ReadOptions};
+use crate::model::crs::Crs;
+use crate::model::project::DataChoices;
 
 /// The features of a sketch layer, as its import found them: the entries the import skipped
 /// (and reported) are skipped again. `project_dir` resolves referenced files; a missing or
@@ -30,17 +35,200 @@ pub fn load_sketch_with_report(
     name: &str,
     layer: &SketchLayer,
 ) -> Result<(PathBuf, ImportedLayer), IoError> {
+    load_with_fields(project_dir, name, layer).map(|(path, imported, _)| (path, imported))
+}
+
+/// A data layer as the app shows it: its features and its attribute fields in the file's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedLayer {
+    pub features: Vec<ImportedFeature>,
+    /// The order the format declares (a DBF's fields, a GeoPackage table's columns, a CSV's
+    /// header); for GeoJSON, whose properties are JSON objects without an order (RFC 8259),
+    /// the names as first met, each feature's by name.
+    pub fields: Vec<String>,
+}
+
+/// A data layer's features and fields (see [`LoadedLayer`]); errors as [`load_sketch`].
+pub fn load_data_layer(
+    project_dir: &Path,
+    name: &str,
+    layer: &SketchLayer,
+) -> Result<LoadedLayer, IoError> {
+    let (path, imported, fields) = load_with_fields(project_dir, name, layer)?;
+    let mut fields = fields.unwrap_or_else(|| fields_as_met(&imported.features));
+    let written = match &layer.source {
+        SketchSource::Embedded(text) => property_order(text.as_bytes()),
+        SketchSource::Referenced(_) => match Format::of_path(&path) {
+            Some(Format::GeoJson) | None => {
+                std::fs::File::open(&path).ok().and_then(property_order)
+            }
+            Some(_) => None,
+        },
+    };
+    if let Some(written) = written {
+        fields = in_written_order(fields, written);
+    }
+    Ok(LoadedLayer {
+        features: imported.features,
+        fields,
+    })
+}
+
+/// `fields` in the order the file writes them where it does, the others after, as they were.
+fn in_written_order(fields: Vec<String>, written: Vec<String>) -> Vec<String> {
+    let known: std::collections::HashSet<&String> = fields.iter().collect();
+    let mut ordered: Vec<String> = written.into_iter().filter(|w| known.contains(w)).collect();
+    let placed: std::collections::HashSet<String> = ordered.iter().cloned().collect();
+    ordered.extend(fields.into_iter().filter(|f| !placed.contains(f)));
+    ordered
+}
+
+/// Every property name of `features`, in the order first met.
+fn fields_as_met(features: &[ImportedFeature]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut fields = Vec::new();
+    for f in features {
+        for key in f.properties.keys() {
+            if !seen.contains(key.as_str()) {
+                seen.insert(key.clone());
+                fields.push(key.clone());
+            }
+        }
+    }
+    fields
+}
+
+/// The layer's path, features and report, and its fields where the format declares them.
+fn load_with_fields(
+    project_dir: &Path,
+    name: &str,
+    layer: &SketchLayer,
+) -> Result<(PathBuf, ImportedLayer, Option<Vec<String>>), IoError> {
     Ok(match &layer.source {
         SketchSource::Embedded(text) => {
             let path = PathBuf::from(format!("sketch layer {name}"));
             let imported = import_geojson_str(&path, text, ImportOptions::default())?;
-            (path, imported)
+            (path, imported, None)
         }
         SketchSource::Referenced(stored) => {
             let path = resolve(project_dir, stored);
-            let imported =
-                import_geojson_file(&path, ImportOptions::default(), &Progress::default())?;
-            (path, imported)
+            let progress = Progress::default();
+            let plain_geojson = matches!(Format::of_path(&path), Some(Format::GeoJson) | None)
+                && layer.choices.is_empty();
+            let (imported, fields) = if plain_geojson {
+                // WGS84 GeoJSON as ever; one in a projected CRS goes the data-file way,
+                // which names the CRS it guesses for the user to confirm.
+                match import_geojson_file(&path, ImportOptions::default(), &progress) {
+                    Err(IoError::Projected { .. }) => {
+                        read_data_file(&path, &layer.choices, &progress)?
+                    }
+                    other => (other?, None),
+                }
+            } else {
+                read_data_file(&path, &layer.choices, &progress)?
+            };
+            (path, imported, fields)
         }
     })
+}
+
+/// Reads a data file of any format into WGS84 features, with the choices made on import: the
+/// table (else the first), the CRS (else the declared one, else a plain lon/lat guess; any
+/// other guess must have been confirmed), the encoding and the CSV columns.
+pub fn import_data_file(
+    path: &Path,
+    choices: &DataChoices,
+    progress: &Progress,
+) -> Result<ImportedLayer, IoError> {
+    read_data_file(path, choices, progress).map(|(imported, _)| imported)
+}
+
+/// [`import_data_file`], with the table's fields in the file's order (GeoJSON: as met).
+fn read_data_file(
+    path: &Path,
+    choices: &DataChoices,
+    progress: &Progress,
+) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
+    let encoding = match &choices.encoding {
+        Some(label) => Some(formats::encoding::from_label(label).ok_or_else(|| {
+            IoError::invalid(
+                path,
+                format!("the encoding {label} is not one OneMap knows"),
+            )
+        })?),
+        None => None,
+    };
+    let options = ReadOptions {
+        encoding,
+        table: choices.table.clone(),
+        csv_columns: choices
+            .csv_columns
+            .as_ref()
+            .map(|(x, y)| formats::CsvColumns {
+                x: x.clone(),
+                y: y.clone(),
+            }),
+        progress: Some(progress),
+    };
+    let dataset = formats::read(path, &options)?;
+    let table = match &choices.table {
+        Some(name) => dataset.tables.iter().find(|t| &t.name == name),
+        None => dataset.tables.first(),
+    }
+    .ok_or_else(|| match &choices.table {
+        Some(name) => IoError::invalid(path, format!("has no layer {name}")),
+        None => IoError::invalid(path, "has no layer with features"),
+    })?;
+    let chosen =
+        match &choices.crs {
+            Some(text) => Some(Crs::parse(text).map_err(|e| {
+                IoError::invalid(path, format!("the coordinate system {text}: {e}"))
+            })?),
+            None => None,
+        };
+    let crs = table_crs(table, chosen.as_ref());
+    let Some(source) = crs.usable_without_asking() else {
+        let hint = crs
+            .guesses
+            .first()
+            .map(|g| format!("; it looks like {} ({})", g.crs.label(), g.reason))
+            .unwrap_or_default();
+        return Err(IoError::invalid(
+            path,
+            format!(
+                "its coordinate system is unknown{}{hint}: choose one for the layer",
+                crs.problem
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    };
+    let features = to_wgs84(path, table, source)?;
+    let without_geometry = features.iter().filter(|f| f.geometry.is_none()).count();
+    let features: Vec<ImportedFeature> = features
+        .into_iter()
+        .filter_map(|f| {
+            Some(ImportedFeature {
+                geometry: f.geometry?,
+                properties: f.attributes,
+                id: None,
+            })
+        })
+        .collect();
+    let mut notes = table.skipped.clone();
+    if without_geometry > 0 {
+        notes.push(format!("{without_geometry} without geometry not shown"));
+    }
+    let fields = table.fields.iter().map(|f| f.name.clone()).collect();
+    let imported = ImportedLayer {
+        report: super::geojson_import::ImportReport {
+            imported: features.len(),
+            skipped: Vec::new(),
+            converted_from_gcj02: false,
+            notes,
+        },
+        features,
+    };
+    Ok((imported, Some(fields)))
 }

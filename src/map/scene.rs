@@ -283,15 +283,33 @@ fn overlay_item(f: &PlanFeature, style: &Style) -> Option<Item> {
     } else {
         f.layer.as_str()
     };
-    let layer_style = style.layer(style_id)?;
-    let mut item = feature_item(f, layer_style, &group_id(style, style_id));
+    let mut layer_style = std::borrow::Cow::Borrowed(style.layer(style_id)?);
+    if let Some(paint) = style.data_layer_paints.get(&f.layer) {
+        let own = layer_style.to_mut();
+        own.paint = own.paint.merged(paint);
+    }
+    // A data layer labelled by an attribute gets a label paint unless its own paint has one.
+    if f.properties.contains_key(crate::model::style::LABEL_FIELD)
+        && layer_style.paint.label.is_none()
+    {
+        layer_style.to_mut().paint.label = Some(DATA_LABEL);
+    }
+    let mut item = feature_item(f, &layer_style, &group_id(style, style_id));
     item.layer = f.layer.clone();
     item.from_project = true;
     Some(item)
 }
 
-/// Sketch layers' ids in the overlay are `sketch:NAME`; they share the style `sketch`.
-pub const SKETCH_PREFIX: &str = "sketch:";
+/// Labels of data layers, by default: small and dark, after the plan's own labels.
+const DATA_LABEL: crate::model::style::LabelPaint = crate::model::style::LabelPaint {
+    size_px: 12.0,
+    color: crate::model::style::Rgba(40, 40, 40, 255),
+    priority: 90,
+};
+
+/// Data (sketch) layers' ids in the overlay are `sketch:NAME`; they share the style `sketch`,
+/// with the project's paint for each over it.
+pub const SKETCH_PREFIX: &str = crate::model::style::DATA_LAYER_PREFIX;
 
 fn feature_item(f: &PlanFeature, layer_style: &LayerStyle, group: &str) -> Item {
     let paint = layer_style.paint_for(f);

@@ -10,7 +10,9 @@ use geo::{
 use serde::Serialize;
 
 use super::edition::Edition;
-use super::indicative::{area_words, is_indicative};
+use super::finding_text::{AreaName, FindingText, Names, Says};
+use super::indicative::is_indicative;
+use super::lang::UiLanguage;
 use super::plan::Plan;
 use super::project::{PlacementGeometry, Project};
 use super::spatial::{IndexedGeometry, clip_to_rect};
@@ -46,6 +48,19 @@ impl Rule {
             Self::Disconnected => "disconnected",
         }
     }
+
+    /// The rule's name in the interface language, as the Checks panel tags a finding.
+    pub fn title(self, lang: UiLanguage) -> &'static str {
+        let (zh, en) = match self {
+            Self::EcologicalCore => ("生态核心区", "ecological core"),
+            Self::WaterSource => ("水源保护区", "water source"),
+            Self::OutsidePlanArea => ("规划范围", "plan area"),
+            Self::SectionMismatch => ("所在板块", "zone"),
+            Self::LeadCityMismatch => ("牵头城市", "lead city"),
+            Self::Disconnected => ("网络连通", "network"),
+        };
+        lang.pick(zh, en)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,7 +69,11 @@ pub struct Finding {
     pub id: String,
     pub rule: Rule,
     pub placement: String,
+    /// What `onemap check` prints: English sentences with the Chinese names (a contract).
     pub message: String,
+    /// The same finding as data, to be said in the interface language.
+    #[serde(skip)]
+    pub text: FindingText,
     /// Lon/lat box to zoom to: west, south, east, north.
     pub bbox: [f64; 4],
     /// Overlapping area in km², where the rule is about areas.
@@ -62,22 +81,21 @@ pub struct Finding {
     pub overlap_km2: Option<f64>,
 }
 
+impl Finding {
+    /// What the finding says, in the interface language.
+    pub fn in_language(&self, lang: UiLanguage) -> String {
+        self.text.in_language(lang)
+    }
+}
+
 /// An area of the plan that placements are checked against.
 struct Area {
     id: String,
-    name: String,
+    /// Its names, and whether it is our sketch (`status: indicative`): findings say so.
+    name: AreaName,
     shape: MultiPolygon<f64>,
     /// The same shape as a geometry, for [`IndexedGeometry::intersects`].
     geometry: Geometry<f64>,
-    /// Our sketch (`status: indicative`): findings say so.
-    sketched: bool,
-}
-
-impl Area {
-    /// How a finding names it, e.g. "the sketched (示意) ecological core area 太湖".
-    fn words(&self, what: &str) -> String {
-        area_words(what, &self.name, self.sketched)
-    }
 }
 
 fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
@@ -108,10 +126,12 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         let shape = polygons(&f.geometry);
                         Area {
                             id: f.id.0.clone(),
-                            name: f.name_zh().to_owned(),
+                            name: AreaName {
+                                names: Names::new(f.name_zh(), f.name_en()),
+                                sketched: is_indicative(f),
+                            },
                             geometry: Geometry::MultiPolygon(shape.clone()),
                             shape,
-                            sketched: is_indicative(f),
                         }
                     })
                     .filter(|a| !a.shape.0.is_empty())
@@ -133,17 +153,10 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             })
             .unwrap_or_default()
     };
+    // The plan area's waters are the zones' outlines: say so when those are sketched.
+    let waters_sketched = sections.iter().any(|a| a.name.sketched);
     // The plan area is the nine territories plus the waters of the five zones: Tianditu's
     // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
-    // Its waters are the zones' outlines: say so when those are sketched.
-    let (whole_area, waters_note) = if sections.iter().any(|a| a.sketched) {
-        (
-            "the nine cities and their waters, sketched as zones (示意)",
-            " (its waters: sketched zones, 示意)",
-        )
-    } else {
-        ("the nine cities and their waters", "")
-    };
     // Every position of every placement is looked up in these: indexed once, each lookup
     // costs about the logarithm of the outline's size.
     let plan_area: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = cities
@@ -168,27 +181,31 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         // plan features it is tested against.
         let indexed = IndexedGeometry::new(&g);
         let bbox = bbox_of(&g);
-        let mut find =
-            |rule: Rule, other: Option<&str>, message: String, overlap_km2: Option<f64>| {
-                let id_text = match other {
-                    Some(o) => format!("{}:{}:{o}", rule.as_str(), id.0),
-                    None => format!("{}:{}", rule.as_str(), id.0),
-                };
-                out.push(Finding {
-                    id: id_text,
-                    rule,
-                    placement: id.0.clone(),
-                    message,
-                    bbox,
-                    overlap_km2,
-                });
+        let subject = Names::new(&p.name_zh, &p.name_en);
+        let mut find = |rule: Rule, other: Option<&str>, says: Says, overlap_km2: Option<f64>| {
+            let id_text = match other {
+                Some(o) => format!("{}:{}:{o}", rule.as_str(), id.0),
+                None => format!("{}:{}", rule.as_str(), id.0),
             };
-        let name = &p.name_zh;
+            let text = FindingText {
+                subject: subject.clone(),
+                says,
+            };
+            out.push(Finding {
+                id: id_text,
+                rule,
+                placement: id.0.clone(),
+                message: text.message(),
+                text,
+                bbox,
+                overlap_km2,
+            });
+        };
         let building = edition.action(&p.action).is_some_and(|a| a.building);
         if building {
             for core_area in &cores {
                 let (core_id, core) = (&core_area.id, &core_area.shape);
-                let core_name = core_area.words("ecological core area");
+                let core_name = &core_area.name;
                 if !indexed.intersects(&core_area.geometry) {
                     continue;
                 }
@@ -203,7 +220,10 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} takes {overlap:.2} km² of {core_name}"),
+                            Says::TakesCore {
+                                core: core_name.clone(),
+                                km2: overlap,
+                            },
                             Some(overlap),
                         );
                     }
@@ -213,7 +233,11 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} runs {km:.2} km through {core_name}"),
+                            Says::RunsThroughCore {
+                                core: core_name.clone(),
+                                km,
+                                corridor: false,
+                            },
                             Some(0.0),
                         );
                     }
@@ -221,7 +245,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
-                            format!("{name} is inside {core_name}"),
+                            Says::InsideCore {
+                                core: core_name.clone(),
+                            },
                             Some(0.0),
                         );
                     }
@@ -234,7 +260,10 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                     find(
                         Rule::WaterSource,
                         Some(&w.id),
-                        format!("{name} crosses {}", w.words("water-source protection area")),
+                        Says::CrossesWater {
+                            water: w.name.clone(),
+                            corridor: false,
+                        },
                         None,
                     );
                 }
@@ -246,17 +275,18 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             find(
                 Rule::OutsidePlanArea,
                 None,
-                format!("{name} lies wholly outside the plan area ({whole_area})"),
+                Says::WhollyOutside { waters_sketched },
                 None,
             );
         } else if outside > 0 {
             find(
                 Rule::OutsidePlanArea,
                 None,
-                format!(
-                    "{name} lies partly outside the plan area{waters_note}: {outside} of {} positions",
-                    positions.len()
-                ),
+                Says::PartlyOutside {
+                    outside,
+                    of: positions.len(),
+                    waters_sketched,
+                },
                 None,
             );
         }
@@ -267,10 +297,9 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             find(
                 Rule::SectionMismatch,
                 None,
-                format!(
-                    "{name} is declared in {} but does not touch it",
-                    zone.words("zone")
-                ),
+                Says::SectionMismatch {
+                    zone: zone.name.clone(),
+                },
                 None,
             );
         }
@@ -278,18 +307,12 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             && let Some(city) = cities.iter().find(|a| &a.id == lead)
             && !indexed.intersects(&city.geometry)
         {
-            let territory = if city.sketched {
-                "its sketched (示意) territory"
-            } else {
-                "its territory"
-            };
             find(
                 Rule::LeadCityMismatch,
                 None,
-                format!(
-                    "{name} is led by {} but does not touch {territory}",
-                    city.name
-                ),
+                Says::LeadCityMismatch {
+                    city: city.name.clone(),
+                },
                 None,
             );
         }
@@ -316,10 +339,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 find(
                     Rule::Disconnected,
                     None,
-                    format!(
-                        "{name} is not connected to the network: an end is {:.1} km from it (more than 1 km)",
-                        worst / 1000.0
-                    ),
+                    Says::Disconnected { km: worst / 1000.0 },
                     None,
                 );
             }
@@ -347,10 +367,24 @@ fn sketch_checks(
         let lines = MultiLineString(lines_of(&f.geometry));
         let bbox = bbox_of(&f.geometry);
         let indexed = IndexedGeometry::new(&f.geometry);
-        let name = f.name_zh();
+        let subject = Names::new(f.name_zh(), f.name_en());
+        let mut push = |rule: Rule, other: &str, says: Says, overlap_km2: Option<f64>| {
+            let text = FindingText {
+                subject: subject.clone(),
+                says,
+            };
+            out.push(Finding {
+                id: format!("{}:{}:{other}", rule.as_str(), fid.0),
+                rule,
+                placement: fid.0.clone(),
+                message: text.message(),
+                text,
+                bbox,
+                overlap_km2,
+            });
+        };
         for core_area in cores {
             let (core_id, core) = (&core_area.id, &core_area.shape);
-            let core_name = core_area.words("ecological core area");
             if !indexed.intersects(&core_area.geometry) {
                 continue;
             }
@@ -360,30 +394,28 @@ fn sketch_checks(
                 .iter()
                 .map(super::measure::length_km)
                 .sum();
-            out.push(Finding {
-                id: format!("{}:{}:{core_id}", Rule::EcologicalCore.as_str(), fid.0),
-                rule: Rule::EcologicalCore,
-                placement: fid.0.clone(),
-                message: format!(
-                    "the sketched corridor {name} runs {km:.2} km through {core_name}"
-                ),
-                bbox,
-                overlap_km2: Some(0.0),
-            });
+            push(
+                Rule::EcologicalCore,
+                core_id,
+                Says::RunsThroughCore {
+                    core: core_area.name.clone(),
+                    km,
+                    corridor: true,
+                },
+                Some(0.0),
+            );
         }
         for w in water {
             if indexed.intersects(&w.geometry) {
-                out.push(Finding {
-                    id: format!("{}:{}:{}", Rule::WaterSource.as_str(), fid.0, w.id),
-                    rule: Rule::WaterSource,
-                    placement: fid.0.clone(),
-                    message: format!(
-                        "the sketched corridor {name} crosses {}",
-                        w.words("water-source protection area")
-                    ),
-                    bbox,
-                    overlap_km2: None,
-                });
+                push(
+                    Rule::WaterSource,
+                    &w.id,
+                    Says::CrossesWater {
+                        water: w.name.clone(),
+                        corridor: true,
+                    },
+                    None,
+                );
             }
         }
     }

@@ -80,6 +80,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// A name to show: the placement's or scene's name, the layer id.
     pub name: String,
+    /// A placement's English name, for the English interface (`onemap diff` prints `name`).
+    #[serde(skip)]
+    pub name_en: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<AttributeChange>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,12 +165,7 @@ pub fn diff(
     placements(old, new, plan, findings.as_ref(), &mut out);
     layers(old, new, &mut out);
     scenes(old, new, &mut out);
-    keyed(
-        &old.sketch_layers,
-        &new.sketch_layers,
-        Subject::SketchLayer,
-        &mut out,
-    );
+    sketch_layers(old, new, &mut out);
     keyed(
         &old.acknowledgements,
         &new.acknowledgements,
@@ -189,10 +187,18 @@ fn change(subject: Subject, kind: ChangeKind, name: String) -> Change {
         subject,
         kind,
         name,
+        name_en: String::new(),
         attributes: Vec::new(),
         geometry: None,
         findings_introduced: Vec::new(),
         findings_resolved: Vec::new(),
+    }
+}
+
+fn named(c: Change, name_en: &str) -> Change {
+    Change {
+        name_en: name_en.to_owned(),
+        ..c
     }
 }
 
@@ -207,15 +213,21 @@ fn placements(
     for id in ids {
         let (a, b) = (old.placements.get(id), new.placements.get(id));
         let mut c = match (a, b) {
-            (None, Some(p)) => change(
-                Subject::Placement(id.0.clone()),
-                ChangeKind::Added,
-                p.name_zh.clone(),
+            (None, Some(p)) => named(
+                change(
+                    Subject::Placement(id.0.clone()),
+                    ChangeKind::Added,
+                    p.name_zh.clone(),
+                ),
+                &p.name_en,
             ),
-            (Some(p), None) => change(
-                Subject::Placement(id.0.clone()),
-                ChangeKind::Removed,
-                p.name_zh.clone(),
+            (Some(p), None) => named(
+                change(
+                    Subject::Placement(id.0.clone()),
+                    ChangeKind::Removed,
+                    p.name_zh.clone(),
+                ),
+                &p.name_en,
             ),
             (Some(a), Some(b)) if a != b => {
                 let mut attributes = Vec::new();
@@ -258,7 +270,10 @@ fn placements(
                     (true, false) => ChangeKind::GeometryAndAttributesChanged,
                     _ => ChangeKind::AttributesChanged,
                 };
-                let mut c = change(Subject::Placement(id.0.clone()), kind, b.name_zh.clone());
+                let mut c = named(
+                    change(Subject::Placement(id.0.clone()), kind, b.name_zh.clone()),
+                    &b.name_en,
+                );
                 c.attributes = attributes;
                 if moved {
                     c.geometry = Some(geometry_delta(&a.geometry, &b.geometry, plan));
@@ -348,6 +363,41 @@ fn layers(old: &Project, new: &Project, out: &mut Vec<Change>) {
         Subject::Group,
         out,
     );
+}
+
+/// Data (sketch) layers added or removed, and for a changed one what changed in it.
+fn sketch_layers(old: &Project, new: &Project, out: &mut Vec<Change>) {
+    let start = out.len();
+    keyed(
+        &old.sketch_layers,
+        &new.sketch_layers,
+        Subject::SketchLayer,
+        out,
+    );
+    for c in &mut out[start..] {
+        let Subject::SketchLayer(id) = &c.subject else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (old.sketch_layers.get(id), new.sketch_layers.get(id)) else {
+            continue;
+        };
+        for (field, x, y) in [
+            ("name", a.name.clone(), b.name.clone()),
+            ("source", text(&a.source), text(&b.source)),
+            ("visible", a.visible.to_string(), b.visible.to_string()),
+            ("opacity", a.opacity.to_string(), b.opacity.to_string()),
+            ("choices", text(&a.choices), text(&b.choices)),
+            ("label field", text(&a.label_field), text(&b.label_field)),
+        ] {
+            if x != y {
+                c.attributes.push(AttributeChange {
+                    field: field.into(),
+                    before: x,
+                    after: y,
+                });
+            }
+        }
+    }
 }
 
 /// Added, removed or changed entries of two maps keyed by name.

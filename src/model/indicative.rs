@@ -3,7 +3,7 @@
 //! checks say it alike.
 
 use super::feature::{PlanFeature, Status};
-use super::lang::LabelLanguage;
+use super::lang::{LabelLanguage, UiLanguage};
 
 /// The notice on every slide and export while an indicative feature is in view (Chinese).
 pub const NOTICE_ZH: &str = "示意：线位为 OneMap 草绘，非规划官方图";
@@ -15,11 +15,22 @@ pub fn notice_one_line() -> String {
     format!("{NOTICE_ZH} · {NOTICE_EN}")
 }
 
-/// What the inspector and the placement form say of an indicative feature.
-pub const INDICATIVE_STATUS: &str =
-    "示意（非官方图）/ indicative: our sketch, not the official map";
+/// What the inspector and the placement form say of an indicative feature, in the interface
+/// language.
+pub fn indicative_status(lang: UiLanguage) -> &'static str {
+    lang.pick(
+        "示意（非官方图）：OneMap 草绘，不是规划官方图",
+        "Indicative: our sketch, not the official plan map",
+    )
+}
+
 /// What they say of a sourced one.
-pub const SOURCED_STATUS: &str = "依据规划 / sourced: stated in the cited source";
+pub fn sourced_status(lang: UiLanguage) -> &'static str {
+    lang.pick(
+        "依据规划：出自所引来源",
+        "Sourced: stated in the cited source",
+    )
+}
 
 /// The View option that hides every sketch, in the UI's language.
 pub fn hide_option_text(language: LabelLanguage) -> String {
@@ -86,6 +97,14 @@ impl Kinds {
         kinds
     }
 
+    /// The kinds of either.
+    pub fn or(self, other: Self) -> Self {
+        Self {
+            sourced: self.sourced || other.sourced,
+            indicative: self.indicative || other.indicative,
+        }
+    }
+
     /// The legend rows of an entry called `name`: the text, and whether its swatch is drawn
     /// as a sketch. Both kinds: two rows, "依据规划 sourced" and "示意 indicative"; only
     /// sketches: one row that says "示意"; otherwise the name alone.
@@ -97,16 +116,6 @@ impl Kinds {
             (false, true) => vec![(sketched(), true)],
             _ => vec![(name.to_owned(), false)],
         }
-    }
-}
-
-/// How a check finding names an area of the plan: "the sketched (示意) ecological core area
-/// 太湖" when the area is our sketch, so that a finding never states a sketch as the plan.
-pub fn area_words(what: &str, name: &str, indicative: bool) -> String {
-    if indicative {
-        format!("the sketched (示意) {what} {name}")
-    } else {
-        format!("the {what} {name}")
     }
 }
 
@@ -176,10 +185,5 @@ mod tests {
             "沪宁走廊（示意）"
         );
         assert_eq!(l(LabelLanguage::Chinese, "苏州", "Suzhou", false), "苏州");
-        assert_eq!(
-            area_words("ecological core area", "太湖", true),
-            "the sketched (示意) ecological core area 太湖"
-        );
-        assert_eq!(area_words("zone", "淀山湖", false), "the zone 淀山湖");
     }
 }

@@ -72,6 +72,28 @@ impl UiLanguage {
     }
 }
 
+/// A text in both interface languages, for words made where the language is not at hand (an
+/// error kept with the state it explains, a step of the undo history), said when shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn pick(&self, lang: UiLanguage) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 /// A name in a label language, on one line (both: Chinese first), as the legend shows it.
 pub fn ui_name(language: LabelLanguage, zh: &str, en: &str) -> String {
     match language {

@@ -3,11 +3,13 @@
 
 pub mod basemap;
 pub mod checks;
+pub mod crs;
 pub mod derived;
 pub mod diff;
+pub mod diff_words;
 pub mod edition;
 pub mod feature;
-pub mod gcj02;
+pub mod finding_text;
 pub mod indicative;
 pub mod lang;
 pub mod measure;
@@ -27,6 +29,6 @@ pub mod well_formed;
 
 pub use basemap::{Basemap, BasemapPlace, PlaceKind};
 pub use feature::{FeatureId, PlanFeature, Status};
-pub use lang::{LabelLanguage, UiLanguage};
+pub use lang::{Bilingual, LabelLanguage, UiLanguage};
 pub use plan::{Plan, PlanLayer};
 pub use region::Region;

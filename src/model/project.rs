@@ -244,16 +244,40 @@ pub struct Acknowledgement {
     pub reason: String,
 }
 
-/// Where a sketch layer's GeoJSON lives.
+/// Where a data layer's features live.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SketchSource {
-    /// The GeoJSON text, kept in the project file.
+    /// GeoJSON text (WGS84), kept in the project file.
     Embedded(String),
-    /// A GeoJSON file, stored relative to the project file's folder.
+    /// A data file in any format OneMap reads (GeoJSON, Shapefile, GeoPackage, KML/KMZ, DXF,
+    /// CSV; by its extension), stored relative to the project file's folder.
     Referenced(String),
 }
 
-/// User GeoJSON shown over the plan.
+/// The choices made when a data file was imported, so that it reads the same way every time:
+/// all `None` means "as the file declares, or as detected".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DataChoices {
+    /// The table of a file with several (a GeoPackage table, a Shapefile in a zip).
+    pub table: Option<String>,
+    /// The coordinate system the file's coordinates are in, as the user confirmed it:
+    /// `EPSG:4528`, `gcj02`, or a PROJ string.
+    pub crs: Option<String>,
+    /// The text encoding of its attributes (`GBK`, `UTF-8`), where the file does not say.
+    pub encoding: Option<String>,
+    /// A CSV's coordinate columns, x then y.
+    pub csv_columns: Option<(String, String)>,
+}
+
+impl DataChoices {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A data layer: the user's own data (imported GeoJSON, Shapefile, GeoPackage, …) shown over
+/// the plan. Its style is the project's style override for the layer id `sketch:ID`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SketchLayer {
     pub name: String,
@@ -262,6 +286,12 @@ pub struct SketchLayer {
     pub visible: bool,
     #[serde(default = "default_opacity")]
     pub opacity: f32,
+    /// How a referenced file is read.
+    #[serde(default, skip_serializing_if = "DataChoices::is_empty")]
+    pub choices: DataChoices,
+    /// The attribute whose value labels each feature on the map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_field: Option<String>,
 }
 
 fn default_true() -> bool {

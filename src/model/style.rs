@@ -142,7 +142,18 @@ pub struct Style {
     /// Selected features are outlined in this colour.
     pub selection: Rgba,
     pub groups: Vec<GroupStyle>,
+    /// The project's paints of its data layers, by overlay layer id (`sketch:ID`), over the
+    /// shared `sketch` style; set by [`Style::with_overrides`], never read from a style file.
+    #[serde(skip)]
+    pub data_layer_paints: std::collections::BTreeMap<String, Paint>,
 }
+
+/// Data layers' ids in the project's overlay and its style overrides are `sketch:ID` (they
+/// began as sketch layers, and the files say so).
+pub const DATA_LAYER_PREFIX: &str = "sketch:";
+
+/// The property that marks a data layer's feature as labelled by one of its attributes.
+pub const LABEL_FIELD: &str = "label_field";
 
 impl Style {
     pub fn layers(&self) -> impl Iterator<Item = &LayerStyle> {
@@ -181,6 +192,11 @@ impl Style {
                 }
             }
         }
+        out.data_layer_paints = paints
+            .iter()
+            .filter(|(id, _)| id.starts_with(DATA_LAYER_PREFIX))
+            .map(|(id, p)| (id.clone(), p.clone()))
+            .collect();
         out
     }
 }
@@ -225,6 +241,7 @@ mod tests {
                 name_en: String::new(),
                 layers: vec![layer],
             }],
+            data_layer_paints: Default::default(),
         }
     }
 

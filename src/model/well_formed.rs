@@ -436,6 +436,8 @@ mod tests {
                 source: crate::model::project::SketchSource::Embedded(String::new()),
                 visible: true,
                 opacity: f32::INFINITY,
+                choices: Default::default(),
+                label_field: None,
             },
         );
         assert_eq!(

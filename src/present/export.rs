@@ -33,6 +33,27 @@ pub enum ExportError {
     Png(String),
 }
 
+impl ExportError {
+    /// The error in the interface language (English: as displayed, the command line's words).
+    pub fn in_language(&self, lang: crate::model::UiLanguage) -> String {
+        use crate::model::UiLanguage::{Chinese, English};
+        match (self, lang) {
+            (_, English) => self.to_string(),
+            (Self::Format { path }, Chinese) => {
+                format!("{}：输出文件须以 .png 或 .svg 结尾", path.display())
+            }
+            (Self::NoScene { name, known }, Chinese) => {
+                format!("项目中没有名为「{name}」的场景；现有：{known}")
+            }
+            (Self::Size { width, height }, Chinese) => {
+                format!("{width}×{height} 像素不是可导出的尺寸（每边 1 至 30000 像素）")
+            }
+            (Self::Io(e), Chinese) => e.in_language(lang),
+            (Self::Png(e), Chinese) => format!("无法编码 PNG：{e}"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Png,
@@ -443,6 +464,7 @@ pub fn geojson_style(names: &[String], has_points: &[bool]) -> Style {
             name_en: "GeoJSON".into(),
             layers,
         }],
+        data_layer_paints: Default::default(),
     }
 }
 

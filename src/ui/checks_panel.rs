@@ -44,7 +44,8 @@ pub fn checks_panel_ui(
             ui.horizontal_wrapped(|ui| {
                 let ack = project.acknowledgements.get(&f.id);
                 let color = if ack.is_some() { Color32::GRAY } else { Color32::from_rgb(200, 90, 0) };
-                let text = RichText::new(format!("[{}] {}", f.rule.as_str(), f.message)).color(color);
+                let lang = super::ui_language(ui.ctx());
+                let text = RichText::new(format!("[{}] {}", f.rule.title(lang), f.in_language(lang))).color(color);
                 if ui.add(egui::Label::new(text).sense(egui::Sense::click())).on_hover_text(tr(ui.ctx(), "缩放到此处", "Zoom to it")).clicked() {
                     let [w, s, e, n] = f.bbox;
                     commands.push(AppCommand::ZoomTo(geo::Rect::new(geo::Coord { x: w, y: s }, geo::Coord { x: e, y: n })));

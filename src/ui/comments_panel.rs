@@ -103,8 +103,11 @@ pub fn comments_panel_ui(
     egui::ScrollArea::vertical().show(ui, |ui| {
         for c in &state.review.comments {
             let (colour, status) = match c.status {
-                CommentStatus::Open => (Color32::from_rgb(230, 120, 0), "open"),
-                CommentStatus::Resolved => (Color32::GRAY, "resolved"),
+                CommentStatus::Open => (
+                    Color32::from_rgb(230, 120, 0),
+                    tr(ui.ctx(), "未解决", "open"),
+                ),
+                CommentStatus::Resolved => (Color32::GRAY, tr(ui.ctx(), "已解决", "resolved")),
             };
             ui.horizontal_wrapped(|ui| {
                 ui.label(

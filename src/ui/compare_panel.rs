@@ -8,6 +8,7 @@ use crate::command::{AppCommand, CompareState, PathPurpose};
 use crate::map::changes::{ADDED, CHANGED, REMOVED};
 use crate::model::FeatureId;
 use crate::model::diff::{ChangeKind, Subject};
+use crate::model::diff_words::{change_name, details};
 
 pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCommand>) {
     let count = |k: ChangeKind| c.changes.iter().filter(|x| x.kind == k).count();
@@ -66,9 +67,11 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
         }
         if ui
             .selectable_label(c.side_by_side, tr(ui.ctx(), "并排", "Side by side"))
-            .on_hover_text(
+            .on_hover_text(tr(
+                ui.ctx(),
+                "左侧为本版本，右侧为另一版本，二者同步平移和缩放",
                 "This version on the left, the other on the right, panned and zoomed together",
-            )
+            ))
             .clicked()
         {
             commands.push(AppCommand::ToggleSideBySide);
@@ -78,11 +81,13 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
         }
     });
     ui.separator();
+    let lang = super::ui_language(ui.ctx());
     egui::ScrollArea::vertical().show(ui, |ui| {
         egui::Grid::new("changes").striped(true).show(ui, |ui| {
             for change in &c.changes {
                 let mut on = c.accepted.contains(&change.subject);
-                let label = format!("{} {}", tr(ui.ctx(), "接受", "Accept"), change.name);
+                let name = change_name(change, lang);
+                let label = format!("{} {name}", tr(ui.ctx(), "接受", "Accept"));
                 let response = ui.checkbox(&mut on, "");
                 response.widget_info(|| {
                     egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &label)
@@ -95,38 +100,18 @@ pub fn compare_panel_ui(ui: &mut Ui, c: &CompareState, commands: &mut Vec<AppCom
                     ChangeKind::Removed => REMOVED,
                     _ => CHANGED,
                 };
-                ui.colored_label(colour, change.kind.as_str());
+                ui.colored_label(colour, change.kind.title(lang));
                 match &change.subject {
                     Subject::Placement(id) if change.kind != ChangeKind::Removed => {
-                        if ui.link(&change.name).clicked() {
+                        if ui.link(&name).clicked() {
                             commands.push(AppCommand::SelectAndShow(FeatureId(id.clone())));
                         }
                     }
                     _ => {
-                        ui.label(&change.name);
+                        ui.label(&name);
                     }
                 }
-                let mut details: Vec<String> = change
-                    .attributes
-                    .iter()
-                    .map(|a| format!("{}: {} → {}", a.field, a.before, a.after))
-                    .collect();
-                if let Some(g) = change.geometry {
-                    if let Some(l) = g.length_km {
-                        details.push(format!("Δlength {l:+.2} km"));
-                    }
-                    if let Some(a) = g.area_km2 {
-                        details.push(format!("Δarea {a:+.2} km²"));
-                    }
-                    details.push(format!("moved up to {:.0} m", g.max_displacement_m));
-                }
-                for f in &change.findings_introduced {
-                    details.push(format!("new finding {f}"));
-                }
-                for f in &change.findings_resolved {
-                    details.push(format!("cleared finding {f}"));
-                }
-                ui.label(details.join("; "));
+                ui.label(details(change, lang).join(tr(ui.ctx(), "；", "; ")));
                 ui.end_row();
             }
         });

@@ -29,6 +29,8 @@ pub struct MenuContext<'a> {
     pub is_placement: bool,
     /// A placement or a feature of a plan layer one may sketch.
     pub editable: bool,
+    /// A feature of a data layer, which may be copied to placements.
+    pub is_data: bool,
     pub commands: &'a mut Vec<AppCommand>,
 }
 
@@ -98,6 +100,10 @@ pub fn map_context_menu(
             bbox: feature.and_then(|f| feature_bbox(&f.geometry)),
             is_placement,
             editable,
+            is_data: target
+                .feature
+                .as_ref()
+                .is_some_and(|id| panel.doc.data_feature(id).is_some()),
             commands,
         };
         context_menu_ui(ui, &target, menu);
@@ -124,6 +130,20 @@ pub fn context_menu_ui(ui: &mut Ui, target: &MenuTarget, m: MenuContext<'_>) {
         }
         if ui.button(t("选择", "Select")).clicked() {
             chosen.push(AppCommand::Select(Some(id.clone())));
+        }
+        if !m.review && m.is_data {
+            ui.separator();
+            if ui
+                .button(super::tr(ui.ctx(), "复制为规划项目", "Copy to placements"))
+                .on_hover_text(super::tr(
+                    ui.ctx(),
+                    "以此要素的几何新建规划项目（示意），一步撤销",
+                    "A new placement with this feature's geometry (indicative), one undo step",
+                ))
+                .clicked()
+            {
+                chosen.push(AppCommand::CopyToPlacements(vec![id.clone()]));
+            }
         }
         if !m.review && m.editable {
             ui.separator();

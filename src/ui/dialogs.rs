@@ -18,11 +18,11 @@ use super::{tr, ui_language};
 const PATH_DIALOG_WIDTH: f32 = 460.0;
 
 /// The command a typed-path dialog sends when confirmed.
-fn path_command(purpose: &PathPurpose, path: PathBuf, gcj02: bool) -> AppCommand {
+fn path_command(purpose: &PathPurpose, path: PathBuf) -> AppCommand {
     match purpose {
         PathPurpose::Open => AppCommand::Open(path),
         PathPurpose::SaveAs => AppCommand::SaveAs(path),
-        PathPurpose::Import => AppCommand::Import { path, gcj02 },
+        PathPurpose::Import => AppCommand::DetectData(path),
         PathPurpose::ExportGeojson => AppCommand::ExportGeojson(path),
         PathPurpose::ExportCsv => AppCommand::ExportCsv(path),
         PathPurpose::Locate(name) => AppCommand::Locate {
@@ -63,14 +63,16 @@ pub fn dialogs_ui(
         Some(Dialog::PathPrompt {
             purpose,
             text,
-            gcj02,
             focus,
-        }) => path_prompt_ui(ctx, purpose, text, gcj02, focus, desktop, commands),
+        }) => path_prompt_ui(ctx, purpose, text, focus, desktop, commands),
         Some(Dialog::ConfirmUnsaved(then)) => confirm_unsaved_ui(ctx, then, commands),
         Some(Dialog::Recovery(journal)) => recovery_ui(ctx, journal, commands),
         Some(Dialog::Message { title, text, error }) => message_ui(ctx, title, text, *error),
         Some(Dialog::ExportImage(form)) => {
             super::export_dialog::export_dialog_ui(ctx, form, commands)
+        }
+        Some(Dialog::ImportData(form)) => {
+            super::import_dialog::import_dialog_ui(ctx, form, commands)
         }
     };
     if close {
@@ -78,7 +80,7 @@ pub fn dialogs_ui(
     }
 }
 
-/// The progress of a GeoJSON import, with a button that cancels it.
+/// The progress of an import (reading the file), with a button that cancels it.
 fn import_progress_ui(ctx: &Context, import: &ImportProgress, commands: &mut Vec<AppCommand>) {
     egui::Window::new(tr(ctx, "导入中", "Importing"))
         .collapsible(false)
@@ -98,7 +100,6 @@ fn path_prompt_ui(
     ctx: &Context,
     purpose: &PathPurpose,
     text: &mut String,
-    gcj02: &mut bool,
     focus: &mut bool,
     desktop: bool,
     commands: &mut Vec<AppCommand>,
@@ -128,29 +129,11 @@ fn path_prompt_ui(
                 }
                 let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if entered && !text.trim().is_empty() {
-                    commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
+                    commands.push(path_command(purpose, PathBuf::from(text.trim())));
                     close = true;
                 }
             });
         });
-        if *purpose == PathPurpose::Import {
-            let words = tr(
-                ctx,
-                "源数据为 GCJ-02（火星坐标，国内网络地图）：转换为 WGS84",
-                "The source is GCJ-02 (Chinese web maps): convert to WGS84",
-            );
-            // A checkbox's text does not wrap by itself; a wrapping label beside it does.
-            ui.horizontal_top(|ui| {
-                let checkbox = ui.checkbox(gcj02, "");
-                let text = ui.add(egui::Label::new(words).wrap().sense(egui::Sense::click()));
-                if text.clicked() {
-                    *gcj02 = !*gcj02;
-                }
-                checkbox.widget_info(|| {
-                    egui::WidgetInfo::selected(egui::Role::CheckBox, true, *gcj02, words)
-                });
-            });
-        }
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(
@@ -159,7 +142,7 @@ fn path_prompt_ui(
                 )
                 .clicked()
             {
-                commands.push(path_command(purpose, PathBuf::from(text.trim()), *gcj02));
+                commands.push(path_command(purpose, PathBuf::from(text.trim())));
                 close = true;
             }
             if ui.button(tr(ctx, "取消", "Cancel")).clicked() {

@@ -68,40 +68,106 @@ pub fn tool_rows(lang: crate::model::UiLanguage) -> Vec<(String, &'static str)> 
         .collect()
 }
 
-/// The shortcut sheet.
+/// How many of [`SHORTCUTS`] the sheet's first column holds (files, editing, the view); the
+/// second has the tools, snapping, the table and presenting. Two columns of about fifteen
+/// rows fit the smallest window without scrolling.
+const FIRST_COLUMN: usize = 15;
+
+/// The sheet's two columns: keys and what they do, in the interface language.
+fn shortcut_columns(lang: crate::model::UiLanguage) -> [Vec<(String, String)>; 2] {
+    let row =
+        |(keys, zh, en): &(&str, &str, &str)| ((*keys).to_owned(), lang.pick(zh, en).to_owned());
+    let (first, rest) = SHORTCUTS.split_at(FIRST_COLUMN);
+    let tool_word = lang.pick("工具：", "Tool:");
+    let mut second: Vec<(String, String)> = tool_rows(lang)
+        .into_iter()
+        .map(|(key, name)| (key, format!("{tool_word} {name}")))
+        .collect();
+    second.extend(rest.iter().map(row));
+    [first.iter().map(row).collect(), second]
+}
+
+/// A window that sizes itself to its content takes a few frames to settle after it opens (its
+/// grids measure their columns, then the window its content). When the user has only pressed a
+/// key, nothing else asks for those frames and the window stays half-grown, its right part cut
+/// off, until the pointer moves: so it asks for them itself, for its first few frames.
+fn settle(ctx: &Context, id: egui::Id) {
+    const FRAMES: u64 = 4;
+    let now = ctx.cumulative_frame_nr();
+    let (first, last) = ctx
+        .data(|d| d.get_temp::<(u64, u64)>(id))
+        .unwrap_or((now, now));
+    // Not shown in the frame before: it has just opened.
+    let first = if now > last + 1 { now } else { first };
+    ctx.data_mut(|d| d.insert_temp(id, (first, now)));
+    if now - first < FRAMES {
+        ctx.request_repaint();
+    }
+}
+
+/// The shortcut sheet, as large as its rows: nothing is hidden below an edge, and it fits the
+/// app's smallest window.
 pub fn shortcuts_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
     let lang = ui_language(ctx);
+    settle(ctx, egui::Id::unique("onemap-shortcuts-settle"));
     let mut open = true;
     egui::Window::new(tr(ctx, "键盘快捷键", "Keyboard shortcuts"))
         .pivot(egui::Align2::CENTER_CENTER)
         .default_pos(super::centre_of(ctx))
         .open(&mut open)
         .collapsible(false)
-        .default_width(460.0)
+        .resizable(false)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(560.0)
-                .show(ui, |ui| {
-                    egui::Grid::new("shortcuts")
-                        .striped(true)
-                        .num_columns(2)
-                        .show(ui, |ui| {
-                            for (keys, zh, en) in SHORTCUTS {
-                                ui.monospace(*keys);
-                                ui.label(lang.pick(zh, en));
-                                ui.end_row();
-                            }
-                            for (key, name) in tool_rows(lang) {
-                                ui.monospace(key);
-                                ui.label(format!("{} {name}", lang.pick("工具：", "Tool:")));
-                                ui.end_row();
-                            }
-                        });
-                });
+            ui.horizontal_top(|ui| {
+                let [first, second] = shortcut_columns(lang);
+                shortcut_grid(ui, "shortcuts-general", &first);
+                ui.separator();
+                shortcut_grid(ui, "shortcuts-tools", &second);
+            });
         });
     if !open {
         commands.push(AppCommand::ShowShortcuts(false));
     }
+}
+
+fn shortcut_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
+    egui::Grid::new(id)
+        .striped(true)
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (keys, what) in rows {
+                ui.monospace(keys);
+                ui.label(what);
+                ui.end_row();
+            }
+        });
+}
+
+/// The quick start's preferred width, and the widest it gets (a step on one line is easier
+/// to read than one that breaks just before its end).
+const QUICK_START_WIDTH: f32 = 440.0;
+const QUICK_START_MAX_WIDTH: f32 = 760.0;
+
+/// A width for texts of these single-line widths at which none leaves a few characters alone
+/// on its last line. Chinese breaks between any two characters, so a step a little wider than
+/// the window would end on a line of one character and a full stop. From `preferred` up to
+/// `max`, the first width at which every text fits on one line or fills its last line at
+/// least a third; `max` when none does.
+pub fn balanced_width(widths: &[f32], preferred: f32, max: f32) -> f32 {
+    let fits = |w: f32| {
+        widths.iter().all(|&text| {
+            let lines = (text / w).ceil();
+            lines <= 1.0 || text - (lines - 1.0) * w >= w / 3.0
+        })
+    };
+    let mut w = preferred.min(max);
+    while w < max {
+        if fits(w) {
+            return w;
+        }
+        w += 8.0;
+    }
+    max
 }
 
 /// The quick start of a first run; "don't show again" dismisses it for good.
@@ -129,15 +195,32 @@ pub fn quick_start_window(ctx: &Context, commands: &mut Vec<AppCommand>) {
             "Features marked indicative are OneMap's sketches, not the official plan map. F1 lists every shortcut.",
         ),
     ];
+    let steps: Vec<String> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (zh, en))| format!("{}. {}", i + 1, lang.pick(zh, en)))
+        .collect();
+    let font = egui::TextStyle::Body.resolve(&ctx.global_style());
+    let widths: Vec<f32> = steps
+        .iter()
+        .map(|s| {
+            ctx.fonts_mut(|f| f.layout_no_wrap(s.clone(), font.clone(), egui::Color32::WHITE))
+                .size()
+                .x
+        })
+        .collect();
+    settle(ctx, egui::Id::unique("onemap-quick-start-settle"));
+    let max = (ctx.content_rect().width() - 80.0).clamp(240.0, QUICK_START_MAX_WIDTH);
+    let width = balanced_width(&widths, QUICK_START_WIDTH, max);
     egui::Window::new(tr(ctx, "快速入门", "Quick start"))
         .collapsible(false)
         .resizable(false)
-        .default_width(440.0)
+        .default_width(width)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.set_width(440.0);
-            for (i, (zh, en)) in steps.iter().enumerate() {
-                ui.add(egui::Label::new(format!("{}. {}", i + 1, lang.pick(zh, en))).wrap());
+            ui.set_width(width);
+            for step in &steps {
+                ui.add(egui::Label::new(step).wrap());
             }
             ui.horizontal(|ui| {
                 if ui.button(tr(ctx, "知道了", "Got it")).clicked() {
@@ -185,5 +268,20 @@ pub fn readme_window(ctx: &Context, readme: &Path, commands: &mut Vec<AppCommand
 pub fn help_keys(ctx: &Context, shown: bool, commands: &mut Vec<AppCommand>) {
     if ctx.input(|i| i.key_pressed(egui::Key::F1)) {
         commands.push(AppCommand::ShowShortcuts(!shown));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced_width;
+
+    #[test]
+    fn a_width_that_would_leave_a_character_alone_is_widened() {
+        // 450 at 440 wide: a last line of 10 points, a character and a stop.
+        assert_eq!(balanced_width(&[450.0, 300.0], 440.0, 720.0), 456.0);
+        // A full line and most of another are fine as they are.
+        assert_eq!(balanced_width(&[800.0], 440.0, 720.0), 440.0);
+        // Nothing fits: the widest allowed.
+        assert_eq!(balanced_width(&[450.0], 440.0, 448.0), 448.0);
     }
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::command::AppCommand;
 use crate::model::style::Style;
-use crate::model::{PlanFeature, Status};
+use crate::model::{PlanFeature, Status, UiLanguage};
 
 /// Shown first, in this order; the rest follow alphabetically.
 const KEY_FACTS: [&str; 12] = [
@@ -71,11 +71,14 @@ pub fn inspector_ui(
     match feature.status() {
         Some(Status::Sourced) => ui.colored_label(
             Color32::from_rgb(30, 120, 50),
-            crate::model::indicative::SOURCED_STATUS,
+            crate::model::indicative::sourced_status(super::ui_language(ui.ctx())),
         ),
         Some(Status::Indicative) => ui.colored_label(
             crate::map::indicative::NOTICE_AMBER,
-            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
+            RichText::new(crate::model::indicative::indicative_status(
+                super::ui_language(ui.ctx()),
+            ))
+            .strong(),
         ),
         None => ui.colored_label(Color32::RED, tr(ui.ctx(), "无有效状态", "no valid status")),
     };
@@ -98,12 +101,68 @@ pub fn inspector_ui(
                     let Some(value) = feature.properties.get(key) else {
                         continue;
                     };
-                    ui.label(RichText::new(key).strong());
-                    ui.add(egui::Label::new(value_text(value)).wrap());
+                    let lang = super::ui_language(ui.ctx());
+                    ui.label(RichText::new(key_title(key, lang)).strong());
+                    let text = match (key, value) {
+                        ("status", Value::String(s)) => status_words(s, lang),
+                        _ => value_text(value),
+                    };
+                    ui.add(egui::Label::new(text).wrap());
                     ui.end_row();
                 }
             });
     });
+}
+
+/// Chinese names of the plan data's properties (the English interface shows the keys, which
+/// are English words); a key not listed is shown as it is.
+const KEYS_ZH: &[(&str, &str)] = &[
+    ("kind", "类型"),
+    ("status", "状态"),
+    ("source", "来源"),
+    ("tier", "层级"),
+    ("tier_name_zh", "层级名称"),
+    ("tier_name_en", "层级名称（英文）"),
+    ("protection", "保护等级"),
+    ("class", "等级"),
+    ("axis_zh", "依托通道"),
+    ("adcode", "行政区划代码"),
+    ("tianditu_name", "天地图名称"),
+    ("province", "省份"),
+    ("population_2020", "2020 年人口"),
+    ("population_2020_source", "人口来源"),
+    ("land_area_km2", "陆域面积 km²"),
+    ("land_area_km2_source", "面积来源"),
+    ("lead_city", "牵头城市"),
+    ("lead_city_id", "牵头城市 id"),
+    ("participants", "参与城市"),
+    ("goal_zh", "目标"),
+    ("strategies_zh", "战略重点"),
+    ("level", "级别"),
+    ("level_name_zh", "级别名称"),
+    ("members", "成员"),
+    ("area_km2_stated", "所述面积 km²"),
+    ("area_km2_stated_source", "面积来源"),
+    ("inference", "推断依据"),
+];
+
+fn key_title(key: &str, lang: UiLanguage) -> &str {
+    match lang {
+        UiLanguage::English => key,
+        UiLanguage::Chinese => KEYS_ZH
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(key, |(_, zh)| zh),
+    }
+}
+
+/// A feature's `status` in words: "示意" / "indicative", "依据规划" / "sourced".
+fn status_words(status: &str, lang: UiLanguage) -> String {
+    match (status, lang) {
+        ("indicative", UiLanguage::Chinese) => "示意".into(),
+        ("sourced", UiLanguage::Chinese) => "依据规划".into(),
+        _ => status.to_owned(),
+    }
 }
 
 fn value_text(v: &Value) -> String {

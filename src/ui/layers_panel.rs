@@ -65,7 +65,7 @@ fn group_ui(
                 }
             }
             if group.id == "placements" {
-                sketch_layers_ui(ui, doc, commands);
+                sketch_layers_ui(ui, data, doc, commands);
             }
             if group.id == "tiers" {
                 tiers_ui(ui, group, view, commands);
@@ -155,9 +155,12 @@ fn tiers_ui(ui: &mut Ui, group: &GroupStyle, view: &ViewSettings, commands: &mut
             .count() as u8;
         for n in 1..=TIER_COUNT {
             let exact = shown_up_to == n && (n == TIER_COUNT || !view.tier_shown(Some(n + 1)));
-            let button = ui
-                .selectable_label(exact, format!("1…{n}"))
-                .on_hover_text(format!("Show tiers 1 to {n} only"));
+            let button = ui.selectable_label(exact, format!("1…{n}")).on_hover_text(
+                match super::ui_language(ui.ctx()) {
+                    crate::model::UiLanguage::Chinese => format!("只显示第 1 至 {n} 级"),
+                    crate::model::UiLanguage::English => format!("Show tiers 1 to {n} only"),
+                },
+            );
             if button.clicked() {
                 commands.push(AppCommand::View(ViewCommand::ShowTiersUpTo(n)));
             }
@@ -179,11 +182,19 @@ fn opacity_slider(
         [64.0, 14.0],
         egui::Slider::new(&mut value, 0.0..=1.0).show_value(false),
     );
-    let accessible = format!("{name} opacity");
+    let opacity_word = tr(ui.ctx(), "不透明度", "opacity");
+    let accessible = format!("{name} {opacity_word}");
     response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(value), accessible.clone()));
-    let response = response.on_hover_text(format!("Opacity {:.0} %", value * 100.0));
+    let percent = value * 100.0;
+    let response = response.on_hover_text(match super::ui_language(ui.ctx()) {
+        crate::model::UiLanguage::Chinese => format!("不透明度 {percent:.0}%"),
+        crate::model::UiLanguage::English => format!("Opacity {percent:.0} %"),
+    });
     if response.drag_started() {
-        commands.push(AppCommand::BeginGesture(format!("opacity of {name}")));
+        commands.push(AppCommand::BeginGesture(crate::model::Bilingual::new(
+            format!("{name} 的不透明度"),
+            format!("opacity of {name}"),
+        )));
     }
     if response.changed() {
         commands.push(set(value));
@@ -193,16 +204,29 @@ fn opacity_slider(
     }
 }
 
-/// One row per sketch layer: visibility, opacity, and for a layer whose file is missing, a
-/// warning with Locate… to point it at the file again.
-fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>) {
+/// The data layers, under their own heading: per layer, visibility, its style (a swatch and a
+/// popup), the feature count and opacity; then the label field, its attribute table and
+/// Remove. A layer whose file is missing says so, with Locate… to point it at the file again.
+fn sketch_layers_ui(ui: &mut Ui, data: &AppData, doc: &Document, commands: &mut Vec<AppCommand>) {
+    if doc.project.sketch_layers.is_empty() {
+        return;
+    }
+    ui.add_space(2.0);
+    ui.label(RichText::new(tr(ui.ctx(), "数据图层", "Data layers")).strong());
+    let shared = data.style.layer("sketch").map(|l| l.paint.clone());
     for (id, layer) in &doc.project.sketch_layers {
+        let style_id = format!("{}{id}", crate::model::style::DATA_LAYER_PREFIX);
+        let own = doc.project.style_overrides.get(&style_id);
+        let effective = shared
+            .clone()
+            .unwrap_or_default()
+            .merged(own.unwrap_or(&Default::default()));
         ui.horizontal(|ui| {
             let mut visible = layer.visible;
-            let name = format!("{} ({id})", layer.name);
-            if ui.checkbox(&mut visible, &name).changed() {
+            if ui.checkbox(&mut visible, &layer.name).changed() {
                 commands.push(AppCommand::SetSketchVisible(id.clone(), visible));
             }
+            swatch_ui(ui, &effective, layer.opacity);
             match doc.sketches.get(id) {
                 Some(SketchState::Loaded(f)) => {
                     ui.weak(f.len().to_string());
@@ -212,7 +236,7 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                         egui::Color32::from_rgb(200, 50, 40),
                         tr(ui.ctx(), "缺失", "missing"),
                     )
-                    .on_hover_text(e);
+                    .on_hover_text(e.pick(super::ui_language(ui.ctx())));
                     if !doc.read_only && ui.button(tr(ui.ctx(), "定位…", "Locate…")).clicked()
                     {
                         commands.push(AppCommand::AskPath(PathPurpose::Locate(id.clone())));
@@ -220,22 +244,74 @@ fn sketch_layers_ui(ui: &mut Ui, doc: &Document, commands: &mut Vec<AppCommand>)
                 }
                 None => {}
             }
-            opacity_slider(ui, layer.opacity, &name, commands, |o| {
+            opacity_slider(ui, layer.opacity, &layer.name, commands, |o| {
                 AppCommand::SetSketchOpacity(id.clone(), o)
             });
-            if !doc.read_only
-                && ui
-                    .small_button(tr(ui.ctx(), "移除", "Remove"))
-                    .on_hover_text(tr(
-                        ui.ctx(),
-                        "从项目中移除此草图图层",
-                        "Remove this sketch layer from the project",
-                    ))
-                    .clicked()
-            {
-                commands.push(AppCommand::RemoveSketch(id.clone()));
-            }
         });
+        ui.indent(("data_layer", id), |ui| {
+            ui.horizontal(|ui| {
+                data_layer_tools_ui(ui, doc, id, layer, own, effective, commands);
+            });
+        });
+    }
+}
+
+/// A data layer's second row: style, label field, table, remove.
+fn data_layer_tools_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    id: &str,
+    layer: &crate::model::project::SketchLayer,
+    own: Option<&crate::model::style::Paint>,
+    effective: crate::model::style::Paint,
+    commands: &mut Vec<AppCommand>,
+) {
+    let loaded = matches!(doc.sketches.get(id), Some(SketchState::Loaded(_)));
+    if !doc.read_only {
+        let style = super::data_style::DataStyle {
+            layer_id: id,
+            own,
+            effective,
+        };
+        // Open until a click outside it: a style takes a few changes.
+        let config = egui::containers::menu::MenuConfig::new()
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+        egui::containers::menu::MenuButton::new(tr(ui.ctx(), "样式", "Style"))
+            .config(config)
+            .ui(ui, |ui| {
+                super::data_style::data_style_ui(ui, &style, commands);
+            })
+            .0
+            .on_hover_text(tr(
+                ui.ctx(),
+                "描边、填充与点符号",
+                "Stroke, fill and point symbol",
+            ));
+        let fields = doc.sketch_fields.get(id).map_or(&[][..], Vec::as_slice);
+        super::data_style::label_field_ui(ui, id, layer.label_field.as_deref(), fields, commands);
+    }
+    if ui
+        .add_enabled(loaded, egui::Button::new(tr(ui.ctx(), "表格", "Table")))
+        .on_hover_text(tr(
+            ui.ctx(),
+            "此图层的属性表",
+            "This layer's attribute table",
+        ))
+        .clicked()
+    {
+        commands.push(AppCommand::ToggleDataTable(id.to_owned()));
+    }
+    if !doc.read_only
+        && ui
+            .small_button(tr(ui.ctx(), "移除", "Remove"))
+            .on_hover_text(tr(
+                ui.ctx(),
+                "从项目中移除此数据图层（文件不变）",
+                "Remove this data layer from the project (the file is kept)",
+            ))
+            .clicked()
+    {
+        commands.push(AppCommand::RemoveSketch(id.to_owned()));
     }
 }
 

@@ -198,7 +198,7 @@ pub fn map_ui(
         super::measure::measure_readout_ui(
             ui,
             map_response.rect,
-            panel.doc.project.settings.language,
+            super::ui_language(ui.ctx()).as_label_language(),
             panel.draft,
             commands,
         );
@@ -264,7 +264,8 @@ fn map_frame_ui(
         painter.extend(tools::draft_shapes(
             &painter,
             &frame.transform,
-            panel.doc.project.settings.language,
+            // The measure's words are the interface's, as the readout's.
+            super::ui_language(ui.ctx()).as_label_language(),
             tool,
             panel.draft,
             rubber_band,

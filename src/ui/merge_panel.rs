@@ -8,6 +8,7 @@ use crate::command::{AppCommand, MergeState, PathPurpose};
 use crate::edit::merge::words::{self, Side, by_subject};
 use crate::map::changes::{ADDED, CHANGED};
 use crate::model::diff::Subject;
+use crate::model::diff_words::{field_title, subject_words, value_words};
 
 pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand>) {
     let lang = super::ui_language(ui.ctx());
@@ -73,13 +74,34 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                 ui.label(RichText::new(tr(ui.ctx(), "合并", "Merged")).strong());
                 ui.label(RichText::new(tr(ui.ctx(), "他们的", "Theirs")).strong());
                 ui.end_row();
+                let lang = super::ui_language(ui.ctx());
                 for (subject, name) in subjects {
                     let theirs = m.take_theirs.contains(subject);
                     let cell = |lines: &std::collections::BTreeMap<Subject, String>| {
-                        lines.get(subject).cloned().unwrap_or_default()
+                        lines
+                            .get(subject)
+                            .map(|l| field_lines(l, lang))
+                            .unwrap_or_default()
+                    };
+                    // A placement's or scene's name is "中文 / English" (as `onemap merge`
+                    // prints it): the panel shows the interface language's half.
+                    let name = match (subject, name.split_once(" / ")) {
+                        (Subject::Placement(_) | Subject::Scene(_), Some((zh, en))) => {
+                            lang.pick(zh, en)
+                        }
+                        _ => name,
                     };
                     ui.vertical(|ui| {
-                        ui.label(RichText::new(words::subject(subject, name)).strong());
+                        let title = match lang {
+                            crate::model::UiLanguage::English => words::subject(subject, name),
+                            crate::model::UiLanguage::Chinese if name.is_empty() => {
+                                subject_words(subject, lang)
+                            }
+                            crate::model::UiLanguage::Chinese => {
+                                format!("{} «{name}»", subject_words(subject, lang))
+                            }
+                        };
+                        ui.label(RichText::new(title).strong());
                         ui.add(
                             egui::Label::new(
                                 RichText::new(format!(
@@ -119,4 +141,19 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                 }
             });
     });
+}
+
+/// The lines of a conflict's cell ("horizon: 2050", as `onemap merge` words them), with the
+/// fields' names and the values' words in the interface language.
+fn field_lines(lines: &str, lang: crate::model::UiLanguage) -> String {
+    lines
+        .lines()
+        .map(|line| match line.split_once(": ") {
+            Some((field, value)) => {
+                format!("{}: {}", field_title(field, lang), value_words(value, lang))
+            }
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

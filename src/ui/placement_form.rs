@@ -132,12 +132,15 @@ pub fn placement_form_ui(
     if p.indicative {
         ui.colored_label(
             crate::map::indicative::NOTICE_AMBER,
-            RichText::new(crate::model::indicative::INDICATIVE_STATUS).strong(),
+            RichText::new(crate::model::indicative::indicative_status(
+                super::ui_language(ui.ctx()),
+            ))
+            .strong(),
         );
     } else {
         ui.colored_label(
             Color32::from_rgb(30, 120, 50),
-            crate::model::indicative::SOURCED_STATUS,
+            crate::model::indicative::sourced_status(super::ui_language(ui.ctx())),
         );
     }
     ui.separator();
@@ -334,7 +337,13 @@ pub fn placement_form_ui(
             if derived.cities.is_empty() {
                 "—".into()
             } else {
-                derived.cities.join("、")
+                let lang = super::ui_language(ui.ctx());
+                super::placement_table::derived_names(
+                    data,
+                    "city_boundaries",
+                    &derived.cities,
+                    lang,
+                )
             }
         ));
         ui.label(format!(
@@ -343,7 +352,8 @@ pub fn placement_form_ui(
             if derived.zones.is_empty() {
                 "—".into()
             } else {
-                derived.zones.join("、")
+                let lang = super::ui_language(ui.ctx());
+                super::placement_table::derived_names(data, "sections", &derived.zones, lang)
             }
         ));
         if derived.cross_border() {

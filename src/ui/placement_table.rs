@@ -83,8 +83,30 @@ fn cell(
             .unwrap_or_default(),
         Column::Status => p.status.label(lang).to_owned(),
         Column::Horizon => p.horizon.to_string(),
-        Column::Cities => facts.map(|f| f.cities.join("、")).unwrap_or_default(),
+        Column::Cities => facts
+            .map(|f| derived_names(data, "city_boundaries", &f.cities, lang))
+            .unwrap_or_default(),
     }
+}
+
+/// Names that the geometry gave (the Chinese names of features of `layer`, as
+/// [`Derived`] holds them) in `lang`, as a list: "上海、苏州" or "Shanghai, Suzhou".
+pub fn derived_names(data: &AppData, layer: &str, names_zh: &[String], lang: UiLanguage) -> String {
+    let features = data
+        .plan
+        .layer(layer)
+        .map(|l| &l.features[..])
+        .unwrap_or(&[]);
+    let shown: Vec<&str> = names_zh
+        .iter()
+        .map(|zh| {
+            features
+                .iter()
+                .find(|f| f.name_zh() == zh)
+                .map_or(zh.as_str(), |f| name(lang, f.name_zh(), f.name_en()))
+        })
+        .collect();
+    shown.join(lang.pick("、", ", "))
 }
 
 fn feature_name(data: &AppData, id: &str, lang: UiLanguage) -> String {

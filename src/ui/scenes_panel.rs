@@ -26,7 +26,7 @@ impl SceneForm {
     }
 }
 
-fn set(label: String, scenes: Vec<NamedScene>) -> AppCommand {
+fn set(label: crate::model::Bilingual, scenes: Vec<NamedScene>) -> AppCommand {
     AppCommand::Edit(Box::new(Edit::SetScenes { label, scenes }))
 }
 
@@ -120,7 +120,10 @@ pub fn scenes_panel_ui(
 fn reorder(scenes: &[NamedScene], from: usize, to: usize) -> AppCommand {
     let mut v = scenes.to_vec();
     let scene = v.remove(from);
-    let label = format!("move scene {}", scene.name);
+    let label = crate::model::Bilingual::new(
+        format!("移动场景 {}", scene.name),
+        format!("move scene {}", scene.name),
+    );
     v.insert(to.min(v.len()), scene);
     set(label, v)
 }
@@ -160,7 +163,11 @@ fn scene_fields_ui(
                 *field(&mut changed, f) = text;
                 let mut v = scenes.to_vec();
                 v[i] = changed;
-                commands.push(set(format!("rename scene {}", scene.name), v));
+                let label = crate::model::Bilingual::new(
+                    format!("重命名场景 {}", scene.name),
+                    format!("rename scene {}", scene.name),
+                );
+                commands.push(set(label, v));
             }
         }
     }
@@ -190,7 +197,11 @@ fn scene_fields_ui(
         if ui.button(tr(ui.ctx(), "删除", "Delete")).clicked() {
             let mut v = scenes.to_vec();
             v.remove(i);
-            commands.push(set(format!("delete scene {}", scene.name), v));
+            let label = crate::model::Bilingual::new(
+                format!("删除场景 {}", scene.name),
+                format!("delete scene {}", scene.name),
+            );
+            commands.push(set(label, v));
             form.selected = None;
         }
     });

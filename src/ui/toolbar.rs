@@ -202,7 +202,7 @@ fn search_ui(
         ui.set_min_width(260.0);
         for hit in &state.hits {
             let name = super::lang::name(lang, &hit.name_zh, &hit.name_en);
-            let text = format!("{name} — {}", hit_kind_words(data, lang, &hit.kind));
+            let text = format!("{name} — {}", hit_kind_words(data, doc, lang, &hit.kind));
             if ui.selectable_label(false, text).clicked() {
                 commands.extend(choose(hit));
                 close = true;
@@ -214,10 +214,19 @@ fn search_ui(
     }
 }
 
-/// What a hit is, in words: its kind, or the name of its plan layer.
-fn hit_kind_words(data: &AppData, lang: UiLanguage, kind: &HitKind) -> String {
+/// What a hit is, in words: its kind, or the name of its plan or data layer.
+fn hit_kind_words(data: &AppData, doc: &Document, lang: UiLanguage, kind: &HitKind) -> String {
+    let data_layer = match kind {
+        HitKind::Layer(layer) => layer
+            .strip_prefix(crate::model::style::DATA_LAYER_PREFIX)
+            .and_then(|id| doc.project.sketch_layers.get(id)),
+        _ => None,
+    };
     match (kind.words(), kind) {
         (Some((zh, en)), _) => lang.pick(zh, en).to_owned(),
+        (None, _) if let Some(layer) = data_layer => {
+            format!("{} · {}", lang.pick("数据图层", "Data layer"), layer.name)
+        }
         (None, HitKind::Layer(layer)) => data.style.layer(layer).map_or_else(
             || lang.pick("项目要素", "Project feature").to_owned(),
             |l| super::lang::name(lang, &l.name_zh, &l.name_en).to_owned(),
@@ -333,7 +342,7 @@ fn file_menu_ui(
         menu_item(
             ui,
             lang,
-            ("导入 GeoJSON…", "Import GeoJSON…"),
+            ("导入数据…", "Import data…"),
             "",
             AppCommand::AskPath(PathPurpose::Import),
             commands,
@@ -389,7 +398,7 @@ fn file_menu_ui(
 fn edit_menu_ui(ui: &mut Ui, lang: UiLanguage, doc: &Document, commands: &mut Vec<AppCommand>) {
     let undo = doc
         .history
-        .undo_label()
+        .undo_label_in(lang)
         .map(|l| format!("{} {l}", lang.pick("撤销", "Undo")));
     let button = egui::Button::new(
         undo.clone()
@@ -402,7 +411,7 @@ fn edit_menu_ui(ui: &mut Ui, lang: UiLanguage, doc: &Document, commands: &mut Ve
     }
     let redo = doc
         .history
-        .redo_label()
+        .redo_label_in(lang)
         .map(|l| format!("{} {l}", lang.pick("重做", "Redo")));
     let button = egui::Button::new(
         redo.clone()

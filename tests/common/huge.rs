@@ -109,6 +109,8 @@ pub fn write_sketch_project(root: &Path, dir: &Path, ring: &[(f64, f64)]) -> Pat
             source: SketchSource::Referenced("huge.geojson".into()),
             visible: true,
             opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
         },
     );
     let path = dir.join("huge-sketch.onemap");

@@ -172,6 +172,8 @@ pub static SKETCH_LAYER: Record<SketchLayer> = Record {
         member!("source", source, words::sketch_source),
         member!("visible", visible, |v: &bool| words::shown(*v)),
         member!("opacity", opacity, |o: &f32| words::percent(*o)),
+        member!("choices", choices, words::data_choices),
+        member!("label field", label_field, words::optional),
     ],
     summary: |s| {
         format!(
@@ -400,6 +402,58 @@ mod tests {
         } = serde_json::from_value(serde_json::json!({"name": "n"})).unwrap();
         // `name` is the scene's key, not a field.
         assert_eq!(SCENE.fields.len(), 7);
+    }
+
+    fn data_layer() -> SketchLayer {
+        SketchLayer {
+            name: "道路".into(),
+            source: crate::model::project::SketchSource::Referenced("roads.shp".into()),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        }
+    }
+
+    /// Every member of a data layer, changed: each makes its own field differ, and a label
+    /// field set on one side merges with an opacity changed on the other.
+    #[test]
+    fn the_sketch_layer_table_covers_every_member_once() {
+        // Without `..`: a new member of `SketchLayer` fails to compile here until it is listed.
+        let SketchLayer {
+            name: _,
+            source: _,
+            visible: _,
+            opacity: _,
+            choices: _,
+            label_field: _,
+        } = data_layer();
+        let edits: [fn(&mut SketchLayer); 6] = [
+            |l| l.name = "路".into(),
+            |l| l.source = crate::model::project::SketchSource::Referenced("b.shp".into()),
+            |l| l.visible = false,
+            |l| l.opacity = 0.5,
+            |l| l.choices.encoding = Some("GBK".into()),
+            |l| l.label_field = Some("名称".into()),
+        ];
+        assert_eq!(edits.len(), SKETCH_LAYER.fields.len());
+        for (edit, field) in edits.iter().zip(SKETCH_LAYER.fields) {
+            let mut changed = data_layer();
+            edit(&mut changed);
+            assert_eq!(
+                SKETCH_LAYER.differing(&data_layer(), &changed),
+                [field.name]
+            );
+        }
+        let mut mine = data_layer();
+        mine.label_field = Some("名称".into());
+        let mut theirs = data_layer();
+        theirs.opacity = 0.4;
+        let out = SKETCH_LAYER.merge(Some(&data_layer()), Some(&mine), Some(&theirs));
+        assert!(out.conflicts.is_empty());
+        let merged = out.merged.unwrap();
+        assert_eq!(merged.label_field.as_deref(), Some("名称"));
+        assert_eq!(merged.opacity, 0.4);
     }
 
     #[test]

@@ -220,6 +220,28 @@ pub fn sketch_source(s: &SketchSource) -> String {
     }
 }
 
+/// How a data file is read: its table, CRS, encoding and CSV columns where chosen.
+pub fn data_choices(c: &crate::model::project::DataChoices) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &c.table {
+        parts.push(format!("table {}", text(t)));
+    }
+    if let Some(crs) = &c.crs {
+        parts.push(format!("CRS {}", text(crs)));
+    }
+    if let Some(e) = &c.encoding {
+        parts.push(format!("encoding {}", text(e)));
+    }
+    if let Some((x, y)) = &c.csv_columns {
+        parts.push(format!("columns {}, {}", text(x), text(y)));
+    }
+    if parts.is_empty() {
+        "as the file declares".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
 /// "placement placement.x «沪苏湖铁路»": what a conflict is about.
 pub fn subject(subject: &Subject, name: &str) -> String {
     let (kind, id) = subject_parts(subject);

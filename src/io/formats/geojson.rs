@@ -7,33 +7,80 @@ use serde_json::{Map, Value};
 
 use super::{DataFeature, DataTable, DeclaredCrs, Field, FieldKind, ReadOptions, WriteOptions};
 use crate::io::error::IoError;
-use crate::io::geojson_import::{ImportOptions, ImportedFeature, import_geojson_file};
+use crate::io::geojson_import::ImportedFeature;
+use crate::io::geojson_reader::{self as reader, PropertiesMode};
 
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Vec<DataTable>, IoError> {
     let default_progress = super::Progress::default();
-    let progress = options.progress.unwrap_or(&default_progress);
-    let imported = import_geojson_file(path, ImportOptions::default(), progress)?;
-    let features: Vec<DataFeature> = imported
-        .features
-        .into_iter()
-        .map(|f| DataFeature {
-            geometry: Some(f.geometry),
-            attributes: f.properties,
-        })
-        .collect();
+    let read_options = reader::ReadOptions {
+        progress: Some(options.progress.unwrap_or(&default_progress)),
+        allow_projected: true,
+        ..reader::ReadOptions::new(PropertiesMode::Keep)
+    };
+    let file = reader::read_file(path, &read_options, |f| DataFeature {
+        geometry: Some(f.geometry),
+        attributes: f.properties,
+    })?;
+    let features = file.features;
     Ok(vec![DataTable {
         name: table_name(path),
         fields: infer_fields(features.iter().map(|f| &f.attributes)),
+        crs: declared_crs(path, &features),
         features,
-        crs: DeclaredCrs::Wgs84ByFormat,
         encoding: None,
-        skipped: imported
+        skipped: file
             .report
-            .skipped
+            .problems
             .iter()
             .map(ToString::to_string)
             .collect(),
     }])
+}
+
+/// RFC 7946 GeoJSON is WGS84. Older GeoJSON (as GDAL writes it for a projected layer) names
+/// its CRS in a `crs` member, `urn:ogc:def:crs:EPSG::4528`; coordinates beyond ±180/±90 with
+/// no such member are in a CRS nobody declared.
+fn declared_crs(path: &Path, features: &[DataFeature]) -> DeclaredCrs {
+    if let Some(code) = crs_member_epsg(path) {
+        return DeclaredCrs::Epsg(code);
+    }
+    let projected = features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .any(|g| {
+            use geo::CoordsIter;
+            g.coords_iter()
+                .any(|c| c.x.abs() > 180.0 || c.y.abs() > 90.0)
+        });
+    if projected {
+        DeclaredCrs::Unknown
+    } else {
+        DeclaredCrs::Wgs84ByFormat
+    }
+}
+
+/// The EPSG code of a `crs` member near the top of the file (GDAL writes it before
+/// `features`), from its name: `urn:ogc:def:crs:EPSG::N` or `EPSG:N`. CRS84 is WGS84.
+fn crs_member_epsg(path: &Path) -> Option<u32> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    let head = String::from_utf8_lossy(&head);
+    let crs: String = head[head.find("\"crs\"")?..].chars().take(300).collect();
+    if crs.contains("CRS84") {
+        return Some(4326);
+    }
+    let after = &crs[crs.find("EPSG:")? + 5..];
+    let digits: String = after
+        .trim_start_matches(':')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// Writes the tables as one FeatureCollection (GeoJSON has no tables), WGS84 only.
@@ -44,13 +91,21 @@ pub fn write(path: &Path, tables: &[DataTable], options: &WriteOptions) -> Resul
             "GeoJSON is always WGS84 (RFC 7946); choose another format to write a projected CRS",
         ));
     }
+    // GeoJSON has no tables: with several, each feature says which it came from.
+    let several = tables.len() > 1;
     let features: Vec<ImportedFeature> = tables
         .iter()
-        .flat_map(|t| &t.features)
-        .filter_map(|f| {
+        .flat_map(|t| t.features.iter().map(move |f| (t, f)))
+        .filter_map(|(t, f)| {
+            let mut properties = f.attributes.clone();
+            if several {
+                properties
+                    .entry("layer")
+                    .or_insert_with(|| Value::String(t.name.clone()));
+            }
             Some(ImportedFeature {
                 geometry: f.geometry.clone()?,
-                properties: f.attributes.clone(),
+                properties,
                 id: None,
             })
         })
@@ -131,6 +186,8 @@ mod tests {
             fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
         assert_eq!(
             got,
+            // In the order the properties first appear in the rows (each row's keys in
+            // serde_json's order).
             vec![
                 ("n", FieldKind::Integer),
                 ("ok", FieldKind::Boolean),

@@ -237,12 +237,3 @@ fn unknown_format(path: &Path) -> IoError {
         "is not a format OneMap reads (by its extension): use .geojson, .shp, .zip, .gpkg, .kml, .kmz, .dxf or .csv",
     )
 }
-
-/// The error of a format whose reader or writer is not in this build yet: a clear refusal,
-/// never a guess.
-pub(crate) fn not_yet(path: &Path, what: &str) -> IoError {
-    IoError::invalid(
-        path,
-        format!("{what} is not supported by this version of OneMap yet"),
-    )
-}

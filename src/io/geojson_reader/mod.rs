@@ -221,6 +221,10 @@ pub struct ReadOptions<'a> {
     /// With progress, the reading reports how far it got and can be cancelled; without, a
     /// large file is parsed in two halves at once.
     pub progress: Option<&'a Progress>,
+    /// Keep coordinates outside ±180/±90 (a GeoJSON in a projected CRS, as older GDAL wrote
+    /// with a `crs` member) instead of refusing the file; for the data-file import, which
+    /// converts them.
+    pub allow_projected: bool,
 }
 
 impl ReadOptions<'_> {
@@ -229,6 +233,7 @@ impl ReadOptions<'_> {
             properties,
             max_bytes: max_bytes(),
             progress: None,
+            allow_projected: false,
         }
     }
 }
@@ -247,6 +252,7 @@ struct Collector<'k, T, F> {
     report: Report,
     stop: Option<Stop>,
     cancel: Option<&'k AtomicBool>,
+    allow_projected: bool,
 }
 
 impl<'k, T, F: Fn(Feature) -> T> Collector<'k, T, F> {
@@ -257,6 +263,7 @@ impl<'k, T, F: Fn(Feature) -> T> Collector<'k, T, F> {
             report: Report::default(),
             stop: None,
             cancel: None,
+            allow_projected: false,
         }
     }
 }
@@ -269,7 +276,7 @@ impl<P: Properties, T, F: Fn(Feature) -> T> Sink<P> for Collector<'_, T, F> {
         }
         let index = self.report.entries;
         self.report.entries += 1;
-        match check_entry(entry) {
+        match check_entry(entry, self.allow_projected) {
             Checked::Feature(f) => self.features.push((self.keep)(f)),
             Checked::Problem(kind, id) => self.report.problems.push(Problem { index, id, kind }),
             Checked::OutOfRange(c) => {
@@ -323,6 +330,7 @@ pub fn read_str<T: Send, F: Fn(Feature) -> T + Sync>(
         properties,
         max_bytes: u64::MAX,
         progress: None,
+        allow_projected: false,
     };
     read_bytes(path, text.as_bytes(), &options, keep)
 }
@@ -372,6 +380,7 @@ fn read_bytes_as<P: Properties, T: Send, F: Fn(Feature) -> T + Sync>(
     check_utf8(path, bytes)?;
     let mut collector = Collector::new(keep);
     collector.cancel = options.progress.map(|p| &*p.cancel);
+    collector.allow_projected = options.allow_projected;
     let progress = options.progress.map(|p| &*p.bytes_read);
     match split::parse_by_entries::<P, T, F>(bytes, collector, progress) {
         Some(split::ByEntries::Done { root, collector }) => finish(path, *root, collector),
@@ -381,6 +390,7 @@ fn read_bytes_as<P: Properties, T: Send, F: Fn(Feature) -> T + Sync>(
         None => {
             let mut collector = Collector::new(keep);
             collector.cancel = options.progress.map(|p| &*p.cancel);
+            collector.allow_projected = options.allow_projected;
             let mut de = serde_json::Deserializer::from_slice(bytes);
             parse_from::<P, _, _, _>(path, &mut de, collector)
         }

@@ -87,10 +87,13 @@ where
         None
     };
     let keep = collector.keep;
+    let allow_projected = collector.allow_projected;
     let (head, tail) = std::thread::scope(|scope| {
         let tail = guess.map(|g| {
             scope.spawn(move || {
-                read_entries::<P, T, F>(bytes, g + 1, None, Collector::new(keep), None)
+                let mut second = Collector::new(keep);
+                second.allow_projected = allow_projected;
+                read_entries::<P, T, F>(bytes, g + 1, None, second, None)
             })
         });
         let head = read_entries::<P, T, F>(bytes, open + 1, guess, collector, progress);

@@ -20,10 +20,10 @@ pub(super) enum Checked {
     OutOfRange(Coord<f64>),
 }
 
-/// Why a geometry cannot be used. `OutOfRange` is kept apart: it is about the whole file.
+/// Why a geometry cannot be used. Coordinates out of range are checked apart, on the whole
+/// geometry (`out_of_range`): they are about the whole file.
 enum Bad {
     Problem(ProblemKind),
-    OutOfRange(Coord<f64>),
 }
 
 impl From<ProblemKind> for Bad {
@@ -32,7 +32,9 @@ impl From<ProblemKind> for Bad {
     }
 }
 
-pub(super) fn check_entry<P: Properties>(entry: Entry<P>) -> Checked {
+/// `allow_projected`: coordinates outside ±180/±90 are kept (for a GeoJSON in a projected CRS,
+/// which the caller converts), rather than refusing the file.
+pub(super) fn check_entry<P: Properties>(entry: Entry<P>, allow_projected: bool) -> Checked {
     let Entry::Object(raw) = entry else {
         return Checked::Problem(ProblemKind::NotAnObject, None);
     };
@@ -54,14 +56,24 @@ pub(super) fn check_entry<P: Properties>(entry: Entry<P>) -> Checked {
         return problem(ProblemKind::NoGeometry);
     };
     match geometry_of(raw_geometry) {
+        Ok(geometry) if !allow_projected && let Some(c) = out_of_range(&geometry) => {
+            Checked::OutOfRange(c)
+        }
         Ok(geometry) => Checked::Feature(Feature {
             id,
             properties,
             geometry,
         }),
         Err(Bad::Problem(kind)) => problem(kind),
-        Err(Bad::OutOfRange(c)) => Checked::OutOfRange(c),
     }
+}
+
+/// The first coordinate outside ±180/±90, if any: then the file is in a projected CRS.
+fn out_of_range(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
+    use geo::CoordsIter;
+    geometry
+        .coords_iter()
+        .find(|p| p.x.abs() > 180.0 || p.y.abs() > 90.0)
 }
 
 /// How a problem names its feature: the `id` property (as plan layers have it), else the
@@ -128,7 +140,6 @@ fn position(c: Coords, nesting: &dyn Fn() -> Bad) -> Result<Coord<f64>, Bad> {
         Coords::Position(p) if !p.x.is_finite() || !p.y.is_finite() => {
             Err(ProblemKind::NotFinite.into())
         }
-        Coords::Position(p) if p.x.abs() > 180.0 || p.y.abs() > 90.0 => Err(Bad::OutOfRange(p)),
         Coords::Position(p) => Ok(p),
         Coords::ShortPosition(n) => Err(ProblemKind::ShortPosition(n).into()),
         Coords::List(l) if l.is_empty() => Err(ProblemKind::ShortPosition(0).into()),

@@ -1,0 +1,669 @@
+//! The command line. Headless subcommands are contracts: other tools rely on their names,
+//! arguments and exit codes, so change them only deliberately.
+//! Headless: it builds on `doc`, `present`, `io` and `model`, never on the GUI (`command`,
+//! `ui`, `app`); `main.rs` starts the GUI when no subcommand is given.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod data;
+
+use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
+use crate::io::output_guard::{Writes, check_output};
+use crate::io::sketch::load_sketch_with_report;
+use crate::io::{DataDir, export, load_project, paths, read_edition, read_plan};
+use crate::model::Region;
+use crate::model::project_check::project_problems;
+
+/// OneMap: the Shanghai Metropolitan Area Spatial Coordination Plan (2022) as one map, offline.
+///
+/// With no arguments it opens the built-in plan and its default project. Plan layers are read
+/// from `layers/` and the basemap and style from `assets/`, found beside the working folder or
+/// the executable, or in the folder named by the ONEMAP_DATA environment variable.
+#[derive(Debug, Parser)]
+#[command(name = "onemap", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A project file to open (*.onemap). Without one, the default project opens.
+    pub project: Option<PathBuf>,
+
+    /// Opens FILE for review: read-only, with the comment tool; comments are saved in
+    /// FILE's sidecar (`NAME.review.onemap`), never in FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "project")]
+    pub review: Option<PathBuf>,
+
+    /// The folder holding `layers/` and `assets/` (default: found automatically).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks a project (*.onemap) or GeoJSON file and prints what is wrong with it.
+    /// Exit code: 0 fine, 1 it has problems, 2 it cannot be read.
+    Validate {
+        /// The file to check.
+        file: PathBuf,
+    },
+    /// Runs the plan checks on a project and prints the findings, one per line.
+    /// Exit code: 0 no unacknowledged findings, 1 some, 2 the file cannot be read.
+    Check {
+        /// The project file.
+        project: PathBuf,
+        /// Print the findings as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exports a map as PNG or SVG, as presenter mode shows it: a project (one of its scenes,
+    /// or as it is set up), or plain GeoJSON layers. Needs no display and no GPU.
+    /// Exit code: 0 written, 2 an input cannot be read or the output cannot be written.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["project", "geojson"])))]
+    Export {
+        /// The project file.
+        project: Option<PathBuf>,
+        /// A GeoJSON layer to draw instead of a project (repeat for several).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["project", "scene"])]
+        geojson: Vec<PathBuf>,
+        /// The image to write: *.png or *.svg.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The scene to export (its name, or its title); without one, the project as set up.
+        #[arg(long, value_name = "NAME")]
+        scene: Option<String>,
+        /// Width in pixels (with --height).
+        #[arg(long, requires = "height", conflicts_with = "paper")]
+        width: Option<u32>,
+        /// Height in pixels (with --width).
+        #[arg(long, requires = "width", conflicts_with = "paper")]
+        height: Option<u32>,
+        /// A landscape paper size (with --dpi, default 300).
+        #[arg(long, value_enum)]
+        paper: Option<PaperArg>,
+        /// Resolution for --paper: 150 or 300 dots per inch (any value from 72 to 600 works).
+        #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
+        dpi: Option<u32>,
+    },
+    /// Lists what changed from one project version to another, one change per line: placements
+    /// (matched by id) added, removed, moved or edited, with their deltas and the plan-check
+    /// findings each brought or cleared; layers, scenes, sketch layers and settings.
+    /// Exit code: 0 the files are equal, 1 they differ, 2 one cannot be read.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the changes as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Three-way merge of two versions of a project descended from BASE, field by field: what
+    /// only one side changed is taken from it; a field both changed differently is a conflict,
+    /// listed with its base, mine and theirs values in words, for which MINE is kept. Exit
+    /// code: 0 merged cleanly, 1 merged with conflicts, 2 a file cannot be read or written.
+    Merge {
+        base: PathBuf,
+        mine: PathBuf,
+        theirs: PathBuf,
+        /// The merged project to write.
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        out: PathBuf,
+        /// Print the conflicts and a summary as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prints what OneMap detects in a data file (GeoJSON, Shapefile or zipped Shapefile,
+    /// GeoPackage, KML/KMZ, DXF, CSV), as the import dialog shows it: format, layers, feature
+    /// counts and geometry types, fields and their types, the text encoding and the coordinate
+    /// system (each declared by the file, or guessed), and the extent in WGS84.
+    /// Exit code: 0 the file can be read, 2 it cannot.
+    Info {
+        file: PathBuf,
+        /// Print the same as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+        /// The coordinate system of the file's coordinates, where it declares none or a wrong
+        /// one: EPSG:N, a PROJ string, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
+        /// The text encoding of its attributes, where it declares none (gbk, utf-8, …).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+        /// Only this layer (a GeoPackage table, a Shapefile of a zip).
+        #[arg(long, value_name = "NAME")]
+        layer: Option<String>,
+    },
+    /// Converts a data file to another format, chosen by OUT's extension (.geojson, .shp, .gpkg,
+    /// .kml, .kmz, .csv). A project (*.onemap) converts to its tables: placements, each plan
+    /// layer with the project's sketches, each data layer. The output is WGS84 unless --to-crs says otherwise. A file whose
+    /// coordinate system is neither declared nor plainly lon/lat needs --crs.
+    /// Exit code: 0 written, 2 on any error, with nothing written.
+    Convert {
+        input: PathBuf,
+        out: PathBuf,
+        /// The coordinate system of the INPUT's coordinates, where it declares none or a wrong
+        /// one: EPSG:N, a PROJ string, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
+        /// The text encoding of the INPUT's attributes, where it declares none (gbk, utf-8).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+        /// Only this layer of the input.
+        #[arg(long, value_name = "NAME")]
+        layer: Option<String>,
+        /// The coordinate system to write (EPSG:N or a PROJ string); default WGS84.
+        #[arg(long, value_name = "CRS")]
+        to_crs: Option<String>,
+        /// The text encoding to write a Shapefile's or CSV's attributes in: utf-8 (default)
+        /// or gbk (for old ArcGIS).
+        #[arg(long, value_name = "ENCODING")]
+        to_encoding: Option<String>,
+    },
+    /// Writes a project's placements and sketch layers as RFC 7946 GeoJSON.
+    /// Exit code: 0 written, 2 the project cannot be read or the output cannot be written.
+    ExportGeojson {
+        /// The project file.
+        project: PathBuf,
+        /// The GeoJSON file to write.
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    A3,
+}
+
+fn data_dir(data: Option<&Path>) -> Result<DataDir, String> {
+    match data {
+        Some(d) => Ok(DataDir::at(d)),
+        None => DataDir::locate().map_err(|e| e.to_string()),
+    }
+}
+
+/// Runs a headless subcommand; returns the process exit code.
+pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
+    match command {
+        Command::Validate { file } => validate(file, data),
+        Command::ExportGeojson { project, out } => export_geojson(project, out),
+        Command::Check { project, json } => check(project, *json, data),
+        Command::Info {
+            file,
+            json,
+            crs,
+            encoding,
+            layer,
+        } => data::info(
+            file,
+            &data::InputChoices {
+                crs: crs.as_deref(),
+                encoding: encoding.as_deref(),
+                layer: layer.as_deref(),
+            },
+            *json,
+        ),
+        Command::Convert {
+            input,
+            out,
+            crs,
+            encoding,
+            layer,
+            to_crs,
+            to_encoding,
+        } => data::convert(
+            input,
+            out,
+            &data::InputChoices {
+                crs: crs.as_deref(),
+                encoding: encoding.as_deref(),
+                layer: layer.as_deref(),
+            },
+            &data::OutputChoices {
+                crs: to_crs.as_deref(),
+                encoding: to_encoding.as_deref(),
+            },
+            data,
+        ),
+        Command::Diff { old, new, json } => diff(old, new, *json, data),
+        Command::Merge {
+            base,
+            mine,
+            theirs,
+            out,
+            json,
+        } => merge([base, mine, theirs], out, *json),
+        Command::Export {
+            project,
+            geojson,
+            out,
+            scene,
+            width,
+            height,
+            paper,
+            dpi,
+        } => {
+            let canvas = match (paper, width.zip(*height)) {
+                (Some(p), _) => {
+                    let paper = match p {
+                        PaperArg::A4 => crate::present::export::Paper::A4,
+                        PaperArg::A3 => crate::present::export::Paper::A3,
+                    };
+                    crate::present::export::Canvas::paper(paper, dpi.unwrap_or(300))
+                }
+                (None, Some((w, h))) => crate::present::export::Canvas::pixels(w, h),
+                (None, None) => crate::present::export::Canvas::pixels(1920, 1080),
+            };
+            export_image(
+                project.as_deref(),
+                geojson,
+                out,
+                scene.as_deref(),
+                canvas,
+                data,
+            )
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn export_image(
+    project: Option<&Path>,
+    geojson: &[PathBuf],
+    out: &Path,
+    scene: Option<&str>,
+    canvas: Result<crate::present::export::Canvas, crate::present::export::ExportError>,
+    data: Option<&Path>,
+) -> ExitCode {
+    use crate::present::export;
+    let inputs = project
+        .into_iter()
+        .chain(geojson.iter().map(PathBuf::as_path));
+    if let Err(e) = check_output(out, inputs, Writes::Other("an image")) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let result = canvas.and_then(|canvas| {
+        if !geojson.is_empty() {
+            return export::export_geojson_layers(geojson, canvas, out).map(|()| canvas);
+        }
+        let Some(project_path) = project else {
+            return Err(export::ExportError::Format {
+                path: out.to_owned(),
+            });
+        };
+        let project = load_project(project_path)?;
+        let dir = data_dir(data).map_err(|message| {
+            export::ExportError::Io(crate::io::IoError::Invalid {
+                path: data.map(Path::to_owned).unwrap_or_default(),
+                message,
+            })
+        })?;
+        let app_data = crate::doc::AppData::load(&dir)?;
+        for problem in &app_data.problems {
+            eprintln!("warning: {problem}");
+        }
+        export::export_project(&app_data, project, project_path, scene, canvas, out)
+            .map(|()| canvas)
+    });
+    match result {
+        Ok(c) => {
+            println!(
+                "wrote {} ({} × {} px)",
+                out.display(),
+                c.width_px,
+                c.height_px
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_geojson(file: &Path) -> bool {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("geojson" | "json") => true,
+        Some("onemap") => false,
+        // No telling extension: JSON starts with `{`, a project with `(`. Only a regular file is
+        // looked into (a FIFO would never answer); anything else is refused by the loader.
+        _ => {
+            std::fs::metadata(file).is_ok_and(|m| m.is_file())
+                && std::fs::File::open(file)
+                    .and_then(|f| {
+                        let mut head = Vec::new();
+                        std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head)
+                            .map(|_| head)
+                    })
+                    .ok()
+                    .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()))
+                    == Some(b'{')
+        }
+    }
+}
+
+/// A GeoJSON file's problems, one per line, as every command that reads it finds them.
+#[allow(clippy::print_stdout)]
+fn validate_geojson(file: &Path) -> ExitCode {
+    let shown = file.display();
+    let options = ReadOptions::new(PropertiesMode::Skip);
+    let read = match crate::io::geojson_reader::read_file(file, &options, |_| ()) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = &read.report;
+    for p in &report.problems {
+        println!("{shown}: {p}");
+    }
+    let features = read.features.len();
+    let without_geometry = report.problems.len() - report.errors().count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut summary = format!("{features} feature{} read", plural(features));
+    if without_geometry > 0 {
+        summary.push_str(&format!(", {without_geometry} without geometry"));
+    }
+    if report.has_errors() {
+        let errors = report.errors().count();
+        println!("{shown}: {summary}, {errors} with problems");
+        ExitCode::from(1)
+    } else {
+        println!("{shown}: OK, {summary}");
+        ExitCode::SUCCESS
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn validate(file: &Path, data: Option<&Path>) -> ExitCode {
+    let shown = file.display();
+    if is_geojson(file) {
+        return validate_geojson(file);
+    }
+    let project = match load_project(file) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut problems = Vec::new();
+    match data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    }) {
+        Ok((edition, plan)) => problems.extend(project_problems(&project, &edition, &plan)),
+        Err(e) => problems.push(format!(
+            "the plan layers could not be read to check against: {e}"
+        )),
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    // Lines that are not problems: features without geometry, valid GeoJSON.
+    let mut notes = 0;
+    for (name, layer) in &project.sketch_layers {
+        match load_sketch_with_report(dir, name, layer) {
+            Err(e) => problems.push(format!("sketch layer {name}: {e}")),
+            // What its import skips, as `validate` on the GeoJSON itself lists it.
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    problems.push(format!("{}: {p}", sketch_source(name, &path)));
+                    notes += usize::from(!p.is_error());
+                }
+            }
+        }
+    }
+    for p in &problems {
+        println!("{shown}: {p}");
+    }
+    if problems.len() == notes {
+        println!(
+            "{shown}: OK, {} placements, {} sketch layers",
+            project.placements.len(),
+            project.sketch_layers.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// How a line names the GeoJSON of a sketch layer: `sketch layer NAME`, and its file when it
+/// has one (the reader names an embedded layer `sketch layer NAME` already).
+fn sketch_source(name: &str, path: &Path) -> String {
+    let layer = format!("sketch layer {name}");
+    if path == Path::new(&layer) {
+        layer
+    } else {
+        format!("{layer}: {}", path.display())
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn export_geojson(project_path: &Path, out: &Path) -> ExitCode {
+    let project = match load_project(project_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let dir = project_path.parent().unwrap_or(Path::new("."));
+    let sketch_files: Vec<PathBuf> = project
+        .sketch_layers
+        .values()
+        .filter_map(|l| match &l.source {
+            crate::model::project::SketchSource::Referenced(p) => Some(paths::resolve(dir, p)),
+            crate::model::project::SketchSource::Embedded(_) => None,
+        })
+        .collect();
+    let inputs = std::iter::once(project_path).chain(sketch_files.iter().map(PathBuf::as_path));
+    if let Err(e) = check_output(out, inputs, Writes::Other("GeoJSON")) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let mut sketches = Vec::new();
+    for (name, layer) in &project.sketch_layers {
+        match load_sketch_with_report(dir, name, layer) {
+            Ok((path, imported)) => {
+                for p in &imported.report.skipped {
+                    eprintln!("warning: {}: {p}", sketch_source(name, &path));
+                }
+                sketches.push((name.clone(), imported.features));
+            }
+            // The placements are still worth exporting; the missing layer is named.
+            Err(e) => eprintln!("warning: sketch layer {name} not exported: {e}"),
+        }
+    }
+    match export::write_geojson(out, &project, &sketches) {
+        Ok(()) => {
+            let n = project.placements.len() + sketches.iter().map(|(_, f)| f.len()).sum::<usize>();
+            println!("wrote {n} features to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn check(project_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
+    let project = match load_project(project_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let plan_and_edition = data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    });
+    let (edition, plan) = match plan_and_edition {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("the plan layers could not be read to check against: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = crate::model::checks::run_checks(&project, &plan, &edition);
+    let open = crate::model::checks::unacknowledged(&findings, &project);
+    if json {
+        let rows: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                let mut v = serde_json::to_value(f).unwrap_or_default();
+                if let (Some(obj), Some(ack)) = (v.as_object_mut(), project.acknowledgements.get(&f.id)) {
+                    obj.insert("acknowledged".into(), serde_json::json!({"author": ack.author, "time": ack.time, "reason": ack.reason}));
+                }
+                v
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+    } else {
+        for f in &findings {
+            match project.acknowledgements.get(&f.id) {
+                Some(ack) => println!(
+                    "{}\t{}\tacknowledged by {}: {}",
+                    f.id, f.message, ack.author, ack.reason
+                ),
+                None => println!("{}\t{}", f.id, f.message),
+            }
+        }
+    }
+    if open.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
+    // The two versions are read, and checked below, side by side (a huge project takes a
+    // quarter of a second to read and as much to check).
+    let loaded = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load_project(old_path));
+        let new = load_project(new_path);
+        (
+            old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            new,
+        )
+    });
+    let (old, new) = match loaded {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = data_dir(data).and_then(|d| {
+        let edition = read_edition(&d.edition()).map_err(|e| e.to_string())?;
+        let plan = read_plan(&d.layers(), Region::SHANGHAI_METROPOLITAN_AREA)
+            .map_err(|e| e.to_string())?
+            .plan;
+        Ok((edition, plan))
+    });
+    let changes = match &loaded {
+        Ok((edition, plan)) => {
+            let (f_old, f_new) = std::thread::scope(|scope| {
+                let old = scope.spawn(|| crate::model::checks::run_checks(&old, plan, edition));
+                let new = crate::model::checks::run_checks(&new, plan, edition);
+                (
+                    old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    new,
+                )
+            });
+            crate::model::diff::diff(
+                &old,
+                &new,
+                plan,
+                Some(crate::model::diff::Findings {
+                    old: &f_old,
+                    new: &f_new,
+                }),
+            )
+        }
+        Err(e) => {
+            eprintln!("warning: without the plan layers, findings are not compared: {e}");
+            let plan = crate::model::Plan::new(Region::SHANGHAI_METROPOLITAN_AREA);
+            crate::model::diff::diff(&old, &new, &plan, None)
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&changes).unwrap_or_default()
+        );
+    } else {
+        for c in &changes {
+            println!("{}", c.line());
+        }
+    }
+    if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn merge(inputs: [&Path; 3], out: &Path, json: bool) -> ExitCode {
+    if let Err(e) = check_output(out, inputs, Writes::Project) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let mut loaded = Vec::new();
+    for path in inputs {
+        match load_project(path) {
+            Ok(p) => loaded.push(p),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let result = crate::edit::merge::merge3(&loaded[0], &loaded[1], &loaded[2]);
+    let mut merged = result.merged.clone();
+    merged.meta.modified = crate::io::clock::now_rfc3339();
+    if let Err(e) = crate::io::save_project(out, &merged) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    if json {
+        let report = result.report(out);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        for c in &result.conflicts {
+            println!("{}", crate::edit::merge::words::conflict(c));
+        }
+        println!(
+            "wrote {} ({} conflict{})",
+            out.display(),
+            result.conflicts.len(),
+            if result.conflicts.len() == 1 { "" } else { "s" }
+        );
+    }
+    if result.conflicts.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
