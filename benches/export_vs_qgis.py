@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side timing of a headless map export: OneMap against QGIS 3.22 (Debian python3-qgis).
 
-usage: benches/export_vs_qgis.py [RUNS]   (from the repository root, after `cargo build --release`)
+usage: benches/export_vs_qgis.py [RUNS]   (from the repository root, after `cargo build --release`;
+       the binary is $ONEMAP, or release/onemap in $CARGO_TARGET_DIR or target/)
 
 Writes the 1M-vertex file with ../shared/tools/gen_large_geojson.py (50,000 concave polygons of 20
 vertices) unless target/bench/big.geojson exists, then times the whole process of each, RUNS times
@@ -44,7 +45,9 @@ def main():
     big = os.path.join(OUT, "big.geojson")
     if not os.path.exists(big):
         subprocess.run([sys.executable, os.path.join(TOOLS, "gen_large_geojson.py"), big], check=True)
-    onemap = [os.path.join(ROOT, "target", "release", "onemap"), "export", "--geojson", big,
+    binary = os.environ.get("ONEMAP") or os.path.join(
+        os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "onemap")
+    onemap = [binary, "export", "--geojson", big,
               "--out", os.path.join(OUT, "onemap.png"), "--width", "1920", "--height", "1080"]
     qgis = ["/usr/bin/python3", os.path.join(TOOLS, "qgis_render.py"),
             os.path.join(OUT, "qgis.png"), "1920", "1080", big]

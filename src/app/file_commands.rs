@@ -158,9 +158,12 @@ impl OneMapApp {
             AfterConfirm::New => {
                 self.files.clear_journal();
                 self.files.based_on = None;
-                self.doc = Document::new(self.data.new_project(), None, &self.data.style);
-                self.doc
-                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                self.doc = Document::on_plan(
+                    self.data.new_project(),
+                    None,
+                    self.data.shared_plan.clone(),
+                    &self.data.style,
+                );
                 self.selected = None;
             }
             AfterConfirm::Open(path) => self.open(&path),
@@ -206,9 +209,12 @@ impl OneMapApp {
                 self.merge = None;
                 self.files.clear_journal();
                 self.files.based_on = crate::io::recovery::FileStamp::of(path);
-                self.doc = Document::new(project, Some(path.to_owned()), &self.data.style);
-                self.doc
-                    .set_base_plan(self.data.shared_plan.clone(), &self.data.style);
+                self.doc = Document::on_plan(
+                    project,
+                    Some(path.to_owned()),
+                    self.data.shared_plan.clone(),
+                    &self.data.style,
+                );
                 self.selected = None;
                 self.files.remember(path);
                 let missing: Vec<String> = self

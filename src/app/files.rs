@@ -79,9 +79,17 @@ impl FileState {
 
     /// Where this session keeps its journal (tests pass a temporary folder).
     pub fn use_journal_dir(&mut self, dir: Option<PathBuf>) {
+        // Two sessions of one process started within the same second (a test that "crashes"
+        // one app and starts another) must not share a journal: each would take the other's
+        // for its own and never offer it.
+        static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let session = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.journal_file = dir.as_ref().map(|d| {
             let now = clock::now_rfc3339().replace(':', "-");
-            d.join(format!("session-{now}-{}.recovery", std::process::id()))
+            d.join(format!(
+                "session-{now}-{}-{session}.recovery",
+                std::process::id()
+            ))
         });
         self.journal_dir = dir;
     }

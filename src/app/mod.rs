@@ -152,8 +152,12 @@ impl OneMapApp {
     /// [`Self::enable_desktop_services`] (recent files, recovery journal, file dialogs).
     pub fn new(data: AppData) -> Self {
         let scene = Scene::build(&data.plan, &data.basemap, &data.style);
-        let mut doc = Document::new(data.new_project(), None, &data.style);
-        doc.set_base_plan(data.shared_plan.clone(), &data.style);
+        let doc = Document::on_plan(
+            data.new_project(),
+            None,
+            data.shared_plan.clone(),
+            &data.style,
+        );
         let mut memory = MapMemory::default();
         memory.center_at(lon_lat(121.0, 31.0));
         // Valid by construction (0..=26); a failure would only leave walkers' default zoom.

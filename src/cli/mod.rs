@@ -554,7 +554,17 @@ fn check(project_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
 
 #[allow(clippy::print_stdout)]
 fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
-    let (old, new) = match (load_project(old_path), load_project(new_path)) {
+    // The two versions are read, and checked below, side by side (a huge project takes a
+    // quarter of a second to read and as much to check).
+    let loaded = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load_project(old_path));
+        let new = load_project(new_path);
+        (
+            old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            new,
+        )
+    });
+    let (old, new) = match loaded {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("{e}");
@@ -570,10 +580,14 @@ fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> Ex
     });
     let changes = match &loaded {
         Ok((edition, plan)) => {
-            let (f_old, f_new) = (
-                crate::model::checks::run_checks(&old, plan, edition),
-                crate::model::checks::run_checks(&new, plan, edition),
-            );
+            let (f_old, f_new) = std::thread::scope(|scope| {
+                let old = scope.spawn(|| crate::model::checks::run_checks(&old, plan, edition));
+                let new = crate::model::checks::run_checks(&new, plan, edition);
+                (
+                    old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    new,
+                )
+            });
             crate::model::diff::diff(
                 &old,
                 &new,

@@ -53,6 +53,8 @@ pub struct Document {
     base_plan: Option<std::sync::Arc<crate::model::Plan>>,
     /// What the project's sketches do to the plan, as of the last rebuild.
     pub sketch: SketchState2,
+    /// The style `overlay` was prepared with.
+    prepared_with: Option<Style>,
 }
 
 /// The project's sketch of the plan, as applied to the baseline.
@@ -68,6 +70,26 @@ pub struct SketchState2 {
 
 impl Document {
     pub fn new(project: Project, path: Option<PathBuf>, style: &Style) -> Self {
+        Self::build(project, path, None, style)
+    }
+
+    /// A document whose sketches apply to `plan`, built once: [`Self::new`] then
+    /// [`Self::set_base_plan`] would prepare every feature twice (seconds for a huge one).
+    pub fn on_plan(
+        project: Project,
+        path: Option<PathBuf>,
+        plan: std::sync::Arc<crate::model::Plan>,
+        style: &Style,
+    ) -> Self {
+        Self::build(project, path, Some(plan), style)
+    }
+
+    fn build(
+        project: Project,
+        path: Option<PathBuf>,
+        base_plan: Option<std::sync::Arc<crate::model::Plan>>,
+        style: &Style,
+    ) -> Self {
         let mut doc = Self {
             saved: project.clone(),
             project,
@@ -81,8 +103,9 @@ impl Document {
             history: crate::edit::History::default(),
             revision: 0,
             read_only: false,
-            base_plan: None,
+            base_plan,
             sketch: SketchState2::default(),
+            prepared_with: None,
         };
         doc.reload_sketches();
         doc.rebuild(style);
@@ -208,7 +231,11 @@ impl Document {
             self.sketch.replaced.extend(effective.removed);
             self.sketch.orphans = effective.orphans;
         }
-        self.overlay = Scene::build_overlay(&features, style);
+        // Unchanged features keep their prepared items, when the style is the same.
+        let previous = (self.prepared_with.as_ref() == Some(style))
+            .then_some((self.features.as_slice(), &self.overlay));
+        self.overlay = Scene::build_overlay_reusing(&features, style, previous);
+        self.prepared_with = Some(style.clone());
         self.features = features;
         self.revision = next_revision();
     }

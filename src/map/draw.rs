@@ -8,6 +8,7 @@ use crate::model::style::{Rgba, Style, Symbol};
 use crate::model::view::ViewSettings;
 
 use super::clip::{along, clip_polyline, dash_offset};
+use super::hairline::{HAIRLINE_PX, SMALL_MESH_VERTICES, flush, hairline, spans_few_pixels};
 use super::labels::{LabelCandidate, place_labels};
 use super::scene::{Item, ItemKey, Merc, Scene};
 
@@ -196,7 +197,7 @@ impl MapFrame<'_> {
         }
         let mut labels = Vec::new();
         let items: Vec<&Item> = self.visible_items().collect();
-        self.paint_items(&items, shapes);
+        self.paint_items(&items, painter.pixels_per_point(), shapes);
         for item in items {
             let opacity = self.opacity(item);
             if item.indicative && opacity > 0.01 {
@@ -248,13 +249,19 @@ impl MapFrame<'_> {
 
     /// Paints items in order. Many items (a large imported layer) are painted on every core,
     /// each core a run of them, and the runs joined in order.
-    fn paint_items(&self, items: &[&Item], shapes: &mut Vec<Shape>) {
+    fn paint_items(&self, items: &[&Item], ppp: f32, shapes: &mut Vec<Shape>) {
         const PARALLEL_FROM: usize = 4096;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if items.len() < PARALLEL_FROM || threads < 2 {
-            for item in items {
-                self.paint_item(item, self.opacity(item), shapes);
+        let paint_run = |run: &[&Item], out: &mut Vec<Shape>| {
+            // Consecutive items a few pixels across share one mesh (see `paint_item`).
+            let mut small = Mesh::default();
+            for item in run {
+                self.paint_item(item, self.opacity(item), ppp, &mut small, out);
             }
+            flush(&mut small, out);
+        };
+        if items.len() < PARALLEL_FROM || threads < 2 {
+            paint_run(items, shapes);
             return;
         }
         let runs: Vec<Vec<Shape>> = std::thread::scope(|scope| {
@@ -263,9 +270,7 @@ impl MapFrame<'_> {
                 .map(|run| {
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(run.len() * 2);
-                        for item in run {
-                            self.paint_item(item, self.opacity(item), &mut out);
-                        }
+                        paint_run(run, &mut out);
                         out
                     })
                 })
@@ -280,40 +285,60 @@ impl MapFrame<'_> {
         }
     }
 
-    fn paint_item(&self, item: &Item, opacity: f32, shapes: &mut Vec<Shape>) {
+    /// Paints an item. One a few pixels across, with a hairline outline, is appended to
+    /// `small` instead (its fill, then its outline): a large layer's many small polygons
+    /// become a few large meshes, not two shapes each. Anything else first pushes `small`.
+    fn paint_item(
+        &self,
+        item: &Item,
+        opacity: f32,
+        ppp: f32,
+        small: &mut Mesh,
+        shapes: &mut Vec<Shape>,
+    ) {
         if item.indicative && !self.is_project_sketch(item) {
+            flush(small, shapes);
             self.paint_indicative(item, opacity, shapes);
             return;
         }
         let p = &item.paint;
         if let Some(lod) = item.lod_for(self.transform.deg_per_px()) {
-            if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
-                shapes.push(Shape::mesh(self.mesh(lod, mesh, color(fill, opacity))));
-            }
-            if let Some(stroke) = p.stroke {
-                let width = p.width_px.unwrap_or(1.0) * self.line_scale;
-                let stroke = Stroke::new(width, color(stroke, opacity));
-                for line in &lod.lines {
-                    let pts = self.screen_line(line);
-                    if pts.len() < 2 {
-                        continue;
+            let width = p.width_px.unwrap_or(1.0) * self.line_scale;
+            let lines: Vec<Vec<Pos2>> = match p.stroke {
+                Some(_) => lod.lines.iter().map(|l| self.screen_line(l)).collect(),
+                None => Vec::new(),
+            };
+            let hairlines = width * ppp <= HAIRLINE_PX
+                && p.dash_px.is_none()
+                && p.arrows != Some(true)
+                && lines.iter().all(|pts| spans_few_pixels(pts));
+            match p.stroke {
+                Some(stroke) if hairlines => {
+                    if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
+                        self.fill_into(small, lod, mesh, color(fill, opacity));
                     }
-                    if p.arrows == Some(true) {
-                        // The band is translucent; its arrows are drawn in the same hue, opaque.
-                        let hue = item.paint.stroke.unwrap_or(Rgba(0, 0, 0, 255));
-                        self.arrows(
-                            &pts,
-                            width,
-                            color(Rgba(hue.0, hue.1, hue.2, 230), opacity),
-                            shapes,
-                        );
+                    let ink = color(stroke, opacity).gamma_multiply(width * ppp);
+                    for pts in &lines {
+                        hairline(small, pts, 0.5 / ppp, ink);
                     }
-                    match p.dash_px {
-                        Some(pattern) => self.dashed(&pts, stroke, pattern, shapes),
-                        None => shapes.push(Shape::line(pts, stroke)),
+                    if small.vertices.len() >= SMALL_MESH_VERTICES {
+                        flush(small, shapes);
+                    }
+                }
+                stroke => {
+                    flush(small, shapes);
+                    if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
+                        shapes.push(Shape::mesh(self.mesh(lod, mesh, color(fill, opacity))));
+                    }
+                    if let Some(stroke) = stroke {
+                        let stroke = Stroke::new(width, color(stroke, opacity));
+                        self.strokes(item, lines, stroke, opacity, shapes);
                     }
                 }
             }
+        }
+        if p.symbol.is_some() {
+            flush(small, shapes);
         }
         if let Some(symbol) = p.symbol {
             let size = p.symbol_px.unwrap_or(6.0) * self.symbol_scale;
@@ -331,6 +356,37 @@ impl MapFrame<'_> {
                     outline,
                     shapes,
                 );
+            }
+        }
+    }
+
+    /// An item's lines on screen, with its stroke, dashes and arrows.
+    fn strokes(
+        &self,
+        item: &Item,
+        lines: Vec<Vec<Pos2>>,
+        stroke: Stroke,
+        opacity: f32,
+        shapes: &mut Vec<Shape>,
+    ) {
+        let p = &item.paint;
+        for pts in lines {
+            if pts.len() < 2 {
+                continue;
+            }
+            if p.arrows == Some(true) {
+                // The band is translucent; its arrows are drawn in the same hue, opaque.
+                let hue = p.stroke.unwrap_or(Rgba(0, 0, 0, 255));
+                self.arrows(
+                    &pts,
+                    stroke.width,
+                    color(Rgba(hue.0, hue.1, hue.2, 230), opacity),
+                    shapes,
+                );
+            }
+            match p.dash_px {
+                Some(pattern) => self.dashed(&pts, stroke, pattern, shapes),
+                None => shapes.push(Shape::line(pts, stroke)),
             }
         }
     }
@@ -406,13 +462,26 @@ impl MapFrame<'_> {
         c: Color32,
     ) -> Mesh {
         let mut mesh = Mesh::default();
-        mesh.vertices.extend(fill.vertices(lod).map(|m| Vertex {
+        self.fill_into(&mut mesh, lod, fill, c);
+        mesh
+    }
+
+    /// Appends a level's fill, on screen, to `out`.
+    fn fill_into(
+        &self,
+        out: &mut Mesh,
+        lod: &super::scene::Lod,
+        fill: &super::scene::FillMesh,
+        c: Color32,
+    ) {
+        let base = out.vertices.len() as u32;
+        out.vertices.extend(fill.vertices(lod).map(|m| Vertex {
             pos: self.transform.to_screen(*m),
             uv: WHITE_UV,
             color: c,
         }));
-        mesh.indices.extend_from_slice(&fill.indices);
-        mesh
+        out.indices
+            .extend(fill.indices(lod).iter().map(|i| base + i));
     }
 
     /// A line on screen, with vertices closer than about a pixel to the last kept one dropped:

@@ -5,9 +5,11 @@
 pub mod changes;
 pub mod clip;
 pub mod draw;
+pub mod hairline;
 pub mod hit_test;
 pub mod indicative;
 pub mod labels;
+pub mod lod;
 pub mod marks;
 pub mod scale_bar;
 pub mod scene;

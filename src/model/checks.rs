@@ -2,9 +2,10 @@
 //! building space must not take ecological space. Each finding has a stable id, so that an
 //! acknowledgement (a planner's written justification) stays attached to it across saves.
 
+use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{
     BooleanOps, BoundingRect, Contains, Geometry, Intersects, LineString, MultiLineString,
-    MultiPolygon, Point, Polygon,
+    MultiPolygon, Point, Polygon, Rect,
 };
 use serde::Serialize;
 
@@ -14,6 +15,7 @@ use super::indicative::is_indicative;
 use super::lang::UiLanguage;
 use super::plan::Plan;
 use super::project::{PlacementGeometry, Project};
+use super::spatial::{IndexedGeometry, clip_to_rect};
 
 /// How far (m) a greenway or blue way's end may be from the existing network.
 pub const CONNECT_TOLERANCE_M: f64 = 1000.0;
@@ -92,6 +94,8 @@ struct Area {
     /// Its names, and whether it is our sketch (`status: indicative`): findings say so.
     name: AreaName,
     shape: MultiPolygon<f64>,
+    /// The same shape as a geometry, for [`IndexedGeometry::intersects`].
+    geometry: Geometry<f64>,
 }
 
 fn polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
@@ -118,13 +122,17 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 l.features
                     .iter()
                     .filter(|f| keep(f))
-                    .map(|f| Area {
-                        id: f.id.0.clone(),
-                        name: AreaName {
-                            names: Names::new(f.name_zh(), f.name_en()),
-                            sketched: is_indicative(f),
-                        },
-                        shape: polygons(&f.geometry),
+                    .map(|f| {
+                        let shape = polygons(&f.geometry);
+                        Area {
+                            id: f.id.0.clone(),
+                            name: AreaName {
+                                names: Names::new(f.name_zh(), f.name_en()),
+                                sketched: is_indicative(f),
+                            },
+                            geometry: Geometry::MultiPolygon(shape.clone()),
+                            shape,
+                        }
                     })
                     .filter(|a| !a.shape.0.is_empty())
                     .collect()
@@ -147,9 +155,31 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
     };
     // The plan area's waters are the zones' outlines: say so when those are sketched.
     let waters_sketched = sections.iter().any(|a| a.name.sketched);
+    // The plan area is the nine territories plus the waters of the five zones: Tianditu's
+    // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
+    // Every position of every placement is looked up in these: indexed once, each lookup
+    // costs about the logarithm of the outline's size.
+    let plan_area: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = cities
+        .iter()
+        .chain(sections.iter())
+        .filter_map(|a| {
+            Some((
+                a.shape.bounding_rect()?,
+                IntervalTreeMultiPolygon::new(&a.shape),
+            ))
+        })
+        .collect();
+    let in_plan_area = |pt: &Point<f64>| {
+        plan_area
+            .iter()
+            .any(|(bbox, area)| bbox.intersects(pt) && area.contains(pt))
+    };
     let mut out = Vec::new();
     for (id, p) in &project.placements {
         let g = p.geometry.to_geo();
+        // A placement may be a huge outline: its segments are indexed once for all the
+        // plan features it is tested against.
+        let indexed = IndexedGeometry::new(&g);
         let bbox = bbox_of(&g);
         let subject = Names::new(&p.name_zh, &p.name_en);
         let mut find = |rule: Rule, other: Option<&str>, says: Says, overlap_km2: Option<f64>| {
@@ -176,12 +206,17 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
             for core_area in &cores {
                 let (core_id, core) = (&core_area.id, &core_area.shape);
                 let core_name = &core_area.name;
-                if !g.intersects(core) {
+                if !indexed.intersects(&core_area.geometry) {
                     continue;
                 }
                 match &p.geometry {
                     PlacementGeometry::Polygon(_) => {
-                        let overlap = super::measure::area_km2(&polygons(&g).intersection(core));
+                        // Only the placement's part near the core takes part in the overlay.
+                        let near = match core.bounding_rect() {
+                            Some(r) => clip_to_rect(&polygons(&g), r),
+                            None => MultiPolygon(vec![]),
+                        };
+                        let overlap = super::measure::area_km2(&near.intersection(core));
                         find(
                             Rule::EcologicalCore,
                             Some(core_id),
@@ -221,7 +256,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let PlacementGeometry::LineString(_) = &p.geometry {
             for w in &water {
-                if g.intersects(&w.shape) {
+                if indexed.intersects(&w.geometry) {
                     find(
                         Rule::WaterSource,
                         Some(&w.id),
@@ -234,14 +269,6 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
                 }
             }
         }
-        // The plan area is the nine territories plus the waters of the five zones: Tianditu's
-        // territories stop at the shore, while the plan covers about 4.7万 km² of sea as well.
-        let in_plan_area = |pt: &Point<f64>| {
-            cities
-                .iter()
-                .chain(sections.iter())
-                .any(|a| a.shape.contains(pt))
-        };
         let positions: Vec<Point<f64>> = p.geometry.positions().map(Point::from).collect();
         let outside = positions.iter().filter(|pt| !in_plan_area(pt)).count();
         if outside == positions.len() {
@@ -265,7 +292,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let Some(section) = &p.section
             && let Some(zone) = sections.iter().find(|a| &a.id == section)
-            && !g.intersects(&zone.shape)
+            && !indexed.intersects(&zone.geometry)
         {
             find(
                 Rule::SectionMismatch,
@@ -278,7 +305,7 @@ pub fn run_checks(project: &Project, plan: &Plan, edition: &Edition) -> Vec<Find
         }
         if let Some(lead) = &p.lead_city
             && let Some(city) = cities.iter().find(|a| &a.id == lead)
-            && !g.intersects(&city.shape)
+            && !indexed.intersects(&city.geometry)
         {
             find(
                 Rule::LeadCityMismatch,
@@ -339,6 +366,7 @@ fn sketch_checks(
         }
         let lines = MultiLineString(lines_of(&f.geometry));
         let bbox = bbox_of(&f.geometry);
+        let indexed = IndexedGeometry::new(&f.geometry);
         let subject = Names::new(f.name_zh(), f.name_en());
         let mut push = |rule: Rule, other: &str, says: Says, overlap_km2: Option<f64>| {
             let text = FindingText {
@@ -357,7 +385,7 @@ fn sketch_checks(
         };
         for core_area in cores {
             let (core_id, core) = (&core_area.id, &core_area.shape);
-            if !f.geometry.intersects(core) {
+            if !indexed.intersects(&core_area.geometry) {
                 continue;
             }
             let km: f64 = core
@@ -378,7 +406,7 @@ fn sketch_checks(
             );
         }
         for w in water {
-            if f.geometry.intersects(&w.shape) {
+            if indexed.intersects(&w.geometry) {
                 push(
                     Rule::WaterSource,
                     &w.id,

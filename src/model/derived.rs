@@ -1,10 +1,11 @@
 //! Facts derived from a placement's geometry: its size, and which cities and zones it touches
 //! (a spatial join on `city_boundaries` and `sections`).
 
-use geo::{Geometry, Intersects};
+use geo::Geometry;
 
 use super::measure::{area_km2, length_km};
 use super::plan::Plan;
+use super::spatial::IndexedGeometry;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Derived {
@@ -24,12 +25,14 @@ impl Derived {
 }
 
 pub fn derive(plan: &Plan, g: &Geometry<f64>) -> Derived {
+    // The geometry may be a huge outline: indexed once for every feature it is tested against.
+    let indexed = IndexedGeometry::new(g);
     let touched = |layer: &str| -> Vec<String> {
         plan.layer(layer)
             .map(|l| {
                 l.features
                     .iter()
-                    .filter(|f| f.geometry.intersects(g))
+                    .filter(|f| indexed.intersects(&f.geometry))
                     .map(|f| f.name_zh().to_owned())
                     .collect()
             })

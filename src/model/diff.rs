@@ -299,8 +299,18 @@ fn placements(
 
 fn geometry_delta(a: &PlacementGeometry, b: &PlacementGeometry, plan: &Plan) -> GeometryDelta {
     let (ga, gb) = (a.to_geo(), b.to_geo());
-    let (da, db) = (derive(plan, &ga), derive(plan, &gb));
-    let max_displacement_m = super::measure::hausdorff_m(&ga, &gb);
+    // Each linear or n·log n in the vertices, and independent: a huge outline's are measured
+    // side by side.
+    let ((da, db), max_displacement_m) = std::thread::scope(|scope| {
+        let displacement = scope.spawn(|| super::measure::hausdorff_m(&ga, &gb));
+        let old = scope.spawn(|| derive(plan, &ga));
+        let new = derive(plan, &gb);
+        let old = old.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let displacement = displacement
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        ((old, new), displacement)
+    });
     GeometryDelta {
         length_km: da.length_km.zip(db.length_km).map(|(x, y)| y - x),
         area_km2: da.area_km2.zip(db.area_km2).map(|(x, y)| y - x),

@@ -50,7 +50,7 @@ impl Status {
 
 /// A feature of a plan layer. `properties` keeps every property as read, including ones this
 /// version does not understand, so that the inspector can show them all.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlanFeature {
     pub id: FeatureId,
     /// The id of the layer the feature belongs to (the layer file's stem, e.g. `corridors`).

@@ -21,6 +21,7 @@ pub mod region;
 pub mod report;
 pub mod review;
 pub mod search;
+pub mod spatial;
 pub mod style;
 pub mod validate;
 pub mod view;

@@ -369,8 +369,12 @@ fn render_slide(
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
     let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let mut doc = Document::new(project, project_path.map(Path::to_owned), &style);
-    doc.set_base_plan(std::sync::Arc::new(data.plan.clone()), &style);
+    let doc = Document::on_plan(
+        project,
+        project_path.map(Path::to_owned),
+        data.shared_plan.clone(),
+        &style,
+    );
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,
@@ -536,11 +540,13 @@ pub fn export_geojson_layers(
             });
         }
     }
-    let overlay = Scene::build_overlay_for_drawing(features, &style);
+    let camera = fit_view(bbox, canvas.size_in_points());
+    // Degrees of longitude a pixel of the output, to simplify the geometries to.
+    let px_deg = 360.0 / (2f64.powf(camera.zoom) * 256.0) / f64::from(canvas.pixels_per_point);
+    let overlay = Scene::build_overlay_for_drawing(features, &style, px_deg);
     timer.done("prepare");
     let empty = Scene::build_overlay(&[], &style);
     let settings = ViewSettings::from_style(&style);
-    let camera = fit_view(bbox, canvas.size_in_points());
     let date = today();
     let plan = crate::model::Plan::new(crate::model::Region::SHANGHAI_METROPOLITAN_AREA);
     let title = names.join(", ");

@@ -70,10 +70,21 @@ impl Rendered {
     /// exist at once; each chunk is handed to the tessellator, not copied.
     pub fn to_image(self, background: Color32) -> Image {
         const SHAPES_PER_CHUNK: usize = 4096;
+        // Meshes already hold their triangles (a large layer's small polygons are a few large
+        // meshes, see `map::hairline`): a chunk also ends at this many mesh vertices.
+        const VERTICES_PER_CHUNK: usize = 1 << 18;
         let mut image = Image::new(self.width_px as usize, self.height_px as usize, background);
         let mut shapes = self.shapes.into_iter();
         loop {
-            let chunk: Vec<ClippedShape> = shapes.by_ref().take(SHAPES_PER_CHUNK).collect();
+            let mut chunk: Vec<ClippedShape> = Vec::new();
+            let mut vertices = 0;
+            while chunk.len() < SHAPES_PER_CHUNK && vertices < VERTICES_PER_CHUNK {
+                let Some(shape) = shapes.next() else { break };
+                if let egui::Shape::Mesh(m) = &shape.shape {
+                    vertices += m.vertices.len();
+                }
+                chunk.push(shape);
+            }
             if chunk.is_empty() {
                 break;
             }

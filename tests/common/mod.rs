@@ -2,6 +2,7 @@
 // Each test crate uses some of them.
 #![allow(dead_code)]
 
+pub mod huge;
 pub mod pointer;
 pub mod ui_tour;
 

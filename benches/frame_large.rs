@@ -1,0 +1,118 @@
+//! The CPU time of one frame of the app at 1920×1080 with a 1M-vertex layer shown (50,000
+//! concave polygons of 20 vertices from `../shared/tools/gen_large_geojson.py`, a sketch layer
+//! of the default project), at the whole layer's extent and zoomed in: our whole UI plus egui's
+//! tessellation, as `benches/frame.rs` measures the default map. The bar is 8 ms.
+//!
+//! The layer is `target/bench/big.geojson` (as `benches/export_vs_qgis.py` writes it), made
+//! with the generator when it is missing.
+
+// A benchmark is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml) does
+// not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, vec2};
+use onemap::app::{AppData, OneMapApp, install_fonts};
+use onemap::io::DataDir;
+use onemap::model::project::{SketchLayer, SketchSource};
+
+/// The same allocator as the `onemap` binary, so that the figure is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The 1M-vertex layer, written by the shared generator when it is not there yet.
+fn big_geojson() -> PathBuf {
+    let dir = root().join("target/bench");
+    let big = dir.join("big.geojson");
+    if !big.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let generator = root().join("../shared/tools/gen_large_geojson.py");
+        let status = std::process::Command::new("python3")
+            .arg(&generator)
+            .arg(&big)
+            .status()
+            .expect("python3 runs the generator");
+        assert!(status.success(), "{} failed", generator.display());
+    }
+    big
+}
+
+/// The default project with the layer as a sketch layer, saved beside it.
+fn project() -> PathBuf {
+    let big = big_geojson();
+    let data = AppData::load(&DataDir::at(root())).unwrap();
+    let mut project = onemap::io::load_project(&data.dir.default_project()).unwrap();
+    project.sketch_layers.insert(
+        "big".into(),
+        SketchLayer {
+            name: "big".into(),
+            source: SketchSource::Referenced("big.geojson".into()),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        },
+    );
+    let path = big.with_file_name("big.onemap");
+    onemap::io::save_project(&path, &project).unwrap();
+    path
+}
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
+        ..Default::default()
+    }
+}
+
+fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
+    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
+    output.textures_delta.clear();
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+fn frame_large(c: &mut Criterion) {
+    let path = project();
+    let data = AppData::load(&DataDir::at(root())).expect("built-in data");
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let mut app = OneMapApp::new(data);
+    app.open_at_start(&path);
+    for _ in 0..5 {
+        one_frame(&ctx, &mut app);
+    }
+    let drawn = |app: &OneMapApp| {
+        app.last_draw
+            .items_per_layer
+            .get("sketch:big")
+            .copied()
+            .unwrap_or(0)
+    };
+    assert_eq!(drawn(&app), 50_000, "the whole layer is in view");
+    let mut group = c.benchmark_group("frame with a 1M-vertex layer, 1920x1080");
+    group.sample_size(10);
+    group.bench_function("whole layer", |b| {
+        b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
+    });
+    // Zoomed in on the middle of the layer: a pixel is about 20 m.
+    app.memory.center_at(walkers::lon_lat(120.95, 31.0));
+    app.memory.set_zoom(13.0).unwrap();
+    for _ in 0..3 {
+        one_frame(&ctx, &mut app);
+    }
+    let zoomed = drawn(&app);
+    assert!((1..2_000).contains(&zoomed), "{zoomed} polygons in view zoomed in");
+    group.bench_function("zoomed in (zoom 13)", |b| {
+        b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frame_large);
+criterion_main!(benches);

@@ -1,0 +1,336 @@
+//! Levels of detail: an item's geometry simplified once, at a few tolerances, so that a frame
+//! draws about a vertex per pixel however large the data (see [`super::scene::Item::lod_for`]).
+//!
+//! Plan features and the basemap (up to some 25,000 vertices) get three coarser levels, each
+//! simplified from the original with topology kept (Visvalingam–Whyatt, `SimplifyVwPreserve`).
+//! A huge geometry (a digitized outline of hundreds of thousands of vertices) gets finer levels
+//! too, so that zoomed in it is still not drawn whole. Its levels are made one from the one
+//! before by thinning, in one pass: the vertices closer than the tolerance to the last one kept
+//! go, as renderers such as QGIS's simplify to the pixel. A level is drawn only where its
+//! tolerance is under 0.7 px, so the thinning moves the outline by less than 0.7 px there (each
+//! frame then drops the vertices within 0.9 px of the last one drawn anyway, see
+//! `MapFrame::screen_line`); Visvalingam's better choice of vertices would not show, and its
+//! topology check costs an R-tree update per vertex removed, which for 400,000 vertices took
+//! seconds per level. A huge
+//! geometry's fills are triangulated when first drawn: the finest levels are used only zoomed
+//! far in, and earcut takes about a second on 400,000 vertices.
+
+use std::sync::OnceLock;
+
+use geo::{
+    BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon, SimplifyVwPreserve,
+    TriangulateEarcut,
+};
+
+use super::scene::{Merc, merc};
+
+/// A triangulated fill. Its triangles index the vertices of the level's polygon rings (the
+/// lines from `first_ring` on, one after the other), which the outlines draw too: the
+/// vertices are kept once.
+#[derive(Clone, Debug, Default)]
+pub struct FillMesh {
+    pub first_ring: usize,
+    /// How many rings (outer ring and holes) each polygon has, in order.
+    rings_per_polygon: Vec<usize>,
+    /// Made when the level is prepared, or, for a huge geometry, when it is first drawn: its
+    /// finest levels may never be (earcut takes a second on 400,000 vertices).
+    indices: OnceLock<Vec<u32>>,
+}
+
+impl FillMesh {
+    /// The vertices the indices refer to.
+    pub fn vertices<'a>(&self, lod: &'a Lod) -> impl Iterator<Item = &'a Merc> {
+        lod.lines[self.first_ring.min(lod.lines.len())..]
+            .iter()
+            .flatten()
+    }
+
+    /// The triangles, three vertex indices each; `lod` is the level the mesh belongs to.
+    pub fn indices(&self, lod: &Lod) -> &[u32] {
+        self.indices
+            .get_or_init(|| triangulate(&self.polygons_in(lod)))
+    }
+
+    /// The level's polygons, in normalized Mercator (triangulated as drawn).
+    fn polygons_in(&self, lod: &Lod) -> Vec<Polygon<f64>> {
+        let ring =
+            |r: &Vec<Merc>| LineString(r.iter().map(|m| Coord { x: m[0], y: m[1] }).collect());
+        let mut rings = lod.lines[self.first_ring.min(lod.lines.len())..].iter();
+        self.rings_per_polygon
+            .iter()
+            .map(|&n| {
+                let mut own = rings.by_ref().take(n).map(ring);
+                let exterior = own.next().unwrap_or_else(|| LineString(Vec::new()));
+                Polygon::new(exterior, own.collect())
+            })
+            .collect()
+    }
+}
+
+/// One level of detail of an item's geometry.
+#[derive(Clone, Debug, Default)]
+pub struct Lod {
+    /// The simplification tolerance in degrees; 0 for the original geometry.
+    pub tolerance_deg: f64,
+    pub fill: Option<FillMesh>,
+    pub lines: Vec<Vec<Merc>>,
+}
+
+/// Coarser levels are only made for geometries with more vertices than this.
+const LOD_MIN_VERTICES: usize = 400;
+const LOD_TOLERANCES_DEG: [f64; 3] = [0.0015, 0.005, 0.015];
+/// Geometries with more vertices than this are huge: finer levels, made one from another.
+/// Above the basemap's land (25,600 vertices in one item), which keeps its Visvalingam levels.
+pub const HUGE_VERTICES: usize = 30_000;
+/// About a pixel at zoom 14, 12 and 11 (5, 15 and 50 m).
+const HUGE_FINE_TOLERANCES_DEG: [f64; 3] = [0.00005, 0.00015, 0.0005];
+
+/// The levels of an item's lines and polygons (with `vertex_count` vertices in all), finest
+/// first; polygons are triangulated when `filled`.
+pub(super) fn levels(
+    lines: Vec<LineString<f64>>,
+    polygons: Vec<Polygon<f64>>,
+    vertex_count: usize,
+    filled: bool,
+) -> Vec<Lod> {
+    let huge = vertex_count > HUGE_VERTICES;
+    let mut lods = vec![lod(&lines, &polygons, 0.0, filled, !huge)];
+    if vertex_count <= LOD_MIN_VERTICES {
+        return lods;
+    }
+    if !huge {
+        for tolerance in LOD_TOLERANCES_DEG {
+            let (lines, polys) = simplified(&lines, &polygons, tolerance);
+            lods.push(lod(&lines, &polys, tolerance, filled, true));
+        }
+        return lods;
+    }
+    let (mut lines, mut polygons) = (lines, polygons);
+    for tolerance in HUGE_FINE_TOLERANCES_DEG
+        .into_iter()
+        .chain(LOD_TOLERANCES_DEG)
+    {
+        let radius = tolerance;
+        lines = lines.iter().map(|l| thinned(l, radius)).collect();
+        polygons = polygons
+            .iter()
+            .filter(|p| {
+                p.bounding_rect()
+                    .is_some_and(|r| r.width().max(r.height()) > tolerance)
+            })
+            .map(|p| thinned_polygon(p, radius))
+            .collect();
+        lods.push(lod(&lines, &polygons, tolerance, filled, false));
+    }
+    lods
+}
+
+/// The polygon with each ring [`thinned`].
+pub(super) fn thinned_polygon(p: &Polygon<f64>, radius: f64) -> Polygon<f64> {
+    Polygon::new(
+        thinned(p.exterior(), radius),
+        p.interiors().iter().map(|r| thinned(r, radius)).collect(),
+    )
+}
+
+/// Lines and polygons simplified to `tolerance`, topology kept; polygons smaller than it go.
+fn simplified(
+    lines: &[LineString<f64>],
+    polygons: &[Polygon<f64>],
+    tolerance: f64,
+) -> (Vec<LineString<f64>>, Vec<Polygon<f64>>) {
+    let lines = lines
+        .iter()
+        .map(|l| l.simplify_vw_preserve(tolerance * tolerance))
+        .collect();
+    let polys = MultiPolygon(polygons.to_vec()).simplify_vw_preserve(tolerance * tolerance);
+    let polys = polys
+        .0
+        .into_iter()
+        .filter(|p| {
+            p.bounding_rect()
+                .is_some_and(|r| r.width().max(r.height()) > tolerance)
+        })
+        .collect();
+    (lines, polys)
+}
+
+/// The line without the vertices closer than `radius` to the last one kept (its ends are
+/// kept): it stays within `radius` of the original. A ring that would fall below four
+/// positions is kept whole (it is smaller than the tolerance, and dropped with its polygon).
+fn thinned(line: &LineString<f64>, radius: f64) -> LineString<f64> {
+    let Some((&last, rest)) = line.0.split_last() else {
+        return line.clone();
+    };
+    let r2 = radius * radius;
+    let mut out: Vec<Coord<f64>> = Vec::with_capacity(line.0.len() / 4 + 2);
+    for &c in rest {
+        match out.last() {
+            Some(k) if (c.x - k.x).powi(2) + (c.y - k.y).powi(2) < r2 => {}
+            _ => out.push(c),
+        }
+    }
+    out.push(last);
+    if line.is_closed() && out.len() < 4 {
+        return line.clone();
+    }
+    LineString(out)
+}
+
+/// The geometry with its lines and rings [`thinned`] to `radius` degrees: for a drawing at a
+/// known scale (an export), where vertices closer than a pixel cost triangles and show
+/// nothing. One linear pass.
+pub fn thinned_geometry(g: Geometry<f64>, radius: f64) -> Geometry<f64> {
+    match g {
+        Geometry::LineString(l) => Geometry::LineString(thinned(&l, radius)),
+        Geometry::MultiLineString(m) => {
+            Geometry::MultiLineString(m.0.iter().map(|l| thinned(l, radius)).collect())
+        }
+        Geometry::Polygon(p) => Geometry::Polygon(thinned_polygon(&p, radius)),
+        Geometry::MultiPolygon(m) => Geometry::MultiPolygon(MultiPolygon(
+            m.0.iter().map(|p| thinned_polygon(p, radius)).collect(),
+        )),
+        Geometry::GeometryCollection(c) => Geometry::GeometryCollection(
+            c.0.into_iter()
+                .map(|g| thinned_geometry(g, radius))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// One level: the lines, then the polygons' rings, in normalized Mercator; the polygons'
+/// fill is triangulated now when `eager`, else when first drawn.
+fn lod(
+    lines: &[LineString<f64>],
+    polygons: &[Polygon<f64>],
+    tolerance_deg: f64,
+    filled: bool,
+    eager: bool,
+) -> Lod {
+    let mut out = Lod {
+        tolerance_deg,
+        fill: None,
+        lines: lines
+            .iter()
+            .map(|l| l.0.iter().map(|c| merc(*c)).collect())
+            .collect(),
+    };
+    let first_ring = out.lines.len();
+    for p in polygons {
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            out.lines.push(r.0.iter().map(|c| merc(*c)).collect());
+        }
+    }
+    if filled && !polygons.is_empty() {
+        let mesh = FillMesh {
+            first_ring,
+            rings_per_polygon: polygons.iter().map(|p| 1 + p.interiors().len()).collect(),
+            indices: OnceLock::new(),
+        };
+        if eager {
+            let _ = mesh.indices.set(triangulate(polygons));
+        }
+        out.fill = Some(mesh);
+    }
+    out
+}
+
+/// earcut's triangles of the polygons, as indices into their rings' vertices one ring after
+/// the other, closing vertices counted.
+fn triangulate(polygons: &[Polygon<f64>]) -> Vec<u32> {
+    let mut indices = Vec::new();
+    // Where each ring starts among the ring vertices, counting closing vertices.
+    let mut stored = 0u32;
+    for p in polygons {
+        let rings: Vec<&LineString<f64>> =
+            std::iter::once(p.exterior()).chain(p.interiors()).collect();
+        if p.exterior().0.len() >= 4 {
+            // earcut numbers each ring's vertices without the closing one, ring after ring.
+            let mut starts = Vec::with_capacity(rings.len());
+            let (mut earcut_start, mut at) = (0usize, stored);
+            for r in &rings {
+                starts.push((earcut_start, at));
+                earcut_start += r.0.len().saturating_sub(1);
+                at += r.0.len() as u32;
+            }
+            let raw = p.earcut_triangles_raw();
+            indices.extend(raw.triangle_indices.iter().map(|&i| {
+                let (e, s) = starts
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| *e <= i)
+                    .copied()
+                    .unwrap_or((0, stored));
+                s + (i - e) as u32
+            }));
+        }
+        stored += rings.iter().map(|r| r.0.len() as u32).sum::<u32>();
+    }
+    indices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wavy ring of `n` vertices about 0.2° across, jagged by a few metres.
+    fn huge_ring(n: usize) -> Polygon<f64> {
+        let ring: Vec<Coord<f64>> = (0..=n)
+            .map(|k| {
+                let a = std::f64::consts::TAU * (k % n) as f64 / n as f64;
+                let r = 0.1 * (1.0 + 0.1 * (7.0 * a).sin()) * if k % 2 == 0 { 1.0 } else { 0.9997 };
+                Coord {
+                    x: 121.0 + r * a.cos(),
+                    y: 31.0 + r * a.sin(),
+                }
+            })
+            .collect();
+        Polygon::new(LineString(ring), vec![])
+    }
+
+    #[test]
+    fn a_huge_polygon_gets_fine_levels_each_coarser_and_about_a_vertex_per_tolerance() {
+        let n = 100_000;
+        let lods = levels(vec![], vec![huge_ring(n)], n + 1, true);
+        let tolerances: Vec<f64> = lods.iter().map(|l| l.tolerance_deg).collect();
+        assert_eq!(
+            tolerances,
+            [0.0, 0.00005, 0.00015, 0.0005, 0.0015, 0.005, 0.015]
+        );
+        let counts: Vec<usize> = lods.iter().map(|l| l.lines[0].len()).collect();
+        assert_eq!(counts[0], n + 1);
+        for (w, t) in counts.windows(2).zip(&tolerances[1..]) {
+            assert!(w[1] < w[0], "each level is coarser: {counts:?}");
+            // The outline is about 0.63° long: at most a vertex per tolerance is left.
+            assert!((w[1] as f64) < 0.7 / t, "{t}: {counts:?}");
+        }
+        for l in &lods {
+            let indices = l.fill.as_ref().unwrap().indices(l);
+            assert!(!indices.is_empty() && indices.len() % 3 == 0);
+        }
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends_and_stays_within_the_radius() {
+        let line = LineString::from(
+            (0..=1000)
+                .map(|i| (i as f64 * 0.001, 0.0))
+                .collect::<Vec<_>>(),
+        );
+        let thin = thinned(&line, 0.0105);
+        assert_eq!(thin.0.first(), line.0.first());
+        assert_eq!(thin.0.last(), line.0.last());
+        assert!(
+            thin.0.windows(2).all(|w| w[1].x - w[0].x <= 0.0111),
+            "{thin:?}"
+        );
+        assert!(thin.0.len() < 100);
+        let tiny = huge_ring(8);
+        assert_eq!(
+            thinned(tiny.exterior(), 1.0),
+            *tiny.exterior(),
+            "a ring keeps four positions"
+        );
+    }
+}
