@@ -134,6 +134,8 @@ pub struct Scene {
     pub items: Vec<Item>,
     /// The basemap's frame in Mercator (north-west and south-east corners), if it has one.
     pub frame: Option<[Merc; 2]>,
+    /// The project's overlay: each data layer summed up, for the legend (by `sketch:ID`).
+    pub data_layers: std::collections::BTreeMap<String, super::data_summary::DataLayerSummary>,
     index: RTree<IndexEntry>,
 }
 
@@ -174,13 +176,16 @@ impl Scene {
                 Some(item)
             })
             .collect();
-        Self::from_items(items, &Basemap::default())
+        let mut scene = Self::from_items(items, &Basemap::default());
+        scene.data_layers = super::data_summary::summarize(features);
+        scene
     }
 
     /// Like [`Self::build_overlay`], for drawing only: the items keep no lon/lat geometry (so
     /// hit tests cannot pick them), and each feature is dropped once it is prepared. For
     /// exports of large files, where copies would double the memory.
     pub fn build_overlay_for_drawing(mut features: Vec<PlanFeature>, style: &Style) -> Self {
+        let data_layers = super::data_summary::summarize(&features);
         // Features are independent: prepared on every core, in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_thread = features.len().div_ceil(threads).max(1);
@@ -208,7 +213,9 @@ impl Scene {
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        Self::from_items(items, &Basemap::default())
+        let mut scene = Self::from_items(items, &Basemap::default());
+        scene.data_layers = data_layers;
+        scene
     }
 
     fn from_items(mut items: Vec<Item>, basemap: &Basemap) -> Self {
@@ -237,6 +244,7 @@ impl Scene {
         Self {
             items,
             frame,
+            data_layers: Default::default(),
             index: RTree::bulk_load(entries),
         }
     }
