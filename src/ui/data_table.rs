@@ -177,8 +177,9 @@ pub fn filtered(sorted: &[usize], haystack: &[String], filter: &str) -> Vec<usiz
 }
 
 impl DataTableState {
-    /// The rows shown, in order, redone only when the data, the sort or the filter changed.
-    fn rows(&mut self, input: &DataTableInput<'_>) -> &[usize] {
+    /// Brings the rows shown up to date (`cache.shown`, in order): redone only when the data,
+    /// the sort or the filter changed.
+    fn rows(&mut self, input: &DataTableInput<'_>) {
         let c = &mut self.cache;
         let sorted_for = Some((input.generation, self.sort.clone()));
         if c.sorted_for != sorted_for {
@@ -196,7 +197,6 @@ impl DataTableState {
             c.shown = filtered(&c.sorted, &c.haystack, &self.filter);
             c.shown_for = shown_for;
         }
-        &c.shown
     }
 
     /// Column widths to start with: each field's longest text among the first rows.
@@ -219,7 +219,8 @@ impl DataTableState {
                         input.features.iter().take(50).filter_map(|f| {
                             f.properties.get(field).map(|v| width(&attribute_text(v)))
                         });
-                    (cells.fold(width(field) + 24.0, f32::max) + 12.0).clamp(48.0, 260.0)
+                    (cells.fold(width(&format!("{field} ▼")) + 16.0, f32::max) + 12.0)
+                        .clamp(48.0, 280.0)
                 })
                 .collect();
             c.widths_for = Some(input.generation);
@@ -317,7 +318,20 @@ fn data_table_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     state.follow_map(input);
-    let shown = state.rows(input).to_vec();
+    state.rows(input);
+    // Taken out for the frame and put back (not copied: it may hold 100,000 rows).
+    let shown = std::mem::take(&mut state.cache.shown);
+    rows_ui(ui, input, state, &shown, commands);
+    state.cache.shown = shown;
+}
+
+fn rows_ui(
+    ui: &mut Ui,
+    input: &DataTableInput<'_>,
+    state: &mut DataTableState,
+    shown: &[usize],
+    commands: &mut Vec<AppCommand>,
+) {
     toolbar_ui(ui, input, state, shown.len(), commands);
     ui.separator();
     let widths = state.widths(ui, input);
@@ -371,7 +385,7 @@ fn data_table_ui(
                     let response = row.response();
                     if response.clicked() {
                         let modifiers = response.ctx.input(|i| i.modifiers);
-                        commands.extend(state.click(input, &shown, index, modifiers));
+                        commands.extend(state.click(input, shown, index, modifiers));
                     }
                 });
             });
