@@ -219,7 +219,7 @@ impl DataTableState {
                         input.features.iter().take(50).filter_map(|f| {
                             f.properties.get(field).map(|v| width(&attribute_text(v)))
                         });
-                    (cells.fold(width(&format!("{field} ▼")) + 16.0, f32::max) + 12.0)
+                    (cells.fold(width(&format!("{field} ▼")) + 28.0, f32::max) + 12.0)
                         .clamp(48.0, 280.0)
                 })
                 .collect();
@@ -293,22 +293,23 @@ pub fn window_title(ctx: &egui::Context, layer_name: &str) -> String {
     format!("{} — {layer_name}", tr(ctx, "属性表", "Attribute table"))
 }
 
-/// The table of one data layer in a window of its own. Returns whether it stays open.
+/// The table of one data layer in a window of its own. Returns whether it stays open, and
+/// where it is on the screen.
 pub fn data_table_window(
     ctx: &egui::Context,
     input: &DataTableInput<'_>,
     state: &mut DataTableState,
     commands: &mut Vec<AppCommand>,
-) -> bool {
+) -> (bool, Option<egui::Rect>) {
     let mut open = true;
-    egui::Window::new(window_title(ctx, input.layer_name))
+    let shown = egui::Window::new(window_title(ctx, input.layer_name))
         .id(egui::Id::unique(("onemap.data_table", input.layer_id)))
         .open(&mut open)
         .default_size([640.0, 320.0])
         .default_pos(ctx.content_rect().center_bottom() - egui::vec2(320.0, 380.0))
         .resizable(true)
         .show(ctx, |ui| data_table_ui(ui, input, state, commands));
-    open
+    (open, shown.map(|r| r.response.rect))
 }
 
 fn data_table_ui(
