@@ -459,15 +459,16 @@ fn toolbar_ui(
     });
 }
 
-/// A column header: sorts by the column, and again the other way round.
+/// A column header: sorts by the column, and again the other way round. The arrow comes first,
+/// where a narrow column does not cut it off.
 fn sort_button(ui: &mut Ui, state: &mut DataTableState, field: Option<&String>, title: &str) {
     let current = state.sort.as_ref().map(|(f, d)| (f, *d));
     let arrow = match (current, field) {
-        (Some((f, false)), Some(c)) if f == c => " ▲",
-        (Some((f, true)), Some(c)) if f == c => " ▼",
+        (Some((f, false)), Some(c)) if f == c => "▲ ",
+        (Some((f, true)), Some(c)) if f == c => "▼ ",
         _ => "",
     };
-    let button = egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+    let button = egui::Button::new(RichText::new(format!("{arrow}{title}")).strong()).frame(false);
     let response = ui.add(button).on_hover_text(tr(
         ui.ctx(),
         "按此列排序；再点一次倒序",
