@@ -3,6 +3,8 @@
 
 use geo::BoundingRect;
 
+use crate::map::scene::{lonlat_from_merc, merc};
+
 use crate::command::AppCommand;
 use crate::doc::document::{SketchState, attribute_text, name_field};
 use crate::edit::from_data::{DataFeatureCopy, placements_from_data};
@@ -38,22 +40,29 @@ impl OneMapApp {
     }
 
     /// Centres the map on a lon/lat box at the current zoom, or fits it when it is too large
-    /// to be seen whole at that zoom.
+    /// to be seen whole at that zoom: in the part of the map that no attribute table covers, so
+    /// that the feature chosen in a table is not hidden behind it.
     pub(super) fn centre_on(&mut self, bbox: geo::Rect<f64>, rect: egui::Rect) {
-        let size = self.last_transform.map(|t| {
-            let a = t.to_screen(crate::map::scene::merc(bbox.min()));
-            let b = t.to_screen(crate::map::scene::merc(bbox.max()));
-            (a - b).abs()
-        });
-        match size {
-            Some(s)
-                if s.x <= rect.width() * FITS_IN_VIEW && s.y <= rect.height() * FITS_IN_VIEW =>
-            {
-                let c = bbox.center();
-                self.memory.center_at(walkers::lon_lat(c.x, c.y));
-            }
-            _ => self.fit(bbox, rect),
-        }
+        let visible = uncovered_part(rect, &self.data_table_rects);
+        let (a, b) = (merc(bbox.min()), merc(bbox.max()));
+        let zoom = self.memory.zoom();
+        let px = |zoom: f64, d: f64| d * 2f64.powf(zoom) * 256.0;
+        let fits = px(zoom, (b[0] - a[0]).abs()) <= f64::from(visible.width() * FITS_IN_VIEW)
+            && px(zoom, (b[1] - a[1]).abs()) <= f64::from(visible.height() * FITS_IN_VIEW);
+        let zoom = if fits {
+            zoom
+        } else {
+            crate::present::fit_view(bbox, visible.size()).zoom
+        };
+        // Within the map's zooms (fit_view clamps to them); a refusal would keep the zoom.
+        let _ = self.memory.set_zoom(zoom);
+        // The map's centre that puts the box's centre at the middle of the visible part.
+        let shift = visible.center() - rect.center();
+        let centre = lonlat_from_merc([
+            (a[0] + b[0]) / 2.0 - f64::from(shift.x) / px(zoom, 1.0),
+            (a[1] + b[1]) / 2.0 - f64::from(shift.y) / px(zoom, 1.0),
+        ]);
+        self.memory.center_at(walkers::lon_lat(centre.x, centre.y));
     }
 
     /// Makes placements of data-layer features as one step and selects them; says which could
@@ -183,6 +192,7 @@ impl OneMapApp {
             matches!(doc.sketches.get(id), Some(SketchState::Loaded(_)))
                 && doc.project.sketch_layers.contains_key(id)
         });
+        let mut rects = Vec::new();
         for (id, state) in &mut self.data_tables {
             let (Some(SketchState::Loaded(features)), Some(layer)) =
                 (doc.sketches.get(id), doc.project.sketch_layers.get(id))
@@ -198,9 +208,59 @@ impl OneMapApp {
                 selection: self.selected.as_ref(),
                 read_only: doc.read_only || self.review_mode,
             };
-            if !data_table_window(ctx, &input, state, commands) {
+            let (open, rect) = data_table_window(ctx, &input, state, commands);
+            if !open {
                 commands.push(AppCommand::ToggleDataTable(id.clone()));
             }
+            rects.extend(rect);
         }
+        self.data_table_rects = rects;
+    }
+}
+
+/// The largest part of `map` that none of the `covers` (windows over it) covers, or the whole
+/// map when what is left would be too small to show anything in.
+fn uncovered_part(map: egui::Rect, covers: &[egui::Rect]) -> egui::Rect {
+    const SMALLEST: f32 = 120.0;
+    let mut free = map;
+    for cover in covers {
+        if !cover.intersects(free) {
+            continue;
+        }
+        let parts = [
+            egui::Rect::from_min_max(free.min, egui::pos2(free.max.x, cover.min.y)),
+            egui::Rect::from_min_max(egui::pos2(free.min.x, cover.max.y), free.max),
+            egui::Rect::from_min_max(free.min, egui::pos2(cover.min.x, free.max.y)),
+            egui::Rect::from_min_max(egui::pos2(cover.max.x, free.min.y), free.max),
+        ];
+        let Some(best) = parts
+            .into_iter()
+            .filter(|p| p.width() >= SMALLEST && p.height() >= SMALLEST)
+            .max_by(|a, b| a.area().total_cmp(&b.area()))
+        else {
+            return map;
+        };
+        free = best;
+    }
+    free
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uncovered_part;
+    use egui::{Rect, pos2};
+
+    #[test]
+    fn a_table_over_the_bottom_of_the_map_leaves_the_top_and_a_small_map_is_kept_whole() {
+        let map = Rect::from_min_max(pos2(0.0, 0.0), pos2(800.0, 600.0));
+        let table = Rect::from_min_max(pos2(100.0, 350.0), pos2(700.0, 700.0));
+        assert_eq!(
+            uncovered_part(map, &[table]),
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(800.0, 350.0))
+        );
+        let elsewhere = Rect::from_min_max(pos2(900.0, 0.0), pos2(1000.0, 100.0));
+        assert_eq!(uncovered_part(map, &[elsewhere]), map);
+        let everything = Rect::from_min_max(pos2(-10.0, -10.0), pos2(810.0, 610.0));
+        assert_eq!(uncovered_part(map, &[everything]), map);
     }
 }

@@ -132,6 +132,9 @@ pub struct OneMapApp {
     pub table: ui::placement_table::TableState,
     /// The open attribute tables of data layers, by layer id.
     pub data_tables: std::collections::BTreeMap<String, ui::data_table::DataTableState>,
+    /// Where the attribute tables were on the screen in the last frame (the map centres a
+    /// feature chosen in one beside them, not under them).
+    pub data_table_rects: Vec<egui::Rect>,
     /// Cities and zones each placement touches, for the table; recomputed with the checks.
     pub placement_facts: std::collections::BTreeMap<
         crate::model::project::PlacementId,
@@ -212,6 +215,7 @@ impl OneMapApp {
             table_open: false,
             table: Default::default(),
             data_tables: Default::default(),
+            data_table_rects: Vec::new(),
             placement_facts: Default::default(),
             help: Default::default(),
         }

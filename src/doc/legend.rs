@@ -17,6 +17,9 @@ pub struct LegendEntry {
     pub opacity: f32,
     /// The swatch is drawn as a sketch (`map::indicative`).
     pub indicative: bool,
+    /// A data layer's entry: the kinds of geometry its swatch shows (see
+    /// [`super::swatch::data_swatch_shapes`]).
+    pub data_geometry: Option<super::swatch::GeometryKinds>,
 }
 
 /// The rows of the legend: every visible plan layer (the basemap is left out), split into its
@@ -34,12 +37,7 @@ pub fn legend_entries(
         for layer in &group.layers {
             // The style the data layers share: a row for each of them instead, in its own paint.
             if layer.id == "sketch" {
-                out.extend(data_layer_entries(
-                    frame,
-                    &group.id,
-                    layer,
-                    project_features,
-                ));
+                out.extend(data_layer_entries(frame, &group.id, layer));
                 continue;
             }
             if !frame.view.layer_shown(&group.id, &layer.id) {
@@ -67,6 +65,7 @@ pub fn legend_entries(
                         paint: paint.clone(),
                         opacity,
                         indicative,
+                        data_geometry: None,
                     });
                 }
             };
@@ -105,13 +104,11 @@ pub fn legend_entries(
 }
 
 /// A row per visible data layer with features shown: its name, and its own paint (the shared
-/// data-layer style with the project's override for it). Its features are drawn as the map
-/// draws them (`MapFrame::shown`): indicative ones hidden when the view hides sketches.
+/// data-layer style with the project's override for it), from the overlay's summary of it.
 fn data_layer_entries(
     frame: &MapFrame<'_>,
     group: &str,
     shared: &crate::model::style::LayerStyle,
-    project_features: &[crate::model::PlanFeature],
 ) -> Vec<LegendEntry> {
     use crate::model::indicative::Kinds;
     let lang = frame.view.language;
@@ -122,26 +119,23 @@ fn data_layer_entries(
     let mut out = Vec::new();
     for (id, layer) in frame.sketches.iter().filter(|(_, l)| l.visible) {
         let layer_id = format!("{}{id}", crate::model::style::DATA_LAYER_PREFIX);
-        // A layer's features are one run of the project's features.
-        let features = project_features
-            .iter()
-            .skip_while(|f| f.layer != layer_id)
-            .take_while(|f| f.layer == layer_id)
-            .filter(|f| {
-                !(frame.view.hide_indicative && crate::model::indicative::is_indicative(f))
-            });
-        let mut kinds = Kinds::default();
-        let mut any = false;
-        for f in features {
-            any = true;
-            kinds = Kinds::of([f]).or(kinds);
-            if kinds.sourced && kinds.indicative {
-                break;
-            }
-        }
-        if !any {
+        let Some(summary) = frame.overlay.data_layers.get(&layer_id) else {
+            continue;
+        };
+        // As the map draws them: indicative features hidden when the view hides sketches.
+        let hide = frame.view.hide_indicative;
+        let shown = if hide {
+            summary.not_indicative
+        } else {
+            summary.features
+        };
+        if shown == 0 {
             continue;
         }
+        let kinds = Kinds {
+            sourced: summary.sourced,
+            indicative: summary.indicative && !hide,
+        };
         let paint = match frame.style.data_layer_paints.get(&layer_id) {
             Some(own) => shared.paint.merged(own),
             None => shared.paint.clone(),
@@ -152,6 +146,7 @@ fn data_layer_entries(
                 paint: paint.clone(),
                 opacity: settings.opacity * layer.opacity,
                 indicative,
+                data_geometry: Some(summary.geometry),
             });
         }
     }
@@ -383,10 +378,12 @@ impl LegendLayout {
                 pos2(x, y + (row_h - SWATCH_SIZE.y * s) / 2.0),
                 SWATCH_SIZE * s,
             );
-            shapes.extend(if entry.indicative {
-                crate::map::indicative::swatch_shapes(&entry.paint, sw, entry.opacity)
-            } else {
-                swatch_shapes(&entry.paint, sw, entry.opacity)
+            shapes.extend(match (entry.indicative, entry.data_geometry) {
+                (true, _) => crate::map::indicative::swatch_shapes(&entry.paint, sw, entry.opacity),
+                (false, Some(kinds)) => {
+                    super::swatch::data_swatch_shapes(&entry.paint, kinds, sw, entry.opacity)
+                }
+                (false, None) => swatch_shapes(&entry.paint, sw, entry.opacity),
             });
             let at = Align2::LEFT_CENTER
                 .anchor_size(pos2(sw.right() + 8.0, sw.center().y), galley.size());

@@ -2,6 +2,7 @@
 
 use egui::{Rect, Shape, Stroke, pos2};
 
+pub use crate::map::data_summary::GeometryKinds;
 use crate::map::draw::{color, symbol_shape};
 use crate::model::style::{Paint, Rgba};
 
@@ -57,4 +58,34 @@ fn push_line(
         Some((d, g)) => shapes.extend(Shape::dashed_line(&pts, stroke, d.min(6.0), g.min(4.0))),
         None => shapes.push(Shape::line(pts, stroke)),
     }
+}
+
+/// A data layer's swatch as the map draws its features: an area (fill and outline) when it
+/// has polygons, else a line when it has lines, else its point symbol with its outline.
+pub fn data_swatch_shapes(
+    paint: &Paint,
+    kinds: GeometryKinds,
+    rect: Rect,
+    opacity: f32,
+) -> Vec<Shape> {
+    let mut shown = paint.clone();
+    if kinds.polygons || kinds.lines {
+        shown.symbol = None;
+        if !kinds.polygons {
+            shown.fill = None;
+        }
+        return swatch_shapes(&shown, rect, opacity);
+    }
+    let Some(symbol) = paint.symbol else {
+        return swatch_shapes(paint, rect, opacity);
+    };
+    let mut shapes = Vec::new();
+    let size = paint.symbol_px.unwrap_or(8.0).min(rect.height() + 2.0);
+    let fill = color(paint.fill.unwrap_or(Rgba(60, 60, 60, 255)), opacity);
+    let outline = Stroke::new(
+        paint.width_px.unwrap_or(1.0).min(2.5),
+        color(paint.stroke.unwrap_or(Rgba(255, 255, 255, 255)), opacity),
+    );
+    symbol_shape(symbol, rect.center(), size, fill, outline, &mut shapes);
+    shapes
 }

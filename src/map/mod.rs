@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod clip;
+pub mod data_summary;
 pub mod draw;
 pub mod hairline;
 pub mod hit_test;

@@ -110,6 +110,8 @@ pub struct Scene {
     pub items: Vec<Item>,
     /// The basemap's frame in Mercator (north-west and south-east corners), if it has one.
     pub frame: Option<[Merc; 2]>,
+    /// The project's overlay: each data layer summed up, for the legend (by `sketch:ID`).
+    pub data_layers: std::collections::BTreeMap<String, super::data_summary::DataLayerSummary>,
     index: RTree<IndexEntry>,
 }
 
@@ -179,7 +181,9 @@ impl Scene {
                 Some(item)
             })
             .collect();
-        Self::from_items(items, &Basemap::default())
+        let mut scene = Self::from_items(items, &Basemap::default());
+        scene.data_layers = super::data_summary::summarize(features);
+        scene
     }
 
     /// Like [`Self::build_overlay`], for drawing only, at `px_deg` degrees of longitude a
@@ -193,6 +197,7 @@ impl Scene {
         style: &Style,
         px_deg: f64,
     ) -> Self {
+        let data_layers = super::data_summary::summarize(&features);
         // Features are independent: prepared on every core, in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_thread = features.len().div_ceil(threads).max(1);
@@ -224,7 +229,9 @@ impl Scene {
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        Self::from_items(items, &Basemap::default())
+        let mut scene = Self::from_items(items, &Basemap::default());
+        scene.data_layers = data_layers;
+        scene
     }
 
     fn from_items(mut items: Vec<Item>, basemap: &Basemap) -> Self {
@@ -253,6 +260,7 @@ impl Scene {
         Self {
             items,
             frame,
+            data_layers: Default::default(),
             index: RTree::bulk_load(entries),
         }
     }

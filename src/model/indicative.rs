@@ -97,14 +97,6 @@ impl Kinds {
         kinds
     }
 
-    /// The kinds of either.
-    pub fn or(self, other: Self) -> Self {
-        Self {
-            sourced: self.sourced || other.sourced,
-            indicative: self.indicative || other.indicative,
-        }
-    }
-
     /// The legend rows of an entry called `name`: the text, and whether its swatch is drawn
     /// as a sketch. Both kinds: two rows, "依据规划 sourced" and "示意 indicative"; only
     /// sketches: one row that says "示意"; otherwise the name alone.

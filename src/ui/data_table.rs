@@ -177,8 +177,9 @@ pub fn filtered(sorted: &[usize], haystack: &[String], filter: &str) -> Vec<usiz
 }
 
 impl DataTableState {
-    /// The rows shown, in order, redone only when the data, the sort or the filter changed.
-    fn rows(&mut self, input: &DataTableInput<'_>) -> &[usize] {
+    /// Brings the rows shown up to date (`cache.shown`, in order): redone only when the data,
+    /// the sort or the filter changed.
+    fn rows(&mut self, input: &DataTableInput<'_>) {
         let c = &mut self.cache;
         let sorted_for = Some((input.generation, self.sort.clone()));
         if c.sorted_for != sorted_for {
@@ -196,7 +197,6 @@ impl DataTableState {
             c.shown = filtered(&c.sorted, &c.haystack, &self.filter);
             c.shown_for = shown_for;
         }
-        &c.shown
     }
 
     /// Column widths to start with: each field's longest text among the first rows.
@@ -219,7 +219,8 @@ impl DataTableState {
                         input.features.iter().take(50).filter_map(|f| {
                             f.properties.get(field).map(|v| width(&attribute_text(v)))
                         });
-                    (cells.fold(width(field) + 24.0, f32::max) + 12.0).clamp(48.0, 260.0)
+                    (cells.fold(width(&format!("{field} ▼")) + 28.0, f32::max) + 12.0)
+                        .clamp(48.0, 280.0)
                 })
                 .collect();
             c.widths_for = Some(input.generation);
@@ -292,22 +293,23 @@ pub fn window_title(ctx: &egui::Context, layer_name: &str) -> String {
     format!("{} — {layer_name}", tr(ctx, "属性表", "Attribute table"))
 }
 
-/// The table of one data layer in a window of its own. Returns whether it stays open.
+/// The table of one data layer in a window of its own. Returns whether it stays open, and
+/// where it is on the screen.
 pub fn data_table_window(
     ctx: &egui::Context,
     input: &DataTableInput<'_>,
     state: &mut DataTableState,
     commands: &mut Vec<AppCommand>,
-) -> bool {
+) -> (bool, Option<egui::Rect>) {
     let mut open = true;
-    egui::Window::new(window_title(ctx, input.layer_name))
+    let shown = egui::Window::new(window_title(ctx, input.layer_name))
         .id(egui::Id::unique(("onemap.data_table", input.layer_id)))
         .open(&mut open)
         .default_size([640.0, 320.0])
         .default_pos(ctx.content_rect().center_bottom() - egui::vec2(320.0, 380.0))
         .resizable(true)
         .show(ctx, |ui| data_table_ui(ui, input, state, commands));
-    open
+    (open, shown.map(|r| r.response.rect))
 }
 
 fn data_table_ui(
@@ -317,7 +319,20 @@ fn data_table_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     state.follow_map(input);
-    let shown = state.rows(input).to_vec();
+    state.rows(input);
+    // Taken out for the frame and put back (not copied: it may hold 100,000 rows).
+    let shown = std::mem::take(&mut state.cache.shown);
+    rows_ui(ui, input, state, &shown, commands);
+    state.cache.shown = shown;
+}
+
+fn rows_ui(
+    ui: &mut Ui,
+    input: &DataTableInput<'_>,
+    state: &mut DataTableState,
+    shown: &[usize],
+    commands: &mut Vec<AppCommand>,
+) {
     toolbar_ui(ui, input, state, shown.len(), commands);
     ui.separator();
     let widths = state.widths(ui, input);
@@ -371,7 +386,7 @@ fn data_table_ui(
                     let response = row.response();
                     if response.clicked() {
                         let modifiers = response.ctx.input(|i| i.modifiers);
-                        commands.extend(state.click(input, &shown, index, modifiers));
+                        commands.extend(state.click(input, shown, index, modifiers));
                     }
                 });
             });
@@ -444,15 +459,16 @@ fn toolbar_ui(
     });
 }
 
-/// A column header: sorts by the column, and again the other way round.
+/// A column header: sorts by the column, and again the other way round. The arrow comes first,
+/// where a narrow column does not cut it off.
 fn sort_button(ui: &mut Ui, state: &mut DataTableState, field: Option<&String>, title: &str) {
     let current = state.sort.as_ref().map(|(f, d)| (f, *d));
     let arrow = match (current, field) {
-        (Some((f, false)), Some(c)) if f == c => " ▲",
-        (Some((f, true)), Some(c)) if f == c => " ▼",
+        (Some((f, false)), Some(c)) if f == c => "▲ ",
+        (Some((f, true)), Some(c)) if f == c => "▼ ",
         _ => "",
     };
-    let button = egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+    let button = egui::Button::new(RichText::new(format!("{arrow}{title}")).strong()).frame(false);
     let response = ui.add(button).on_hover_text(tr(
         ui.ctx(),
         "按此列排序；再点一次倒序",

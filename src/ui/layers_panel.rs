@@ -226,7 +226,13 @@ fn sketch_layers_ui(ui: &mut Ui, data: &AppData, doc: &Document, commands: &mut 
             if ui.checkbox(&mut visible, &layer.name).changed() {
                 commands.push(AppCommand::SetSketchVisible(id.clone(), visible));
             }
-            swatch_ui(ui, &effective, layer.opacity);
+            let kinds = doc
+                .overlay
+                .data_layers
+                .get(&style_id)
+                .map(|s| s.geometry)
+                .unwrap_or_default();
+            super::swatch::data_swatch_ui(ui, &effective, kinds, layer.opacity);
             match doc.sketches.get(id) {
                 Some(SketchState::Loaded(f)) => {
                     ui.weak(f.len().to_string());

@@ -19,6 +19,19 @@ pub fn swatch_ui(ui: &mut Ui, paint: &Paint, opacity: f32) {
     ui.painter().extend(swatch_shapes(paint, rect, opacity));
 }
 
+/// A data layer's swatch, as the map draws its kinds of geometry.
+pub fn data_swatch_ui(
+    ui: &mut Ui,
+    paint: &Paint,
+    kinds: crate::doc::swatch::GeometryKinds,
+    opacity: f32,
+) {
+    let (rect, _) = ui.allocate_exact_size(SWATCH_SIZE, Sense::hover());
+    ui.painter().extend(crate::doc::swatch::data_swatch_shapes(
+        paint, kinds, rect, opacity,
+    ));
+}
+
 /// Space for a swatch that has none, so that rows stay aligned.
 pub fn swatch_space(ui: &mut Ui) {
     ui.allocate_exact_size(vec2(SWATCH_SIZE.x, SWATCH_SIZE.y), Sense::hover());
