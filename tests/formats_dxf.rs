@@ -14,6 +14,8 @@
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod read_progress;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -469,4 +471,86 @@ fn mutilated_drawings_never_panic() {
             let _ = read(&path, &ReadOptions::default());
         }
     }
+}
+
+/// Entities of the large drawing: 3.9 MB, four pieces.
+const LARGE: usize = 5_000;
+
+/// An R2007 drawing of `n` closed LWPOLYLINEs of 20 vertices, texts and lines on a few layers:
+/// about 0.8 KB an entity.
+fn large_drawing(n: usize) -> Vec<u8> {
+    let mut entities = String::new();
+    for i in 0..n {
+        let (x0, y0) = (
+            500_000.0 + (i % 100) as f64 * 50.0,
+            3_400_000.0 + (i / 100) as f64 * 50.0,
+        );
+        entities += &format!("  0\nLWPOLYLINE\n  8\n地块{}\n 90\n20\n 70\n1\n", i % 7);
+        for k in 0..20 {
+            let a = k as f64 * std::f64::consts::TAU / 20.0;
+            entities += &format!(
+                " 10\n{:.3}\n 20\n{:.3}\n",
+                x0 + 20.0 * a.cos(),
+                y0 + 20.0 * a.sin()
+            );
+        }
+        entities += &format!("  0\nTEXT\n  8\n注记\n 10\n{x0}\n 20\n{y0}\n 40\n2\n  1\n地块 {i}\n");
+        entities += &format!("  0\nLINE\n  8\n0\n 10\n{x0}\n 20\n{y0}\n 11\n0\n 21\n0\n");
+    }
+    let mut text =
+        String::from("  0\nSECTION\n  2\nHEADER\n  9\n$ACADVER\n  1\nAC1021\n  0\nENDSEC\n");
+    text += std::str::from_utf8(&drawing(&[], &entities)).unwrap();
+    text.into_bytes()
+}
+
+#[test]
+fn a_large_drawing_moves_the_bar_to_its_end_and_reads_as_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_dxf(&dir, "large.dxf", &large_drawing(LARGE));
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 3 << 20, "several pieces of 1 MiB: {size}");
+    let watched = read_progress::watch(&path, read_progress::Cancel::Never);
+    read_progress::assert_moved_to_the_end(&watched, size);
+    let with_bar = watched.result.unwrap();
+    let without = read(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(with_bar, without);
+    let table = &without.tables[0];
+    assert_eq!(table.features.len(), 3 * LARGE);
+    assert_eq!(
+        attribute(&table.features[3 * (LARGE - 1)], "layer"),
+        Some(format!("地块{}", (LARGE - 1) % 7).as_str())
+    );
+    assert_eq!(
+        attribute(&table.features[3 * (LARGE - 1) + 1], "text"),
+        Some(format!("地块 {}", LARGE - 1).as_str())
+    );
+    let last = &table.features[3 * (LARGE - 1)];
+    assert!(
+        matches!(last.geometry, Some(Geometry::Polygon(_))),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn cancel_stops_a_drawing_before_or_while_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_dxf(&dir, "large.dxf", &large_drawing(LARGE));
+    let size = std::fs::metadata(&path).unwrap().len();
+    read_progress::assert_cancelled(&read_progress::watch(&path, read_progress::Cancel::Before));
+    let watched = read_progress::watch(&path, read_progress::Cancel::WhenMoving);
+    let at = watched.cancelled_at.expect("the bar moved");
+    assert!(at < size, "Cancel came after the read ({at} of {size})");
+    read_progress::assert_cancelled(&watched);
+    // A binary drawing is parsed whole by the crate: Cancel is seen before and after.
+    let binary = fixture("ogr_r2004_binary.dxf");
+    read_progress::assert_cancelled(&read_progress::watch(
+        &binary,
+        read_progress::Cancel::Before,
+    ));
+    let watched = read_progress::watch(&binary, read_progress::Cancel::Never);
+    read_progress::assert_moved_to_the_end(&watched, std::fs::metadata(&binary).unwrap().len());
+    assert_eq!(
+        watched.result.unwrap(),
+        read(&binary, &ReadOptions::default()).unwrap()
+    );
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod gdal_oracle;
+mod read_progress;
 
 use std::path::{Path, PathBuf};
 
@@ -516,5 +517,88 @@ fn a_refused_write_leaves_nothing_behind() {
         0,
         "nothing written"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A KML of `n` placemarks (a polygon of 20 vertices each) in folders, with ExtendedData,
+/// about 0.8 KB each.
+fn large_kml(n: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n",
+    );
+    for folder in 0..4 {
+        text += &format!("<Folder><name>分区{folder}</name>\n");
+        for i in (folder..n).step_by(4) {
+            let (x0, y0) = (
+                120.5 + (i % 100) as f64 * 0.01,
+                30.5 + (i / 100) as f64 * 0.01,
+            );
+            let ring: Vec<String> = (0..=20)
+                .map(|k| {
+                    let a = (k % 20) as f64 * std::f64::consts::TAU / 20.0;
+                    format!("{:.6},{:.6},0", x0 + 0.004 * a.cos(), y0 + 0.004 * a.sin())
+                })
+                .collect();
+            text += &format!(
+                "<Placemark><name>地块 {i}</name><ExtendedData><Data name=\"用途\"><value>绿地</value></Data>\
+                 <Data name=\"面积\"><value>{}.5</value></Data></ExtendedData><Polygon><outerBoundaryIs>\
+                 <LinearRing><coordinates>{}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>\n",
+                i % 50,
+                ring.join(" ")
+            );
+        }
+        text += "</Folder>\n";
+    }
+    text + "</Document></kml>\n"
+}
+
+fn large_kml_and_kmz(dir: &Path) -> (PathBuf, PathBuf) {
+    let text = large_kml(4_000);
+    let kml = dir.join("large.kml");
+    std::fs::write(&kml, &text).unwrap();
+    let kmz = dir.join("large.kmz");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&kmz).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("doc.kml", options).unwrap();
+    std::io::Write::write_all(&mut zip, text.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    (kml, kmz)
+}
+
+#[test]
+fn large_kml_and_kmz_move_the_bar_to_their_end_and_read_as_without_it() {
+    let dir = temp_dir("progress");
+    let (kml, kmz) = large_kml_and_kmz(&dir);
+    assert!(std::fs::metadata(&kml).unwrap().len() > 2 << 20);
+    for path in [&kml, &kmz] {
+        let size = std::fs::metadata(path).unwrap().len();
+        let watched = read_progress::watch(path, read_progress::Cancel::Never);
+        read_progress::assert_moved_to_the_end(&watched, size);
+        let with_bar = watched.result.unwrap();
+        let without = formats::read(path, &ReadOptions::default()).unwrap();
+        assert_eq!(with_bar, without);
+        let table = &without.tables[0];
+        assert_eq!(table.features.len(), 4_000);
+        let last = by_name(table, "地块 3999");
+        assert_eq!(last.attributes["folder"], json!("分区3"));
+        assert_eq!(last.attributes["用途"], json!("绿地"));
+        assert!(matches!(last.geometry, Some(Geometry::Polygon(_))));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cancel_stops_a_kml_or_kmz_before_or_while_it_is_read() {
+    let dir = temp_dir("cancel");
+    let (kml, kmz) = large_kml_and_kmz(&dir);
+    for path in [&kml, &kmz] {
+        let size = std::fs::metadata(path).unwrap().len();
+        read_progress::assert_cancelled(&read_progress::watch(path, read_progress::Cancel::Before));
+        let watched = read_progress::watch(path, read_progress::Cancel::WhenMoving);
+        let at = watched.cancelled_at.expect("the bar moved");
+        assert!(at < size, "Cancel came after the read ({at} of {size})");
+        read_progress::assert_cancelled(&watched);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,6 +18,7 @@ pub mod encoding;
 pub mod geojson;
 pub mod gpkg;
 pub mod kml;
+mod progress;
 pub mod shapefile;
 
 use std::path::Path;

@@ -46,7 +46,8 @@ pub(super) struct Converter<'a> {
     blocks: BTreeMap<&'a str, &'a Block>,
     /// Per block (crate name): the entities the crate dropped from it, by type.
     dropped_in_block: BTreeMap<&'a str, TypeCounts>,
-    layers: BTreeMap<&'a str, String>,
+    /// Layer names as read → as shown.
+    layers: BTreeMap<String, String>,
     /// What is left of the budget, in estimated bytes.
     budget: usize,
     pub features: Vec<DataFeature>,
@@ -87,9 +88,13 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Converts every top-level entity.
-    pub fn run(&mut self, drawing: &'a Drawing) -> Result<(), Stop> {
-        for entity in drawing.entities() {
+    /// Converts top-level entities: those of the drawing, or of a piece of its ENTITIES section
+    /// parsed on its own (they need not live as long as the drawing's blocks).
+    pub fn run<'e>(&mut self, entities: impl IntoIterator<Item = &'e Entity>) -> Result<(), Stop>
+    where
+        'a: 'e,
+    {
+        for entity in entities {
             let name = type_name(&entity.specific);
             self.report.handed_over(name);
             if entity.common.is_in_paper_space {
@@ -107,7 +112,10 @@ impl<'a> Converter<'a> {
         Ok(())
     }
 
-    fn entity(&mut self, entity: &'a Entity, at: Placement<'a>) -> Result<(), Stop> {
+    fn entity<'e>(&mut self, entity: &'e Entity, at: Placement<'e>) -> Result<(), Stop>
+    where
+        'a: 'e,
+    {
         let name = type_name(&entity.specific);
         if !entity.common.is_visible {
             self.report.skip(Skip::Invisible, name, 1);
@@ -128,7 +136,7 @@ impl<'a> Converter<'a> {
         &mut self,
         shape: Shape,
         name: &str,
-        layer: &'a str,
+        layer: &str,
         block: Option<&str>,
     ) -> Result<(), Stop> {
         let (geometry, text) = match shape {
@@ -157,12 +165,13 @@ impl<'a> Converter<'a> {
         Ok(())
     }
 
-    fn layer_name(&mut self, raw: &'a str) -> String {
-        let decoder = self.decoder;
-        self.layers
-            .entry(raw)
-            .or_insert_with(|| decoder.text(raw))
-            .clone()
+    fn layer_name(&mut self, raw: &str) -> String {
+        if let Some(name) = self.layers.get(raw) {
+            return name.clone();
+        }
+        let name = self.decoder.text(raw);
+        self.layers.insert(raw.to_owned(), name.clone());
+        name
     }
 
     fn charge(&mut self, bytes: usize) -> Result<(), Stop> {
@@ -172,12 +181,15 @@ impl<'a> Converter<'a> {
 
     /// Draws the block an INSERT places (each copy of a MINSERT's array), then the INSERT's
     /// attributes (ATTRIB texts) where they stand.
-    fn insert(
+    fn insert<'e>(
         &mut self,
-        insert: &'a Insert,
-        layer: &'a str,
-        at: Placement<'a>,
-    ) -> Result<(), Stop> {
+        insert: &'e Insert,
+        layer: &'e str,
+        at: Placement<'e>,
+    ) -> Result<(), Stop>
+    where
+        'a: 'e,
+    {
         let Some(&block) = self.blocks.get(insert.name.as_str()) else {
             self.report.skip(Skip::MissingBlock, "INSERT", 1);
             return Ok(());
@@ -225,12 +237,7 @@ impl<'a> Converter<'a> {
         self.attributes(insert, layer, at)
     }
 
-    fn attributes(
-        &mut self,
-        insert: &'a Insert,
-        layer: &'a str,
-        at: Placement<'a>,
-    ) -> Result<(), Stop> {
+    fn attributes(&mut self, insert: &Insert, layer: &str, at: Placement) -> Result<(), Stop> {
         for attribute in insert.attributes() {
             if attribute.is_invisible() {
                 self.report.skip(Skip::Invisible, "ATTRIB", 1);

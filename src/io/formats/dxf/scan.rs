@@ -9,6 +9,10 @@
 //! sentinel `AutoCAD Binary DXF`, then codes of one byte, or two from R13, and typed values).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::io::error::IoError;
+use crate::io::formats::progress::Stage;
 
 /// The start of a binary DXF.
 pub(super) const BINARY_SENTINEL: &[u8] = b"AutoCAD Binary DXF\r\n\x1a\0";
@@ -16,6 +20,11 @@ pub(super) const BINARY_SENTINEL: &[u8] = b"AutoCAD Binary DXF\r\n\x1a\0";
 /// Entity types the crate attaches to the entity before them (a POLYLINE's vertices, an
 /// INSERT's attributes): they are not entities of their own in a count.
 const SUB_ENTITIES: [&[u8]; 3] = [b"VERTEX", b"SEQEND", b"ATTRIB"];
+
+/// The ENTITIES section is cut into pieces of about this many bytes for the crate.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Groups between two progress reports of the first pass.
+const GROUPS_PER_REPORT: usize = 1 << 16;
 
 /// Entity counts by type name.
 pub(super) type TypeCounts = BTreeMap<String, usize>;
@@ -41,6 +50,12 @@ pub(super) struct Prescan {
     /// The first value of a numeric group code that is not a number (ASCII): its line, code
     /// and text. The crate would drop the entity it is in without a word.
     pub bad_number: Option<(usize, i32, String)>,
+    /// The bytes between an ASCII drawing's `2/ENTITIES` and the `0/ENDSEC` that closes it,
+    /// when it has one ENTITIES section.
+    pub entities_body: Option<Range<usize>>,
+    /// That body in pieces of about [`CHUNK_BYTES`], each starting with a top-level entity, in
+    /// order: the crate parses them one after the other (see `super::chunks`).
+    pub entity_chunks: Vec<Range<usize>>,
 }
 
 impl Prescan {
@@ -56,15 +71,19 @@ impl Prescan {
 }
 
 /// One group: its code and its value's bytes (in a binary DXF, strings only), and the line
-/// its value is on (ASCII).
+/// its value is on (ASCII); in an ASCII DXF, where its code line starts in the file and where
+/// its value line ends (after the line break).
 struct Group<'a> {
     code: i32,
     text: &'a [u8],
     line: usize,
+    start: usize,
+    end: usize,
 }
 
-/// Follows the groups of `bytes` (a whole DXF file).
-pub(super) fn prescan(bytes: &[u8]) -> Prescan {
+/// Follows the groups of `bytes` (a whole DXF file), moving the bar across `stage` (positions
+/// are bytes of the file); `Err(Cancelled)` when Cancel is pressed.
+pub(super) fn prescan(bytes: &[u8], stage: &Stage) -> Result<Prescan, IoError> {
     let binary = bytes.starts_with(BINARY_SENTINEL);
     let mut state = State::default();
     let mut scan = Prescan {
@@ -72,25 +91,39 @@ pub(super) fn prescan(bytes: &[u8]) -> Prescan {
         ..Prescan::default()
     };
     let complete = if binary {
-        let mut groups = BinaryGroups::new(&bytes[BINARY_SENTINEL.len()..]);
-        for group in groups.by_ref() {
+        let rest = &bytes[BINARY_SENTINEL.len()..];
+        let mut groups = BinaryGroups::new(rest);
+        let mut n = 0usize;
+        while let Some(group) = groups.next() {
             state.take(&group, &mut scan);
+            n += 1;
+            if n.is_multiple_of(GROUPS_PER_REPORT) {
+                stage.at((bytes.len() - groups.rest.len()) as u64)?;
+            }
         }
         groups.complete
     } else {
         let mut groups = AsciiGroups::new(bytes);
-        for group in groups.by_ref() {
+        for (n, group) in groups.by_ref().enumerate() {
             if scan.bad_number.is_none() && !is_number(&group) {
                 let text = String::from_utf8_lossy(trim(group.text)).into_owned();
                 scan.bad_number = Some((group.line, group.code, text));
             }
             state.take(&group, &mut scan);
+            if n.is_multiple_of(GROUPS_PER_REPORT) {
+                stage.at(group.end as u64)?;
+            }
         }
         groups.complete
     };
     scan.complete = complete;
     scan.ends_with_eof = state.last_was_eof;
-    scan
+    if state.entities_sections != 1 {
+        scan.entities_body = None;
+        scan.entity_chunks.clear();
+    }
+    stage.at(bytes.len() as u64)?;
+    Ok(scan)
 }
 
 /// Where the first pass is in the file.
@@ -102,6 +135,10 @@ struct State {
     block: Option<Vec<u8>>,
     block_name_pending: bool,
     last_was_eof: bool,
+    /// ENTITIES sections seen, and (ASCII) where the open one's body and current chunk start.
+    entities_sections: usize,
+    body_start: usize,
+    chunk_start: usize,
 }
 
 impl State {
@@ -113,10 +150,18 @@ impl State {
         }
         self.last_was_eof = group.code == 0 && text == b"EOF";
         match group.code {
-            0 => self.entity_start(text, scan),
+            0 => {
+                self.chunk_at(text, group, scan);
+                self.entity_start(text, scan);
+            }
             2 if self.expect_section_name => {
                 self.section = text.to_vec();
                 self.expect_section_name = false;
+                if self.section == b"ENTITIES" {
+                    self.entities_sections += 1;
+                    self.body_start = group.end;
+                    self.chunk_start = group.end;
+                }
             }
             2 if self.block_name_pending => {
                 self.block = Some(text.to_vec());
@@ -131,6 +176,27 @@ impl State {
                 scan.code_page = Some(String::from_utf8_lossy(text).into_owned());
             }
             _ => {}
+        }
+    }
+
+    /// In an ASCII drawing's ENTITIES section, a `0` group ends a chunk when the chunk is large
+    /// enough and the group starts a top-level entity (not a VERTEX of a POLYLINE, …); ENDSEC
+    /// ends the last chunk and the body.
+    fn chunk_at(&mut self, name: &[u8], group: &Group, scan: &mut Prescan) {
+        if scan.binary || self.section != b"ENTITIES" {
+            return;
+        }
+        let ends_chunk = match name {
+            b"ENDSEC" => true,
+            _ if SUB_ENTITIES.contains(&name) => false,
+            _ => group.start.saturating_sub(self.chunk_start) >= CHUNK_BYTES,
+        };
+        if ends_chunk && group.start > self.chunk_start {
+            scan.entity_chunks.push(self.chunk_start..group.start);
+            self.chunk_start = group.start;
+        }
+        if name == b"ENDSEC" {
+            scan.entities_body = Some(self.body_start..group.start);
         }
     }
 
@@ -174,18 +240,30 @@ fn is_number(group: &Group) -> bool {
 struct AsciiGroups<'a> {
     lines: std::slice::Split<'a, u8, fn(&u8) -> bool>,
     line: usize,
+    /// Where the next line starts in the file.
+    offset: usize,
     complete: bool,
 }
 
 impl<'a> AsciiGroups<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let newline: fn(&u8) -> bool = |b| *b == b'\n';
         Self {
-            lines: bytes.split(newline),
+            lines: without_bom.split(newline),
             line: 0,
+            offset: bytes.len() - without_bom.len(),
             complete: false,
         }
+    }
+
+    /// The next line, and where it starts.
+    fn next_line(&mut self) -> Option<(&'a [u8], usize)> {
+        let line = self.lines.next()?;
+        let start = self.offset;
+        self.offset = self.offset.saturating_add(line.len() + 1);
+        self.line += 1;
+        Some((line, start))
     }
 }
 
@@ -193,25 +271,26 @@ impl<'a> Iterator for AsciiGroups<'a> {
     type Item = Group<'a>;
 
     fn next(&mut self) -> Option<Group<'a>> {
-        let code_line = loop {
-            self.line += 1;
-            match self.lines.next() {
+        let (code_line, start) = loop {
+            match self.next_line() {
                 None => {
+                    self.line += 1;
                     self.complete = true;
                     return None;
                 }
-                Some(line) if trim(line).is_empty() => continue,
-                Some(line) => break line,
+                Some((line, _)) if trim(line).is_empty() => continue,
+                Some(found) => break found,
             }
         };
         let code = std::str::from_utf8(trim(code_line)).ok()?.parse().ok()?;
-        let value = self.lines.next()?;
-        self.line += 1;
+        let (value, _) = self.next_line()?;
         let value = value.strip_suffix(b"\r").unwrap_or(value);
         Some(Group {
             code,
             text: value,
             line: self.line,
+            start,
+            end: self.offset,
         })
     }
 }
@@ -319,6 +398,8 @@ impl<'a> Iterator for BinaryGroups<'a> {
             code,
             text,
             line: 0,
+            start: 0,
+            end: 0,
         })
     }
 }
@@ -326,6 +407,12 @@ impl<'a> Iterator for BinaryGroups<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::formats::progress::Meter;
+
+    fn prescan(bytes: &[u8]) -> Prescan {
+        let meter = Meter::new(None, std::path::Path::new("t.dxf"), 1);
+        super::prescan(bytes, &meter.stage(0, 1, 1)).unwrap()
+    }
 
     fn ascii(groups: &[(i32, &str)]) -> Vec<u8> {
         groups
@@ -412,5 +499,39 @@ mod tests {
         // Cut inside a value: the pass stops without a panic and says it is incomplete.
         let cut = prescan(&r2000[..r2000.len() - 9]);
         assert!(!cut.complete && !cut.ends_with_eof);
+    }
+
+    #[test]
+    fn the_entities_section_is_cut_at_top_level_entities() {
+        let mut groups = vec![(0, "SECTION"), (2, "ENTITIES")];
+        for _ in 0..30_000 {
+            groups.extend([(0, "POLYLINE"), (8, "道路"), (0, "VERTEX"), (10, "1.5")]);
+            groups.extend([(0, "VERTEX"), (10, "2.5"), (0, "SEQEND")]);
+        }
+        groups.extend([(0, "ENDSEC"), (0, "EOF")]);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(ascii(&groups));
+        let scan = prescan(&bytes);
+        let body = scan.entities_body.clone().unwrap();
+        assert!(bytes[..body.start].ends_with(b"ENTITIES\r\n"));
+        assert!(bytes[body.end..].starts_with(b"  0\r\nENDSEC"));
+        assert!(scan.entity_chunks.len() > 1, "{:?}", scan.entity_chunks);
+        let mut at = body.start;
+        for chunk in &scan.entity_chunks {
+            assert_eq!(chunk.start, at);
+            assert!(bytes[chunk.clone()].starts_with(b"  0\r\nPOLYLINE\r\n"));
+            at = chunk.end;
+        }
+        assert_eq!(at, body.end);
+        // Two ENTITIES sections: not cut (the crate reads the file whole).
+        let mut twice = ascii(&[(0, "SECTION"), (2, "ENTITIES"), (0, "LINE"), (0, "ENDSEC")]);
+        twice.extend(ascii(&[
+            (0, "SECTION"),
+            (2, "ENTITIES"),
+            (0, "ENDSEC"),
+            (0, "EOF"),
+        ]));
+        let scan = prescan(&twice);
+        assert!(scan.entities_body.is_none() && scan.entity_chunks.is_empty());
     }
 }

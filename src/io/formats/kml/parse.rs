@@ -11,6 +11,31 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::geometry::{Boundary, Builder, Shape};
+use crate::io::error::IoError;
+use crate::io::formats::progress::Stage;
+
+/// XML events between two progress reports (and looks at Cancel): a few milliseconds.
+const EVENTS_PER_REPORT: usize = 1 << 14;
+
+/// Why a document was not read.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// What is wrong and where, to follow the file's name.
+    Invalid(String),
+    Cancelled(IoError),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self::Invalid(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Self::Invalid(message.to_owned())
+    }
+}
 
 /// A Placemark as read, before its fields are typed.
 #[derive(Debug, Default)]
@@ -103,8 +128,9 @@ struct State {
 }
 
 /// Reads a KML document. `prefix` is put before every folder path (the name of the
-/// NetworkLink that led to this document). The error says what is wrong and where.
-pub(super) fn parse(text: &str, prefix: Option<String>) -> Result<Parsed, String> {
+/// NetworkLink that led to this document). The error says what is wrong and where. The bar
+/// moves across `stage` (positions are bytes of `text`).
+pub(super) fn parse(text: &str, prefix: Option<String>, stage: &Stage) -> Result<Parsed, Failure> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut state = State {
@@ -116,7 +142,12 @@ pub(super) fn parse(text: &str, prefix: Option<String>) -> Result<Parsed, String
         let prefix = text.get(..pos).unwrap_or(text);
         prefix.matches('\n').count() + 1
     };
-    loop {
+    for n in 0usize.. {
+        if n.is_multiple_of(EVENTS_PER_REPORT) {
+            stage
+                .at(reader.buffer_position())
+                .map_err(Failure::Cancelled)?;
+        }
         let event = reader.read_event().map_err(|e| {
             let line = at_line(reader.error_position());
             // An error at the very end is a file cut short in the middle of a tag.
@@ -438,6 +469,16 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::formats::progress::Meter;
+
+    /// A document read without a progress bar; the error's words.
+    fn parse(text: &str, prefix: Option<String>) -> Result<Parsed, String> {
+        let meter = Meter::new(None, std::path::Path::new("t.kml"), 1);
+        super::parse(text, prefix, &meter.stage(0, 1, 1)).map_err(|e| match e {
+            Failure::Invalid(message) => message,
+            Failure::Cancelled(e) => e.to_string(),
+        })
+    }
 
     const KML: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
