@@ -185,14 +185,15 @@ fn csv_state(
 /// The dialog for a CSV in which no coordinate columns were found: no table yet, every
 /// column to pick the X and Y ones from, and why, naming the file.
 fn no_coordinates_form(path: &Path, choices: &ReadChoices, layout: CsvLayout) -> ImportForm {
-    let columns = layout.header.join(", ");
     let file = path.display();
     let refused = Bilingual::new(
         format!(
-            "{file} 中没有可识别的坐标列（其列为 {columns}）：坐标列应名为 lon/lat、经度/纬度、x/y 或 WKT，且每行都是数值。请在上面选择 X 列和 Y 列。"
+            "{file} 中没有可识别的坐标列（其列为 {}）：坐标列应名为 lon/lat、经度/纬度、x/y 或 WKT，且每行都是数值。请在上面选择 X 列和 Y 列。",
+            layout.header.join("、")
         ),
         format!(
-            "{file} has no coordinate columns OneMap recognizes (its columns are {columns}): they are named lon/lat, 经度/纬度, x/y or WKT, with numbers in every row. Pick the X and Y columns above."
+            "{file} has no coordinate columns OneMap recognizes (its columns are {}): they are named lon/lat, 经度/纬度, x/y or WKT, with numbers in every row. Pick the X and Y columns above.",
+            layout.header.join(", ")
         ),
     );
     ImportForm {
