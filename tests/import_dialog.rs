@@ -71,6 +71,11 @@ fn open_import_dialog(h: &mut Harness<'_, OneMapApp>, file: &Path, words: [&str;
     h.run();
     h.get_by_label(ok).click();
     wait_until(h, |app| import_form(app).is_some());
+    // A new window takes a few frames to size itself to its contents: until then a button
+    // near its bottom may still lie outside it, where a click does not reach it.
+    for _ in 0..3 {
+        h.run();
+    }
 }
 
 /// The words of every widget (a label's text is its value).
