@@ -45,7 +45,7 @@ fn import_large(c: &mut Criterion) {
         group.bench_function(format!("{name}, dialog's read reused"), |b| {
             b.iter_batched(
                 || dialog_open_on(&file, project_dir.path(), &ctx),
-                |app| import(&ctx, app, "big"),
+                |app| import(&ctx, app, "big").0,
                 BatchSize::PerIteration,
             )
         });
@@ -56,7 +56,7 @@ fn import_large(c: &mut Criterion) {
                     app.files.data_preview = None;
                     app
                 },
-                |app| import(&ctx, app, "big"),
+                |app| import(&ctx, app, "big").0,
                 BatchSize::PerIteration,
             )
         });

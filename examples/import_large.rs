@@ -40,13 +40,28 @@ fn main() {
         "project opened and the dialog's read: {:.3} s",
         start.elapsed().as_secs_f64()
     );
+    println!("  memory then: {}", memory());
     if args.iter().any(|a| a == "--read-again") {
         app.files.data_preview = None;
     }
     let start = Instant::now();
-    let _app = common::import(&ctx, app, "big");
+    let (_app, loaded) = common::import(&ctx, app, "big");
     println!(
-        "click on Import to the layer drawn: {:.3} s",
-        start.elapsed().as_secs_f64()
+        "click on Import to the layer drawn: {:.3} s (in the project after {:.3} s)",
+        start.elapsed().as_secs_f64(),
+        loaded.as_secs_f64()
     );
+    println!("  memory then: {}", memory());
+}
+
+/// The resident memory now and at its peak (Linux), for a look at where it goes.
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?".to_owned(), |l| l[name.len()..].trim().to_owned())
+    };
+    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }

@@ -90,8 +90,10 @@ pub fn wait(ctx: &egui::Context, app: &mut OneMapApp, done: impl Fn(&OneMapApp) 
     }
 }
 
-/// The click on Import, and frames until the layer is drawn.
-pub fn import(ctx: &egui::Context, mut app: OneMapApp, id: &str) -> OneMapApp {
+/// The click on Import, and frames until the layer is drawn; also how long until the layer
+/// was in the document (loaded, drawn in the frame after).
+pub fn import(ctx: &egui::Context, mut app: OneMapApp, id: &str) -> (OneMapApp, Duration) {
+    let start = Instant::now();
     let Some(Dialog::ImportData(form)) = &app.files.dialog else {
         panic!("the dialog is open");
     };
@@ -103,6 +105,7 @@ pub fn import(ctx: &egui::Context, mut app: OneMapApp, id: &str) -> OneMapApp {
         &mut app,
         |app| matches!(app.doc.sketches.get(id), Some(SketchState::Loaded(f)) if f.len() == 50_000),
     );
+    let loaded = start.elapsed();
     one_frame(ctx, &mut app);
-    app
+    (app, loaded)
 }
