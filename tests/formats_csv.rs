@@ -466,3 +466,120 @@ fn a_csv_holds_one_table() {
     assert!(error.contains("gk_points, survey_points"), "{error}");
     assert!(!path.exists());
 }
+
+#[test]
+fn the_header_and_what_was_detected_are_given_also_when_the_table_is_refused() {
+    use onemap::io::formats::csv::{Detected, read_with_layout};
+    // No coordinate columns: refused as `read` refuses it, the columns listed for a pick.
+    let path = fixture("no_coordinates.csv");
+    let (tables, layout) = read_with_layout(&path, &ReadOptions::default());
+    let error = tables.unwrap_err().to_string();
+    assert!(
+        error.contains("no_coordinates.csv") && error.contains("no coordinate columns"),
+        "{error}"
+    );
+    let layout = layout.unwrap();
+    assert_eq!(layout.header, ["名称", "人口", "备注"]);
+    assert_eq!(layout.detected, None);
+    // Longitude and latitude, by their Chinese names; the header has every column, the
+    // table's fields all but the coordinates.
+    let (tables, layout) =
+        read_with_layout(&fixture("nine_cities_utf8.csv"), &ReadOptions::default());
+    let layout = layout.unwrap();
+    assert_eq!(
+        layout.header,
+        ["名称", "经度", "纬度", "人口（万人）", "备注"]
+    );
+    assert_eq!(
+        layout.detected,
+        Some(Detected::LonLat {
+            x: "经度".into(),
+            y: "纬度".into()
+        })
+    );
+    assert_eq!(field_names(&tables.unwrap()[0]).len(), 3);
+    // Survey order: X holds the northings, so Y is the easting.
+    let (_, layout) = read_with_layout(&fixture("survey_points.csv"), &ReadOptions::default());
+    assert_eq!(
+        layout.unwrap().detected,
+        Some(Detected::Xy {
+            x: "Y".into(),
+            y: "X".into(),
+            swapped: true
+        })
+    );
+    // WKT; and a chosen pair that is missing still lists the header.
+    let (_, layout) = read_with_layout(&fixture("ogr_corridors_wkt.csv"), &ReadOptions::default());
+    assert!(matches!(layout.unwrap().detected, Some(Detected::Wkt(c)) if c == "WKT"));
+    let missing = ReadOptions {
+        csv_columns: Some(CsvColumns {
+            x: "lon".into(),
+            y: "lat".into(),
+        }),
+        ..ReadOptions::default()
+    };
+    let (tables, layout) = read_with_layout(&fixture("nine_cities_utf8.csv"), &missing);
+    assert!(tables.is_err());
+    assert_eq!(layout.unwrap().header.len(), 5);
+    // An empty file has no header to give.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    assert_eq!(read_with_layout(&empty, &ReadOptions::default()).1, None);
+}
+
+/// A CSV of `rows` points in GBK (so that the file is shorter than its text).
+fn large_gbk_csv(dir: &Path, rows: usize) -> PathBuf {
+    let mut text = String::from("名称,经度,纬度\n");
+    for i in 0..rows {
+        text += &format!("点{i},{},{}\n", 120.0 + i as f64 * 1e-6, 31.0);
+    }
+    let path = dir.join("large_gbk.csv");
+    std::fs::write(&path, encoding_rs::GBK.encode(&text).0).unwrap();
+    path
+}
+
+#[test]
+fn progress_is_in_bytes_of_the_file_and_cancel_stops_the_read() {
+    use onemap::io::formats::Progress;
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let path = large_gbk_csv(dir.path(), 200_000);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let progress = Progress::default();
+    let options = ReadOptions {
+        progress: Some(&progress),
+        ..ReadOptions::default()
+    };
+    // Watched from another thread as the import dialog's progress bar does: it moves
+    // forward, never past the file's size, and ends at it.
+    let seen = std::thread::scope(|s| {
+        let watcher = s.spawn(|| {
+            let mut seen = Vec::new();
+            let start = std::time::Instant::now();
+            while seen.last() != Some(&size) && start.elapsed().as_secs() < 60 {
+                seen.push(progress.bytes_read.load(Ordering::Relaxed));
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            seen
+        });
+        let table = read_with(&path, &options);
+        assert_eq!(table.features.len(), 200_000);
+        watcher.join().unwrap()
+    });
+    assert_eq!(seen.last(), Some(&size), "it ends at the file's size");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(seen.iter().all(|&b| b <= size));
+    assert!(
+        seen.iter().any(|&b| b > 0 && b < size),
+        "some progress on the way: {:?}",
+        &seen[..seen.len().min(20)]
+    );
+    // Cancel: the read stops with Cancelled, naming the file.
+    progress.cancel.store(true, Ordering::Relaxed);
+    let error = read(&path, &options).unwrap_err();
+    assert!(
+        matches!(&error, onemap::io::IoError::Cancelled { path: p } if *p == path),
+        "{error}"
+    );
+}

@@ -71,6 +71,11 @@ fn open_import_dialog(h: &mut Harness<'_, OneMapApp>, file: &Path, words: [&str;
     h.run();
     h.get_by_label(ok).click();
     wait_until(h, |app| import_form(app).is_some());
+    // A new window takes a few frames to size itself to its contents: until then a button
+    // near its bottom may still lie outside it, where a click does not reach it.
+    for _ in 0..3 {
+        h.run();
+    }
 }
 
 /// The words of every widget (a label's text is its value).
@@ -488,4 +493,183 @@ fn a_declared_encoding_is_stored_as_no_choice() {
     wait_until(&mut h, |app| !app.doc.project.sketch_layers.is_empty());
     let layer = &h.state().doc.project.sketch_layers["cities_utf8"];
     assert_eq!(layer.choices, DataChoices::default());
+}
+
+fn csv_fixture(name: &str) -> PathBuf {
+    root().join("tests/data/formats/csv").join(name)
+}
+
+/// Clicks the combo box labelled `combo`, then the entry `entry` of its list.
+fn pick(h: &mut Harness<'_, OneMapApp>, combo: &str, entry: &str) {
+    h.get_by_label(combo).click();
+    h.run();
+    h.get_by_label(entry).click();
+    h.run();
+}
+
+#[test]
+fn a_csv_lists_every_column_in_both_combo_boxes_and_shows_the_detected_pair() {
+    let mut h = harness(UiLanguage::English, [1400.0, 900.0]);
+    open_import_dialog(&mut h, &csv_fixture("nine_cities_utf8.csv"), ENGLISH);
+    assert!(
+        shows(&h, "Coordinate columns detected: X 经度, Y 纬度"),
+        "{:?}",
+        labels(&h)
+    );
+    // The coordinate columns are no attribute fields, yet both lists hold them.
+    let columns = ["名称", "经度", "纬度", "人口（万人）", "备注"];
+    let count = |h: &Harness<'_, OneMapApp>, column: &str| h.query_all_by_label(column).count();
+    let closed: Vec<usize> = columns.iter().map(|c| count(&h, c)).collect();
+    assert_eq!(closed[1..3], [0, 0], "not among the fields");
+    for combo in ["X column:", "Y column:"] {
+        h.get_by_label(combo).click();
+        h.run();
+        for (column, before) in columns.iter().zip(&closed) {
+            assert_eq!(
+                count(&h, column),
+                before + 1,
+                "{combo} lists {column}: {:?}",
+                labels(&h)
+            );
+        }
+        h.get_by_label(combo).click();
+        h.run();
+    }
+    h.get_by_label("Import with EPSG:4326").click();
+    wait_until(&mut h, |app| !app.doc.project.sketch_layers.is_empty());
+    let layer = &h.state().doc.project.sketch_layers["nine_cities_utf8"];
+    assert_eq!(
+        layer.choices.csv_columns, None,
+        "as detected: no choice stored"
+    );
+}
+
+#[test]
+fn a_csv_without_coordinate_columns_says_so_naming_it_and_the_user_picks_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stations.csv");
+    std::fs::write(
+        &path,
+        "站名,坐标E,坐标N,备注\n人民广场,121.4737,31.2304,换乘\n苏州站,120.6105,31.3291,\n",
+    )
+    .unwrap();
+    let mut h = harness(UiLanguage::English, [1400.0, 900.0]);
+    open_import_dialog(&mut h, &path, ENGLISH);
+    let refusal = format!("{} has no coordinate columns", path.display());
+    assert!(shows(&h, &refusal), "{:?}", labels(&h));
+    assert!(shows(&h, "Pick the X and Y columns"), "{:?}", labels(&h));
+    let ok = h.get_by_role_and_label(egui::accesskit::Role::Button, "Import");
+    assert!(ok.accesskit_node().is_disabled(), "nothing to import yet");
+    pick(&mut h, "X column:", "坐标E");
+    pick(&mut h, "Y column:", "坐标N");
+    wait_until(&mut h, |app| {
+        import_form(app).is_some_and(|f| !f.rereading && !f.tables.is_empty())
+    });
+    assert!(!shows(&h, &refusal), "{:?}", labels(&h));
+    assert!(shows(&h, "人民广场"), "the preview shows the rows");
+    h.get_by_label("Import with EPSG:4326").click();
+    wait_until(&mut h, |app| !app.doc.project.sketch_layers.is_empty());
+    let app = h.state();
+    let layer = &app.doc.project.sketch_layers["stations"];
+    assert_eq!(
+        layer.choices.csv_columns,
+        Some(("坐标E".into(), "坐标N".into()))
+    );
+    let Some(SketchState::Loaded(features)) = app.doc.sketches.get("stations") else {
+        panic!("the layer is loaded");
+    };
+    assert_eq!(features.len(), 2);
+}
+
+#[test]
+fn in_chinese_file_errors_and_the_csv_refusal_are_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(UiLanguage::Chinese, [1400.0, 900.0]);
+    let missing = dir.path().join("missing.gpkg");
+    h.state_mut()
+        .run_commands(vec![AppCommand::DetectData(missing.clone())]);
+    wait_until(&mut h, |app| app.files.data_job.is_none());
+    let Some(Dialog::Message { text, .. }) = &h.state().files.dialog else {
+        panic!("{:?}", h.state().files.dialog);
+    };
+    assert!(
+        text.contains("无法读取") && text.contains("missing.gpkg"),
+        "{text}"
+    );
+    assert!(!text.contains("could not"), "one language: {text}");
+    h.state_mut().files.dialog = None;
+    let csv = dir.path().join("no_coordinates.csv");
+    std::fs::copy(csv_fixture("no_coordinates.csv"), &csv).unwrap();
+    h.state_mut()
+        .run_commands(vec![AppCommand::DetectData(csv.clone())]);
+    wait_until(&mut h, |app| import_form(app).is_some());
+    assert!(shows(&h, "中没有可识别的坐标列"), "{:?}", labels(&h));
+    assert!(!shows(&h, "coordinate columns"), "{:?}", labels(&h));
+    // A read again that fails (the file is gone) says why in Chinese.
+    std::fs::remove_file(&csv).unwrap();
+    h.get_by_label("文本编码：").click();
+    h.run();
+    h.get_by_label("GBK").click();
+    wait_until(&mut h, |app| {
+        import_form(app).is_some_and(|f| f.reread_error.is_some())
+    });
+    assert!(shows(&h, "重新读取失败：无法读取"), "{:?}", labels(&h));
+    assert!(!shows(&h, "could not read"), "{:?}", labels(&h));
+}
+
+/// Rewrites `path` with other values of the same length, and its old modification time.
+fn rewrite_in_place(path: &Path, from: &str, to: &str) {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(path).unwrap().replace(from, to);
+    std::fs::write(path, text).unwrap();
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
+#[test]
+fn the_import_takes_what_the_dialog_read_and_reads_a_changed_file_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("plan.onemap");
+    std::fs::copy(root().join("assets/projects/sma-2022.onemap"), &project).unwrap();
+    let names = |h: &Harness<'_, OneMapApp>, id: &str| -> Vec<String> {
+        let Some(SketchState::Loaded(features)) = h.state().doc.sketches.get(id) else {
+            panic!("{id} is loaded");
+        };
+        features
+            .iter()
+            .filter_map(|f| Some(f.properties.get("名称")?.as_str()?.to_owned()))
+            .collect()
+    };
+    let mut h = harness(UiLanguage::English, [1400.0, 900.0]);
+    h.state_mut().open_at_start(&project);
+    h.state_mut().files.dialog = None;
+    h.run();
+    // Same size, same time: a file that is the one read, so neither the import nor the
+    // loading of the layer reads it again (what the dialog read shows through).
+    let same = dir.path().join("same.csv");
+    std::fs::copy(csv_fixture("nine_cities_utf8.csv"), &same).unwrap();
+    open_import_dialog(&mut h, &same, ENGLISH);
+    rewrite_in_place(&same, "上海", "北京");
+    h.get_by_label("Import with EPSG:4326").click();
+    wait_until(&mut h, |app| {
+        app.doc.project.sketch_layers.contains_key("same")
+    });
+    assert_eq!(names(&h, "same")[0], "上海", "read once, by the dialog");
+    // A file changed since the dialog read it is read again.
+    let changed = dir.path().join("changed.csv");
+    std::fs::copy(csv_fixture("nine_cities_utf8.csv"), &changed).unwrap();
+    open_import_dialog(&mut h, &changed, ENGLISH);
+    std::fs::write(
+        &changed,
+        std::fs::read_to_string(&changed)
+            .unwrap()
+            .replace("上海", "上海市"),
+    )
+    .unwrap();
+    h.get_by_label("Import with EPSG:4326").click();
+    wait_until(&mut h, |app| {
+        app.doc.project.sketch_layers.contains_key("changed")
+    });
+    assert_eq!(names(&h, "changed")[0], "上海市");
+    assert!(h.state().files.data_preview.is_none(), "let go once used");
 }

@@ -38,6 +38,8 @@ pub struct FileState {
     pub import: Option<ImportJob>,
     /// A read for the import dialog (File › Import data…) under way.
     pub data_job: Option<super::import::DataJob>,
+    /// The import dialog's read of its file, for Import to take instead of reading it again.
+    pub data_preview: Option<super::import::Preview>,
     pub recent: Vec<PathBuf>,
     recent_file: Option<PathBuf>,
     /// This session's recovery journal; `None` until desktop services are on.

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use geo::{Coord, Rect};
 
-use crate::model::UiLanguage;
 use crate::model::crs::{Crs, CrsTransform, GUESS_REGION};
 use crate::model::project::DataChoices;
+use crate::model::{Bilingual, UiLanguage};
 
 /// Where a table's CRS or the file's text encoding came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,14 +266,39 @@ pub struct ImportForm {
     pub current: usize,
     /// `None` for formats that are UTF-8 by definition (GeoJSON, KML, GeoPackage).
     pub encoding: Option<EncodingState>,
-    /// For a CSV: its coordinate columns as the user picked them (empty: as detected).
-    pub csv_columns: Option<(String, String)>,
+    /// For a CSV: its columns, the coordinate ones detected and the user's pick.
+    pub csv: Option<CsvColumnsState>,
     /// What the file was last read with.
     pub read: ReadChoices,
     /// A re-read with other choices is under way.
     pub rereading: bool,
-    /// Why the last re-read failed (the preview is then the one before it).
-    pub reread_error: Option<String>,
+    /// Why the last re-read failed (the preview is then the one before it), in both
+    /// languages: the dialog shows the interface's.
+    pub reread_error: Option<Bilingual>,
+}
+
+/// A CSV's columns in the dialog: the user picks the X and Y ones among every column of the
+/// header, the detected ones shown until then.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CsvColumnsState {
+    /// Every column of the header, in the file's order.
+    pub header: Vec<String>,
+    /// The coordinate columns the reader found (x, y), or its WKT column.
+    pub detected: Option<DetectedColumns>,
+    /// The user's pick; empty until picked.
+    pub x: String,
+    pub y: String,
+    /// Why the file could not be read as it is (no coordinate columns found and none
+    /// picked), naming the file: then there is no table until the user picks a pair.
+    pub refused: Option<Bilingual>,
+}
+
+/// The geometry columns the reader found in a CSV.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetectedColumns {
+    /// x (easting or longitude) and y.
+    Pair(String, String),
+    Wkt(String),
 }
 
 /// What the app imports: one data layer per table.
@@ -314,7 +339,11 @@ impl ImportForm {
             };
         }
         fresh.current = self.current.min(fresh.tables.len().saturating_sub(1));
-        fresh.csv_columns = self.csv_columns.take();
+        // The user's pick of columns stays what the combo boxes show.
+        if let (Some(new), Some(old)) = (fresh.csv.as_mut(), self.csv.as_ref()) {
+            new.x.clone_from(&old.x);
+            new.y.clone_from(&old.y);
+        }
         *self = fresh;
     }
 
@@ -335,6 +364,11 @@ impl ImportForm {
         if self.rereading {
             return Err(lang
                 .pick("正在重新读取文件…", "Reading the file again…")
+                .into());
+        }
+        if self.csv.as_ref().is_some_and(|c| c.refused.is_some()) {
+            return Err(lang
+                .pick("请选择 X 列和 Y 列", "Pick the X and Y columns")
                 .into());
         }
         let checked: Vec<&ImportTable> = self.tables.iter().filter(|t| t.import).collect();
@@ -474,7 +508,7 @@ mod tests {
             )],
             current: 0,
             encoding: None,
-            csv_columns: None,
+            csv: None,
             read: ReadChoices::default(),
             rereading: false,
             reread_error: None,
@@ -526,6 +560,38 @@ mod tests {
         assert!((gk.rect.min().x - 120.0).abs() < 0.1, "{gk:?}");
         f.tables[0].crs.pick = Some(1);
         assert!(f.tables[0].extent().is_none(), "metres are no lon/lat");
+    }
+
+    #[test]
+    fn a_csv_without_coordinate_columns_waits_for_a_pick_which_a_new_read_keeps() {
+        let mut refused = form(vec![]);
+        refused.tables.clear();
+        refused.csv = Some(CsvColumnsState {
+            header: vec!["名称".into(), "E".into(), "N".into()],
+            refused: Some(Bilingual::new("没有坐标列", "no coordinate columns")),
+            ..CsvColumnsState::default()
+        });
+        assert_eq!(
+            refused.request(UiLanguage::English).unwrap_err(),
+            "Pick the X and Y columns"
+        );
+        if let Some(csv) = refused.csv.as_mut() {
+            (csv.x, csv.y) = ("E".into(), "N".into());
+        }
+        let mut fresh = form(vec![option(4528, Source::Declared)]);
+        fresh.csv = Some(CsvColumnsState {
+            header: vec!["名称".into(), "E".into(), "N".into()],
+            ..CsvColumnsState::default()
+        });
+        fresh.read.csv_columns = Some(("E".into(), "N".into()));
+        refused.take_reread(fresh);
+        let csv = refused.csv.as_ref().unwrap();
+        assert_eq!((csv.x.as_str(), csv.y.as_str()), ("E", "N"));
+        let request = refused.request(UiLanguage::English).unwrap();
+        assert_eq!(
+            request.layers[0].choices.csv_columns,
+            Some(("E".into(), "N".into()))
+        );
     }
 
     #[test]

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::io::geojson_import::ImportedFeature;
-use crate::io::sketch::load_data_layer;
+use crate::io::sketch::{LoadedLayer, load_data_layer};
 use crate::map::Scene;
 use crate::map::scene::SKETCH_PREFIX;
-use crate::model::project::{Placement, Project};
+use crate::model::project::{Placement, Project, SketchLayer};
 use crate::model::style::Style;
 use crate::model::{FeatureId, PlanFeature};
 
@@ -55,6 +55,9 @@ pub struct Document {
     pub sketch: SketchState2,
     /// The style `overlay` was prepared with.
     prepared_with: Option<Style>,
+    /// Data layers the import has just read, taken by the next reload instead of reading
+    /// their files again when the project's layer is still the one they were read for.
+    preloaded: BTreeMap<String, (SketchLayer, LoadedLayer)>,
 }
 
 /// The project's sketch of the plan, as applied to the baseline.
@@ -106,6 +109,7 @@ impl Document {
             base_plan,
             sketch: SketchState2::default(),
             prepared_with: None,
+            preloaded: BTreeMap::new(),
         };
         doc.reload_sketches();
         doc.rebuild(style);
@@ -154,13 +158,26 @@ impl Document {
         format!("{name}{dirty} — OneMap 上海大都市圈一张图")
     }
 
+    /// Hands the next [`Self::reload_sketches`] a data layer the import has read already:
+    /// used for the layer `id` when the project's layer is `layer` then (its file is not read
+    /// a second time), dropped otherwise. The caller vouches that `loaded` is what
+    /// `load_data_layer` would read (see `io::sketch::loads_as_imported`).
+    pub fn preload(&mut self, id: String, layer: SketchLayer, loaded: LoadedLayer) {
+        self.preloaded.insert(id, (layer, loaded));
+    }
+
     /// Reads every sketch layer again (after opening, or after a file was located).
     pub fn reload_sketches(&mut self) {
         let dir = self.dir();
         self.sketches.clear();
         self.sketch_fields.clear();
+        let mut preloaded = std::mem::take(&mut self.preloaded);
         for (name, layer) in &self.project.sketch_layers {
-            let state = match load_data_layer(&dir, name, layer) {
+            let loaded = match preloaded.remove(name) {
+                Some((read_for, loaded)) if read_for == *layer => Ok(loaded),
+                _ => load_data_layer(&dir, name, layer),
+            };
+            let state = match loaded {
                 Ok(loaded) => {
                     self.sketch_fields.insert(name.clone(), loaded.fields);
                     SketchState::Loaded(loaded.features)

@@ -55,23 +55,32 @@ pub fn load_data_layer(
     layer: &SketchLayer,
 ) -> Result<LoadedLayer, IoError> {
     let (path, imported, fields) = load_with_fields(project_dir, name, layer)?;
+    Ok(loaded_layer(&path, layer, imported, fields))
+}
+
+/// A layer as [`load_data_layer`] gives it, from its features as read (by the import, which
+/// has them already) and its fields where the format declares them.
+pub fn loaded_layer(
+    path: &Path,
+    layer: &SketchLayer,
+    imported: ImportedLayer,
+    fields: Option<Vec<String>>,
+) -> LoadedLayer {
     let mut fields = fields.unwrap_or_else(|| fields_as_met(&imported.features));
     let written = match &layer.source {
         SketchSource::Embedded(text) => property_order(text.as_bytes()),
-        SketchSource::Referenced(_) => match Format::of_path(&path) {
-            Some(Format::GeoJson) | None => {
-                std::fs::File::open(&path).ok().and_then(property_order)
-            }
+        SketchSource::Referenced(_) => match Format::of_path(path) {
+            Some(Format::GeoJson) | None => std::fs::File::open(path).ok().and_then(property_order),
             Some(_) => None,
         },
     };
     if let Some(written) = written {
         fields = in_written_order(fields, written);
     }
-    Ok(LoadedLayer {
+    LoadedLayer {
         features: imported.features,
         fields,
-    })
+    }
 }
 
 /// `fields` in the order the file writes them where it does, the others after, as they were.
@@ -113,9 +122,7 @@ fn load_with_fields(
         SketchSource::Referenced(stored) => {
             let path = resolve(project_dir, stored);
             let progress = Progress::default();
-            let plain_geojson = matches!(Format::of_path(&path), Some(Format::GeoJson) | None)
-                && layer.choices.is_empty();
-            let (imported, fields) = if plain_geojson {
+            let (imported, fields) = if plain_geojson(&path, layer) {
                 // WGS84 GeoJSON as ever; one in a projected CRS goes the data-file way,
                 // which names the CRS it guesses for the user to confirm.
                 match import_geojson_file(&path, ImportOptions::default(), &progress) {
@@ -130,6 +137,19 @@ fn load_with_fields(
             (path, imported, fields)
         }
     })
+}
+
+/// Whether a referenced layer is read as GeoJSON has always been read (WGS84, no choices),
+/// rather than through [`import_data_file`].
+fn plain_geojson(path: &Path, layer: &SketchLayer) -> bool {
+    matches!(Format::of_path(path), Some(Format::GeoJson) | None) && layer.choices.is_empty()
+}
+
+/// Whether [`load_data_layer`] reads `layer` (a file at `path`) exactly as
+/// [`import_data_file`] does with the layer's choices, so that what the import read can stand
+/// for it: a referenced file read the data-file way. (An embedded layer is its GeoJSON text.)
+pub fn loads_as_imported(path: &Path, layer: &SketchLayer) -> bool {
+    matches!(layer.source, SketchSource::Referenced(_)) && !plain_geojson(path, layer)
 }
 
 /// Reads a data file of any format into WGS84 features, with the choices made on import: the
@@ -149,6 +169,16 @@ fn read_data_file(
     choices: &DataChoices,
     progress: &Progress,
 ) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
+    let dataset = formats::read(path, &read_options(path, choices, Some(progress))?)?;
+    layer_of_dataset(path, &dataset, choices)
+}
+
+/// What a layer's choices ask of the reader: its table, text encoding and CSV columns.
+pub fn read_options<'a>(
+    path: &Path,
+    choices: &DataChoices,
+    progress: Option<&'a Progress>,
+) -> Result<ReadOptions<'a>, IoError> {
     let encoding = match &choices.encoding {
         Some(label) => Some(formats::encoding::from_label(label).ok_or_else(|| {
             IoError::invalid(
@@ -158,7 +188,7 @@ fn read_data_file(
         })?),
         None => None,
     };
-    let options = ReadOptions {
+    Ok(ReadOptions {
         encoding,
         table: choices.table.clone(),
         csv_columns: choices
@@ -168,9 +198,18 @@ fn read_data_file(
                 x: x.clone(),
                 y: y.clone(),
             }),
-        progress: Some(progress),
-    };
-    let dataset = formats::read(path, &options)?;
+        progress,
+    })
+}
+
+/// A data layer's features in WGS84 from its file as read: the table, CRS (as
+/// [`import_data_file`] says) and fields. For the import dialog, which has read the file for
+/// its preview already.
+pub fn layer_of_dataset(
+    path: &Path,
+    dataset: &formats::Dataset,
+    choices: &DataChoices,
+) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
     let table = match &choices.table {
         Some(name) => dataset.tables.iter().find(|t| &t.name == name),
         None => dataset.tables.first(),

@@ -7,7 +7,7 @@ use egui::{Color32, Context, RichText, Ui};
 
 use crate::command::AppCommand;
 use crate::command::import::{
-    CrsOption, ENCODINGS, Extent, ImportForm, ImportTable, ReadChoices, Source,
+    CrsOption, DetectedColumns, ENCODINGS, Extent, ImportForm, ImportTable, ReadChoices, Source,
 };
 use crate::model::UiLanguage;
 use crate::model::crs::{Accuracy, GUESS_REGION};
@@ -179,51 +179,80 @@ fn encoding_ui(
     }
     if let Some(e) = &form.reread_error {
         let text = format!(
-            "{}{e}",
-            lang.pick("重新读取失败：", "Reading again failed: ")
+            "{}{}",
+            lang.pick("重新读取失败：", "Reading again failed: "),
+            e.pick(lang)
         );
         ui.add(egui::Label::new(RichText::new(text).color(error(ui))).wrap());
     }
 }
 
-/// A CSV's x and y columns: as detected, or picked (then the file is read again with them).
+/// A CSV's x and y columns: every column of the header in both lists, the detected ones
+/// shown until the user picks a pair (then the file is read again with it). Where none were
+/// detected, why, naming the file.
 fn csv_ui(ui: &mut Ui, lang: UiLanguage, form: &mut ImportForm, commands: &mut Vec<AppCommand>) {
-    let fields = form
-        .tables
-        .get(form.current)
-        .map(|t| t.fields.clone())
-        .unwrap_or_default();
-    let Some((x, y)) = form.csv_columns.as_mut() else {
+    let encoding = form.read.encoding.clone();
+    let Some(csv) = form.csv.as_mut() else {
         return;
     };
-    let detected = lang.pick("（自动识别）", "(detected)");
+    let (detected_x, detected_y) = match &csv.detected {
+        Some(DetectedColumns::Pair(x, y)) => (x.clone(), y.clone()),
+        _ => Default::default(),
+    };
     let mut changed = false;
-    ui.horizontal(|ui| {
-        for (id, word, column) in [("csv_x", "X", &mut *x), ("csv_y", "Y", &mut *y)] {
+    ui.horizontal_wrapped(|ui| {
+        let columns = [
+            ("csv_x", "X", &mut csv.x, detected_x),
+            ("csv_y", "Y", &mut csv.y, detected_y),
+        ];
+        for (id, word, column, detected) in columns {
             let label = ui.label(match lang {
                 UiLanguage::Chinese => format!("{word} 列："),
                 UiLanguage::English => format!("{word} column:"),
             });
-            let shown = if column.is_empty() {
-                detected
-            } else {
-                column.as_str()
+            let shown = match (column.is_empty(), detected.is_empty()) {
+                (false, _) => column.clone(),
+                (true, false) => detected,
+                (true, true) => lang.pick("（请选择）", "(pick one)").to_owned(),
             };
             egui::ComboBox::from_id_salt(id)
-                .selected_text(shown.to_owned())
+                .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    for field in &fields {
-                        changed |= ui.selectable_value(column, field.clone(), field).changed();
+                    for name in &csv.header {
+                        changed |= ui.selectable_value(column, name.clone(), name).changed();
                     }
                 })
                 .response
                 .labelled_by(label.id);
         }
     });
-    if changed && !x.is_empty() && !y.is_empty() {
+    let detected = match (&csv.detected, lang) {
+        (Some(DetectedColumns::Pair(x, y)), UiLanguage::Chinese) => {
+            format!("自动识别的坐标列：X {x}，Y {y}")
+        }
+        (Some(DetectedColumns::Pair(x, y)), UiLanguage::English) => {
+            format!("Coordinate columns detected: X {x}, Y {y}")
+        }
+        (Some(DetectedColumns::Wkt(column)), UiLanguage::Chinese) => {
+            format!("几何取自 WKT 列 {column}；选择 X、Y 两列则改用坐标列")
+        }
+        (Some(DetectedColumns::Wkt(column)), UiLanguage::English) => {
+            format!("Geometry from the WKT column {column}; pick X and Y to use two columns")
+        }
+        (None, _) => String::new(),
+    };
+    if !detected.is_empty() {
+        ui.add(egui::Label::new(RichText::new(detected).weak()).wrap());
+    }
+    if let Some(refused) = &csv.refused {
+        let text = refused.pick(lang).to_owned();
+        ui.add(egui::Label::new(RichText::new(text).color(error(ui))).wrap());
+    }
+    let picked = !csv.x.is_empty() && !csv.y.is_empty() && csv.x != csv.y;
+    if changed && picked {
         commands.push(AppCommand::RereadData(ReadChoices {
-            encoding: form.read.encoding.clone(),
-            csv_columns: Some((x.clone(), y.clone())),
+            encoding,
+            csv_columns: Some((csv.x.clone(), csv.y.clone())),
         }));
     }
 }

@@ -48,6 +48,11 @@ pub(super) fn normalized(name: &str) -> String {
         .collect()
 }
 
+/// Whether a header name says longitude (`lon`, `经度` …).
+pub(super) fn is_longitude(name: &str) -> bool {
+    LON.contains(&normalized(name).as_str())
+}
+
 /// A coordinate value: a finite number, `None` for an empty cell.
 pub(super) fn coordinate(value: &str) -> Result<Option<f64>, ()> {
     let value = value.trim();
@@ -116,15 +121,8 @@ pub(super) fn detect(header: &[String], rows: &[StringRecord]) -> Option<Geometr
         if let (Some(x), Some(y)) = (find(&names, rows, xs), find(&names, rows, ys)) {
             // Only plain x/y names leave the axis order open: lon/lat and east/north say it.
             let swapped = family == 1 && survey_order(rows, x, y);
-            return Some(if swapped {
-                GeometryColumns::Xy {
-                    x: y,
-                    y: x,
-                    swapped,
-                }
-            } else {
-                GeometryColumns::Xy { x, y, swapped }
-            });
+            let (x, y) = if swapped { (y, x) } else { (x, y) };
+            return Some(GeometryColumns::Xy { x, y, swapped });
         }
     }
     None
@@ -234,6 +232,11 @@ mod tests {
             .collect()
     }
 
+    /// Found: x and y columns.
+    fn xy(x: usize, y: usize, swapped: bool) -> Option<GeometryColumns> {
+        Some(GeometryColumns::Xy { x, y, swapped })
+    }
+
     fn header(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
     }
@@ -242,46 +245,18 @@ mod tests {
     fn coordinate_columns_are_found_by_name_and_values() {
         let rows = table(&[&["苏州", "120.58", "31.30"], &["无锡", "", ""]]);
         let found = detect(&header(&["名称", "经度", "纬度"]), &rows);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
         let found = detect(&header(&["name", "Longitude", " LAT "]), &rows);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
         let found = detect(&header(&["name", "POINT_X", "POINT_Y"]), &rows);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
         // A "lon" column of words is not a coordinate column.
         let words = table(&[&["a", "east", "31.3"]]);
         assert_eq!(detect(&header(&["name", "lon", "lat"]), &words), None);
         assert_eq!(detect(&header(&["名称", "人口", "备注"]), &rows), None);
         // Only a header: the names say it all.
         let found = detect(&header(&["name", "lng", "lat"]), &[]);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
     }
 
     #[test]
@@ -291,24 +266,10 @@ mod tests {
             &["J2", "3456790", "40512346"],
         ]);
         let found = detect(&header(&["点号", "X", "Y"]), &survey);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 2,
-                y: 1,
-                swapped: true
-            })
-        );
+        assert_eq!(found, xy(2, 1, true));
         let gis = table(&[&["J1", "40512345.67", "3456789.12"]]);
         let found = detect(&header(&["点号", "X", "Y"]), &gis);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
     }
 
     #[test]
@@ -320,14 +281,7 @@ mod tests {
         );
         let not_wkt = table(&[&["a polygon", "1", "2"]]);
         let found = detect(&header(&["geometry", "x", "y"]), &not_wkt);
-        assert_eq!(
-            found,
-            Some(GeometryColumns::Xy {
-                x: 1,
-                y: 2,
-                swapped: false
-            })
-        );
+        assert_eq!(found, xy(1, 2, false));
         assert_eq!(wkt_geometry("POINT EMPTY"), Ok(None));
     }
 

@@ -24,7 +24,7 @@ use serde_json::Map;
 use super::encoding::{display_name, guess};
 use super::geojson::table_name;
 use super::{
-    CsvColumns, DataFeature, DataTable, DeclaredCrs, EncodingSource, Field, ReadOptions,
+    CsvColumns, DataFeature, DataTable, DeclaredCrs, EncodingSource, Field, Progress, ReadOptions,
     TextEncoding,
 };
 use crate::io::error::IoError;
@@ -35,24 +35,177 @@ pub use write::write;
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Vec<DataTable>, IoError> {
+    read_with_layout(path, options).0
+}
+
+/// What a CSV's header holds: every column, and the ones the reader found the coordinates in.
+/// The import dialog lists the columns so that the user can pick the X and Y ones, also when
+/// the reader found none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvLayout {
+    /// The column names in the file's order (made unique and non-empty, as the fields are).
+    pub header: Vec<String>,
+    /// The geometry columns found by their names and values, whether or not the user chose
+    /// others; `None` when nothing fits.
+    pub detected: Option<Detected>,
+    /// The text encoding the header was read with.
+    pub encoding: TextEncoding,
+}
+
+/// Where the reader found a CSV's geometry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// Longitude and latitude columns (`lon`/`lat`, `经度`/`纬度` …).
+    LonLat { x: String, y: String },
+    /// Planar columns (`x`/`y`, `easting`/`northing` …): `x` is the easting. `swapped` when
+    /// the header's X holds the northings (survey order), so that `x` here is its Y.
+    Xy { x: String, y: String, swapped: bool },
+    /// A column of WKT geometries.
+    Wkt(String),
+}
+
+impl Detected {
+    /// The x (easting, longitude) and y columns, for a pair.
+    pub fn pair(&self) -> Option<(&str, &str)> {
+        match self {
+            Self::LonLat { x, y } | Self::Xy { x, y, .. } => Some((x, y)),
+            Self::Wkt(_) => None,
+        }
+    }
+}
+
+/// [`read`], with the header and what was detected in it whenever the header could be read:
+/// also when the table is refused (no coordinate columns, a chosen column that is missing or
+/// holds words, Cancel).
+pub fn read_with_layout(
+    path: &Path,
+    options: &ReadOptions,
+) -> (Result<Vec<DataTable>, IoError>, Option<CsvLayout>) {
+    let mut layout = None;
+    let tables = read_table(path, options, &mut layout).map(|table| vec![table]);
+    (tables, layout)
+}
+
+fn read_table(
+    path: &Path,
+    options: &ReadOptions,
+    layout: &mut Option<CsvLayout>,
+) -> Result<DataTable, IoError> {
     let bytes = std::fs::read(path).map_err(|e| IoError::read(path, e))?;
+    let progress = Reporter::new(path, options.progress, bytes.len() as u64);
     let (text, encoding) = decode(path, &bytes, options.encoding)?;
     drop(bytes);
-    let (header, rows, lines) = records(path, &text, options)?;
+    let (header, rows, lines) = records(path, &text, &progress)?;
     drop(text);
+    let detected = columns::detect(&header, &rows);
+    *layout = Some(CsvLayout {
+        detected: detected.as_ref().map(|g| described(&header, g)),
+        header: header.clone(),
+        encoding,
+    });
+    progress.check()?;
     let geometry = match &options.csv_columns {
         Some(chosen) => chosen_columns(path, &header, chosen)?,
-        None => columns::detect(&header, &rows).ok_or_else(|| no_coordinates(path, &header))?,
+        None => detected.ok_or_else(|| no_coordinates(path, &header))?,
     };
-    let (features, fields, skipped) = features(path, &header, rows, &lines, &geometry)?;
-    Ok(vec![DataTable {
+    let (features, fields, skipped) = features(path, &header, rows, &lines, &geometry, &progress)?;
+    progress.done();
+    Ok(DataTable {
         name: table_name(path),
         fields,
         features,
         crs: DeclaredCrs::Unknown,
         encoding: Some(encoding),
         skipped,
-    }])
+    })
+}
+
+/// Detected geometry columns by name.
+fn described(header: &[String], geometry: &GeometryColumns) -> Detected {
+    let name = |i: usize| header.get(i).cloned().unwrap_or_default();
+    match *geometry {
+        GeometryColumns::Wkt(i) => Detected::Wkt(name(i)),
+        GeometryColumns::Xy { x, y, swapped } => {
+            if !swapped && columns::is_longitude(&name(x)) {
+                Detected::LonLat {
+                    x: name(x),
+                    y: name(y),
+                }
+            } else {
+                Detected::Xy {
+                    x: name(x),
+                    y: name(y),
+                    swapped,
+                }
+            }
+        }
+    }
+}
+
+/// How many rows are read or converted between two progress reports and looks at Cancel.
+const PROGRESS_EVERY: usize = 4096;
+
+/// The share of the progress bar the parsing of the rows takes; converting them into
+/// features (typing the columns, parsing the numbers) takes the rest. An even split, as both
+/// passes go over every row once (not measured: the bar moves forward either way).
+const PARSE_SHARE: f64 = 0.5;
+
+/// Reports how far the reading is, in bytes of the file, and says whether Cancel was pressed.
+/// The rows are parsed from the decoded text, whose positions are mapped onto the file's
+/// bytes (a GBK file is shorter than its UTF-8 text); then the conversion of the rows into
+/// features fills the rest of the bar.
+struct Reporter<'p> {
+    path: &'p Path,
+    progress: Option<&'p Progress>,
+    file_len: u64,
+}
+
+impl<'p> Reporter<'p> {
+    fn new(path: &'p Path, progress: Option<&'p Progress>, file_len: u64) -> Self {
+        Self {
+            path,
+            progress,
+            file_len,
+        }
+    }
+
+    /// Stores `share` (0–1) of the file as read, then looks at Cancel.
+    fn at(&self, share: f64) -> Result<(), IoError> {
+        if let Some(progress) = self.progress {
+            let done = (self.file_len as f64 * share.clamp(0.0, 1.0)) as u64;
+            progress
+                .bytes_read
+                .store(done.min(self.file_len), Ordering::Relaxed);
+        }
+        self.check()
+    }
+
+    /// Parsed up to byte `position` of `text_len` bytes of text.
+    fn parsed(&self, position: u64, text_len: usize) -> Result<(), IoError> {
+        self.at(PARSE_SHARE * position as f64 / text_len.max(1) as f64)
+    }
+
+    /// Converted `rows` of `total` rows into features.
+    fn converted(&self, rows: usize, total: usize) -> Result<(), IoError> {
+        self.at(PARSE_SHARE + (1.0 - PARSE_SHARE) * rows as f64 / total.max(1) as f64)
+    }
+
+    /// Cancel pressed: stop.
+    fn check(&self) -> Result<(), IoError> {
+        match self.progress {
+            Some(progress) if progress.cancel.load(Ordering::Relaxed) => Err(IoError::Cancelled {
+                path: self.path.to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The whole file has been read.
+    fn done(&self) {
+        if let Some(progress) = self.progress {
+            progress.bytes_read.store(self.file_len, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The file's text: decoded as its byte-order mark says, else as chosen, else as guessed.
@@ -156,7 +309,7 @@ impl LineCounter<'_> {
 }
 
 /// The header (names made unique and non-empty), the rows and the line each starts on.
-fn records(path: &Path, text: &str, options: &ReadOptions) -> Result<Records, IoError> {
+fn records(path: &Path, text: &str, progress: &Reporter<'_>) -> Result<Records, IoError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .has_headers(false)
@@ -176,8 +329,8 @@ fn records(path: &Path, text: &str, options: &ReadOptions) -> Result<Records, Io
     };
     for record in records {
         let record = record.map_err(|e| csv_error(path, &e))?;
-        if rows.len() % 4096 == 0 {
-            check_cancel(path, options, record.position().map_or(0, |p| p.byte()))?;
+        if rows.len() % PROGRESS_EVERY == 0 {
+            progress.parsed(record.position().map_or(0, |p| p.byte()), text.len())?;
         }
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
@@ -200,25 +353,8 @@ fn records(path: &Path, text: &str, options: &ReadOptions) -> Result<Records, Io
         rows.push(row);
         lines.push(line);
     }
-    if let Some(progress) = options.progress {
-        progress
-            .bytes_read
-            .store(text.len() as u64, Ordering::Relaxed);
-    }
+    progress.parsed(text.len() as u64, text.len())?;
     Ok((header, rows, lines))
-}
-
-fn check_cancel(path: &Path, options: &ReadOptions, byte: u64) -> Result<(), IoError> {
-    let Some(progress) = options.progress else {
-        return Ok(());
-    };
-    progress.bytes_read.store(byte, Ordering::Relaxed);
-    if progress.cancel.load(Ordering::Relaxed) {
-        return Err(IoError::Cancelled {
-            path: path.to_owned(),
-        });
-    }
-    Ok(())
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> IoError {
@@ -295,6 +431,7 @@ fn features(
     rows: Vec<StringRecord>,
     lines: &[usize],
     geometry: &GeometryColumns,
+    progress: &Reporter<'_>,
 ) -> Result<Converted, IoError> {
     let geometry_columns: Vec<usize> = match *geometry {
         GeometryColumns::Xy { x, y, .. } => vec![x, y],
@@ -313,9 +450,13 @@ fn features(
             )
         })
         .collect();
-    let mut features = Vec::with_capacity(rows.len());
+    let total = rows.len();
+    let mut features = Vec::with_capacity(total);
     let mut without = 0;
-    for (row, line) in rows.into_iter().zip(lines) {
+    for (i, (row, line)) in rows.into_iter().zip(lines).enumerate() {
+        if i % PROGRESS_EVERY == 0 {
+            progress.converted(i, total)?;
+        }
         let shape = row_geometry(&row, geometry).map_err(|column| {
             IoError::invalid(
                 path,

@@ -1,0 +1,111 @@
+//! Driving the app headlessly through File › Import data… for `benches/import_large.rs` and
+//! `examples/import_large.rs` (which runs one import, for `/usr/bin/time -v`).
+
+// Shared by a bench and an example, each a crate of its own, where clippy's
+// allow-unwrap-in-tests (clippy.toml) does not reach: a panic is a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Each of the two takes what it needs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{Pos2, RawInput, Rect, vec2};
+use onemap::app::{AppCommand, AppData, OneMapApp};
+use onemap::command::Dialog;
+use onemap::doc::SketchState;
+use onemap::io::DataDir;
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
+        ..Default::default()
+    }
+}
+
+pub fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
+    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
+    // There is no GPU to upload font textures to; they are dropped on purpose.
+    output.textures_delta.clear();
+    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    primitives.len()
+}
+
+pub fn large_file(name: &str) -> Option<PathBuf> {
+    let dir =
+        std::env::var_os("ONEMAP_LARGE_DIR").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    let path = dir.join(name);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: {} is missing (see the top of benches/import_large.rs)",
+            path.display()
+        );
+        None
+    }
+}
+
+/// An app on a saved project (so the layer refers to its file), with the import dialog
+/// open on `file`: the dialog's read done, its CRS seen.
+pub fn dialog_open_on(file: &Path, project_dir: &Path, ctx: &egui::Context) -> OneMapApp {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let project = project_dir.join("plan.onemap");
+    if !project.is_file() {
+        std::fs::copy(
+            Path::new(root).join("assets/projects/sma-2022.onemap"),
+            &project,
+        )
+        .unwrap();
+    }
+    let mut app = OneMapApp::new(AppData::load(&DataDir::at(root)).unwrap());
+    app.open_at_start(&project);
+    app.files.dialog = None;
+    for _ in 0..3 {
+        one_frame(ctx, &mut app);
+    }
+    app.run_commands(vec![AppCommand::DetectData(file.to_owned())]);
+    wait(ctx, &mut app, |app| {
+        matches!(app.files.dialog, Some(Dialog::ImportData(_)))
+    });
+    if let Some(Dialog::ImportData(form)) = app.files.dialog.as_mut() {
+        for table in &mut form.tables {
+            table.crs.seen = true;
+        }
+    }
+    app
+}
+
+/// Frames, as the app draws them while a worker reads, until `done`.
+pub fn wait(ctx: &egui::Context, app: &mut OneMapApp, done: impl Fn(&OneMapApp) -> bool) {
+    let start = Instant::now();
+    while !done(app) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "{:?}",
+            app.files.dialog
+        );
+        one_frame(ctx, app);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// The click on Import, and frames until the layer is drawn; also how long until the layer
+/// was in the document (loaded, drawn in the frame after).
+pub fn import(ctx: &egui::Context, mut app: OneMapApp, id: &str) -> (OneMapApp, Duration) {
+    let start = Instant::now();
+    let Some(Dialog::ImportData(form)) = &app.files.dialog else {
+        panic!("the dialog is open");
+    };
+    let request = form.request(onemap::model::UiLanguage::English).unwrap();
+    app.files.dialog = None;
+    app.run_commands(vec![AppCommand::ImportData(request)]);
+    wait(
+        ctx,
+        &mut app,
+        |app| matches!(app.doc.sketches.get(id), Some(SketchState::Loaded(f)) if f.len() == 50_000),
+    );
+    let loaded = start.elapsed();
+    one_frame(ctx, &mut app);
+    (app, loaded)
+}

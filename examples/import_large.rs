@@ -1,0 +1,67 @@
+//! One import through File › Import data…, headless, as `benches/import_large.rs` times it,
+//! for the peak memory (run it under `/usr/bin/time -v`) and a quick look at the times:
+//!
+//!     cargo run --release --example import_large -- /tmp/big.shp [--read-again|--baseline]
+//!
+//! `--baseline` stops before the file is touched (the app on its project: what the import
+//! adds is the difference); `--read-again` drops the dialog's read before Import.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The same allocator as the `onemap` binary, so that the figure is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(file) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: import_large FILE [--read-again|--baseline]");
+        std::process::exit(2);
+    };
+    let ctx = egui::Context::default();
+    onemap::app::install_fonts(&ctx);
+    let project_dir = tempfile::tempdir().unwrap();
+    if args.iter().any(|a| a == "--baseline") {
+        let empty = project_dir.path().join("none.csv");
+        std::fs::write(&empty, "name,lon,lat\n").unwrap();
+        let _app = common::dialog_open_on(&empty, project_dir.path(), &ctx);
+        println!("baseline: the app on its project, the dialog open on an empty CSV");
+        return;
+    }
+    let start = Instant::now();
+    let mut app = common::dialog_open_on(&file, project_dir.path(), &ctx);
+    println!(
+        "project opened and the dialog's read: {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
+    println!("  memory then: {}", memory());
+    if args.iter().any(|a| a == "--read-again") {
+        app.files.data_preview = None;
+    }
+    let start = Instant::now();
+    let (_app, loaded) = common::import(&ctx, app, "big");
+    println!(
+        "click on Import to the layer drawn: {:.3} s (in the project after {:.3} s)",
+        start.elapsed().as_secs_f64(),
+        loaded.as_secs_f64()
+    );
+    println!("  memory then: {}", memory());
+}
+
+/// The resident memory now and at its peak (Linux), for a look at where it goes.
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?".to_owned(), |l| l[name.len()..].trim().to_owned())
+    };
+    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+}
