@@ -32,6 +32,17 @@ pub fn legend_entries(
     project_features: &[crate::model::PlanFeature],
 ) -> Vec<LegendEntry> {
     let lang = frame.view.language;
+    // The project's own features by layer, grouped once: a data layer's features (tens of
+    // thousands in a large file) have their own rows from the scene's summary, and scanning
+    // them for every style layer was most of a frame's time with a large layer shown.
+    let mut by_layer: std::collections::BTreeMap<&str, Vec<&crate::model::PlanFeature>> =
+        std::collections::BTreeMap::new();
+    for f in project_features
+        .iter()
+        .filter(|f| !f.layer.starts_with(crate::map::scene::SKETCH_PREFIX))
+    {
+        by_layer.entry(f.layer.as_str()).or_default().push(f);
+    }
     let mut out = Vec::new();
     for group in frame.style.groups.iter().filter(|g| g.id != "basemap") {
         for layer in &group.layers {
@@ -45,10 +56,7 @@ pub fn legend_entries(
             }
             let features: Vec<&crate::model::PlanFeature> = match plan.layer(&layer.id) {
                 Some(l) => l.features.iter().collect(),
-                None => project_features
-                    .iter()
-                    .filter(|f| f.layer == layer.id)
-                    .collect(),
+                None => by_layer.get(layer.id.as_str()).cloned().unwrap_or_default(),
             };
             if features.is_empty() {
                 continue;
