@@ -107,7 +107,10 @@ fn frame_large(c: &mut Criterion) {
         one_frame(&ctx, &mut app);
     }
     let zoomed = drawn(&app);
-    assert!((1..2_000).contains(&zoomed), "{zoomed} polygons in view zoomed in");
+    assert!(
+        (1..2_000).contains(&zoomed),
+        "{zoomed} polygons in view zoomed in"
+    );
     group.bench_function("zoomed in (zoom 13)", |b| {
         b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
     });
