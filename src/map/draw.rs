@@ -385,7 +385,17 @@ impl MapFrame<'_> {
                 );
             }
             match p.dash_px {
-                Some(pattern) => self.dashed(&pts, stroke, pattern, shapes),
+                Some(pattern) => {
+                    // One shape for the line's dashes, not one a dash: a large layer's
+                    // outlines are half a million dashes, and egui's paint list, which holds
+                    // 96 bytes a shape, is copied twice in a frame (Painter::extend, then
+                    // GraphicLayers::drain). Tessellated the same.
+                    let mut dashes = Vec::new();
+                    self.dashed(&pts, stroke, pattern, &mut dashes);
+                    if !dashes.is_empty() {
+                        shapes.push(Shape::Vec(dashes));
+                    }
+                }
                 None => shapes.push(Shape::line(pts, stroke)),
             }
         }

@@ -67,7 +67,13 @@ fn is_hit(frame: &MapFrame<'_>, item: &Item, pointer: Pos2, at: Point<f64>) -> b
     }
     let is_area = item.lods.first().is_some_and(|l| l.fill.is_some());
     if is_area {
-        return item.geometry.as_ref().is_some_and(|g| g.contains(&at));
+        return match &item.geometry {
+            Some(g) => g.contains(&at),
+            None => item
+                .lods
+                .first()
+                .is_some_and(|lod| inside_fill(lod, super::scene::merc(at.0))),
+        };
     }
     let half_width = item.paint.width_px.unwrap_or(1.0) * 0.5 + TOLERANCE_PX;
     item.lod_for(frame.transform.deg_per_px())
@@ -79,6 +85,26 @@ fn is_hit(frame: &MapFrame<'_>, item: &Item, pointer: Pos2, at: Point<f64>) -> b
                     .any(|w| distance_to_segment(pointer, w[0], w[1]) <= half_width)
             })
         })
+}
+
+/// Whether `m` is inside the level's filled rings (even-odd: a hole's inside is out), in
+/// Mercator, where the outline is drawn straight.
+fn inside_fill(lod: &super::scene::Lod, m: super::scene::Merc) -> bool {
+    let Some(fill) = &lod.fill else {
+        return false;
+    };
+    let mut inside = false;
+    for ring in lod.lines.get(fill.first_ring..).unwrap_or_default() {
+        for w in ring.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if (a[1] > m[1]) != (b[1] > m[1])
+                && m[0] < a[0] + (m[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+            {
+                inside = !inside;
+            }
+        }
+    }
+    inside
 }
 
 pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -95,6 +121,30 @@ pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
 mod tests {
     use super::*;
     use egui::pos2;
+
+    #[test]
+    fn a_fill_without_its_lon_lat_is_hit_inside_its_rings_not_in_its_holes() {
+        use geo::{LineString, Polygon};
+        let ring = |x0: f64, y0: f64, d: f64| {
+            LineString::from(vec![
+                (x0, y0),
+                (x0 + d, y0),
+                (x0 + d, y0 + d),
+                (x0, y0 + d),
+                (x0, y0),
+            ])
+        };
+        let square = Polygon::new(ring(121.0, 31.0, 0.1), vec![ring(121.04, 31.04, 0.02)]);
+        let lods = crate::map::lod::levels(vec![], vec![square], 10, true);
+        let at = |x: f64, y: f64| crate::map::scene::merc(geo::Coord { x, y });
+        assert!(inside_fill(&lods[0], at(121.01, 31.01)));
+        assert!(inside_fill(&lods[0], at(121.09, 31.09)));
+        assert!(!inside_fill(&lods[0], at(121.05, 31.05)), "in the hole");
+        assert!(!inside_fill(&lods[0], at(121.11, 31.05)), "east of it");
+        assert!(!inside_fill(&lods[0], at(121.05, 30.99)), "south of it");
+        let unfilled = crate::map::lod::levels(vec![], vec![], 0, true);
+        assert!(!inside_fill(&unfilled[0], at(121.05, 31.05)));
+    }
 
     #[test]
     fn distance_to_a_segment_is_measured_to_its_nearest_point() {

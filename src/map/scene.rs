@@ -84,7 +84,8 @@ pub struct Item {
     pub lods: Vec<Lod>,
     pub points: Vec<Merc>,
     pub label: Option<Label>,
-    /// The lon/lat geometry, kept for hit tests of plan features.
+    /// The lon/lat geometry, kept for hit tests and snapping on plan features and
+    /// placements; `None` for data layers' features (hit tests use their finest level).
     pub geometry: Option<Geometry<f64>>,
     /// An item of the project's overlay (placements, sketches), not of the plan's scene.
     pub from_project: bool,
@@ -177,7 +178,12 @@ impl Scene {
                     return Some((*item).clone());
                 }
                 let mut item = overlay_item(f, style)?;
-                item.geometry = Some(f.geometry.clone());
+                // A data layer's features are kept by the document already (and are not
+                // edited on the map): a third copy of a large layer's lon/lat is not needed
+                // for hit tests, which use its Mercator rings (see `map::hit_test`).
+                if !f.layer.starts_with(SKETCH_PREFIX) {
+                    item.geometry = Some(f.geometry.clone());
+                }
                 Some(item)
             })
             .collect();
