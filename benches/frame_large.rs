@@ -147,7 +147,11 @@ fn frame_large(c: &mut Criterion) {
         b.iter(|| {
             step += 1;
             // About 20 pixels east, then back.
-            let lon = if step.is_multiple_of(2) { 120.95 } else { 120.953 };
+            let lon = if step.is_multiple_of(2) {
+                120.95
+            } else {
+                120.953
+            };
             app.memory.center_at(walkers::lon_lat(lon, 31.0));
             std::hint::black_box(one_frame(&ctx, &mut app))
         })
