@@ -77,6 +77,21 @@ fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
     ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 
+/// Prints how many triangles egui is handed in a frame: what the GPU draws, and what egui
+/// copies into its output every frame.
+fn print_size(ctx: &egui::Context, app: &mut OneMapApp, case: &str) {
+    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
+    output.textures_delta.clear();
+    let (mut vertices, mut indices) = (0, 0);
+    for p in ctx.tessellate(output.shapes, output.pixels_per_point) {
+        if let egui::epaint::Primitive::Mesh(m) = p.primitive {
+            vertices += m.vertices.len();
+            indices += m.indices.len();
+        }
+    }
+    eprintln!("{case}: {vertices} vertices, {} triangles", indices / 3);
+}
+
 fn frame_large(c: &mut Criterion) {
     let path = project();
     let data = AppData::load(&DataDir::at(root())).expect("built-in data");
@@ -95,11 +110,24 @@ fn frame_large(c: &mut Criterion) {
             .unwrap_or(0)
     };
     assert_eq!(drawn(&app), 50_000, "the whole layer is in view");
+    print_size(&ctx, &mut app, "whole layer");
     let mut group = c.benchmark_group("frame with a 1M-vertex layer, 1920x1080");
     group.sample_size(10);
     group.bench_function("whole layer", |b| {
         b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
     });
+    // The map moving under the user's hand: every frame a new view, painted from scratch.
+    let whole = app.memory.zoom();
+    let mut step = 0u32;
+    group.bench_function("whole layer, zooming every frame", |b| {
+        b.iter(|| {
+            step += 1;
+            let nudge = if step.is_multiple_of(2) { 0.0 } else { 0.01 };
+            app.memory.set_zoom(whole + nudge).unwrap();
+            std::hint::black_box(one_frame(&ctx, &mut app))
+        })
+    });
+    app.memory.set_zoom(whole).unwrap();
     // Zoomed in on the middle of the layer: a pixel is about 20 m.
     app.memory.center_at(walkers::lon_lat(120.95, 31.0));
     app.memory.set_zoom(13.0).unwrap();
@@ -111,8 +139,22 @@ fn frame_large(c: &mut Criterion) {
         (1..2_000).contains(&zoomed),
         "{zoomed} polygons in view zoomed in"
     );
+    print_size(&ctx, &mut app, "zoomed in");
     group.bench_function("zoomed in (zoom 13)", |b| {
         b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
+    });
+    group.bench_function("zoomed in, panning every frame", |b| {
+        b.iter(|| {
+            step += 1;
+            // About 20 pixels east, then back.
+            let lon = if step.is_multiple_of(2) {
+                120.95
+            } else {
+                120.953
+            };
+            app.memory.center_at(walkers::lon_lat(lon, 31.0));
+            std::hint::black_box(one_frame(&ctx, &mut app))
+        })
     });
     group.finish();
 }

@@ -10,6 +10,7 @@ use crate::model::view::ViewSettings;
 use super::clip::{along, clip_polyline, dash_offset};
 use super::hairline::{HAIRLINE_PX, SMALL_MESH_VERTICES, flush, hairline, spans_few_pixels};
 use super::labels::{LabelCandidate, place_labels};
+use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, ItemKey, Merc, Scene};
 
 /// Normalized Web Mercator to screen: `screen = merc * scale + offset`. Exact for walkers'
@@ -168,11 +169,28 @@ impl MapFrame<'_> {
     /// `painter` is used only to lay out label text.
     pub fn shapes(&self, painter: &egui::Painter) -> (Vec<Shape>, DrawStats) {
         let mut shapes = Vec::with_capacity(4096);
-        let stats = self.paint_into(painter, &mut shapes);
+        let stats = self.paint_into(painter, None, &mut shapes);
         (shapes, stats)
     }
 
-    fn paint_into(&self, painter: &egui::Painter, shapes: &mut Vec<Shape>) -> DrawStats {
+    /// [`Self::shapes`], with the features of a view of many items tessellated once and kept
+    /// in `cache` while the view and the data stay the same (see [`super::paint_cache`]).
+    pub fn shapes_cached(
+        &self,
+        painter: &egui::Painter,
+        cache: &mut PaintCache,
+    ) -> (Vec<Shape>, DrawStats) {
+        let mut shapes = Vec::with_capacity(4096);
+        let stats = self.paint_into(painter, Some(cache), &mut shapes);
+        (shapes, stats)
+    }
+
+    fn paint_into(
+        &self,
+        painter: &egui::Painter,
+        cache: Option<&mut PaintCache>,
+        shapes: &mut Vec<Shape>,
+    ) -> DrawStats {
         let mut stats = DrawStats::default();
         match self.scene.frame {
             Some([nw, se]) => {
@@ -197,7 +215,12 @@ impl MapFrame<'_> {
         }
         let mut labels = Vec::new();
         let items: Vec<&Item> = self.visible_items().collect();
-        self.paint_items(&items, painter.pixels_per_point(), shapes);
+        match cache {
+            Some(cache) if self.scene.items.len() + self.overlay.items.len() >= CACHED_FROM => {
+                cache.paint(self, &items, Tessellation::of(painter), shapes);
+            }
+            _ => self.paint_items(&items, painter.pixels_per_point(), shapes),
+        }
         for item in items {
             let opacity = self.opacity(item);
             if item.indicative && opacity > 0.01 {
@@ -249,7 +272,7 @@ impl MapFrame<'_> {
 
     /// Paints items in order. Many items (a large imported layer) are painted on every core,
     /// each core a run of them, and the runs joined in order.
-    fn paint_items(&self, items: &[&Item], ppp: f32, shapes: &mut Vec<Shape>) {
+    pub(super) fn paint_items(&self, items: &[&Item], ppp: f32, shapes: &mut Vec<Shape>) {
         const PARALLEL_FROM: usize = 4096;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let paint_run = |run: &[&Item], out: &mut Vec<Shape>| {

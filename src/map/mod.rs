@@ -12,9 +12,11 @@ pub mod indicative;
 pub mod labels;
 pub mod lod;
 pub mod marks;
+pub mod paint_cache;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;
 
 pub use draw::{DrawStats, MapFrame, ScreenTransform};
+pub use paint_cache::PaintCache;
 pub use scene::{ItemKey, Scene};

@@ -114,7 +114,13 @@ pub struct Scene {
     /// The project's overlay: each data layer summed up, for the legend (by `sketch:ID`).
     pub data_layers: std::collections::BTreeMap<String, super::data_summary::DataLayerSummary>,
     index: RTree<IndexEntry>,
+    /// Unique to this build of the scene: a scene's items change only by building a new one,
+    /// so a picture painted from it (see `map::paint_cache`) is current while this is.
+    revision: u64,
 }
+
+/// The revision of the next scene built.
+static NEXT_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Scene {
     pub fn build(plan: &Plan, basemap: &Basemap, style: &Style) -> Self {
@@ -268,6 +274,7 @@ impl Scene {
             frame,
             data_layers: Default::default(),
             index: RTree::bulk_load(entries),
+            revision: NEXT_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -282,6 +289,11 @@ impl Scene {
             .collect();
         found.sort_unstable();
         found
+    }
+
+    /// Unique to this build of the scene (see the field).
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn item(&self, key: &ItemKey) -> Option<&Item> {

@@ -234,7 +234,8 @@ fn map_frame_ui(
         response.rect,
     );
     let painter = ui.painter().with_clip_rect(response.rect);
-    let (shapes, stats) = frame.shapes(&painter);
+    let cache = crate::map::PaintCache::kept(ui.ctx(), response.id);
+    let (shapes, stats) = frame.shapes_cached(&painter, &mut cache.lock());
     painter.extend(shapes);
     let legend = legend_and_scale_ui(
         &painter,

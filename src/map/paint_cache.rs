@@ -1,0 +1,211 @@
+//! A large map's features, tessellated once per view and reused while nothing changes.
+//!
+//! With a layer of tens of thousands of polygons in view, most of a frame was egui's
+//! tessellation of their outlines: the same triangles, frame after frame, while the map stood
+//! still. Here the features' shapes are tessellated with epaint's own tessellator, with the
+//! options, pixels per point and clip rectangle egui would use, so the triangles are the ones
+//! egui would make; while the view, the data and every setting that shapes the picture are
+//! unchanged, the frame only hands egui the finished meshes. Hover and selection outlines and
+//! labels are drawn over them each frame, as before, so they need no new tessellation.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use egui::emath::TSTransform;
+use egui::epaint::{ClippedShape, Primitive, TessellationOptions, Tessellator};
+use egui::{Rect, Shape};
+
+use crate::model::FeatureId;
+use crate::model::project::SketchLayer;
+use crate::model::style::Style;
+use crate::model::view::ViewSettings;
+
+use super::draw::MapFrame;
+use super::scene::Item;
+
+/// Maps of at least this many items (a large layer loaded) are painted through the cache:
+/// below it a frame is cheap, and the cache would only cost memory.
+pub const CACHED_FROM: usize = 4096;
+
+/// Everything the features' triangles depend on. Hover and selection are not in it: they
+/// are drawn over the features, never into them.
+#[derive(Clone, PartialEq)]
+struct Key {
+    scene: u64,
+    overlay: u64,
+    scale: f64,
+    offset: [f64; 2],
+    rect: Rect,
+    clip: Rect,
+    ppp: f32,
+    options: TessellationOptions,
+    font_image_size: [usize; 2],
+    view: ViewSettings,
+    sketches: BTreeMap<String, SketchLayer>,
+    style: Style,
+    hidden: BTreeSet<FeatureId>,
+    sketched: BTreeSet<FeatureId>,
+    sketches_shown: bool,
+    symbol_scale: f32,
+    line_scale: f32,
+}
+
+/// What egui needs to tessellate as it would: its options and its font atlas's size.
+#[derive(Clone, Copy)]
+pub struct Tessellation {
+    pub ppp: f32,
+    pub options: TessellationOptions,
+    pub font_image_size: [usize; 2],
+    /// The clip rectangle the shapes are painted with.
+    pub clip: Rect,
+}
+
+impl Tessellation {
+    /// The settings of `painter`'s context.
+    pub fn of(painter: &egui::Painter) -> Self {
+        let ctx = painter.ctx();
+        Self {
+            ppp: painter.pixels_per_point(),
+            options: ctx.tessellation_options(|o| *o),
+            font_image_size: ctx.fonts(|f| f.font_image_size()),
+            clip: painter.clip_rect(),
+        }
+    }
+}
+
+/// The last view's tessellated features. Kept by the map panel from frame to frame.
+#[derive(Default)]
+pub struct PaintCache {
+    key: Option<Key>,
+    /// The features' shapes: runs of them tessellated into meshes, and between the runs the
+    /// shapes only egui can tessellate as it does (see [`tessellated_alike`]).
+    shapes: Vec<Shape>,
+    /// How many times the features were tessellated: for tests and benchmarks.
+    pub tessellations: u64,
+}
+
+impl PaintCache {
+    /// The cache kept in `ctx`'s memory for the map widget `id`, from frame to frame.
+    pub fn kept(ctx: &egui::Context, id: egui::Id) -> Arc<egui::mutex::Mutex<Self>> {
+        ctx.memory_mut(|m| {
+            m.data
+                .get_temp_mut_or_default::<Arc<egui::mutex::Mutex<Self>>>(id)
+                .clone()
+        })
+    }
+
+    /// Pushes the features `items` of `frame`: the kept shapes while the view and everything
+    /// else the picture depends on are unchanged, else freshly painted and tessellated ones,
+    /// kept for the next frame.
+    pub fn paint(
+        &mut self,
+        frame: &MapFrame<'_>,
+        items: &[&Item],
+        t: Tessellation,
+        shapes: &mut Vec<Shape>,
+    ) {
+        if !self.is_current(frame, &t) {
+            let started = std::time::Instant::now();
+            let mut painted = Vec::with_capacity(items.len() * 2);
+            frame.paint_items(items, t.ppp, &mut painted);
+            self.shapes = tessellate(painted, &t);
+            self.tessellations += 1;
+            self.key = Some(key(frame, &t));
+            if std::env::var_os("ONEMAP_TIMING").is_some() {
+                eprintln!(
+                    "map features painted and tessellated into {} shapes: {:.1} ms",
+                    self.shapes.len(),
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        }
+        shapes.extend(self.shapes.iter().cloned());
+    }
+
+    /// Whether the kept meshes show `frame` as it would be painted now.
+    fn is_current(&self, frame: &MapFrame<'_>, t: &Tessellation) -> bool {
+        let Some(k) = &self.key else {
+            return false;
+        };
+        k.scene == frame.scene.revision()
+            && k.overlay == frame.overlay.revision()
+            && k.scale == frame.transform.scale
+            && k.offset == frame.transform.offset
+            && k.rect == frame.rect
+            && k.clip == t.clip
+            && k.ppp == t.ppp
+            && k.options == t.options
+            && k.font_image_size == t.font_image_size
+            && &k.view == frame.view
+            && &k.sketches == frame.sketches
+            && &k.style == frame.style
+            && &k.hidden == frame.hidden
+            && &k.sketched == frame.sketched
+            && k.sketches_shown == frame.sketches_shown
+            && k.symbol_scale == frame.symbol_scale
+            && k.line_scale == frame.line_scale
+    }
+}
+
+fn key(frame: &MapFrame<'_>, t: &Tessellation) -> Key {
+    Key {
+        scene: frame.scene.revision(),
+        overlay: frame.overlay.revision(),
+        scale: frame.transform.scale,
+        offset: frame.transform.offset,
+        rect: frame.rect,
+        clip: t.clip,
+        ppp: t.ppp,
+        options: t.options,
+        font_image_size: t.font_image_size,
+        view: frame.view.clone(),
+        sketches: frame.sketches.clone(),
+        style: frame.style.clone(),
+        hidden: frame.hidden.clone(),
+        sketched: frame.sketched.clone(),
+        sketches_shown: frame.sketches_shown,
+        symbol_scale: frame.symbol_scale,
+        line_scale: frame.line_scale,
+    }
+}
+
+/// Shapes whose triangles do not depend on egui's font atlas: all but circles (small ones are
+/// drawn from discs prepared in the atlas) and text.
+fn tessellated_alike(shape: &Shape) -> bool {
+    match shape {
+        Shape::Vec(shapes) => shapes.iter().all(tessellated_alike),
+        Shape::Circle(_) | Shape::Text(_) | Shape::Callback(_) => false,
+        _ => true,
+    }
+}
+
+/// The shapes, with each run of them that egui would tessellate alike tessellated, as
+/// egui's tessellator makes them with the same settings, into meshes; the others as they are.
+fn tessellate(shapes: Vec<Shape>, t: &Tessellation) -> Vec<Shape> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for shape in shapes {
+        if tessellated_alike(&shape) {
+            run.push(ClippedShape {
+                clip_rect: t.clip,
+                shape,
+                transform_after_tessellation: TSTransform::IDENTITY,
+            });
+        } else {
+            out.extend(meshes(std::mem::take(&mut run), t));
+            out.push(shape);
+        }
+    }
+    out.extend(meshes(run, t));
+    out
+}
+
+fn meshes(run: Vec<ClippedShape>, t: &Tessellation) -> impl Iterator<Item = Shape> {
+    Tessellator::new(t.ppp, t.options, t.font_image_size, Vec::new())
+        .tessellate_shapes(run)
+        .into_iter()
+        .filter_map(|p| match p.primitive {
+            Primitive::Mesh(mesh) => Some(Shape::Mesh(Arc::new(mesh))),
+            Primitive::Callback(_) => None,
+        })
+}
