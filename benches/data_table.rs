@@ -11,8 +11,10 @@
 
 use std::fmt::Write as _;
 
+mod common;
+
+use common::one_frame;
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, vec2};
 use onemap::app::{AppCommand, AppData, OneMapApp, install_fonts};
 use onemap::doc::{Document, SketchState};
 use onemap::io::DataDir;
@@ -24,20 +26,6 @@ use onemap::ui::data_table::{filtered, haystack, sorted_rows};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ROWS: usize = 100_000;
-
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
-        ..Default::default()
-    }
-}
-
-fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
-    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
-    output.textures_delta.clear();
-    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-    primitives.len()
-}
 
 /// 100,000 parcels as points over the plan area, with Chinese fields and values.
 fn parcels_geojson() -> String {

@@ -6,29 +6,16 @@
 // not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::one_frame;
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, vec2};
 use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::io::DataDir;
 
 /// The same allocator as the `onemap` binary, so that the figure is what users get.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
-        ..Default::default()
-    }
-}
-
-fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
-    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
-    // There is no GPU to upload font textures to; they are dropped on purpose.
-    output.textures_delta.clear();
-    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-    primitives.len()
-}
 
 fn default_map_frame(c: &mut Criterion) {
     let data = AppData::load(&DataDir::at(env!("CARGO_MANIFEST_DIR"))).expect("built-in data");

@@ -12,8 +12,10 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{input, one_frame};
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, vec2};
 use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::io::DataDir;
 use onemap::model::project::{SketchLayer, SketchSource};
@@ -62,19 +64,6 @@ fn project() -> PathBuf {
     let path = big.with_file_name("big.onemap");
     onemap::io::save_project(&path, &project).unwrap();
     path
-}
-
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
-        ..Default::default()
-    }
-}
-
-fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
-    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
-    output.textures_delta.clear();
-    ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 
 /// Prints how many triangles egui is handed in a frame: what the GPU draws, and what egui

@@ -16,8 +16,10 @@ mod huge;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod common;
+
+use common::one_frame;
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, vec2};
 use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::io::{DataDir, load_project};
 use onemap::model::checks::run_checks;
@@ -40,19 +42,6 @@ fn projects() -> (PathBuf, PathBuf) {
         huge::write_placement_project(root(), &dir, ring.clone()),
         huge::write_sketch_project(root(), &dir, &ring),
     )
-}
-
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
-        ..Default::default()
-    }
-}
-
-fn one_frame(ctx: &egui::Context, app: &mut OneMapApp) -> usize {
-    let mut output = ctx.run_ui(input(), |ui| app.ui(ui));
-    output.textures_delta.clear();
-    ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 
 /// The app on the default project, settled.

@@ -1,4 +1,5 @@
-//! Driving the app headlessly through File › Import data… for `benches/import_large.rs` and
+//! What the benches share: one frame of the app at 1920×1080 (`one_frame`), and driving it
+//! headlessly through File › Import data… for `benches/import_large.rs` and
 //! `examples/import_large.rs` (which runs one import, for `/usr/bin/time -v`).
 
 // Shared by a bench and an example, each a crate of its own, where clippy's
@@ -16,7 +17,7 @@ use onemap::command::Dialog;
 use onemap::doc::SketchState;
 use onemap::io::DataDir;
 
-fn input() -> RawInput {
+pub fn input() -> RawInput {
     RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 1080.0))),
         ..Default::default()
