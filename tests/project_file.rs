@@ -316,6 +316,7 @@ fn project() -> impl Strategy<Value = Project> {
                 author: "a".into(),
                 created: "c".into(),
                 modified: "m".into(),
+                approval_number: String::new(),
             },
             edition: "sma-2022".into(),
             settings: ViewSettings {

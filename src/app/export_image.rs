@@ -1,11 +1,16 @@
 //! File › Export image…: the app's side. The dialog gathers the choices; here the image is
 //! written through the same code as `onemap export` (`present::export`), from the project as
 //! it is now (with unsaved changes), either as the editor shows it or as one of its scenes.
+//! File › Export map book (PDF)…: the cover and every scene, through the same code as
+//! `onemap export --all-scenes` (`present::book`).
 
 use crate::command::{
-    AppCommand, Dialog, ExportImageForm, ExportImageRequest, ImageSize, PaperSize,
+    AppCommand, Dialog, ExportBookForm, ExportBookRequest, ExportImageForm, ExportImageRequest,
+    ImageSize, PaperSize,
 };
-use crate::present::export::{Canvas, ExportError, Paper, SlideSpec, export_project, export_slide};
+use crate::present::export::{
+    Canvas, ExportError, Paper, Sheet, SlideSpec, export_project, export_slide,
+};
 
 use std::path::Path;
 
@@ -26,6 +31,22 @@ impl OneMapApp {
                 let form = ExportImageForm::new(self.default_image_path(), scenes);
                 self.files.dialog = Some(Dialog::ExportImage(Box::new(form)));
             }
+            AppCommand::AskExportBook => {
+                let path = std::path::Path::new(&self.default_image_path()).with_extension("pdf");
+                let form =
+                    ExportBookForm::new(path.display().to_string(), self.doc.project.scenes.len());
+                self.files.dialog = Some(Dialog::ExportBook(Box::new(form)));
+            }
+            AppCommand::ExportBook(request) => match self.export_book(&request) {
+                Ok(()) => {
+                    self.files
+                        .info("Exported", request.path.display().to_string());
+                    self.remember_export_dir(&request.path);
+                }
+                Err(e) => self
+                    .files
+                    .error("Export failed", e.in_language(self.lang())),
+            },
             AppCommand::ExportImage(request) => match self.export_image(&request) {
                 Ok(()) => {
                     self.files
@@ -95,13 +116,7 @@ impl OneMapApp {
     fn export_image(&self, request: &ExportImageRequest) -> Result<(), ExportError> {
         let canvas = match request.size {
             ImageSize::Pixels { width, height } => Canvas::pixels(width, height)?,
-            ImageSize::Paper { paper, dpi } => {
-                let paper = match paper {
-                    PaperSize::A4 => Paper::A4,
-                    PaperSize::A3 => Paper::A3,
-                };
-                Canvas::paper(paper, dpi)?
-            }
+            ImageSize::Paper { paper, dpi } => Canvas::paper(paper_of(paper), dpi)?,
         };
         let project = self.doc.project.clone();
         let path = self.doc.path.as_deref();
@@ -126,5 +141,41 @@ impl OneMapApp {
                 export_slide(&self.data, project, path, spec, canvas, &request.path)
             }
         }
+    }
+}
+
+fn paper_of(paper: PaperSize) -> Paper {
+    match paper {
+        PaperSize::A4 => Paper::A4,
+        PaperSize::A3 => Paper::A3,
+        PaperSize::A2 => Paper::A2,
+        PaperSize::A1 => Paper::A1,
+        PaperSize::A0 => Paper::A0,
+    }
+}
+
+impl OneMapApp {
+    /// The map book of the project as it is now (with unsaved changes).
+    fn export_book(&self, request: &ExportBookRequest) -> Result<(), ExportError> {
+        let canvas = match request.paper {
+            // 150 dpi: the layout's resolution only (the PDF is vector), as on the command line.
+            Some(paper) => Canvas::sheet(
+                Sheet {
+                    paper: paper_of(paper),
+                    portrait: request.portrait,
+                    scale: None,
+                },
+                150,
+            )?,
+            None => Canvas::pixels(1920, 1080)?,
+        };
+        crate::present::book::export_book(
+            &self.data,
+            self.doc.project.clone(),
+            self.doc.path.as_deref(),
+            canvas,
+            &request.path,
+        )
+        .map(|_| ())
     }
 }

@@ -123,7 +123,10 @@ impl OneMapApp {
             | C::ShowQuickStart(..)
             | C::DismissQuickStart
             | C::ShowReadme(..)) => self.run_help_command(command),
-            command @ (C::AskExportImage | C::ExportImage(..)) => self.run_export_command(command),
+            command @ (C::AskExportImage
+            | C::ExportImage(..)
+            | C::AskExportBook
+            | C::ExportBook(..)) => self.run_export_command(command),
             command @ (C::DetectData(..) | C::RereadData(..) | C::ImportData(..)) => {
                 self.run_import_command(command)
             }

@@ -58,8 +58,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Exports a map as PNG or SVG, as presenter mode shows it: a project (one of its scenes,
-    /// or as it is set up), or plain GeoJSON layers. Needs no display and no GPU.
+    /// Exports a map as PNG, SVG or PDF (by OUT's extension), as presenter mode shows it: a
+    /// project (one of its scenes, or as it is set up), or plain GeoJSON layers. On --paper, a
+    /// project's map gets the print layout: a neat frame, a title block, the legend, a scale
+    /// bar and a north arrow. --all-scenes writes a map book (PDF): a cover, then every scene.
+    /// Needs no display and no GPU.
     /// Exit code: 0 written, 2 an input cannot be read or the output cannot be written.
     #[command(group(clap::ArgGroup::new("input").required(true).args(["project", "geojson"])))]
     Export {
@@ -68,21 +71,32 @@ pub enum Command {
         /// A GeoJSON layer to draw instead of a project (repeat for several).
         #[arg(long, value_name = "FILE", conflicts_with_all = ["project", "scene"])]
         geojson: Vec<PathBuf>,
-        /// The image to write: *.png or *.svg.
+        /// The file to write: *.png, *.svg or *.pdf.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// The scene to export (its name, or its title); without one, the project as set up.
         #[arg(long, value_name = "NAME")]
         scene: Option<String>,
+        /// A map book (PDF): a cover page, then one page per scene in presentation order.
+        #[arg(long, conflicts_with_all = ["scene", "geojson"])]
+        all_scenes: bool,
         /// Width in pixels (with --height).
         #[arg(long, requires = "height", conflicts_with = "paper")]
         width: Option<u32>,
         /// Height in pixels (with --width).
         #[arg(long, requires = "width", conflicts_with = "paper")]
         height: Option<u32>,
-        /// A landscape paper size (with --dpi, default 300).
+        /// A paper size, landscape unless --portrait (with --dpi, default 300): the print
+        /// layout on that sheet.
         #[arg(long, value_enum)]
         paper: Option<PaperArg>,
+        /// The sheet upright (with --paper).
+        #[arg(long, requires = "paper")]
+        portrait: bool,
+        /// The scale to print the map at, e.g. 1:250000 (with --paper); the map shows as much
+        /// as fits. Without it, the scene's view decides, and the title block says the scale.
+        #[arg(long, requires = "paper", value_parser = crate::present::export::parse_scale, value_name = "1:N")]
+        scale: Option<u32>,
         /// Resolution for --paper: 150 or 300 dots per inch (any value from 72 to 600 works).
         #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
         dpi: Option<u32>,
@@ -174,6 +188,9 @@ pub enum Command {
 pub enum PaperArg {
     A4,
     A3,
+    A2,
+    A1,
+    A0,
 }
 
 fn data_dir(data: Option<&Path>) -> Result<DataDir, String> {
@@ -239,32 +256,51 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             geojson,
             out,
             scene,
+            all_scenes,
             width,
             height,
             paper,
+            portrait,
+            scale,
             dpi,
         } => {
+            use crate::present::export::{Canvas, Paper, Sheet};
             let canvas = match (paper, width.zip(*height)) {
                 (Some(p), _) => {
                     let paper = match p {
-                        PaperArg::A4 => crate::present::export::Paper::A4,
-                        PaperArg::A3 => crate::present::export::Paper::A3,
+                        PaperArg::A4 => Paper::A4,
+                        PaperArg::A3 => Paper::A3,
+                        PaperArg::A2 => Paper::A2,
+                        PaperArg::A1 => Paper::A1,
+                        PaperArg::A0 => Paper::A0,
                     };
-                    crate::present::export::Canvas::paper(paper, dpi.unwrap_or(300))
+                    let sheet = Sheet {
+                        paper,
+                        portrait: *portrait,
+                        scale: *scale,
+                    };
+                    Canvas::sheet(sheet, dpi.unwrap_or(300))
                 }
                 (None, Some((w, h))) => crate::present::export::Canvas::pixels(w, h),
                 (None, None) => crate::present::export::Canvas::pixels(1920, 1080),
             };
-            export_image(
-                project.as_deref(),
-                geojson,
-                out,
-                scene.as_deref(),
-                canvas,
-                data,
-            )
+            let what = if *all_scenes {
+                Exported::Book
+            } else {
+                Exported::Slide(scene.as_deref())
+            };
+            export_image(project.as_deref(), geojson, out, what, canvas, data)
         }
     }
+}
+
+/// What `export` writes of a project.
+#[derive(Clone, Copy, Debug)]
+enum Exported<'a> {
+    /// One scene (or the project as set up).
+    Slide(Option<&'a str>),
+    /// The map book: a cover and every scene.
+    Book,
 }
 
 #[allow(clippy::print_stdout)]
@@ -272,7 +308,7 @@ fn export_image(
     project: Option<&Path>,
     geojson: &[PathBuf],
     out: &Path,
-    scene: Option<&str>,
+    what: Exported<'_>,
     canvas: Result<crate::present::export::Canvas, crate::present::export::ExportError>,
     data: Option<&Path>,
 ) -> ExitCode {
@@ -285,8 +321,15 @@ fn export_image(
         return ExitCode::from(2);
     }
     let result = canvas.and_then(|canvas| {
+        // The format first: a wrong extension is refused before anything is read.
+        let format = export::Format::of(out)?;
+        if matches!(what, Exported::Book) && format != export::Format::Pdf {
+            return Err(export::ExportError::BookFormat {
+                path: out.to_owned(),
+            });
+        }
         if !geojson.is_empty() {
-            return export::export_geojson_layers(geojson, canvas, out).map(|()| canvas);
+            return export::export_geojson_layers(geojson, canvas, out).map(|()| (canvas, 1));
         }
         let Some(project_path) = project else {
             return Err(export::ExportError::Format {
@@ -304,17 +347,41 @@ fn export_image(
         for problem in &app_data.problems {
             eprintln!("warning: {problem}");
         }
-        export::export_project(&app_data, project, project_path, scene, canvas, out)
-            .map(|()| canvas)
+        match what {
+            Exported::Slide(scene) => {
+                export::export_project(&app_data, project, project_path, scene, canvas, out)
+                    .map(|()| (canvas, 1))
+            }
+            Exported::Book => crate::present::book::export_book(
+                &app_data,
+                project,
+                Some(project_path),
+                canvas,
+                out,
+            )
+            .map(|pages| (canvas, pages)),
+        }
     });
     match result {
-        Ok(c) => {
-            println!(
-                "wrote {} ({} × {} px)",
-                out.display(),
-                c.width_px,
-                c.height_px
-            );
+        Ok((c, pages)) => {
+            let px = format!("{} × {} px", c.width_px, c.height_px);
+            let size = match c.sheet {
+                Some(sheet) => format!(
+                    "{} {}, {px}",
+                    sheet.paper.name(),
+                    if sheet.portrait {
+                        "portrait"
+                    } else {
+                        "landscape"
+                    }
+                ),
+                None => px,
+            };
+            if pages > 1 {
+                println!("wrote {} ({size}, {pages} pages)", out.display());
+            } else {
+                println!("wrote {} ({size})", out.display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

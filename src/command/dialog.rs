@@ -149,6 +149,8 @@ pub enum Dialog {
     },
     /// File › Export image….
     ExportImage(Box<ExportImageForm>),
+    /// File › Export map book (PDF)….
+    ExportBook(Box<ExportBookForm>),
     /// File › Import data…, once the file was read: what was detected, and the choices.
     ImportData(Box<super::import::ImportForm>),
 }
@@ -166,6 +168,68 @@ pub struct ImportProgress {
 pub enum PaperSize {
     A4,
     A3,
+    A2,
+    A1,
+    A0,
+}
+
+impl PaperSize {
+    pub const ALL: [Self; 5] = [Self::A4, Self::A3, Self::A2, Self::A1, Self::A0];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A4 => "A4",
+            Self::A3 => "A3",
+            Self::A2 => "A2",
+            Self::A1 => "A1",
+            Self::A0 => "A0",
+        }
+    }
+}
+
+/// What File › Export map book (PDF)… writes: a cover and every scene, as
+/// `onemap export --all-scenes` does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportBookRequest {
+    pub path: PathBuf,
+    /// A sheet of paper for the print layout; `None`: the slides as presenter mode shows them.
+    pub paper: Option<PaperSize>,
+    pub portrait: bool,
+}
+
+/// The Export map book dialog's choices while they are made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportBookForm {
+    pub path: String,
+    pub paper: Option<PaperSize>,
+    pub portrait: bool,
+    /// How many scenes the book will have (its pages are one more, with the cover).
+    pub scenes: usize,
+}
+
+impl ExportBookForm {
+    /// A4 landscape: a hand-out.
+    pub fn new(path: String, scenes: usize) -> Self {
+        Self {
+            path,
+            paper: Some(PaperSize::A4),
+            portrait: false,
+            scenes,
+        }
+    }
+
+    /// The path, ending in .pdf.
+    pub fn path_with_extension(&self) -> PathBuf {
+        PathBuf::from(self.path.trim()).with_extension("pdf")
+    }
+
+    pub fn request(&self) -> ExportBookRequest {
+        ExportBookRequest {
+            path: self.path_with_extension(),
+            paper: self.paper,
+            portrait: self.portrait && self.paper.is_some(),
+        }
+    }
 }
 
 /// The size of an exported image: pixels, or a sheet of paper at a resolution.

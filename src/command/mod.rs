@@ -24,8 +24,8 @@ use crate::model::FeatureId;
 use crate::model::view::ViewCommand;
 
 pub use dialog::{
-    AfterConfirm, Dialog, ExportImageForm, ExportImageRequest, ImageSize, ImportProgress,
-    PaperSize, PathPurpose,
+    AfterConfirm, Dialog, ExportBookForm, ExportBookRequest, ExportImageForm, ExportImageRequest,
+    ImageSize, ImportProgress, PaperSize, PathPurpose,
 };
 // What a recovery journal holds: the app reads it, the recovery dialog shows it.
 pub use crate::io::recovery::Journal;
@@ -57,6 +57,10 @@ pub enum AppCommand {
     AskExportImage,
     /// Writes an image of the current view or a scene, as `onemap export` does.
     ExportImage(ExportImageRequest),
+    /// Opens the Export map book dialog.
+    AskExportBook,
+    /// Writes the map book (PDF), as `onemap export --all-scenes` does.
+    ExportBook(ExportBookRequest),
     /// Shows or hides the keyboard-shortcut sheet (F1).
     ShowShortcuts(bool),
     /// Shows or hides the quick start for this session.

@@ -191,9 +191,41 @@ pub fn legend_and_scale_ui(
         frame.rect.min,
         pos2(frame.rect.right(), frame.rect.bottom() - bottom_inset),
     );
+    let legend = legend_in_corner_ui(painter, frame, plan, project_features, bottom_inset, place);
+    let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
+    let scale_left = matches!(legend, Some((_, Corner::BottomRight)));
+    let x = if scale_left {
+        map.left() + 20.0 * s
+    } else {
+        map.right() - 170.0 * s
+    };
+    painter.extend(scale_bar_shapes(
+        painter,
+        pos2(x, map.bottom() - 16.0 * s),
+        meters_per_px,
+        s,
+    ));
+    legend.map(|(rect, _)| rect)
+}
+
+/// Paints the legend alone in its corner (the print layout draws its scale bar outside the
+/// map); returns where it is and the corner.
+pub fn legend_in_corner_ui(
+    painter: &egui::Painter,
+    frame: &MapFrame<'_>,
+    plan: &crate::model::Plan,
+    project_features: &[crate::model::PlanFeature],
+    bottom_inset: f32,
+    place: LegendPlace,
+) -> Option<(Rect, Corner)> {
+    let s = frame.symbol_scale;
+    let map = Rect::from_min_max(
+        frame.rect.min,
+        pos2(frame.rect.right(), frame.rect.bottom() - bottom_inset),
+    );
     let entries = legend_entries(frame, plan, project_features);
     let placement = frame.view.legend;
-    let legend = (!entries.is_empty()).then(|| {
+    (!entries.is_empty()).then(|| {
         let layout = LegendLayout::new(painter, frame, &entries, placement.collapsed, place);
         let top_inset = match place {
             LegendPlace::Editor => EDITOR_TOP_INSET,
@@ -213,21 +245,7 @@ pub fn legend_and_scale_ui(
         let rect = at(corner);
         painter.extend(layout.shapes(rect, &entries, s));
         (rect, corner)
-    });
-    let meters_per_px = crate::map::scale_bar::metres_per_px(&frame.transform, frame.rect.center());
-    let scale_left = matches!(legend, Some((_, Corner::BottomRight)));
-    let x = if scale_left {
-        map.left() + 20.0 * s
-    } else {
-        map.right() - 170.0 * s
-    };
-    painter.extend(scale_bar_shapes(
-        painter,
-        pos2(x, map.bottom() - 16.0 * s),
-        meters_per_px,
-        s,
-    ));
-    legend.map(|(rect, _)| rect)
+    })
 }
 
 /// How far below a slide's top edge the legend stays: clear of the title and the north arrow.

@@ -455,13 +455,18 @@ fn scenes(old: &Project, new: &Project, out: &mut Vec<Change>) {
 fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
     // `created` and `modified` are the file's bookkeeping, not its content: saving an
     // unchanged project again is no change.
-    let fields: [(&str, String, String); 9] = [
+    let fields: [(&str, String, String); 10] = [
         (
             "title",
             format!("{} / {}", old.meta.title_zh, old.meta.title_en),
             format!("{} / {}", new.meta.title_zh, new.meta.title_en),
         ),
         ("author", old.meta.author.clone(), new.meta.author.clone()),
+        (
+            "approval number",
+            old.meta.approval_number.clone(),
+            new.meta.approval_number.clone(),
+        ),
         ("edition", old.edition.clone(), new.edition.clone()),
         ("map view", text(&old.view), text(&new.view)),
         (

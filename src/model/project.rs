@@ -20,6 +20,11 @@ pub struct Metadata {
     /// RFC 3339 UTC, e.g. `2026-11-28T12:00:00Z`.
     pub created: String,
     pub modified: String,
+    /// The map approval number (审图号, e.g. 沪S〔2026〕001号) the printed map was given; maps
+    /// published in mainland China need one. Empty until the project has it; the print
+    /// layout's title block shows the field either way. Older files have none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub approval_number: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,6 +420,7 @@ impl Project {
                 author: String::new(),
                 created: now.into(),
                 modified: now.into(),
+                approval_number: String::new(),
             },
             edition: edition.into(),
             settings,

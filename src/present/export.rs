@@ -1,5 +1,6 @@
-//! Export of a slide as PNG or SVG, at a pixel size or a paper size: the project's scenes, or
-//! plain GeoJSON layers. Headless: no display and no GPU.
+//! Export of a slide as PNG, SVG or PDF: at a pixel size, the slide as presenter mode shows it;
+//! on a sheet of paper, the print layout (`super::print`). The project's scenes, or plain
+//! GeoJSON layers. Headless: no display and no GPU.
 
 use std::path::{Path, PathBuf};
 
@@ -21,8 +22,12 @@ use super::{fit_view, zoom_for_canvas};
 
 #[derive(Debug, Error)]
 pub enum ExportError {
-    #[error("{path}: the output must end in .png or .svg")]
+    #[error("{path}: the output must end in .png, .svg or .pdf")]
     Format { path: PathBuf },
+    #[error("{path}: a map book is a PDF: the output must end in .pdf")]
+    BookFormat { path: PathBuf },
+    #[error("a scale of 1:{0} is not one a map can be printed at (1:1000 to 1:50000000)")]
+    Scale(u32),
     #[error("the project has no scene named `{name}`; it has: {known}")]
     NoScene { name: String, known: String },
     #[error("{width}×{height} px is not a size that can be exported (1 to 30000 px a side)")]
@@ -31,6 +36,8 @@ pub enum ExportError {
     Io(#[from] IoError),
     #[error("could not encode the PNG: {0}")]
     Png(String),
+    #[error("could not write the PDF: {0}")]
+    Pdf(String),
 }
 
 impl ExportError {
@@ -40,7 +47,13 @@ impl ExportError {
         match (self, lang) {
             (_, English) => self.to_string(),
             (Self::Format { path }, Chinese) => {
-                format!("{}：输出文件须以 .png 或 .svg 结尾", path.display())
+                format!("{}：输出文件须以 .png、.svg 或 .pdf 结尾", path.display())
+            }
+            (Self::BookFormat { path }, Chinese) => {
+                format!("{}：地图册是 PDF 文件，须以 .pdf 结尾", path.display())
+            }
+            (Self::Scale(n), Chinese) => {
+                format!("比例尺 1:{n} 无法用于打印（须在 1:1000 至 1:50000000 之间）")
             }
             (Self::NoScene { name, known }, Chinese) => {
                 format!("项目中没有名为「{name}」的场景；现有：{known}")
@@ -50,6 +63,7 @@ impl ExportError {
             }
             (Self::Io(e), Chinese) => e.in_language(lang),
             (Self::Png(e), Chinese) => format!("无法编码 PNG：{e}"),
+            (Self::Pdf(e), Chinese) => format!("无法写出 PDF：{e}"),
         }
     }
 }
@@ -58,6 +72,7 @@ impl ExportError {
 pub enum Format {
     Png,
     Svg,
+    Pdf,
 }
 
 impl Format {
@@ -70,6 +85,7 @@ impl Format {
         {
             Some("png") => Ok(Self::Png),
             Some("svg") => Ok(Self::Svg),
+            Some("pdf") => Ok(Self::Pdf),
             _ => Err(ExportError::Format {
                 path: path.to_owned(),
             }),
@@ -81,16 +97,68 @@ impl Format {
 pub enum Paper {
     A4,
     A3,
+    A2,
+    A1,
+    A0,
 }
 
 impl Paper {
-    /// Landscape width and height in millimetres.
-    fn mm(self) -> (f32, f32) {
+    pub const ALL: [Self; 5] = [Self::A4, Self::A3, Self::A2, Self::A1, Self::A0];
+
+    /// Landscape width and height in millimetres (ISO 216).
+    pub fn mm(self) -> (f32, f32) {
         match self {
             Self::A4 => (297.0, 210.0),
             Self::A3 => (420.0, 297.0),
+            Self::A2 => (594.0, 420.0),
+            Self::A1 => (841.0, 594.0),
+            Self::A0 => (1189.0, 841.0),
         }
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A4 => "A4",
+            Self::A3 => "A3",
+            Self::A2 => "A2",
+            Self::A1 => "A1",
+            Self::A0 => "A0",
+        }
+    }
+}
+
+/// A sheet of paper the print layout is laid out on, and the scale to print the map at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    pub paper: Paper,
+    pub portrait: bool,
+    /// The scale's denominator (250000 for 1:250 000); without one, the scene's view decides.
+    pub scale: Option<u32>,
+}
+
+impl Sheet {
+    /// Width and height in millimetres, as oriented.
+    pub fn mm(self) -> (f32, f32) {
+        let (w, h) = self.paper.mm();
+        if self.portrait { (h, w) } else { (w, h) }
+    }
+}
+
+/// Reads a scale written `1:250000` (or `1:250 000`, `1:250,000`, `250000`): its denominator.
+pub fn parse_scale(text: &str) -> Result<u32, String> {
+    let digits: String = text
+        .trim()
+        .trim_start_matches("1:")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '_' | '\u{a0}'))
+        .collect();
+    let n: u32 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a scale; write it as 1:250000"))?;
+    if !(1_000..=50_000_000).contains(&n) {
+        return Err(ExportError::Scale(n).to_string());
+    }
+    Ok(n)
 }
 
 /// The pixel size of an export and its scale factor.
@@ -100,6 +168,8 @@ pub struct Canvas {
     pub height_px: u32,
     /// Pixels per point: text and symbols are this much larger than at 1:1.
     pub pixels_per_point: f32,
+    /// The sheet of paper, for the print layout; `None`: a slide at a pixel size.
+    pub sheet: Option<Sheet>,
 }
 
 impl Canvas {
@@ -118,16 +188,35 @@ impl Canvas {
             width_px,
             height_px,
             pixels_per_point: ratio.max(1.0),
+            sheet: None,
         })
     }
 
     /// A landscape sheet at a resolution: A3 at 300 dpi is 4961 × 3508 px. A point is a CSS
     /// pixel (1/96 in), so text has the size it has on screen.
     pub fn paper(paper: Paper, dpi: u32) -> Result<Self, ExportError> {
-        let (w, h) = paper.mm();
+        Self::sheet(
+            Sheet {
+                paper,
+                portrait: false,
+                scale: None,
+            },
+            dpi,
+        )
+    }
+
+    /// A sheet of paper at a resolution, for the print layout.
+    pub fn sheet(sheet: Sheet, dpi: u32) -> Result<Self, ExportError> {
+        if let Some(n) = sheet.scale
+            && !(1_000..=50_000_000).contains(&n)
+        {
+            return Err(ExportError::Scale(n));
+        }
+        let (w, h) = sheet.mm();
         let px = |mm: f32| (mm / 25.4 * dpi as f32).round() as u32;
         let mut canvas = Self::pixels(px(w), px(h))?;
         canvas.pixels_per_point = dpi as f32 / 96.0;
+        canvas.sheet = Some(sheet);
         Ok(canvas)
     }
 
@@ -298,12 +387,25 @@ pub fn render_project(inputs: &SlideInputs<'_>, area: geo::Rect<f64>, canvas: Ca
     )
 }
 
-/// Writes a rendering as PNG or SVG, atomically.
+/// Writes a rendering as PNG, SVG or PDF, atomically.
 pub fn write(rendered: Rendered, background: Color32, out: &Path) -> Result<(), ExportError> {
+    write_titled(rendered, background, &super::pdf::PdfInfo::default(), out)
+}
+
+/// [`write`], with the title and author a PDF carries in its properties.
+pub fn write_titled(
+    rendered: Rendered,
+    background: Color32,
+    info: &super::pdf::PdfInfo,
+    out: &Path,
+) -> Result<(), ExportError> {
     let bytes = match Format::of(out)? {
         Format::Png => encode_png(&rendered.to_image(background))
             .map_err(|e| ExportError::Png(e.to_string()))?,
         Format::Svg => rendered.to_svg().into_bytes(),
+        Format::Pdf => {
+            super::pdf::to_pdf(&[rendered], background, info).map_err(ExportError::Pdf)?
+        }
     };
     crate::io::atomic::atomic_write(out, &bytes, false)?;
     Ok(())
@@ -319,8 +421,9 @@ pub fn export_project(
     out: &Path,
 ) -> Result<(), ExportError> {
     Format::of(out)?;
-    let rendered = render_project_slide(data, project, project_path, scene_name, canvas)?;
-    write(rendered, color32(data.style.no_data), out)
+    let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
+    let spec = SlideSpec::of(&project, scene_def);
+    export_slide(data, project, Some(project_path), spec, canvas, out)
 }
 
 /// The slide `export_project` writes, rendered in memory: what the fuzzer paints.
@@ -333,13 +436,7 @@ pub fn render_project_slide(
 ) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
-    Ok(render_slide(
-        data,
-        project,
-        Some(project_path),
-        &spec,
-        canvas,
-    ))
+    Ok(Prepared::new(data, project, Some(project_path)).render(data, &spec, canvas))
 }
 
 /// Exports one slide of a project as the data dir styles it: what `onemap export` and the
@@ -353,41 +450,127 @@ pub fn export_slide(
     out: &Path,
 ) -> Result<(), ExportError> {
     Format::of(out)?;
-    let rendered = render_slide(data, project, project_path, &spec, canvas);
-    write(rendered, color32(data.style.no_data), out)
+    let prepared = Prepared::new(data, project, project_path);
+    let rendered = prepared.render(data, &spec, canvas);
+    let info = prepared.pdf_info(&spec);
+    write_titled(rendered, color32(data.style.no_data), &info, out)
 }
 
-/// One slide of a project rendered in memory, as the data dir styles it.
-fn render_slide(
-    data: &AppData,
-    project: Project,
-    project_path: Option<&Path>,
-    spec: &SlideSpec,
-    canvas: Canvas,
-) -> Rendered {
-    let style = data
-        .base_style
-        .with_overrides(&project.layer_order, &project.style_overrides);
-    let scene = Scene::build(&data.plan, &data.basemap, &style);
-    let doc = Document::on_plan(
-        project,
-        project_path.map(Path::to_owned),
-        data.shared_plan.clone(),
-        &style,
-    );
-    let date = today();
-    let inputs = SlideInputs {
-        plan: &data.plan,
-        style: &style,
-        attribution: &data.attribution,
-        scene: &scene,
-        doc: &doc,
-        spec,
-        high_contrast: false,
-        date: &date,
-    };
-    let area = super::plan_area(&data.plan);
-    render_project(&inputs, area, canvas)
+/// A project made ready to paint any number of its slides: its style, the scene of the plan
+/// and the document (the project over the plan).
+pub(crate) struct Prepared {
+    style: Style,
+    scene: Scene,
+    pub(crate) doc: Document,
+    pub(crate) date: String,
+}
+
+impl Prepared {
+    pub(crate) fn new(data: &AppData, project: Project, project_path: Option<&Path>) -> Self {
+        let style = data
+            .base_style
+            .with_overrides(&project.layer_order, &project.style_overrides);
+        let scene = Scene::build(&data.plan, &data.basemap, &style);
+        let doc = Document::on_plan(
+            project,
+            project_path.map(Path::to_owned),
+            data.shared_plan.clone(),
+            &style,
+        );
+        Self {
+            style,
+            scene,
+            doc,
+            date: today(),
+        }
+    }
+
+    /// One slide, or on a sheet of paper the print layout.
+    pub(crate) fn render(&self, data: &AppData, spec: &SlideSpec, canvas: Canvas) -> Rendered {
+        self.render_counting(data, spec, canvas).0
+    }
+
+    /// [`Self::render`], and how many of the items drawn are our sketches.
+    pub(crate) fn render_counting(
+        &self,
+        data: &AppData,
+        spec: &SlideSpec,
+        canvas: Canvas,
+    ) -> (Rendered, usize) {
+        let inputs = SlideInputs {
+            plan: &data.plan,
+            style: &self.style,
+            attribution: &data.attribution,
+            scene: &self.scene,
+            doc: &self.doc,
+            spec,
+            high_contrast: false,
+            date: &self.date,
+        };
+        let area = super::plan_area(&data.plan);
+        match canvas.sheet {
+            Some(sheet) => {
+                let block = self.title_block(data);
+                super::print::render_sheet(&inputs, area, canvas, sheet, &block)
+            }
+            None => {
+                let camera = spec.camera(area, canvas.size_in_points());
+                let mut indicative = 0;
+                let rendered = render(
+                    canvas.width_px,
+                    canvas.height_px,
+                    canvas.pixels_per_point,
+                    |painter, rect| {
+                        indicative = inputs
+                            .slide(rect, transform_for(camera, rect))
+                            .paint(painter)
+                            .indicative;
+                    },
+                );
+                (rendered, indicative)
+            }
+        }
+    }
+
+    /// The title block's fields from the project and the plan edition.
+    pub(crate) fn title_block(&self, data: &AppData) -> super::print::TitleBlock {
+        let project = &self.doc.project;
+        let lang = project.settings.language;
+        super::print::TitleBlock {
+            project_title: lang.label(&project.meta.title_zh, &project.meta.title_en),
+            author: project.meta.author.clone(),
+            edition: data.edition.as_ref().map_or_else(
+                || project.edition.clone(),
+                |e| lang.label(&e.name_zh, &e.name_en),
+            ),
+            approval_number: project.meta.approval_number.clone(),
+            sources: short_attribution(&data.attribution),
+        }
+    }
+
+    pub(crate) fn pdf_info(&self, spec: &SlideSpec) -> super::pdf::PdfInfo {
+        let meta = &self.doc.project.meta;
+        let project = self
+            .doc
+            .project
+            .settings
+            .language
+            .label(&meta.title_zh, &meta.title_en)
+            .replace('\n', " / ");
+        let title = if spec.title.is_empty() || spec.title == project {
+            project
+        } else {
+            format!("{project}: {}", spec.title.replace('\n', " / "))
+        };
+        super::pdf::PdfInfo {
+            title,
+            author: meta.author.clone(),
+        }
+    }
+}
+
+pub(crate) fn background(data: &AppData) -> Color32 {
+    color32(data.style.no_data)
 }
 
 /// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).

@@ -1,8 +1,12 @@
 //! Presenting and exporting the map: the slide every view of a scene is painted with, the
-//! headless renderer and the PNG and SVG writers. Headless: it builds on `doc`, `map`, `io`
+//! headless renderer and the PNG, SVG and PDF writers, the print layout and the map book. Headless: it builds on `doc`, `map`, `io`
 //! and `model`, never on the GUI (`command`, `ui`, `app`), so an export needs no window.
 
+pub mod book;
 pub mod export;
+pub mod fontsubset;
+pub mod pdf;
+pub mod print;
 pub mod raster;
 pub mod render;
 pub mod slide;

@@ -99,6 +99,11 @@ impl Rendered {
         image
     }
 
+    /// The canvas in points (CSS pixels): the page size of a PDF, at 96 points to the inch.
+    pub fn size_in_points(&self) -> egui::Vec2 {
+        size_in_points(self.width_px, self.height_px, self.pixels_per_point)
+    }
+
     pub fn to_svg(&self) -> String {
         super::svg::to_svg(
             &self.shapes,

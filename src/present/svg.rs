@@ -3,7 +3,12 @@
 //! Fills are triangle meshes by then (egui fills only convex shapes, so polygons were
 //! triangulated); each mesh's outline is recovered from its triangles (the edges used once)
 //! and written as one path with the even-odd rule, so that a filled area is one shape, not a
-//! seam of triangles. Text is written as `<text>` per row, in Noto Sans SC, the bundled font.
+//! seam of triangles. Text is written as `<text>` per row, in Noto Sans SC, the bundled font,
+//! embedded cut down to the characters the file uses (`super::fontsubset`).
+//!
+//! Kept small (an A3 sheet of the default project well under 1 MB): coordinates to 0.1 point
+//! (0.03 mm on paper), lines and outlines as paths of relative moves, and runs of short line
+//! segments or dots of one paint (the dashes and dots of our sketches) as one element each.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -22,14 +27,16 @@ pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) 
 "#,
         width_px as f32 / ppp,
         height_px as f32 / ppp,
-        font_base64()
+        font_base64(shapes)
     );
+    let mut batch = Batch::default();
     // Consecutive shapes with the same clip share one group.
     let mut clips: Vec<egui::Rect> = Vec::new();
     let mut open: Option<egui::Rect> = None;
     for clipped in shapes {
         let r = clipped.clip_rect;
         if open != Some(r) {
+            batch.flush(&mut svg);
             if open.is_some() {
                 svg.push_str("</g>\n");
             }
@@ -52,8 +59,9 @@ pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) 
             let _ = writeln!(svg, r#"<g clip-path="url(#c{id})">"#);
             open = Some(r);
         }
-        shape(&mut svg, &clipped.shape);
+        shape(&mut svg, &mut batch, &clipped.shape);
     }
+    batch.flush(&mut svg);
     if open.is_some() {
         svg.push_str("</g>\n");
     }
@@ -61,11 +69,38 @@ pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) 
     svg
 }
 
-/// The bundled font (a subset of Noto Sans SC), for the SVG's @font-face: the file then shows
-/// its text in the same font in any browser or editor, installed or not.
-fn font_base64() -> String {
+/// The bundled font (Noto Sans SC) with the characters of `shapes`, for the SVG's
+/// @font-face: the file then shows its text in the same font in any browser or editor,
+/// installed or not. Should subsetting fail, the whole font goes in: a larger file, but the
+/// same picture.
+fn font_base64(shapes: &[ClippedShape]) -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(crate::doc::NOTO_SANS_SC)
+    let mut chars = std::collections::BTreeSet::new();
+    for clipped in shapes {
+        text_chars(&clipped.shape, &mut chars);
+    }
+    let font = match super::fontsubset::subset_font(chars) {
+        Ok(subset) => std::borrow::Cow::Owned(subset),
+        Err(e) => {
+            log::warn!("SVG export: {e}; the whole font is embedded");
+            std::borrow::Cow::Borrowed(crate::doc::NOTO_SANS_SC)
+        }
+    };
+    base64::engine::general_purpose::STANDARD.encode(font)
+}
+
+/// The characters of the texts of a shape.
+fn text_chars(shape: &Shape, chars: &mut std::collections::BTreeSet<char>) {
+    match shape {
+        Shape::Text(t) => chars.extend(
+            t.galley
+                .rows
+                .iter()
+                .flat_map(|r| r.row.glyphs.iter().map(|g| g.chr)),
+        ),
+        Shape::Vec(v) => v.iter().for_each(|s| text_chars(s, chars)),
+        _ => {}
+    }
 }
 
 /// `fill="#rrggbb" fill-opacity="a"` style attributes of a premultiplied colour.
@@ -81,12 +116,118 @@ fn paint(attr: &str, c: Color32) -> String {
     }
 }
 
-fn points(pts: &[Pos2]) -> String {
-    let mut s = String::with_capacity(pts.len() * 14);
-    for p in pts {
-        let _ = write!(s, "{:.2},{:.2} ", p.x, p.y);
+/// A coordinate or length to 0.1, without trailing zeros: `12.3`, `12`, `-0.5`.
+fn num(v: f32) -> String {
+    let tenths = (v * 10.0).round() as i64;
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{:.1}", tenths as f64 / 10.0)
     }
-    s
+}
+
+/// Path data through `pts`: an absolute move, then relative lines between the points rounded
+/// to 0.1 (the rounding does not add up along the line); `Z` when closed.
+fn path_data(d: &mut String, pts: &[Pos2], close: bool) {
+    let Some(first) = pts.first() else { return };
+    let tenth = |v: f32| (v * 10.0).round() as i64;
+    let (mut x, mut y) = (tenth(first.x), tenth(first.y));
+    let _ = write!(d, "M{},{}", num(first.x), num(first.y));
+    for (i, p) in pts[1..].iter().enumerate() {
+        let (nx, ny) = (tenth(p.x), tenth(p.y));
+        let (dx, dy) = ((nx - x) as f32 / 10.0, (ny - y) as f32 / 10.0);
+        let sep = if i == 0 { "l" } else { " " };
+        let _ = write!(d, "{sep}{},{}", num(dx), num(dy));
+        (x, y) = (nx, ny);
+    }
+    if close {
+        d.push('Z');
+    }
+}
+
+/// Runs of consecutive shapes of one paint written as one element: line segments as one path
+/// (a segment that starts where the last ended continues it), filled dots as one path of
+/// zero-length round-capped strokes, outlined dots as circles in one group. Flushed before any
+/// other shape and at a change of clip.
+#[derive(Default)]
+struct Batch {
+    /// The paint attributes of the run and what it is of.
+    key: Option<(String, Run)>,
+    body: String,
+    /// Where the path's pen is, in tenths of a point.
+    pen: Option<(i64, i64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Run {
+    Lines,
+    Dots,
+    Circles,
+}
+
+impl Batch {
+    fn start(&mut self, svg: &mut String, key: String, run: Run) {
+        if self
+            .key
+            .as_ref()
+            .is_some_and(|(k, r)| *k != key || *r != run)
+        {
+            self.flush(svg);
+        }
+        if self.key.is_none() {
+            self.key = Some((key, run));
+        }
+    }
+
+    /// Moves the pen to `p` (relative to where it is, if anywhere); whether it moved.
+    fn move_to(&mut self, p: Pos2) -> bool {
+        let to = ((p.x * 10.0).round() as i64, (p.y * 10.0).round() as i64);
+        let moved = match self.pen {
+            Some(at) if at == to => false,
+            Some((x, y)) => {
+                let (dx, dy) = ((to.0 - x) as f32 / 10.0, (to.1 - y) as f32 / 10.0);
+                let _ = write!(self.body, "m{},{}", num(dx), num(dy));
+                true
+            }
+            None => {
+                let _ = write!(self.body, "M{},{}", num(p.x), num(p.y));
+                true
+            }
+        };
+        self.pen = Some(to);
+        moved
+    }
+
+    fn line_to(&mut self, p: Pos2) {
+        let to = ((p.x * 10.0).round() as i64, (p.y * 10.0).round() as i64);
+        let (x, y) = self.pen.unwrap_or(to);
+        let (dx, dy) = ((to.0 - x) as f32 / 10.0, (to.1 - y) as f32 / 10.0);
+        let _ = write!(self.body, "l{},{}", num(dx), num(dy));
+        self.pen = Some(to);
+    }
+
+    fn flush(&mut self, svg: &mut String) {
+        self.pen = None;
+        let Some((key, run)) = self.key.take() else {
+            return;
+        };
+        match run {
+            Run::Lines => {
+                let _ = writeln!(svg, r#"<path d="{}" fill="none" {key}/>"#, self.body);
+            }
+            Run::Dots => {
+                let _ = writeln!(
+                    svg,
+                    r#"<path d="{}" fill="none" stroke-linecap="round" {key}/>"#,
+                    self.body
+                );
+            }
+            Run::Circles => {
+                let _ = writeln!(svg, "<g {key}>{}</g>", self.body);
+            }
+        }
+        self.body.clear();
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -96,62 +237,80 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn shape(svg: &mut String, s: &Shape) {
+fn shape(svg: &mut String, batch: &mut Batch, s: &Shape) {
     match s {
-        Shape::Noop | Shape::Callback(_) => {}
-        Shape::Vec(v) => v.iter().for_each(|s| shape(svg, s)),
+        Shape::Vec(v) => return v.iter().for_each(|s| shape(svg, batch, s)),
+        Shape::Circle(c) if c.stroke.width <= 0.0 || c.stroke.color.a() == 0 => {
+            if c.fill.a() > 0 && c.radius > 0.0 {
+                // A dot: a zero-length stroke as wide as the dot, with round caps.
+                let key = stroke(c.radius * 2.0, c.fill);
+                batch.start(svg, key, Run::Dots);
+                batch.move_to(c.center);
+                batch.body.push_str("h0");
+            }
+            return;
+        }
         Shape::Circle(c) => {
-            let _ = writeln!(
-                svg,
-                r#"<circle cx="{:.2}" cy="{:.2}" r="{:.2}" {} {}/>"#,
-                c.center.x,
-                c.center.y,
-                c.radius,
+            let key = format!(
+                "{} {}",
                 fill_or_none(c.fill),
                 stroke(c.stroke.width, c.stroke.color)
             );
-        }
-        Shape::Ellipse(e) => {
-            let _ = writeln!(
-                svg,
-                r#"<ellipse cx="{:.2}" cy="{:.2}" rx="{:.2}" ry="{:.2}" {} {}/>"#,
-                e.center.x,
-                e.center.y,
-                e.radius.x,
-                e.radius.y,
-                fill_or_none(e.fill),
-                stroke(e.stroke.width, e.stroke.color)
+            batch.start(svg, key, Run::Circles);
+            let _ = write!(
+                batch.body,
+                r#"<circle cx="{}" cy="{}" r="{}"/>"#,
+                num(c.center.x),
+                num(c.center.y),
+                num(c.radius),
             );
+            return;
         }
         Shape::LineSegment {
             points: p,
             stroke: st,
         } => {
+            let key = stroke(st.width, st.color);
+            if key.is_empty() {
+                return;
+            }
+            batch.start(svg, key, Run::Lines);
+            batch.move_to(p[0]);
+            batch.line_to(p[1]);
+            return;
+        }
+        _ => batch.flush(svg),
+    }
+    match s {
+        Shape::Noop | Shape::Callback(_) | Shape::Vec(_) | Shape::Circle(_) => {}
+        Shape::Ellipse(e) => {
             let _ = writeln!(
                 svg,
-                r#"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" {}/>"#,
-                p[0].x,
-                p[0].y,
-                p[1].x,
-                p[1].y,
-                stroke(st.width, st.color)
+                r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}" {} {}/>"#,
+                num(e.center.x),
+                num(e.center.y),
+                num(e.radius.x),
+                num(e.radius.y),
+                fill_or_none(e.fill),
+                stroke(e.stroke.width, e.stroke.color)
             );
         }
+        Shape::LineSegment { .. } => {}
         Shape::Path(p) => {
             let color = match p.stroke.color {
                 egui::epaint::ColorMode::Solid(c) => c,
                 egui::epaint::ColorMode::UV(_) => Color32::GRAY,
             };
-            let tag = if p.closed { "polygon" } else { "polyline" };
             let fill = if p.closed {
                 fill_or_none(p.fill)
             } else {
                 r#"fill="none""#.to_owned()
             };
+            let mut d = String::with_capacity(p.points.len() * 9);
+            path_data(&mut d, &p.points, p.closed);
             let _ = writeln!(
                 svg,
-                r#"<{tag} points="{}" {fill} {} stroke-linejoin="round" stroke-linecap="butt"/>"#,
-                points(&p.points),
+                r#"<path d="{d}" {fill} {} stroke-linejoin="round"/>"#,
                 stroke(p.stroke.width, color)
             );
         }
@@ -187,7 +346,11 @@ fn stroke(width: f32, c: Color32) -> String {
     if width <= 0.0 || c.a() == 0 {
         String::new()
     } else {
-        format!(r#"{} stroke-width="{width:.2}""#, paint("stroke", c))
+        format!(
+            r#"{} stroke-width="{}""#,
+            paint("stroke", c),
+            num(width.max(0.05))
+        )
     }
 }
 
@@ -232,10 +395,11 @@ fn mesh(svg: &mut String, m: &Mesh) {
     if !one_colour {
         for t in m.indices.chunks_exact(3) {
             let p: Vec<Pos2> = t.iter().map(|i| m.vertices[*i as usize].pos).collect();
+            let mut d = String::new();
+            path_data(&mut d, &p, true);
             let _ = writeln!(
                 svg,
-                r#"<polygon points="{}" {}/>"#,
-                points(&p),
+                r#"<path d="{d}" {}/>"#,
                 paint("fill", m.vertices[t[0] as usize].color)
             );
         }
@@ -243,11 +407,7 @@ fn mesh(svg: &mut String, m: &Mesh) {
     }
     let mut d = String::new();
     for ring in outline(m) {
-        let _ = write!(d, "M{:.2},{:.2}", ring[0].x, ring[0].y);
-        for p in &ring[1..] {
-            let _ = write!(d, "L{:.2},{:.2}", p.x, p.y);
-        }
-        d.push('Z');
+        path_data(&mut d, &ring, true);
     }
     if !d.is_empty() {
         let _ = writeln!(

@@ -71,6 +71,9 @@ pub fn dialogs_ui(
         Some(Dialog::ExportImage(form)) => {
             super::export_dialog::export_dialog_ui(ctx, form, commands)
         }
+        Some(Dialog::ExportBook(form)) => {
+            super::export_dialog::export_book_dialog_ui(ctx, form, commands)
+        }
         Some(Dialog::ImportData(form)) => {
             super::import_dialog::import_dialog_ui(ctx, form, commands)
         }

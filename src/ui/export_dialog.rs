@@ -1,9 +1,11 @@
-//! File › Export image…: the current view or a scene, PNG or SVG, in pixels or on paper, as
-//! `onemap export` offers. The dialog only gathers the choices; the app writes the file.
+//! File › Export image…: the current view or a scene, PNG, SVG or PDF, in pixels or on paper,
+//! as `onemap export` offers; File › Export map book (PDF)…: a cover and every scene, as
+//! `onemap export --all-scenes` writes it. The dialogs only gather the choices; the app writes
+//! the file.
 
 use egui::{Context, Ui};
 
-use crate::command::{AppCommand, ExportImageForm, PaperSize};
+use crate::command::{AppCommand, ExportBookForm, ExportImageForm, PaperSize};
 use crate::model::UiLanguage;
 
 use super::{tr, ui_language};
@@ -97,8 +99,9 @@ fn size_rows(ui: &mut Ui, form: &mut ExportImageForm) {
     ui.label(tr(ui.ctx(), "尺寸", "Size"));
     ui.horizontal(|ui| {
         ui.radio_value(&mut form.paper, None, tr(ui.ctx(), "像素", "Pixels"));
-        ui.radio_value(&mut form.paper, Some(PaperSize::A4), "A4");
-        ui.radio_value(&mut form.paper, Some(PaperSize::A3), "A3");
+        for paper in PaperSize::ALL {
+            ui.radio_value(&mut form.paper, Some(paper), paper.name());
+        }
     });
     ui.end_row();
     ui.label("");
@@ -123,4 +126,68 @@ fn size_rows(ui: &mut Ui, form: &mut ExportImageForm) {
         }
     });
     ui.end_row();
+}
+
+/// Shows the map book dialog; returns whether it closes.
+pub fn export_book_dialog_ui(
+    ctx: &Context,
+    form: &mut ExportBookForm,
+    commands: &mut Vec<AppCommand>,
+) -> bool {
+    let lang = ui_language(ctx);
+    let mut close = false;
+    egui::Window::new(tr(ctx, "导出地图册", "Export map book"))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.set_width(440.0);
+            ui.label(match lang {
+                UiLanguage::Chinese => format!(
+                    "封面一页，其后每个场景一页，按演示顺序（共 {} 页）。",
+                    form.scenes.max(1) + 1
+                ),
+                UiLanguage::English => format!(
+                    "A cover, then one page per scene in presentation order ({} pages).",
+                    form.scenes.max(1) + 1
+                ),
+            });
+            egui::Grid::new("export_book")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label(lang.pick("页面", "Pages"));
+                    ui.horizontal_wrapped(|ui| {
+                        ui.radio_value(&mut form.paper, None, lang.pick("幻灯片", "Slides"));
+                        for paper in PaperSize::ALL {
+                            ui.radio_value(&mut form.paper, Some(paper), paper.name());
+                        }
+                    });
+                    ui.end_row();
+                    ui.label("");
+                    ui.add_enabled(
+                        form.paper.is_some(),
+                        egui::Checkbox::new(&mut form.portrait, lang.pick("纵向", "Portrait")),
+                    );
+                    ui.end_row();
+                });
+            let label = ui.label(lang.pick("路径", "Path"));
+            let field = egui::TextEdit::singleline(&mut form.path).desired_width(f32::INFINITY);
+            ui.add(field).labelled_by(label.id);
+            ui.weak(form.path_with_extension().display().to_string());
+            ui.horizontal(|ui| {
+                let ready = !form.path.trim().is_empty();
+                if ui
+                    .add_enabled(ready, egui::Button::new(lang.pick("导出", "Export")))
+                    .clicked()
+                {
+                    commands.push(AppCommand::ExportBook(form.request()));
+                    close = true;
+                }
+                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    close = true;
+                }
+            });
+        });
+    close
 }

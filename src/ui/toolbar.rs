@@ -378,6 +378,14 @@ fn file_menu_ui(
     menu_item(
         ui,
         lang,
+        ("导出地图册（PDF）…", "Export map book (PDF)…"),
+        "",
+        AppCommand::AskExportBook,
+        commands,
+    );
+    menu_item(
+        ui,
+        lang,
         ("导出项目表 CSV…", "Export placement table (CSV)…"),
         "",
         AppCommand::AskPath(PathPurpose::ExportCsv),

@@ -48,6 +48,9 @@ pub fn all_dialogs() -> Vec<Dialog> {
     dialogs.push(Dialog::ExportImage(Box::new(
         onemap::command::ExportImageForm::new("map.png".into(), Vec::new()),
     )));
+    dialogs.push(Dialog::ExportBook(Box::new(
+        onemap::command::ExportBookForm::new("book.pdf".into(), 9),
+    )));
     dialogs.push(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
     dialogs.push(Dialog::Recovery(Box::new(Journal {
         file: "session.recovery".into(),

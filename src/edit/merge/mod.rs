@@ -105,7 +105,7 @@ macro_rules! field {
     };
 }
 
-pub const SETTINGS: [Setting; 10] = [
+pub const SETTINGS: [Setting; 11] = [
     Setting {
         name: "title",
         same: |a, b| a.meta.title_zh == b.meta.title_zh && a.meta.title_en == b.meta.title_en,
@@ -122,6 +122,7 @@ pub const SETTINGS: [Setting; 10] = [
         },
     },
     field!("author", words::text, meta.author),
+    field!("approval number", words::text, meta.approval_number),
     field!("edition", words::text, edition),
     field!("map view", words::view, view),
     field!("tiers", |t: &[bool; 5]| words::tiers(t), settings.tiers),
