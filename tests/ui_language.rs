@@ -353,6 +353,70 @@ fn export_image_writes_what_onemap_export_writes_for_the_same_scene() {
     assert!(a == b, "byte for byte the same PNG");
 }
 
+/// File › Export map book (PDF)…, in either language: the dialog speaks it, and the book has
+/// the cover and a page per scene (counted by the page objects, without poppler).
+#[test]
+fn the_map_book_menu_item_writes_a_cover_and_every_scene() {
+    for (lang, file, item, title, export) in [
+        (
+            UiLanguage::Chinese,
+            "文件",
+            "导出地图册（PDF）…",
+            "导出地图册",
+            "导出",
+        ),
+        (
+            UiLanguage::English,
+            "File",
+            "Export map book (PDF)…",
+            "Export map book",
+            "Export",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = harness(lang);
+        click(&mut h, file);
+        h.get_by_label_contains(item).click();
+        h.run();
+        assert!(
+            h.query_all_by_role(egui::accesskit::Role::Window).any(|w| w
+                .accesskit_node()
+                .label()
+                .unwrap_or_default()
+                == title),
+            "the {title} window"
+        );
+        let scenes = h.state().doc.project.scenes.len();
+        let path = dir.path().join("book");
+        match h.state_mut().files.dialog.as_mut() {
+            Some(Dialog::ExportBook(form)) => {
+                assert_eq!(form.scenes, scenes);
+                form.path = path.display().to_string();
+                // Slides: the quickest pages to write.
+                form.paper = None;
+            }
+            other => panic!("the Export map book dialog is open, not {other:?}"),
+        }
+        h.run();
+        click(&mut h, export);
+        assert!(
+            matches!(
+                &h.state().files.dialog,
+                Some(Dialog::Message { error: false, .. })
+            ),
+            "{:?}",
+            h.state().files.dialog
+        );
+        let pdf = std::fs::read(path.with_extension("pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let count = format!("/Type/Pages/Count {}", scenes + 1);
+        assert!(
+            pdf.windows(count.len()).any(|w| w == count.as_bytes()),
+            "{count}"
+        );
+    }
+}
+
 #[test]
 fn export_image_writes_the_current_view_as_svg() {
     let dir = tempfile::tempdir().unwrap();

@@ -64,6 +64,7 @@ const SHARED_WORDS: &[&str] = &[
     "English",
     "JSON",
     "RON",
+    "PDF",
 ];
 
 /// The English words (three letters or more) of a text, leaving out the shared ones and
@@ -519,8 +520,13 @@ fn data_words(app: &OneMapApp) -> Vec<String> {
 fn in_chinese_no_menu_panel_or_dialog_shows_english_words() {
     let mut h = harness(UiLanguage::Chinese);
     let mut data = data_words(h.state());
-    // The tour's own names: a sketch layer, a layer id, an image file.
-    data.extend(["my sketch".into(), "corridors".into(), "map.png".into()]);
+    // The tour's own names: a sketch layer, a layer id, an image file, a map book.
+    data.extend([
+        "my sketch".into(),
+        "corridors".into(),
+        "map.png".into(),
+        "book.pdf".into(),
+    ]);
     let mut found = Vec::new();
     visit_everything(&mut h, ["文件", "编辑", "视图", "帮助"], |h, at| {
         for t in texts(h) {
