@@ -5,7 +5,9 @@
 pub mod book;
 pub mod export;
 pub mod fontsubset;
+pub mod paper;
 pub mod pdf;
+pub mod prepared;
 pub mod print;
 pub mod raster;
 pub mod render;
