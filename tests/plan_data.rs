@@ -282,7 +282,7 @@ fn every_feature_that_is_not_sourced_is_marked_indicative_with_a_source() {
 fn the_basemap_has_land_lakes_rivers_boundaries_and_places_within_size() {
     let path = data().basemap();
     let size = std::fs::metadata(&path).unwrap().len();
-    // It is read at start: 0.67 MB before the ring and the towns, 1.1 MB with them.
+    // It is read at start: 0.67 MB before the ring and the towns, 1.18 MB with them.
     assert!(
         size <= 1_300_000,
         "the basemap should stay about 1 MB, is {size} bytes"
@@ -404,6 +404,13 @@ fn the_basemap_has_towns_by_zoom_and_ground_beyond_the_plan_frame() {
     assert!(
         !map.land.contains(&geo::Point::new(117.55, 31.55)),
         "a lake is not land"
+    );
+    use geo::CoordsIter;
+    assert!(
+        map.admin_lines
+            .iter()
+            .any(|a| a.admin_level == 4 && a.lines.coords_iter().any(|c| c.x < fine.min().x - 1.0)),
+        "province borders go on beyond the plan frame (江苏/安徽)"
     );
     assert!(
         map.attribution.contains("GeoNames") && map.attribution.contains("Natural Earth"),

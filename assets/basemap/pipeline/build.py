@@ -364,14 +364,25 @@ def read_tianditu_sections(x):
     return sections
 
 
+def read_tianditu_provinces(x):
+    """Tianditu provinces around the frame, cut to the ring's box and thinned to 100 m, which is
+    plenty for borders drawn over coarse land and makes finding the shared borders quick."""
+    near = OUTER.buffer(0.1)
+    out = {}
+    for name, code, geom in read_tianditu_sections(x)[0]:
+        if geom.intersects(near):
+            out[code] = (name, geom.intersection(near).simplify(0.001, preserve_topology=True))
+    return out
+
+
 def read_tianditu(x):
     """Tianditu cities (prefecture level) that touch the region, by adcode."""
     cities = read_tianditu_sections(x)[1]
     return {code: (name, geom) for name, code, geom in cities if geom.intersects(REGION)}
 
 
-def admin_lines(cities, land):
-    """Shared borders between every pair of neighbouring cities, clipped to land."""
+def admin_lines(cities, land, frame=REGION, tolerance=None):
+    """Shared borders between every pair of neighbouring cities, clipped to land and `frame`."""
     out = []
     codes = sorted(cities)
     for i, a in enumerate(codes):
@@ -394,7 +405,9 @@ def admin_lines(cities, land):
                         start = None
             if not runs:
                 continue
-            line = merge_lines(unary_union(runs)).intersection(land).intersection(REGION)
+            line = merge_lines(unary_union(runs)).intersection(land).intersection(frame)
+            if tolerance is not None:
+                line = line.simplify(tolerance, preserve_topology=False)
             parts = [p for p in line_parts(line) if p.length > 0.005]
             if not parts:
                 continue
@@ -566,6 +579,8 @@ def main():
     # Borders are clipped to the fine land of the frame, before the ring is added.
     borders = admin_lines(cities, land)
     land, outer_lakes, outer_rivers = build_outer(x, land)
+    # Province borders in the ring, so that the frame's own stop nowhere at its edge.
+    outer_borders = admin_lines(read_tianditu_provinces(x), land.difference(REGION), RING, OUTER_SIMPLIFY_DEG)
     cities500 = read_cities500(x)
     places = read_places(cities500)
     towns = read_towns(cities500, places)
@@ -603,6 +618,10 @@ def main():
         props = {"layer": "admin_boundary", "admin_level": level, "between": between,
                  "source": "Tianditu via reverse-geocoder-cn 0.1.0"}
         feats.append(feature(props, geom))
+    for level, between, geom in outer_borders:
+        props = {"layer": "admin_boundary", "admin_level": level, "between": between,
+                 "source": "Tianditu via reverse-geocoder-cn 0.1.0, provinces, beyond the plan frame"}
+        feats.append(feature(props, geom))
     for zh, en, kind, gid, lon, lat, pop, src in places:
         props = {"layer": "place", "name_zh": zh, "name_en": en, "kind": kind,
                  "population": pop, "geonameid": gid, "source": src}
@@ -632,7 +651,8 @@ def main():
     print(f"basemap: {len(feats)} features, reclamation patch {patch_km2:.0f} km2, "
           f"{len(lakes)} lakes, {len(rivers)} river levels, {len(canals)} canal levels, "
           f"{len(borders)} admin lines, {len(places)} places, {len(towns)} towns, "
-          f"{len(outer_cities)} cities beyond, {len(outer_lakes)} lakes beyond")
+          f"{len(outer_cities)} cities beyond, {len(outer_lakes)} lakes beyond, "
+          f"{len(outer_borders)} province borders beyond")
 
 
 if __name__ == "__main__":
