@@ -50,6 +50,11 @@ impl ScreenTransform {
         super::scene::lonlat_from_merc([x, y])
     }
 
+    /// The map zoom (walkers' and the tiles'): 256 pixels span the world at zoom 0.
+    pub fn zoom(&self) -> f64 {
+        (self.scale / 256.0).log2()
+    }
+
     /// Degrees of longitude per screen pixel.
     pub fn deg_per_px(&self) -> f64 {
         360.0 / self.scale
@@ -127,6 +132,13 @@ impl MapFrame<'_> {
             }
         }
         if item.indicative && self.view.hide_indicative {
+            return false;
+        }
+        // A little slack: an export at zoom 11 asks for exactly 11.
+        if item
+            .min_zoom
+            .is_some_and(|z| self.transform.zoom() + 1e-6 < z)
+        {
             return false;
         }
         if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
