@@ -1,6 +1,6 @@
 //! Features a few pixels across (`map::hairline`): drawn without egui's feathering, a feature
-//! at most two pixels across as one dot, dashes kept where they can be seen. Pixels from the
-//! export's rasterizer.
+//! at most two pixels across as one dot, dashes kept where they can be seen; and a pan reusing
+//! the paint cache's shapes, moved (`map::paint_cache`). Pixels from the export's rasterizer.
 
 // An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
@@ -178,6 +178,127 @@ fn dashed_outlines_stay_dashed_when_small_and_when_large() {
         assert!(
             dashes(&edge) >= at_least,
             "{side}°: dashed, at least {at_least} dashes: {edge:?}"
+        );
+    }
+}
+
+/// A grid of `n` squares around the centre, enough for the paint cache to be used.
+fn grid(n: usize) -> Vec<PlanFeature> {
+    (0..n)
+        .map(|i| {
+            let x = 121.0 + (i % 80) as f64 * 0.012;
+            let y = 30.7 + (i / 80) as f64 * 0.012;
+            square(i, x, y, 0.008)
+        })
+        .collect()
+}
+
+/// How many pixels differ, and by how much at most in any channel.
+fn difference(a: &Image, b: &Image) -> (usize, u8) {
+    let mut count = 0;
+    let mut most = 0;
+    for (p, q) in a.pixels.iter().zip(&b.pixels) {
+        let d = p
+            .iter()
+            .zip(q)
+            .map(|(x, y)| x.abs_diff(*y))
+            .max()
+            .unwrap_or(0);
+        if d > 0 {
+            count += 1;
+            most = most.max(d);
+        }
+    }
+    (count, most)
+}
+
+#[test]
+fn a_pan_reuses_the_kept_shapes_moved_and_shows_what_a_fresh_frame_shows() {
+    let style = style();
+    let plan = Scene::build_overlay(&[], &style);
+    let overlay = Scene::build_overlay(&grid(onemap::map::paint_cache::CACHED_FROM + 100), &style);
+    // Squares of about 6 px (the unfeathered way) and 46 px (egui's feathered dashes).
+    for zoom in [10.0, 13.0] {
+        let mut cache = PaintCache::default();
+        let start = at_zoom(zoom);
+        let panned = |dx: f64, dy: f64| ScreenTransform {
+            scale: start.scale,
+            offset: [start.offset[0] + dx, start.offset[1] + dy],
+        };
+        draw((&plan, &overlay), &style, start, Some(&mut cache));
+        assert_eq!(cache.tessellations, 1);
+        // `exact`: a move by whole pixels, which egui's rounding of level and plumb lines to
+        // the pixel grid does not tell apart.
+        let mut check = |t: ScreenTransform, tessellations: u64, what: &str, exact: bool| {
+            let cached = draw((&plan, &overlay), &style, t, Some(&mut cache));
+            assert_eq!(cache.tessellations, tessellations, "zoom {zoom}: {what}");
+            let fresh = draw((&plan, &overlay), &style, t, None);
+            let (count, most) = difference(&cached, &fresh);
+            // The moved vertices are rounded differently from fresh ones (by about 1e-4 px):
+            // an edge passing almost exactly through a pixel centre may take it or leave it.
+            assert!(
+                !exact || count <= (W * H) as usize / 1000,
+                "zoom {zoom}: {what}: {count} pixels differ from a fresh frame, by up to {most}"
+            );
+            count
+        };
+        let first = check(
+            panned(17.0, -9.0),
+            2,
+            "the first pan paints again, with a margin",
+            true,
+        );
+        assert_eq!(
+            first, 0,
+            "zoom {zoom}: painted again, it is the fresh frame"
+        );
+        check(
+            panned(60.0, 40.0),
+            2,
+            "a pan within the margin moves the shapes",
+            true,
+        );
+        check(panned(-50.0, 110.0), 2, "so does another", true);
+        let stopped = check(
+            panned(-50.0, 110.0),
+            3,
+            "a pan that stops paints again",
+            true,
+        );
+        assert_eq!(
+            stopped, 0,
+            "zoom {zoom}: exactly the fresh frame once stopped"
+        );
+        check(
+            panned(-50.0, 110.0),
+            3,
+            "a still map reuses the shapes",
+            true,
+        );
+        check(
+            panned(400.0, 0.0),
+            4,
+            "a pan beyond the margin paints again",
+            true,
+        );
+        check(
+            panned(380.0, 5.0),
+            4,
+            "and a pan within the new margin moves them",
+            true,
+        );
+        // Moved by a fraction of a pixel, level and plumb dashes are off the pixel grid by
+        // that fraction until the pan stops.
+        check(
+            panned(380.5, 5.25),
+            4,
+            "a move by a fraction of a pixel moves them too",
+            false,
+        );
+        let stopped = check(panned(380.5, 5.25), 5, "until it stops", true);
+        assert_eq!(
+            stopped, 0,
+            "zoom {zoom}: exactly the fresh frame once stopped"
         );
     }
 }
