@@ -259,6 +259,20 @@ fn a_pan_reuses_the_kept_shapes_moved_and_shows_what_a_fresh_frame_shows() {
             true,
         );
         check(panned(-50.0, 110.0), 2, "so does another", true);
+        check(
+            panned(60.0, 40.0),
+            2,
+            "a pan back and forth moves them",
+            true,
+        );
+        check(
+            panned(17.0, -9.0),
+            2,
+            "back to where they were painted",
+            true,
+        );
+        check(panned(60.0, 40.0), 2, "and away again", true);
+        check(panned(-50.0, 110.0), 2, "and on", true);
         let stopped = check(
             panned(-50.0, 110.0),
             3,

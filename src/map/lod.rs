@@ -389,6 +389,61 @@ mod tests {
     }
 
     #[test]
+    fn douglas_peucker_keeps_corners_and_notches_deeper_than_the_tolerance() {
+        // A square 10 wide, each side in steps of 0.5, with a notch 2 deep in the bottom side
+        // and a bump 0.5 high in the top side.
+        let mut ring: Vec<Coord<f64>> = Vec::new();
+        for i in 0..20 {
+            let x = i as f64 * 0.5;
+            let y = if (4.0..=6.0).contains(&x) {
+                2.0 - (x - 5.0).abs()
+            } else {
+                0.0
+            };
+            ring.push(Coord { x, y });
+        }
+        ring.extend((0..20).map(|i| Coord {
+            x: 10.0,
+            y: i as f64 * 0.5,
+        }));
+        for i in 0..20 {
+            let x = 10.0 - i as f64 * 0.5;
+            let y = if (4.0..=6.0).contains(&x) {
+                10.5 - 0.5 * (x - 5.0).abs()
+            } else {
+                10.0
+            };
+            ring.push(Coord { x, y });
+        }
+        ring.extend((0..=20).map(|i| Coord {
+            x: 0.0,
+            y: 10.0 - i as f64 * 0.5,
+        }));
+        let line = LineString(ring);
+        let simple = douglas_peucker(&line, 1.0);
+        assert!(simple.is_closed());
+        let has = |x: f64, y: f64| simple.0.contains(&Coord { x, y });
+        assert!(has(0.0, 0.0) && has(10.0, 0.0) && has(10.0, 10.0) && has(0.0, 10.0));
+        assert!(
+            has(5.0, 2.0),
+            "the notch is deeper than the tolerance: {simple:?}"
+        );
+        assert!(!has(5.0, 10.5), "the bump is not");
+        assert!(simple.0.len() <= 9, "{simple:?}");
+        // Every vertex dropped is within the tolerance of the simplified ring.
+        use geo::{Distance, Euclidean};
+        for c in &line.0 {
+            let d = simple
+                .lines()
+                .map(|l| Euclidean.distance(&geo::Point(*c), &l))
+                .fold(f64::MAX, f64::min);
+            assert!(d <= 1.0 + 1e-9, "{c:?} is {d} away");
+        }
+        let tiny = LineString::from(vec![(0.0, 0.0), (0.1, 0.0), (0.1, 0.1), (0.0, 0.0)]);
+        assert_eq!(douglas_peucker(&tiny, 1.0), tiny, "a ring keeps a triangle");
+    }
+
+    #[test]
     fn thinning_keeps_the_ends_and_stays_within_the_radius() {
         let line = LineString::from(
             (0..=1000)

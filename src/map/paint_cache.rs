@@ -92,8 +92,9 @@ pub struct PaintCache {
     key: Option<Key>,
     /// Whether the shapes were painted with [`PAN_MARGIN`] around the view (after a pan).
     wide: bool,
-    /// The view's offset in the last frame that was handed the shapes moved.
-    moved_to: Option<[f64; 2]>,
+    /// The view's offset in the frame before, and whether that frame was handed the shapes
+    /// moved.
+    last: Option<([f64; 2], bool)>,
     /// The features' shapes: runs of them tessellated into meshes, and between the runs the
     /// shapes only egui can tessellate as it does (see [`tessellated_alike`]).
     shapes: Vec<Shape>,
@@ -121,10 +122,11 @@ impl PaintCache {
         t: Tessellation,
         shapes: &mut Vec<Shape>,
     ) {
-        match self.reuse(frame, &t) {
+        let reuse = self.reuse(frame, &t);
+        self.last = Some((frame.transform.offset, matches!(reuse, Reuse::Moved(_))));
+        match reuse {
             Reuse::AsKept => shapes.extend(self.shapes.iter().cloned()),
             Reuse::Moved(by) => {
-                self.moved_to = Some(frame.transform.offset);
                 shapes.extend(self.shapes.iter().map(|s| {
                     let mut s = s.clone();
                     s.translate(by);
@@ -155,7 +157,6 @@ impl PaintCache {
                 self.tessellations += 1;
                 self.key = Some(key(frame, &t));
                 self.wide = panned;
-                self.moved_to = None;
                 if std::env::var_os("ONEMAP_TIMING").is_some() {
                     eprintln!(
                         "map features painted and tessellated into {} shapes: {:.1} ms",
@@ -199,7 +200,7 @@ impl PaintCache {
         let by = vec2((o[0] - k.offset[0]) as f32, (o[1] - k.offset[1]) as f32);
         if !(self.wide && by.x.abs() <= PAN_MARGIN && by.y.abs() <= PAN_MARGIN) {
             Reuse::No { panned: true }
-        } else if self.moved_to == Some(o) {
+        } else if self.last == Some((o, true)) {
             // The pan has stopped: painted again for this view, the map shows exactly what a
             // fresh frame shows (egui rounds axis-aligned lines to pixels, which a move by a
             // fraction of a pixel does not).
