@@ -170,6 +170,15 @@ fn dashed_outlines_stay_dashed_when_small_and_when_large() {
     for (side, at_least) in [(0.016, 3), (0.1, 20)] {
         let overlay = Scene::build_overlay(&[square(0, CENTRE.x, CENTRE.y, side)], &style);
         let image = draw((&plan, &overlay), &style, transform, None);
+        let middle = transform.to_screen(merc(geo::Coord {
+            x: CENTRE.x + side / 2.0,
+            y: CENTRE.y + side / 2.0,
+        }));
+        let inside = image.pixel(middle.x as usize, middle.y as usize);
+        assert!(
+            inside != image.pixel(0, 0) && !ink(inside),
+            "{side}°: filled: {inside:?}"
+        );
         let edge = outline(&image, transform, side);
         assert!(
             edge.iter().filter(|c| **c).count() > edge.len() / 3,
