@@ -13,10 +13,6 @@ use super::labels::{LabelCandidate, place_labels};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, ItemKey, Merc, Scene};
 
-/// A line's vertices closer than this (squared, in points) to the last one kept are dropped
-/// on screen (see [`MapFrame::screen_line`]).
-pub(super) const KEPT_APART_SQ: f32 = 0.8;
-
 /// Normalized Web Mercator to screen: `screen = merc * scale + offset`. Exact for walkers'
 /// projection, which is linear in normalized Mercator at a given zoom.
 #[derive(Clone, Copy, Debug)]
@@ -525,7 +521,7 @@ impl MapFrame<'_> {
         for (i, m) in line.iter().enumerate() {
             let p = self.transform.to_screen(*m);
             match out.last() {
-                Some(last) if i != last_index && (p - *last).length_sq() < KEPT_APART_SQ => {}
+                Some(last) if i != last_index && (p - *last).length_sq() < 0.8 => {}
                 _ => out.push(p),
             }
         }

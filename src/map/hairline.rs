@@ -19,8 +19,8 @@ use egui::{Color32, Pos2, Rect, Shape, Vec2};
 use crate::model::style::{Paint, Rgba};
 
 use super::clip::{clip_polyline, dash_offset};
-use super::draw::{KEPT_APART_SQ, MapFrame, color};
-use super::lod::{FillMesh, Lod};
+use super::draw::{MapFrame, color};
+use super::lod::Lod;
 
 /// Strokes at most this many pixels wide are hairlines: egui paints them as a feathered ridge
 /// two pixels wide, at the stroke's width as opacity.
@@ -87,7 +87,7 @@ impl MapFrame<'_> {
             return;
         }
         if let Some((fill, mesh)) = fill {
-            self.fill_merged(small, lod, mesh, fill);
+            self.fill_into(small, lod, mesh, fill);
         }
         for pts in lines {
             match p.dash_px {
@@ -98,47 +98,6 @@ impl MapFrame<'_> {
                     }
                 }
                 None => hairline(small, pts, half, ink),
-            }
-        }
-    }
-}
-
-impl MapFrame<'_> {
-    /// Appends a level's fill, on screen, with each vertex that its outline drops (closer
-    /// than about a pixel to the one kept before it, see [`MapFrame::screen_line`]) merged
-    /// into that one, and the triangles left without area dropped: the fill has the
-    /// outline's vertices, about one a pixel, not the data's.
-    fn fill_merged(&self, out: &mut Mesh, lod: &Lod, fill: &FillMesh, c: Color32) {
-        // Where each of the rings' vertices went, numbered as the fill's indices number them.
-        let mut to: Vec<u32> = Vec::with_capacity(64);
-        for ring in &lod.lines[fill.first_ring.min(lod.lines.len())..] {
-            let last_index = ring.len().saturating_sub(1);
-            let first = out.vertices.len() as u32;
-            let mut kept: Option<Pos2> = None;
-            for (i, m) in ring.iter().enumerate() {
-                if i > 0 && i == last_index && ring.first() == ring.last() {
-                    // The closing vertex is the first one.
-                    to.push(first);
-                    continue;
-                }
-                let p = self.transform.to_screen(*m);
-                match kept {
-                    Some(k) if i != last_index && (p - k).length_sq() < KEPT_APART_SQ => {}
-                    _ => {
-                        out.colored_vertex(p, c);
-                        kept = Some(p);
-                    }
-                }
-                to.push(out.vertices.len() as u32 - 1);
-            }
-        }
-        for t in fill.indices(lod).chunks_exact(3) {
-            if let [Some(&a), Some(&b), Some(&c)] = [0, 1, 2].map(|k| to.get(t[k] as usize))
-                && a != b
-                && b != c
-                && a != c
-            {
-                out.indices.extend([a, b, c]);
             }
         }
     }

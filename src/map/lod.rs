@@ -240,11 +240,14 @@ fn douglas_peucker(line: &LineString<f64>, epsilon: f64) -> LineString<f64> {
         let (p, q) = (c[a], c[b]);
         let (dx, dy) = (q.x - p.x, q.y - p.y);
         let length2 = dx * dx + dy * dy;
-        let inverse = if length2 > 0.0 { 1.0 / length2 } else { 0.0 };
         // The vertex farthest from the segment p–q, squared.
         let (mut far, mut most) = (0, e2);
         for (i, &v) in c.iter().enumerate().take(b).skip(a + 1) {
-            let t = (((v.x - p.x) * dx + (v.y - p.y) * dy) * inverse).clamp(0.0, 1.0);
+            let t = if length2 > 0.0 {
+                (((v.x - p.x) * dx + (v.y - p.y) * dy) / length2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             let d = d2(
                 v,
                 Coord {
