@@ -8,7 +8,7 @@ use crate::model::style::{Rgba, Style, Symbol};
 use crate::model::view::ViewSettings;
 
 use super::clip::{along, clip_polyline, dash_offset};
-use super::hairline::{HAIRLINE_PX, SMALL_MESH_VERTICES, flush, hairline, spans_few_pixels};
+use super::hairline::{SMALL_MESH_VERTICES, flush, spans_few_pixels};
 use super::labels::{LabelCandidate, place_labels};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, ItemKey, Merc, Scene};
@@ -320,9 +320,9 @@ impl MapFrame<'_> {
         }
     }
 
-    /// Paints an item. One a few pixels across, with a hairline outline, is appended to
-    /// `small` instead (its fill, then its outline): a large layer's many small polygons
-    /// become a few large meshes, not two shapes each. Anything else first pushes `small`.
+    /// Paints an item. One a few pixels across, with an outline, is appended to `small`
+    /// instead (see [`Self::paint_small`]): a large layer's many small polygons become a few
+    /// large meshes, not two shapes each. Anything else first pushes `small`.
     fn paint_item(
         &self,
         item: &Item,
@@ -343,19 +343,14 @@ impl MapFrame<'_> {
                 Some(_) => lod.lines.iter().map(|l| self.screen_line(l)).collect(),
                 None => Vec::new(),
             };
-            let hairlines = width * ppp <= HAIRLINE_PX
-                && p.dash_px.is_none()
-                && p.arrows != Some(true)
+            // A feature a few pixels across goes to `small`, without egui's feathering (see
+            // `super::hairline`); arrows need room, and are drawn as usual.
+            let few_pixels = p.arrows != Some(true)
+                && !lines.is_empty()
                 && lines.iter().all(|pts| spans_few_pixels(pts));
             match p.stroke {
-                Some(stroke) if hairlines => {
-                    if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
-                        self.fill_into(small, lod, mesh, color(fill, opacity));
-                    }
-                    let ink = color(stroke, opacity).gamma_multiply(width * ppp);
-                    for pts in &lines {
-                        hairline(small, pts, 0.5 / ppp, ink);
-                    }
+                Some(stroke) if few_pixels => {
+                    self.paint_small(p, lod, &lines, (stroke, width), opacity, ppp, small);
                     if small.vertices.len() >= SMALL_MESH_VERTICES {
                         flush(small, shapes);
                     }
@@ -512,7 +507,7 @@ impl MapFrame<'_> {
     }
 
     /// Appends a level's fill, on screen, to `out`.
-    fn fill_into(
+    pub(super) fn fill_into(
         &self,
         out: &mut Mesh,
         lod: &super::scene::Lod,

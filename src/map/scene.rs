@@ -200,9 +200,9 @@ impl Scene {
     }
 
     /// Like [`Self::build_overlay`], for drawing only, at `px_deg` degrees of longitude a
-    /// pixel: the geometries are first thinned to vertices at least 0.75 px apart (a frame
-    /// draws outlines thinned to 0.9 px anyway, see `MapFrame::screen_line`; now the fills are
-    /// made of those vertices too, not of the finer ones), the items keep no lon/lat geometry
+    /// pixel: the geometries are first simplified to the pixel (see
+    /// [`super::lod::simplified_to_pixel`]; the fills are made of the vertices kept, so
+    /// fewer triangles to make, tessellate and rasterize), the items keep no lon/lat geometry
     /// (so hit tests cannot pick them), and each feature is dropped once it is prepared. For
     /// exports of large files, where copies would double the memory.
     pub fn build_overlay_for_drawing(
@@ -228,8 +228,7 @@ impl Scene {
                     scope.spawn(move || {
                         part.into_iter()
                             .filter_map(|mut f| {
-                                f.geometry =
-                                    super::lod::thinned_geometry(f.geometry, 0.75 * px_deg);
+                                f.geometry = super::lod::simplified_to_pixel(f.geometry, px_deg);
                                 overlay_item(&f, style)
                             })
                             .collect::<Vec<Item>>()
