@@ -122,5 +122,9 @@ fn view_label(view: &ViewCommand) -> Bilingual {
             let (zh, en) = shown(!*h);
             words(format!("{zh}示意要素"), format!("{en} indicative features"))
         }
+        ViewCommand::SetBasemap(b) => words(
+            format!("底图：{}", b.describe()),
+            format!("basemap: {}", b.describe()),
+        ),
     }
 }

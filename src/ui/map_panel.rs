@@ -54,6 +54,8 @@ pub struct MapPanel<'a> {
     pub compare: Option<&'a CompareState>,
     /// Review mode: the project is read-only (the context menu offers comments, no edits).
     pub review: bool,
+    /// A tile basemap is drawn under the map instead of the built-in one.
+    pub tiles_under: bool,
 }
 
 /// What the map panel saw this frame, for the app to keep until the next.
@@ -128,6 +130,7 @@ impl MapPanel<'_> {
             hidden,
             sketched: &self.doc.sketch.sketched,
             sketches_shown: self.sketch_view != SketchView::Hidden,
+            tiles_under: false,
         }
     }
 }
@@ -137,6 +140,7 @@ pub fn map_ui(
     ui: &mut Ui,
     panel: &MapPanel<'_>,
     memory: &mut MapMemory,
+    tiles: Option<&mut dyn crate::map::tiles::TileTextures>,
     commands: &mut Vec<AppCommand>,
 ) -> MapSeen {
     let keys = ui.input(|i| Keys {
@@ -178,6 +182,7 @@ pub fn map_ui(
                 panel,
                 keys,
                 full,
+                tiles,
                 &mut tool_commands,
             )
         })
@@ -224,6 +229,7 @@ fn map_frame_ui(
     panel: &MapPanel<'_>,
     keys: Keys,
     full: Rect,
+    tiles: Option<&mut dyn crate::map::tiles::TileTextures>,
     tool_commands: &mut Vec<AppCommand>,
 ) -> Gestures {
     let tool = panel.tool;
@@ -234,6 +240,13 @@ fn map_frame_ui(
         response.rect,
     );
     let painter = ui.painter().with_clip_rect(response.rect);
+    if let Some(tiles) = tiles {
+        let ground = crate::map::draw::color(panel.style.background, 1.0);
+        let ppp = ui.ctx().pixels_per_point();
+        let (shapes, _) =
+            crate::map::tiles::tile_shapes(&frame.transform, response.rect, ppp, ground, tiles);
+        painter.extend(shapes);
+    }
     let cache = crate::map::PaintCache::kept(ui.ctx(), response.id);
     let (shapes, stats) = frame.shapes_cached(&painter, &mut cache.lock());
     painter.extend(shapes);
@@ -510,6 +523,7 @@ fn side_by_side_ui(
         hidden: &crate::map::draw::NO_FEATURES,
         sketched: &crate::map::draw::NO_FEATURES,
         sketches_shown: true,
+        tiles_under: false,
     };
     let right_painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(right);
     let (shapes, other_stats) = other.shapes(&right_painter);
