@@ -187,7 +187,7 @@ impl OneMapApp {
         let options = self.tile_options();
         self.tiles.sync(ui.ctx(), &spec.settings.basemap, &options);
         let tiles_under = self.tiles.is_active();
-        let mut tiles = self.tiles.textures();
+        let tiles = self.tiles.textures();
         let ground = crate::map::draw::color(self.data.style.background, 1.0);
         // Field by field, not `slide_inputs`: the map below borrows `self.memory` mutably.
         let inputs = SlideInputs {
@@ -213,7 +213,7 @@ impl OneMapApp {
                 let transform = ScreenTransform::new(projector.zoom(), anchor, at);
                 shown_transform = Some(transform);
                 let painter = ui.painter().with_clip_rect(response.rect);
-                if let Some(tiles) = tiles.as_deref_mut() {
+                if let Some(tiles) = tiles {
                     let ppp = ui.ctx().pixels_per_point();
                     let (shapes, _) = crate::map::tiles::tile_shapes(
                         &transform,

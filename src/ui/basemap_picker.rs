@@ -129,11 +129,7 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
         "Online tiles (the network is used only once chosen)",
     ));
     ui.radio_value(&mut state.kind, Kind::OpenStreetMap, "OpenStreetMap");
-    ui.radio_value(
-        &mut state.kind,
-        Kind::Tianditu,
-        t("天地图", "Tianditu 天地图"),
-    );
+    ui.radio_value(&mut state.kind, Kind::Tianditu, t("天地图", "Tianditu"));
     if state.kind == Kind::Tianditu {
         let layer = state.tianditu.get_or_insert(TiandituLayer::Vector);
         ui.horizontal(|ui| {

@@ -90,6 +90,13 @@ struct Gestures {
     box_ended: bool,
 }
 
+/// What the map's frame is drawn within: the whole panel (two maps side by side share it),
+/// and the tiles under the map, if its basemap is a tile source.
+struct Around<'t> {
+    full: Rect,
+    tiles: Option<&'t mut dyn crate::map::tiles::TileTextures>,
+}
+
 /// The modifier keys as the map's gestures read them.
 #[derive(Clone, Copy)]
 struct Keys {
@@ -181,8 +188,7 @@ pub fn map_ui(
                 projector,
                 panel,
                 keys,
-                full,
-                tiles,
+                Around { full, tiles },
                 &mut tool_commands,
             )
         })
@@ -228,10 +234,10 @@ fn map_frame_ui(
     projector: &Projector,
     panel: &MapPanel<'_>,
     keys: Keys,
-    full: Rect,
-    tiles: Option<&mut dyn crate::map::tiles::TileTextures>,
+    around: Around<'_>,
     tool_commands: &mut Vec<AppCommand>,
 ) -> Gestures {
+    let Around { full, tiles } = around;
     let tool = panel.tool;
     let (drawing, boxing) = (panel.drawing(), panel.boxing(keys));
     let at = projector.project(lon_lat(ANCHOR.x, ANCHOR.y)).to_pos2();
