@@ -137,6 +137,7 @@ fn options(cache: &Path, offline: bool) -> OpenOptions {
         offline,
         tianditu_key: String::new(),
         timeout: Some(Duration::from_millis(800)),
+        base_dir: None,
     }
 }
 

@@ -277,6 +277,12 @@ impl OneMapApp {
             offline: self.help.prefs.tiles_offline,
             tianditu_key: self.help.prefs.tianditu_key.clone(),
             timeout: None,
+            base_dir: self
+                .doc
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_owned),
         }
     }
 

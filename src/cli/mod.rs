@@ -277,6 +277,9 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
                         .map(|f| crate::io::preferences::read_preferences(&f).tianditu_key)
                         .unwrap_or_default(),
                     timeout: None,
+                    // A project's relative path is found from its folder (see the export);
+                    // a --basemap path from the working folder.
+                    base_dir: None,
                 },
             };
             export_image(

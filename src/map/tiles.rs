@@ -125,6 +125,18 @@ pub fn tile_shapes(
     (shapes, draw)
 }
 
+/// The tiles' attribution in the map's top-right corner, small, on a pale ground.
+pub fn attribution_shapes(painter: &egui::Painter, map: Rect, text: String) -> Vec<Shape> {
+    let ink = Color32::from_gray(40);
+    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(10.0), ink);
+    let at = pos2(map.right() - galley.size().x - 6.0, map.top() + 3.0);
+    let ground = Rect::from_min_size(at, galley.size()).expand(2.0);
+    vec![
+        Shape::rect_filled(ground, 2.0, Color32::from_white_alpha(200)),
+        Shape::galley(at, galley, ink),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -260,10 +260,8 @@ impl SlideInputs<'_> {
     pub fn slide_on(&self, rect: Rect, transform: ScreenTransform, tiles_under: bool) -> Slide<'_> {
         let mut attribution = short_attribution(self.attribution);
         if tiles_under {
-            attribution = format!(
-                "{} · {attribution}",
-                self.spec.settings.basemap.attribution()
-            );
+            attribution =
+                super::tiles::with_tiles(&attribution, &self.spec.settings.basemap.attribution());
         }
         Slide {
             frame: MapFrame {
@@ -438,12 +436,8 @@ fn render_slide(
     if let Some(b) = &tiles.basemap {
         spec.settings.basemap = b.clone();
     }
-    let mut warnings = Vec::new();
-    let mut headless =
-        HeadlessTiles::open(&spec.settings.basemap, &tiles.open).unwrap_or_else(|e| {
-            warnings.push(format!("{e}; the built-in basemap is drawn"));
-            None
-        });
+    let (mut headless, mut warnings) =
+        HeadlessTiles::for_slide(&spec.settings.basemap, tiles, project_path);
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,
@@ -458,19 +452,7 @@ fn render_slide(
     let area = super::plan_area(&data.plan);
     let rendered = render_project_on(&inputs, area, canvas, headless.as_mut());
     if let Some(h) = &headless {
-        if h.not_cached > 0 {
-            return Err(ExportError::TilesNotCached {
-                count: h.not_cached,
-                basemap: spec.settings.basemap.describe(),
-            });
-        }
-        if h.failed > 0 {
-            warnings.push(format!(
-                "{} tile(s) could not be drawn and are blank: {}",
-                h.failed,
-                h.failures.join("; ")
-            ));
-        }
+        warnings.extend(h.outcome(&spec.settings.basemap)?);
     }
     Ok((rendered, warnings))
 }

@@ -4,6 +4,7 @@
 //! counted apart, so that the export can refuse rather than write a map with holes.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use egui::epaint::TextureId;
@@ -12,6 +13,8 @@ use egui::{ColorImage, Context, TextureHandle, TextureOptions};
 use crate::io::tiles::{OpenOptions, TileError, TileSource, decode, open_source};
 use crate::map::tiles::TileTextures;
 use crate::model::tile_basemap::{BasemapChoice, TileId};
+
+use super::export::ExportError;
 
 /// How an export draws tiles: the basemap to use instead of the project's, and how sources
 /// are opened. By default online sources read only their cache.
@@ -48,6 +51,45 @@ impl HeadlessTiles {
             failed: 0,
             not_cached: 0,
         }))
+    }
+
+    /// The tiles of a slide's basemap: `settings`' override, else the project's choice (a
+    /// relative path found from the project's folder). A source that cannot be opened is a
+    /// warning, and the built-in basemap is drawn.
+    pub fn for_slide(
+        choice: &BasemapChoice,
+        settings: &TileSettings,
+        project_path: Option<&Path>,
+    ) -> (Option<Self>, Vec<String>) {
+        let mut open = settings.open.clone();
+        if settings.basemap.is_none() {
+            open.base_dir = project_path.and_then(Path::parent).map(Path::to_owned);
+        }
+        match Self::open(choice, &open) {
+            Ok(tiles) => (tiles, Vec::new()),
+            Err(e) => (None, vec![format!("{e}; the built-in basemap is drawn")]),
+        }
+    }
+
+    /// After the rendering: an error when online tiles were needed that are neither cached
+    /// nor allowed from the network, else the warnings about tiles that failed.
+    pub fn outcome(&self, choice: &BasemapChoice) -> Result<Vec<String>, ExportError> {
+        if self.not_cached > 0 {
+            return Err(ExportError::TilesNotCached {
+                count: self.not_cached,
+                basemap: choice.describe(),
+            });
+        }
+        Ok((self.failed > 0)
+            .then(|| {
+                format!(
+                    "{} tile(s) could not be drawn and are blank: {}",
+                    self.failed,
+                    self.failures.join("; ")
+                )
+            })
+            .into_iter()
+            .collect())
     }
 
     /// Sets the context textures are loaded into (the render pass's).
@@ -100,5 +142,31 @@ impl TileTextures for HeadlessTiles {
 
     fn zooms(&self) -> (u8, u8) {
         self.source.zooms()
+    }
+}
+
+/// The slide's attribution line over tiles: the tiles' sources in place of the built-in
+/// basemap's (which is not drawn), the plan layers' kept.
+pub fn with_tiles(attribution: &str, tiles: &str) -> String {
+    match attribution.split_once(". Plan layers:") {
+        Some((basemap, plan)) if basemap.starts_with("Basemap:") => {
+            format!("{tiles}. Plan layers:{plan}")
+        }
+        _ => format!("{tiles} · {attribution}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tiles_sources_replace_the_builtin_basemaps_and_the_plans_stay() {
+        let line = "Basemap: GSHHG, Natural Earth. Plan layers: the 2022 plan; indicative";
+        assert_eq!(
+            with_tiles(line, "Tiles: © OpenStreetMap contributors"),
+            "Tiles: © OpenStreetMap contributors. Plan layers: the 2022 plan; indicative"
+        );
+        assert_eq!(with_tiles("Data: x", "Tiles: y"), "Tiles: y · Data: x");
     }
 }

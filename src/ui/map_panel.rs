@@ -253,6 +253,9 @@ fn map_frame_ui(
             crate::map::tiles::tile_shapes(&frame.transform, response.rect, ppp, ground, tiles);
         painter.extend(shapes);
     }
+    let tiles_attribution = panel
+        .tiles_under
+        .then(|| panel.doc.project.settings.basemap.attribution());
     let cache = crate::map::PaintCache::kept(ui.ctx(), response.id);
     let (shapes, stats) = frame.shapes_cached(&painter, &mut cache.lock());
     painter.extend(shapes);
@@ -268,6 +271,13 @@ fn map_frame_ui(
     if stats.indicative > 0 {
         let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
         painter.extend(editor_notice(&painter, response.rect, side_by_side));
+    }
+    if let Some(text) = tiles_attribution {
+        painter.extend(crate::map::tiles::attribution_shapes(
+            &painter,
+            response.rect,
+            text,
+        ));
     }
     let pointer = response.hover_pos();
     let snapping = panel.snap_on && !keys.alt && tool.snaps();

@@ -115,6 +115,8 @@ pub struct OpenOptions {
     pub tianditu_key: String,
     /// How long one online tile may take.
     pub timeout: Option<std::time::Duration>,
+    /// The project's folder: a relative local path is found from there.
+    pub base_dir: Option<PathBuf>,
 }
 
 /// Opens the source a choice names (`None` for the built-in basemap). Every error names the
@@ -128,7 +130,13 @@ pub fn open_source(
     }
     let source: Arc<dyn TileSource> = match choice {
         BasemapChoice::Builtin => return Ok(None),
-        BasemapChoice::Local { path, .. } => open_local(Path::new(path))?,
+        BasemapChoice::Local { path, .. } => {
+            let path = Path::new(path);
+            match &options.base_dir {
+                Some(base) if path.is_relative() => open_local(&base.join(path))?,
+                _ => open_local(path)?,
+            }
+        }
         BasemapChoice::Online(online) => Arc::new(OnlineTiles::new(online, options)?),
     };
     let attribution = source.attribution();
