@@ -539,3 +539,110 @@ fn bad_tile_files_are_named_and_the_builtin_basemap_is_used() {
         );
     }
 }
+
+#[test]
+fn an_svg_export_carries_the_tiles_as_images() {
+    let dir = scratch("svg");
+    let project = cross_project(&dir, egui::vec2(400.0, 300.0));
+    let pm = dir.join("cross.pmtiles");
+    write_pmtiles(&pm, &cross_tiles(11), 2, r#"{"attribution":"cross test"}"#).unwrap();
+    let out = dir.join("cross.svg");
+    let (code, stdout, err) = onemap(&[
+        "export",
+        project.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--width",
+        "400",
+        "--height",
+        "300",
+        "--basemap",
+        pm.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    let images = svg.matches("<image ").count();
+    assert!(images >= 2, "{images} tile images");
+    assert!(svg.contains("data:image/png;base64,"));
+    assert!(
+        svg.contains("Tiles: cross test"),
+        "the tiles' attribution on the slide"
+    );
+}
+
+/// Presenter mode draws the scene's tile basemap (read by the app's workers), and the editor's
+/// map too; the project's choice is what both read.
+#[test]
+fn presenter_mode_and_the_editor_draw_the_tiles_of_the_projects_basemap() {
+    use onemap::app::{AppData, OneMapApp, install_fonts};
+    let dir = scratch("presenter");
+    let pm = dir.join("cross.pmtiles");
+    let tiles: Vec<_> = (5..=12).flat_map(cross_tiles_at_zoom).collect();
+    write_pmtiles(&pm, &tiles, 2, r#"{"attribution":"cross test"}"#).unwrap();
+    let data = AppData::load(&onemap::io::DataDir::at(root())).unwrap();
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let mut app = OneMapApp::new(data);
+    app.doc.project.settings.basemap = BasemapChoice::Local {
+        path: pm.display().to_string(),
+        attribution: String::new(),
+    };
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let mut frames = |app: &mut OneMapApp| {
+        for _ in 0..300 {
+            // No GPU to upload textures to: dropped on purpose.
+            ctx.run_ui(input(), |ui| app.ui(ui)).textures_delta.clear();
+            if app.tiles.loaded() > 0 && app.tiles.loading() == 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    frames(&mut app);
+    assert!(app.tiles.loaded() > 0, "the editor's map asked for tiles");
+    assert!(
+        !app.last_draw
+            .items_per_layer
+            .keys()
+            .any(|l| l.starts_with("basemap")),
+        "the built-in basemap is not drawn under tiles: {:?}",
+        app.last_draw.items_per_layer.keys().collect::<Vec<_>>()
+    );
+    app.tiles = Default::default();
+    app.present(None, 0);
+    frames(&mut app);
+    assert!(app.presenting.is_some());
+    assert!(
+        app.tiles.loaded() > 0,
+        "the presenter's slide asked for tiles"
+    );
+}
+
+/// Tiles of any zoom around the cross: its own tiles from zoom 8, plain ones over the
+/// plan region below (the fitted views of the tests reach zoom 5).
+fn cross_tiles_at_zoom(z: u8) -> Vec<(TileId, Vec<u8>)> {
+    if z >= 8 {
+        return cross_tiles(z);
+    }
+    let n = f64::from(1u32 << z);
+    let tx = |lon: f64| ((lon + 180.0) / 360.0 * n) as u32;
+    let ty = |lat: f64| {
+        let (_, y) = mercator(0.0, lat);
+        (y * n) as u32
+    };
+    let plain = png([240, 240, 250]);
+    let mut out = Vec::new();
+    for x in tx(116.0)..=tx(126.0) {
+        for y in ty(36.0)..=ty(27.0) {
+            out.push((TileId { z, x, y }, plain.clone()));
+        }
+    }
+    out
+}

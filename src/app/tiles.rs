@@ -119,6 +119,11 @@ impl BasemapTiles {
         self.active.as_ref().map_or(0, |a| a.failed)
     }
 
+    /// Tiles loaded as textures.
+    pub fn loaded(&self) -> usize {
+        self.active.as_ref().map_or(0, |a| a.textures.len())
+    }
+
     pub fn is_active(&self) -> bool {
         self.active.is_some()
     }

@@ -438,6 +438,9 @@ fn render_slide(
     }
     let (mut headless, mut warnings) =
         HeadlessTiles::for_slide(&spec.settings.basemap, tiles, project_path);
+    if let Some(h) = &headless {
+        h.fill_attribution(&mut spec.settings.basemap);
+    }
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,

@@ -92,6 +92,15 @@ impl HeadlessTiles {
             .collect())
     }
 
+    /// A local choice with no attribution of its own (`--basemap PATH`) takes its source's.
+    pub fn fill_attribution(&self, choice: &mut BasemapChoice) {
+        if let BasemapChoice::Local { attribution, .. } = choice
+            && attribution.trim().is_empty()
+        {
+            *attribution = self.source.attribution();
+        }
+    }
+
     /// Sets the context textures are loaded into (the render pass's).
     pub fn use_context(&mut self, ctx: &Context) {
         if self.ctx.is_none() {

@@ -137,7 +137,7 @@ impl MapPanel<'_> {
             hidden,
             sketched: &self.doc.sketch.sketched,
             sketches_shown: self.sketch_view != SketchView::Hidden,
-            tiles_under: false,
+            tiles_under: self.tiles_under,
         }
     }
 }
