@@ -595,7 +595,7 @@ fn presenter_mode_and_the_editor_draw_the_tiles_of_the_projects_basemap() {
         )),
         ..Default::default()
     };
-    let mut frames = |app: &mut OneMapApp| {
+    let frames = |app: &mut OneMapApp| {
         for _ in 0..300 {
             // No GPU to upload textures to: dropped on purpose.
             ctx.run_ui(input(), |ui| app.ui(ui)).textures_delta.clear();
