@@ -646,3 +646,68 @@ fn cross_tiles_at_zoom(z: u8) -> Vec<(TileId, Vec<u8>)> {
     }
     out
 }
+
+/// The basemap is saved per project and per scene: a scene with its own tile basemap exports
+/// over its tiles, the project as set up over the built-in basemap, after a save and a load.
+#[test]
+fn a_scene_keeps_its_own_basemap_through_a_save_and_a_load() {
+    let dir = scratch("scene");
+    let pm = dir.join("red.pmtiles");
+    let red: Vec<_> = (5..=12)
+        .flat_map(cross_tiles_at_zoom)
+        .map(|(id, _)| (id, png([220, 0, 0])))
+        .collect();
+    write_pmtiles(&pm, &red, 2, "{}").unwrap();
+    let size = egui::vec2(320.0, 240.0);
+    let path = cross_project(&dir, size);
+    let mut project = onemap::io::load_project(&path).unwrap();
+    let mut settings = project.settings.clone();
+    settings.basemap = BasemapChoice::Local {
+        path: "red.pmtiles".into(),
+        attribution: "red".into(),
+    };
+    project.scenes.insert(
+        0,
+        onemap::model::project::NamedScene {
+            name: "tiled".into(),
+            title_zh: "瓦片".into(),
+            title_en: "Tiled".into(),
+            subtitle_zh: String::new(),
+            subtitle_en: String::new(),
+            view: project.view,
+            settings: Some(settings),
+            highlighted: Vec::new(),
+        },
+    );
+    onemap::io::save_project(&path, &project).unwrap();
+    let read = onemap::io::load_project(&path).unwrap();
+    assert!(read.settings.basemap.is_builtin());
+    assert_eq!(
+        read.scenes[0].settings.as_ref().unwrap().basemap,
+        project.scenes[0].settings.as_ref().unwrap().basemap
+    );
+    let red_share = |scene: Option<&str>| {
+        let out = dir.join("scene.png");
+        let mut args = vec![
+            "export",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--width",
+            "320",
+            "--height",
+            "240",
+        ];
+        if let Some(s) = scene {
+            args.extend(["--scene", s]);
+        }
+        let (code, _, err) = onemap(&args);
+        assert_eq!(code, 0, "{err}");
+        let img = read_png(&out);
+        let red = img.pixels().filter(|p| p.0[..3] == [220, 0, 0]).count();
+        red as f64 / f64::from(img.width() * img.height())
+    };
+    // The relative path is found from the project's folder.
+    assert!(red_share(Some("tiled")) > 0.3);
+    assert_eq!(red_share(None), 0.0);
+}
