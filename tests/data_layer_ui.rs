@@ -452,6 +452,7 @@ fn the_legend_lists_each_visible_data_layer_with_its_own_swatch() {
             hidden: &none,
             sketched: &none,
             sketches_shown: true,
+            tiles_under: false,
         };
         legend_entries(&frame, &app.data.plan, &app.doc.features)
     };

@@ -5,7 +5,10 @@
 use crate::command::{
     AppCommand, Dialog, ExportImageForm, ExportImageRequest, ImageSize, PaperSize,
 };
-use crate::present::export::{Canvas, ExportError, Paper, SlideSpec, export_project, export_slide};
+use crate::present::export::{
+    Canvas, ExportError, Paper, SlideSpec, export_project_with, export_slide,
+};
+use crate::present::tiles::TileSettings;
 
 use std::path::Path;
 
@@ -105,25 +108,50 @@ impl OneMapApp {
         };
         let project = self.doc.project.clone();
         let path = self.doc.path.as_deref();
+        // The app's cache and offline switch: the user opted into the source on screen.
+        let tiles = TileSettings {
+            basemap: None,
+            open: self.tile_options(),
+        };
         match (&request.scene, path) {
             // Exactly what `onemap export --scene` writes for this project.
-            (Some(scene), Some(path)) => export_project(
+            (Some(scene), Some(path)) => export_project_with(
                 &self.data,
                 project,
                 path,
                 Some(scene),
                 canvas,
                 &request.path,
-            ),
+                &tiles,
+            )
+            .map(drop),
             (Some(scene), None) => {
                 let def = crate::present::export::find_scene(&project, scene)?;
                 let spec = SlideSpec::of(&project, Some(def));
-                export_slide(&self.data, project, None, spec, canvas, &request.path)
+                export_slide(
+                    &self.data,
+                    project,
+                    None,
+                    spec,
+                    canvas,
+                    &request.path,
+                    &tiles,
+                )
+                .map(drop)
             }
             (None, _) => {
                 let mut spec = SlideSpec::of(&project, None);
                 spec.view = Some(self.current_view());
-                export_slide(&self.data, project, path, spec, canvas, &request.path)
+                export_slide(
+                    &self.data,
+                    project,
+                    path,
+                    spec,
+                    canvas,
+                    &request.path,
+                    &tiles,
+                )
+                .map(drop)
             }
         }
     }

@@ -131,6 +131,12 @@ impl OneMapApp {
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
             command @ C::CopyText(..) => self.run_selection_command(command),
+            C::ShowBasemapPicker => self.show_basemap_picker(),
+            C::PickBasemap(choice) => self.pick_basemap(choice),
+            C::SetTilePreferences {
+                tianditu_key,
+                offline,
+            } => self.set_tile_preferences(tianditu_key, offline),
             command @ (C::SelectAndCentre(..)
             | C::ToggleDataTable(..)
             | C::CopyToPlacements(..)) => self.run_data_layer_command(command),

@@ -86,6 +86,14 @@ pub enum Command {
         /// Resolution for --paper: 150 or 300 dots per inch (any value from 72 to 600 works).
         #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
         dpi: Option<u32>,
+        /// The basemap instead of the project's: `builtin`, a .pmtiles or .mbtiles file or a
+        /// folder of {z}/{x}/{y} images, or a URL template with {z}, {x} and {y}. Online tiles
+        /// come from the cache; an export that needs others exits 2 unless --allow-network.
+        #[arg(long, value_name = "builtin|PATH|URL")]
+        basemap: Option<String>,
+        /// Online tiles missing from the cache may be downloaded (and are then cached).
+        #[arg(long)]
+        allow_network: bool,
     },
     /// Lists what changed from one project version to another, one change per line: placements
     /// (matched by id) added, removed, moved or edited, with their deltas and the plan-check
@@ -243,6 +251,8 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             height,
             paper,
             dpi,
+            basemap,
+            allow_network,
         } => {
             let canvas = match (paper, width.zip(*height)) {
                 (Some(p), _) => {
@@ -255,6 +265,23 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
                 (None, Some((w, h))) => crate::present::export::Canvas::pixels(w, h),
                 (None, None) => crate::present::export::Canvas::pixels(1920, 1080),
             };
+            let tiles = crate::present::tiles::TileSettings {
+                basemap: basemap
+                    .as_deref()
+                    .map(crate::model::tile_basemap::BasemapChoice::from_arg),
+                open: crate::io::tiles::OpenOptions {
+                    cache_dir: crate::io::tiles::cache_dir(),
+                    offline: !allow_network,
+                    // The user's key, from the app's preferences.
+                    tianditu_key: crate::io::preferences::default_preferences_file()
+                        .map(|f| crate::io::preferences::read_preferences(&f).tianditu_key)
+                        .unwrap_or_default(),
+                    timeout: None,
+                    // A project's relative path is found from its folder (see the export);
+                    // a --basemap path from the working folder.
+                    base_dir: None,
+                },
+            };
             export_image(
                 project.as_deref(),
                 geojson,
@@ -262,6 +289,7 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
                 scene.as_deref(),
                 canvas,
                 data,
+                &tiles,
             )
         }
     }
@@ -275,6 +303,7 @@ fn export_image(
     scene: Option<&str>,
     canvas: Result<crate::present::export::Canvas, crate::present::export::ExportError>,
     data: Option<&Path>,
+    tiles: &crate::present::tiles::TileSettings,
 ) -> ExitCode {
     use crate::present::export;
     let inputs = project
@@ -304,8 +333,19 @@ fn export_image(
         for problem in &app_data.problems {
             eprintln!("warning: {problem}");
         }
-        export::export_project(&app_data, project, project_path, scene, canvas, out)
-            .map(|()| canvas)
+        let warnings = export::export_project_with(
+            &app_data,
+            project,
+            project_path,
+            scene,
+            canvas,
+            out,
+            tiles,
+        )?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(canvas)
     });
     match result {
         Ok(c) => {

@@ -176,6 +176,10 @@ fn view_label(view: &ViewCommand, names: LayerNames) -> Bilingual {
             let (zh, en) = shown(!*h);
             words(format!("{zh}示意要素"), format!("{en} indicative features"))
         }
+        ViewCommand::SetBasemap(b) => words(
+            format!("底图：{}", b.describe()),
+            format!("basemap: {}", b.describe()),
+        ),
     }
 }
 

@@ -105,6 +105,8 @@ pub struct MapFrame<'a> {
     pub sketched: &'a std::collections::BTreeSet<crate::model::FeatureId>,
     /// Whether sketched plan features are drawn at all.
     pub sketches_shown: bool,
+    /// Tiles are drawn under the map: the built-in basemap and the background are not.
+    pub tiles_under: bool,
 }
 
 /// No features: for frames that hide none.
@@ -123,6 +125,9 @@ pub fn color(c: Rgba, opacity: f32) -> Color32 {
 impl MapFrame<'_> {
     /// Whether an item is drawn at all under the current view settings.
     pub fn shown(&self, item: &Item) -> bool {
+        if self.tiles_under && item.group == "basemap" {
+            return false;
+        }
         if let ItemKey::Feature(id) = &item.key {
             if !item.from_project && self.hidden.contains(id) {
                 return false;
@@ -205,6 +210,7 @@ impl MapFrame<'_> {
     ) -> DrawStats {
         let mut stats = DrawStats::default();
         match self.scene.frame {
+            _ if self.tiles_under => {}
             Some([nw, se]) => {
                 shapes.push(Shape::rect_filled(
                     self.rect,

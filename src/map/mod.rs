@@ -17,6 +17,7 @@ pub mod paint_cache;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;
+pub mod tiles;
 
 pub use draw::{DrawStats, MapFrame, ScreenTransform};
 pub use paint_cache::PaintCache;

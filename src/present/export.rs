@@ -17,7 +17,9 @@ use crate::model::{FeatureId, PlanFeature};
 
 use super::render::{Rendered, encode_png, render, size_in_points};
 use super::slide::{HIGH_CONTRAST_LINES, PROJECTOR_SCALE, Slide, short_attribution};
+use super::tiles::{HeadlessTiles, TileSettings};
 use super::{fit_view, zoom_for_canvas};
+use crate::map::tiles::tile_shapes;
 
 #[derive(Debug, Error)]
 pub enum ExportError {
@@ -31,6 +33,11 @@ pub enum ExportError {
     Io(#[from] IoError),
     #[error("could not encode the PNG: {0}")]
     Png(String),
+    #[error(
+        "{count} tile(s) of the basemap {basemap} are neither cached nor local; \
+         run again with --allow-network to download them, or choose --basemap builtin"
+    )]
+    TilesNotCached { count: usize, basemap: String },
 }
 
 impl ExportError {
@@ -50,6 +57,9 @@ impl ExportError {
             }
             (Self::Io(e), Chinese) => e.in_language(lang),
             (Self::Png(e), Chinese) => format!("无法编码 PNG：{e}"),
+            (Self::TilesNotCached { count, basemap }, Chinese) => format!(
+                "底图 {basemap} 有 {count} 个瓦片既未缓存也不在本地；请加 --allow-network 下载，或改用内置底图"
+            ),
         }
     }
 }
@@ -242,6 +252,17 @@ pub struct SlideInputs<'a> {
 impl SlideInputs<'_> {
     /// The slide on `rect` with the map seen through `transform`.
     pub fn slide(&self, rect: Rect, transform: ScreenTransform) -> Slide<'_> {
+        self.slide_on(rect, transform, false)
+    }
+
+    /// [`Self::slide`], drawn over tiles (`tiles_under`): without the built-in basemap, and
+    /// with the tiles' attribution added to the slide's.
+    pub fn slide_on(&self, rect: Rect, transform: ScreenTransform, tiles_under: bool) -> Slide<'_> {
+        let mut attribution = short_attribution(self.attribution);
+        if tiles_under {
+            attribution =
+                super::tiles::with_tiles(&attribution, &self.spec.settings.basemap.attribution());
+        }
         Slide {
             frame: MapFrame {
                 scene: self.scene,
@@ -262,12 +283,13 @@ impl SlideInputs<'_> {
                 hidden: &self.doc.sketch.replaced,
                 sketched: &self.doc.sketch.sketched,
                 sketches_shown: true,
+                tiles_under,
             },
             plan: self.plan,
             project_features: &self.doc.features,
             title: self.spec.title.clone(),
             subtitle: self.spec.subtitle.clone(),
-            attribution: short_attribution(self.attribution),
+            attribution,
             date: self.date.to_owned(),
             high_contrast: self.high_contrast,
         }
@@ -285,14 +307,31 @@ pub fn transform_for(camera: MapView, rect: Rect) -> ScreenTransform {
 
 /// Renders a slide of the project headless.
 pub fn render_project(inputs: &SlideInputs<'_>, area: geo::Rect<f64>, canvas: Canvas) -> Rendered {
+    render_project_on(inputs, area, canvas, None)
+}
+
+/// [`render_project`] over `tiles`, when the slide's basemap is a tile source.
+pub fn render_project_on(
+    inputs: &SlideInputs<'_>,
+    area: geo::Rect<f64>,
+    canvas: Canvas,
+    mut tiles: Option<&mut HeadlessTiles>,
+) -> Rendered {
     let camera = inputs.spec.camera(area, canvas.size_in_points());
+    let ground = color32(inputs.style.background);
     render(
         canvas.width_px,
         canvas.height_px,
         canvas.pixels_per_point,
         |painter, rect| {
+            let transform = transform_for(camera, rect);
+            if let Some(tiles) = tiles.as_deref_mut() {
+                tiles.use_context(painter.ctx());
+                let ppp = canvas.pixels_per_point;
+                painter.extend(tile_shapes(&transform, rect, ppp, ground, tiles).0);
+            }
             inputs
-                .slide(rect, transform_for(camera, rect))
+                .slide_on(rect, transform, tiles.is_some())
                 .paint(painter);
         },
     )
@@ -318,9 +357,28 @@ pub fn export_project(
     canvas: Canvas,
     out: &Path,
 ) -> Result<(), ExportError> {
+    let tiles = TileSettings::default();
+    export_project_with(data, project, project_path, scene_name, canvas, out, &tiles).map(drop)
+}
+
+/// [`export_project`] with the tiles drawn as `tiles` says; returns the warnings (a tile
+/// source that cannot be opened, tiles that failed).
+pub fn export_project_with(
+    data: &AppData,
+    project: Project,
+    project_path: &Path,
+    scene_name: Option<&str>,
+    canvas: Canvas,
+    out: &Path,
+    tiles: &TileSettings,
+) -> Result<Vec<String>, ExportError> {
     Format::of(out)?;
-    let rendered = render_project_slide(data, project, project_path, scene_name, canvas)?;
-    write(rendered, color32(data.style.no_data), out)
+    let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
+    let spec = SlideSpec::of(&project, scene_def);
+    let (rendered, warnings) =
+        render_slide(data, project, Some(project_path), &spec, canvas, tiles)?;
+    write(rendered, color32(data.style.no_data), out)?;
+    Ok(warnings)
 }
 
 /// The slide `export_project` writes, rendered in memory: what the fuzzer paints.
@@ -333,17 +391,12 @@ pub fn render_project_slide(
 ) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
-    Ok(render_slide(
-        data,
-        project,
-        Some(project_path),
-        &spec,
-        canvas,
-    ))
+    let tiles = TileSettings::default();
+    render_slide(data, project, Some(project_path), &spec, canvas, &tiles).map(|r| r.0)
 }
 
 /// Exports one slide of a project as the data dir styles it: what `onemap export` and the
-/// app's File › Export image… both run.
+/// app's File › Export image… both run. Returns the warnings, as [`export_project_with`].
 pub fn export_slide(
     data: &AppData,
     project: Project,
@@ -351,20 +404,24 @@ pub fn export_slide(
     spec: SlideSpec,
     canvas: Canvas,
     out: &Path,
-) -> Result<(), ExportError> {
+    tiles: &TileSettings,
+) -> Result<Vec<String>, ExportError> {
     Format::of(out)?;
-    let rendered = render_slide(data, project, project_path, &spec, canvas);
-    write(rendered, color32(data.style.no_data), out)
+    let (rendered, warnings) = render_slide(data, project, project_path, &spec, canvas, tiles)?;
+    write(rendered, color32(data.style.no_data), out)?;
+    Ok(warnings)
 }
 
-/// One slide of a project rendered in memory, as the data dir styles it.
+/// One slide of a project rendered in memory, as the data dir styles it, over the tiles of
+/// its basemap when it has a tile basemap; with the warnings.
 fn render_slide(
     data: &AppData,
     project: Project,
     project_path: Option<&Path>,
     spec: &SlideSpec,
     canvas: Canvas,
-) -> Rendered {
+    tiles: &TileSettings,
+) -> Result<(Rendered, Vec<String>), ExportError> {
     let style = data
         .base_style
         .with_overrides(&project.layer_order, &project.style_overrides);
@@ -375,6 +432,15 @@ fn render_slide(
         data.shared_plan.clone(),
         &style,
     );
+    let mut spec = spec.clone();
+    if let Some(b) = &tiles.basemap {
+        spec.settings.basemap = b.clone();
+    }
+    let (mut headless, mut warnings) =
+        HeadlessTiles::for_slide(&spec.settings.basemap, tiles, project_path);
+    if let Some(h) = &headless {
+        h.fill_attribution(&mut spec.settings.basemap);
+    }
     let date = today();
     let inputs = SlideInputs {
         plan: &data.plan,
@@ -382,12 +448,16 @@ fn render_slide(
         attribution: &data.attribution,
         scene: &scene,
         doc: &doc,
-        spec,
+        spec: &spec,
         high_contrast: false,
         date: &date,
     };
     let area = super::plan_area(&data.plan);
-    render_project(&inputs, area, canvas)
+    let rendered = render_project_on(&inputs, area, canvas, headless.as_mut());
+    if let Some(h) = &headless {
+        warnings.extend(h.outcome(&spec.settings.basemap)?);
+    }
+    Ok((rendered, warnings))
 }
 
 /// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
@@ -572,6 +642,7 @@ pub fn export_geojson_layers(
                     hidden: &crate::map::draw::NO_FEATURES,
                     sketched: &crate::map::draw::NO_FEATURES,
                     sketches_shown: true,
+                    tiles_under: false,
                 },
                 plan: &plan,
                 project_features: &legend_features,

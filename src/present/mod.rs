@@ -7,6 +7,7 @@ pub mod raster;
 pub mod render;
 pub mod slide;
 pub mod svg;
+pub mod tiles;
 
 use crate::map::scene::{lonlat_from_merc, merc};
 use crate::model::project::MapView;
