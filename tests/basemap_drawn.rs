@@ -64,6 +64,7 @@ fn draw(data: &AppData, center: (f64, f64), zoom: f64, language: LabelLanguage) 
         hidden: &none,
         sketched: &none,
         sketches_shown: true,
+        tiles_under: false,
     };
     let ctx = egui::Context::default();
     onemap::app::install_fonts(&ctx);

@@ -80,6 +80,7 @@ fn draw(
             hidden: &none,
             sketched: &none,
             sketches_shown: true,
+            tiles_under: false,
         };
         let (shapes, _) = match cache.as_deref_mut() {
             Some(cache) => map.shapes_cached(painter, cache),
