@@ -145,6 +145,19 @@ fn frame_large(c: &mut Criterion) {
             std::hint::black_box(one_frame(&ctx, &mut app))
         })
     });
+    // A pan that goes on in one direction, about 20 pixels a frame: the kept shapes are moved
+    // while the pan stays within their margin, and painted again each time it leaves it.
+    let mut lon = 120.95;
+    group.bench_function("zoomed in, panning steadily east", |b| {
+        b.iter(|| {
+            lon += 0.003;
+            if lon > 121.25 {
+                lon = 120.95;
+            }
+            app.memory.center_at(walkers::lon_lat(lon, 31.0));
+            std::hint::black_box(one_frame(&ctx, &mut app))
+        })
+    });
     group.finish();
 }
 

@@ -125,10 +125,7 @@ fn the_style_popup_recolours_a_data_layer_in_one_undoable_step_and_resets_it() {
         Some(blue)
     );
     assert_eq!(stroke_of(&h), Some(blue), "the map draws it so");
-    assert_eq!(
-        h.state().doc.history.undo_label(),
-        Some("style of sketch:depots")
-    );
+    assert_eq!(h.state().doc.history.undo_label(), Some("style of 仓库"));
     // The symbol and its size, and the fill, each one more step on the same override.
     click(&mut h, "点符号 星");
     h.get_by_role_and_label(egui::accesskit::Role::Slider, "符号大小")
@@ -455,6 +452,7 @@ fn the_legend_lists_each_visible_data_layer_with_its_own_swatch() {
             hidden: &none,
             sketched: &none,
             sketches_shown: true,
+            tiles_under: false,
         };
         legend_entries(&frame, &app.data.plan, &app.doc.features)
     };

@@ -66,6 +66,7 @@ fn placed(labels: &[Label]) -> Vec<String> {
         hidden: &none,
         sketched: &none,
         sketches_shown: true,
+        tiles_under: false,
     };
     let ctx = egui::Context::default();
     let mut texts = Vec::new();

@@ -86,6 +86,7 @@ fn frame(
         hidden: &none,
         sketched: &none,
         sketches_shown: true,
+        tiles_under: false,
     };
     let input = egui::RawInput {
         screen_rect: Some(SCREEN),

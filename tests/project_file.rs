@@ -329,6 +329,7 @@ fn project() -> impl Strategy<Value = Project> {
                 language,
                 hide_indicative: false,
                 legend: Default::default(),
+                basemap: Default::default(),
             },
             layer_order: BTreeMap::new(),
             style_overrides: BTreeMap::new(),

@@ -259,7 +259,8 @@ fn hiding_a_layer_is_undone_with_ctrl_z_and_redone_with_ctrl_y() {
     assert!(h.state().doc.is_dirty());
     assert_eq!(
         h.state().doc.history.undo_label(),
-        Some("hide layer corridors")
+        Some("hide layer Primary and secondary corridors"),
+        "the step calls the layer by its name, not its id"
     );
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();

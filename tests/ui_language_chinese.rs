@@ -65,6 +65,11 @@ const SHARED_WORDS: &[&str] = &[
     "JSON",
     "RON",
     "PDF",
+    // Tile basemaps: file extensions, a product name, and the URL of a tile server.
+    "pmtiles",
+    "mbtiles",
+    "OpenStreetMap",
+    "URL",
 ];
 
 /// The English words (three letters or more) of a text, leaving out the shared ones and

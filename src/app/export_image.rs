@@ -9,8 +9,9 @@ use crate::command::{
     ImageSize, PaperSize,
 };
 use crate::present::export::{
-    Canvas, ExportError, Paper, Sheet, SlideSpec, export_project, export_slide,
+    Canvas, ExportError, Paper, Sheet, SlideSpec, export_project_with, export_slide,
 };
+use crate::present::tiles::TileSettings;
 
 use std::path::Path;
 
@@ -120,26 +121,57 @@ impl OneMapApp {
         };
         let project = self.doc.project.clone();
         let path = self.doc.path.as_deref();
+        let tiles = self.export_tile_settings();
         match (&request.scene, path) {
             // Exactly what `onemap export --scene` writes for this project.
-            (Some(scene), Some(path)) => export_project(
+            (Some(scene), Some(path)) => export_project_with(
                 &self.data,
                 project,
                 path,
                 Some(scene),
                 canvas,
                 &request.path,
-            ),
+                &tiles,
+            )
+            .map(drop),
             (Some(scene), None) => {
                 let def = crate::present::export::find_scene(&project, scene)?;
                 let spec = SlideSpec::of(&project, Some(def));
-                export_slide(&self.data, project, None, spec, canvas, &request.path)
+                export_slide(
+                    &self.data,
+                    project,
+                    None,
+                    spec,
+                    canvas,
+                    &request.path,
+                    &tiles,
+                )
+                .map(drop)
             }
             (None, _) => {
                 let mut spec = SlideSpec::of(&project, None);
                 spec.view = Some(self.current_view());
-                export_slide(&self.data, project, path, spec, canvas, &request.path)
+                export_slide(
+                    &self.data,
+                    project,
+                    path,
+                    spec,
+                    canvas,
+                    &request.path,
+                    &tiles,
+                )
+                .map(drop)
             }
+        }
+    }
+}
+
+impl OneMapApp {
+    /// The app's cache and offline switch: the user opted into the source on screen.
+    fn export_tile_settings(&self) -> TileSettings {
+        TileSettings {
+            basemap: None,
+            open: self.tile_options(),
         }
     }
 }
@@ -175,7 +207,8 @@ impl OneMapApp {
             self.doc.path.as_deref(),
             canvas,
             &request.path,
+            &self.export_tile_settings(),
         )
-        .map(|_| ())
+        .map(drop)
     }
 }

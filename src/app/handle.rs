@@ -2,7 +2,10 @@
 //! (through the undo history), and that touches files.
 
 use crate::edit::Edit;
+use crate::edit::labels::Named;
 use crate::io::clock;
+use crate::model::Bilingual;
+use crate::model::style::DATA_LAYER_PREFIX;
 
 use super::{AppCommand, OneMapApp};
 
@@ -33,7 +36,12 @@ impl OneMapApp {
             return;
         }
         let structural = edit.is_structural();
-        match self.doc.history.apply(&edit, &mut self.doc.project) {
+        let label = self.step_label(&edit);
+        match self
+            .doc
+            .history
+            .apply_labelled(&edit, &mut self.doc.project, label)
+        {
             Ok(true) => {
                 if structural {
                     self.doc.reload_sketches();
@@ -43,6 +51,30 @@ impl OneMapApp {
             Ok(false) => {}
             Err(e) => self.files.error("Could not make the change", e.to_string()),
         }
+    }
+
+    /// The Edit menu's name for the step, with layers called by their names, not their ids.
+    fn step_label(&self, edit: &Edit) -> Bilingual {
+        let style = &self.data.style;
+        let sketches = &self.doc.project.sketch_layers;
+        edit.label_named(&|named| match named {
+            Named::Layer(id) => {
+                if let Some(sketch_id) = id.strip_prefix(DATA_LAYER_PREFIX) {
+                    let sketch = sketches.get(sketch_id)?;
+                    return Some(Bilingual::new(&sketch.name, &sketch.name));
+                }
+                let layer = style.layer(id)?;
+                Some(Bilingual::new(&layer.name_zh, &layer.name_en))
+            }
+            Named::Group(id) => {
+                let group = style.groups.iter().find(|g| g.id == id)?;
+                Some(Bilingual::new(&group.name_zh, &group.name_en))
+            }
+            Named::DataLayer(id) => {
+                let sketch = sketches.get(id)?;
+                Some(Bilingual::new(&sketch.name, &sketch.name))
+            }
+        })
     }
 
     /// After undo or redo anything may have changed, sketch layers included.
@@ -99,6 +131,12 @@ impl OneMapApp {
             | C::Paste
             | C::Duplicate) => self.run_selection_command(command),
             command @ C::CopyText(..) => self.run_selection_command(command),
+            C::ShowBasemapPicker => self.show_basemap_picker(),
+            C::PickBasemap(choice) => self.pick_basemap(choice),
+            C::SetTilePreferences {
+                tianditu_key,
+                offline,
+            } => self.set_tile_preferences(tianditu_key, offline),
             command @ (C::SelectAndCentre(..)
             | C::ToggleDataTable(..)
             | C::CopyToPlacements(..)) => self.run_data_layer_command(command),

@@ -40,6 +40,7 @@ impl OneMapApp {
             );
         }
         self.help_ui(ui.ctx(), &mut commands);
+        ui::basemap_picker::basemap_picker_ui(ui.ctx(), &mut self.basemap_picker, &mut commands);
         self.data_tables_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
         let import = self.files.import_progress();
@@ -159,6 +160,12 @@ impl OneMapApp {
                     &self.doc,
                     self.cursor,
                     self.memory.zoom(),
+                );
+                ui::status_bar::tiles_status_ui(
+                    ui,
+                    self.tiles.loading(),
+                    self.tiles.note.as_deref(),
+                    self.view().basemap.attribution(),
                 );
             });
         });

@@ -99,7 +99,11 @@ impl OneMapApp {
             _ => None,
         }
         .map(ItemKey::Feature);
+        let options = self.tile_options();
+        self.tiles
+            .sync(ui.ctx(), &self.doc.project.settings.basemap, &options);
         let panel = MapPanel {
+            tiles_under: self.tiles.is_active(),
             scene: &self.scene,
             style: &self.data.style,
             plan: &self.data.plan,
@@ -120,7 +124,14 @@ impl OneMapApp {
             compare: self.compare.as_ref(),
             review: self.review_mode,
         };
-        let seen = map_ui(ui, &panel, &mut self.memory, commands);
+        let seen = map_ui(
+            ui,
+            &panel,
+            &mut self.memory,
+            self.tiles.textures(),
+            commands,
+        );
+        self.tiles.end_frame();
         self.box_start = seen.box_start;
         self.last_transform = Some(seen.transform);
         self.last_draw = seen.stats;

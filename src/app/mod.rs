@@ -20,6 +20,7 @@ pub mod review;
 mod scenes;
 mod selection;
 mod sketch;
+pub mod tiles;
 
 use std::path::{Path, PathBuf};
 
@@ -148,6 +149,9 @@ pub struct OneMapApp {
     )>,
     /// Preferences (the interface language) and help.
     pub help: help::HelpState,
+    /// The tile basemap, when the view's choice is not the built-in one.
+    pub tiles: tiles::BasemapTiles,
+    pub basemap_picker: ui::basemap_picker::PickerState,
 }
 
 impl OneMapApp {
@@ -218,6 +222,8 @@ impl OneMapApp {
             data_table_rects: Vec::new(),
             placement_facts: Default::default(),
             help: Default::default(),
+            tiles: Default::default(),
+            basemap_picker: Default::default(),
         }
     }
 
@@ -262,6 +268,22 @@ impl OneMapApp {
 
     pub fn view(&self) -> &ViewSettings {
         &self.doc.project.settings
+    }
+
+    /// How tile sources are opened: the user's cache, offline switch and key.
+    pub fn tile_options(&self) -> crate::io::tiles::OpenOptions {
+        crate::io::tiles::OpenOptions {
+            cache_dir: crate::io::tiles::cache_dir(),
+            offline: self.help.prefs.tiles_offline,
+            tianditu_key: self.help.prefs.tianditu_key.clone(),
+            timeout: None,
+            base_dir: self
+                .doc
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_owned),
+        }
     }
 
     /// A feature of the plan or of the project.

@@ -184,6 +184,11 @@ impl OneMapApp {
         // The map fills the window: no panels in presenter mode.
         let rect = ui.ctx().content_rect();
         self.advance_flight(ui.ctx(), rect.size());
+        let options = self.tile_options();
+        self.tiles.sync(ui.ctx(), &spec.settings.basemap, &options);
+        let tiles_under = self.tiles.is_active();
+        let tiles = self.tiles.textures();
+        let ground = crate::map::draw::color(self.data.style.background, 1.0);
         // Field by field, not `slide_inputs`: the map below borrows `self.memory` mutably.
         let inputs = SlideInputs {
             plan: &self.data.plan,
@@ -208,7 +213,18 @@ impl OneMapApp {
                 let transform = ScreenTransform::new(projector.zoom(), anchor, at);
                 shown_transform = Some(transform);
                 let painter = ui.painter().with_clip_rect(response.rect);
-                let slide = inputs.slide(response.rect, transform);
+                if let Some(tiles) = tiles {
+                    let ppp = ui.ctx().pixels_per_point();
+                    let (shapes, _) = crate::map::tiles::tile_shapes(
+                        &transform,
+                        response.rect,
+                        ppp,
+                        ground,
+                        tiles,
+                    );
+                    painter.extend(shapes);
+                }
+                let slide = inputs.slide_on(response.rect, transform, tiles_under);
                 slide.paint(&painter);
                 if count > 0 {
                     let s = slide.frame.symbol_scale;
@@ -222,6 +238,7 @@ impl OneMapApp {
                 }
             });
         });
+        self.tiles.end_frame();
         self.last_transform = shown_transform.or(self.last_transform);
         self.run_commands(commands);
     }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod data;
+mod image_export;
 
 use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
 use crate::io::output_guard::{Writes, check_output};
@@ -100,6 +101,14 @@ pub enum Command {
         /// Resolution for --paper: 150 or 300 dots per inch (any value from 72 to 600 works).
         #[arg(long, requires = "paper", value_parser = clap::value_parser!(u32).range(72..=600))]
         dpi: Option<u32>,
+        /// The basemap instead of the project's: `builtin`, a .pmtiles or .mbtiles file or a
+        /// folder of {z}/{x}/{y} images, or a URL template with {z}, {x} and {y}. Online tiles
+        /// come from the cache; an export that needs others exits 2 unless --allow-network.
+        #[arg(long, value_name = "builtin|PATH|URL")]
+        basemap: Option<String>,
+        /// Online tiles missing from the cache may be downloaded (and are then cached).
+        #[arg(long)]
+        allow_network: bool,
     },
     /// Lists what changed from one project version to another, one change per line: placements
     /// (matched by id) added, removed, moved or edited, with their deltas and the plan-check
@@ -263,130 +272,17 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             portrait,
             scale,
             dpi,
+            basemap,
+            allow_network,
         } => {
-            use crate::present::export::{Canvas, Paper, Sheet};
-            let canvas = match (paper, width.zip(*height)) {
-                (Some(p), _) => {
-                    let paper = match p {
-                        PaperArg::A4 => Paper::A4,
-                        PaperArg::A3 => Paper::A3,
-                        PaperArg::A2 => Paper::A2,
-                        PaperArg::A1 => Paper::A1,
-                        PaperArg::A0 => Paper::A0,
-                    };
-                    let sheet = Sheet {
-                        paper,
-                        portrait: *portrait,
-                        scale: *scale,
-                    };
-                    Canvas::sheet(sheet, dpi.unwrap_or(300))
-                }
-                (None, Some((w, h))) => crate::present::export::Canvas::pixels(w, h),
-                (None, None) => crate::present::export::Canvas::pixels(1920, 1080),
-            };
+            let canvas = image_export::canvas(*paper, width.zip(*height), *portrait, *scale, *dpi);
+            let tiles = image_export::tile_settings(basemap.as_deref(), *allow_network);
             let what = if *all_scenes {
-                Exported::Book
+                image_export::Exported::Book
             } else {
-                Exported::Slide(scene.as_deref())
+                image_export::Exported::Slide(scene.as_deref())
             };
-            export_image(project.as_deref(), geojson, out, what, canvas, data)
-        }
-    }
-}
-
-/// What `export` writes of a project.
-#[derive(Clone, Copy, Debug)]
-enum Exported<'a> {
-    /// One scene (or the project as set up).
-    Slide(Option<&'a str>),
-    /// The map book: a cover and every scene.
-    Book,
-}
-
-#[allow(clippy::print_stdout)]
-fn export_image(
-    project: Option<&Path>,
-    geojson: &[PathBuf],
-    out: &Path,
-    what: Exported<'_>,
-    canvas: Result<crate::present::export::Canvas, crate::present::export::ExportError>,
-    data: Option<&Path>,
-) -> ExitCode {
-    use crate::present::export;
-    let inputs = project
-        .into_iter()
-        .chain(geojson.iter().map(PathBuf::as_path));
-    if let Err(e) = check_output(out, inputs, Writes::Other("an image")) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
-    let result = canvas.and_then(|canvas| {
-        // The format first: a wrong extension is refused before anything is read.
-        let format = export::Format::of(out)?;
-        if matches!(what, Exported::Book) && format != export::Format::Pdf {
-            return Err(export::ExportError::BookFormat {
-                path: out.to_owned(),
-            });
-        }
-        if !geojson.is_empty() {
-            return export::export_geojson_layers(geojson, canvas, out).map(|()| (canvas, 1));
-        }
-        let Some(project_path) = project else {
-            return Err(export::ExportError::Format {
-                path: out.to_owned(),
-            });
-        };
-        let project = load_project(project_path)?;
-        let dir = data_dir(data).map_err(|message| {
-            export::ExportError::Io(crate::io::IoError::Invalid {
-                path: data.map(Path::to_owned).unwrap_or_default(),
-                message,
-            })
-        })?;
-        let app_data = crate::doc::AppData::load(&dir)?;
-        for problem in &app_data.problems {
-            eprintln!("warning: {problem}");
-        }
-        match what {
-            Exported::Slide(scene) => {
-                export::export_project(&app_data, project, project_path, scene, canvas, out)
-                    .map(|()| (canvas, 1))
-            }
-            Exported::Book => crate::present::book::export_book(
-                &app_data,
-                project,
-                Some(project_path),
-                canvas,
-                out,
-            )
-            .map(|pages| (canvas, pages)),
-        }
-    });
-    match result {
-        Ok((c, pages)) => {
-            let px = format!("{} × {} px", c.width_px, c.height_px);
-            let size = match c.sheet {
-                Some(sheet) => format!(
-                    "{} {}, {px}",
-                    sheet.paper.name(),
-                    if sheet.portrait {
-                        "portrait"
-                    } else {
-                        "landscape"
-                    }
-                ),
-                None => px,
-            };
-            if pages > 1 {
-                println!("wrote {} ({size}, {pages} pages)", out.display());
-            } else {
-                println!("wrote {} ({size})", out.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
+            image_export::export_image(project.as_deref(), geojson, out, what, canvas, data, &tiles)
         }
     }
 }

@@ -35,6 +35,15 @@ pub use tool::{Handle, Tool};
 #[derive(Clone, Debug)]
 pub enum AppCommand {
     View(ViewCommand),
+    /// Opens the basemap picker.
+    ShowBasemapPicker,
+    /// The basemap picked: opened first, and refused (with a note) when it cannot be read.
+    PickBasemap(crate::model::tile_basemap::BasemapChoice),
+    /// The user's Tianditu key and the offline switch, kept in the preferences.
+    SetTilePreferences {
+        tianditu_key: String,
+        offline: bool,
+    },
     /// Any other change to the project, applied through the undo history.
     Edit(Box<crate::edit::Edit>),
     Select(Option<FeatureId>),

@@ -33,16 +33,24 @@ impl History {
     /// Applies an edit as its own step, or as part of the open gesture. Returns whether the
     /// project changed; an edit that changes nothing makes no step.
     pub fn apply(&mut self, edit: &Edit, project: &mut Project) -> Result<bool, EditError> {
+        self.apply_labelled(edit, project, edit.label())
+    }
+
+    /// As [`Self::apply`], the step called `label` (e.g. from [`Edit::label_named`], which
+    /// needs the names of layers that the project alone does not hold).
+    pub fn apply_labelled(
+        &mut self,
+        edit: &Edit,
+        project: &mut Project,
+        label: Bilingual,
+    ) -> Result<bool, EditError> {
         let before = project.clone();
         edit.apply(project)?;
         if *project == before {
             return Ok(false);
         }
         if self.open.is_none() {
-            self.push(Step {
-                label: edit.label(),
-                before,
-            });
+            self.push(Step { label, before });
         }
         Ok(true)
     }

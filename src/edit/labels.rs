@@ -25,28 +25,63 @@ fn corner_zh(corner: Corner) -> &'static str {
     }
 }
 
+/// What a step's id refers to: a group and a layer of the style may share an id
+/// (`corridors`), and a data layer's id may appear bare or as `sketch:ID`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    Group(&'a str),
+    Layer(&'a str),
+    DataLayer(&'a str),
+}
+
+/// Names a layer or group by its id, in both languages (`None`: the id is shown as it is).
+pub type LayerNames<'a> = &'a dyn Fn(Named) -> Option<Bilingual>;
+
+/// A layer's name in each language: its own name where one is known, else its id (an id is
+/// the data's own, so it is the same in both).
+fn layer_words(named: Named, names: LayerNames) -> (String, String) {
+    let id = match named {
+        Named::Group(id) | Named::Layer(id) | Named::DataLayer(id) => id,
+    };
+    match names(named) {
+        Some(name) => (name.zh.clone(), name.en.clone()),
+        None => (id.to_string(), id.to_string()),
+    }
+}
+
 impl Edit {
     /// What the Edit menu calls the step, e.g. "hide layer corridors" / "隐藏图层 corridors".
     /// Ids and names are the data's own, in both.
     pub fn label(&self) -> Bilingual {
+        self.label_named(&|_| None)
+    }
+
+    /// As [`Self::label`], with layers and groups called by their names ("隐藏图层 行政边界",
+    /// "hide layer Boundaries") instead of their ids.
+    pub fn label_named(&self, names: LayerNames) -> Bilingual {
         let words = |zh: String, en: String| Bilingual::new(zh, en);
         match self {
-            Edit::View(view) => view_label(view),
+            Edit::View(view) => view_label(view, names),
             Edit::AddSketch { id, .. } => words(format!("导入 {id}"), format!("import {id}")),
-            Edit::RemoveSketch(id) => words(
-                format!("移除草图图层 {id}"),
-                format!("remove sketch layer {id}"),
-            ),
+            Edit::RemoveSketch(id) => {
+                let (zh, en) = layer_words(Named::DataLayer(id), names);
+                words(
+                    format!("移除草图图层 {zh}"),
+                    format!("remove sketch layer {en}"),
+                )
+            }
             Edit::SetSketchSource { id, .. } => words(format!("定位 {id}"), format!("locate {id}")),
             Edit::SetSketchVisible { id, visible } => {
                 let (zh, en) = shown(*visible);
+                let (name_zh, name_en) = layer_words(Named::DataLayer(id), names);
                 words(
-                    format!("{zh}草图图层 {id}"),
-                    format!("{en} sketch layer {id}"),
+                    format!("{zh}草图图层 {name_zh}"),
+                    format!("{en} sketch layer {name_en}"),
                 )
             }
             Edit::SetSketchOpacity { id, .. } => {
-                words(format!("{id} 的不透明度"), format!("opacity of {id}"))
+                let (zh, en) = layer_words(Named::DataLayer(id), names);
+                words(format!("{zh} 的不透明度"), format!("opacity of {en}"))
             }
             Edit::SetSketchLabelField { id, field: Some(f) } => {
                 words(format!("按 {f} 标注 {id}"), format!("label {id} by {f}"))
@@ -63,10 +98,12 @@ impl Edit {
                 format!("add {}", placement.name_zh),
             ),
             Edit::SetLayerOrder { layer, .. } => {
-                words(format!("{layer} 的顺序"), format!("order of {layer}"))
+                let (zh, en) = layer_words(Named::Layer(layer), names);
+                words(format!("{zh} 的顺序"), format!("order of {en}"))
             }
             Edit::SetStyleOverride { layer, .. } => {
-                words(format!("{layer} 的样式"), format!("style of {layer}"))
+                let (zh, en) = layer_words(Named::Layer(layer), names);
+                words(format!("{zh} 的样式"), format!("style of {en}"))
             }
             Edit::RemovePlacement(id) => {
                 words(format!("删除 {}", id.0), format!("delete {}", id.0))
@@ -90,15 +127,32 @@ impl Edit {
     }
 }
 
-fn view_label(view: &ViewCommand) -> Bilingual {
+fn view_label(view: &ViewCommand, names: LayerNames) -> Bilingual {
     let words = |zh: String, en: String| Bilingual::new(zh, en);
     match view {
-        ViewCommand::SetGroupVisible(id, v) | ViewCommand::SetLayerVisible(id, v) => {
+        ViewCommand::SetGroupVisible(id, v) => {
             let (zh, en) = shown(*v);
-            words(format!("{zh}图层 {id}"), format!("{en} layer {id}"))
+            let (name_zh, name_en) = layer_words(Named::Group(id), names);
+            words(
+                format!("{zh}图层 {name_zh}"),
+                format!("{en} layer {name_en}"),
+            )
         }
-        ViewCommand::SetGroupOpacity(id, _) | ViewCommand::SetLayerOpacity(id, _) => {
-            words(format!("{id} 的不透明度"), format!("opacity of {id}"))
+        ViewCommand::SetLayerVisible(id, v) => {
+            let (zh, en) = shown(*v);
+            let (name_zh, name_en) = layer_words(Named::Layer(id), names);
+            words(
+                format!("{zh}图层 {name_zh}"),
+                format!("{en} layer {name_en}"),
+            )
+        }
+        ViewCommand::SetGroupOpacity(id, _) => {
+            let (zh, en) = layer_words(Named::Group(id), names);
+            words(format!("{zh} 的不透明度"), format!("opacity of {en}"))
+        }
+        ViewCommand::SetLayerOpacity(id, _) => {
+            let (zh, en) = layer_words(Named::Layer(id), names);
+            words(format!("{zh} 的不透明度"), format!("opacity of {en}"))
         }
         ViewCommand::SetTierVisible(t, v) => {
             let (zh, en) = shown(*v);
@@ -122,5 +176,37 @@ fn view_label(view: &ViewCommand) -> Bilingual {
             let (zh, en) = shown(!*h);
             words(format!("{zh}示意要素"), format!("{en} indicative features"))
         }
+        ViewCommand::SetBasemap(b) => words(
+            format!("底图：{}", b.describe()),
+            format!("basemap: {}", b.describe()),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A layer is called by its name in the step, in the step's language; without a name, by
+    /// its id. ("撤销 隐藏图层 basemap.boundaries" was shown in the Chinese interface.)
+    #[test]
+    fn steps_call_layers_by_their_names() {
+        let edit = Edit::View(ViewCommand::SetLayerVisible(
+            "basemap.boundaries".into(),
+            false,
+        ));
+        let names = |named: Named| {
+            (named == Named::Layer("basemap.boundaries"))
+                .then(|| Bilingual::new("行政边界", "Boundaries"))
+        };
+        let named = edit.label_named(&names);
+        assert_eq!(named.zh, "隐藏图层 行政边界");
+        assert_eq!(named.en, "hide layer Boundaries");
+        let order = Edit::SetLayerOrder {
+            layer: "basemap.boundaries".into(),
+            order: Some(3),
+        };
+        assert_eq!(order.label_named(&names).zh, "行政边界 的顺序");
+        assert_eq!(edit.label().zh, "隐藏图层 basemap.boundaries");
     }
 }

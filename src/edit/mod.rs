@@ -5,7 +5,7 @@
 pub mod copy;
 pub mod from_data;
 pub mod history;
-mod labels;
+pub mod labels;
 pub mod merge;
 pub mod vertices;
 

@@ -37,19 +37,8 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_owned();
-    let frame = file
-        .members
-        .get("bbox")
-        .and_then(Json::as_array)
-        .and_then(|b| {
-            let v: Vec<f64> = b.iter().filter_map(Json::as_f64).collect();
-            (v.len() == 4).then(|| {
-                geo::Rect::new(
-                    geo::Coord { x: v[0], y: v[1] },
-                    geo::Coord { x: v[2], y: v[3] },
-                )
-            })
-        });
+    let frame = lonlat_box(&file.members, "bbox");
+    let plan_frame = lonlat_box(&file.members, "plan_frame");
     let features = file
         .features
         .into_iter()
@@ -63,6 +52,7 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
     let mut map = Basemap {
         attribution,
         frame,
+        plan_frame,
         ..Basemap::default()
     };
     for (index, f) in features.enumerate() {
@@ -96,12 +86,10 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
             ("place", Geometry::Point(p)) => map.places.push(BasemapPlace {
                 name_zh: names.0,
                 name_en: names.1,
-                kind: match f.kind() {
-                    "prefecture" => PlaceKind::Prefecture,
-                    "district" => PlaceKind::District,
-                    _ => PlaceKind::County,
-                },
+                kind: PlaceKind::from_word(f.kind()),
                 position: *p,
+                min_zoom: f.properties.get("min_zoom").and_then(Json::as_f64),
+                source: f.text("source").to_owned(),
             }),
             ("water_label", Geometry::Point(p)) => map.water_labels.push(WaterLabel {
                 name_zh: names.0,
@@ -112,6 +100,22 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
         }
     }
     Ok(map)
+}
+
+/// A `[west, south, east, north]` member of the collection, if it has one.
+fn lonlat_box(members: &serde_json::Map<String, Json>, name: &str) -> Option<geo::Rect<f64>> {
+    let v: Vec<f64> = members
+        .get(name)?
+        .as_array()?
+        .iter()
+        .filter_map(Json::as_f64)
+        .collect();
+    (v.len() == 4).then(|| {
+        geo::Rect::new(
+            geo::Coord { x: v[0], y: v[1] },
+            geo::Coord { x: v[2], y: v[3] },
+        )
+    })
 }
 
 fn polygons(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {

@@ -30,6 +30,7 @@ pub mod review_file;
 mod ron_words;
 pub mod sketch;
 pub mod style_file;
+pub mod tiles;
 pub mod user_dirs;
 
 pub use basemap_file::read_basemap;

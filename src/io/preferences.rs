@@ -20,6 +20,12 @@ pub struct Preferences {
     /// folder is not the place (the built-in project, a read-only one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_export_dir: Option<PathBuf>,
+    /// The user's own 天地图 Tianditu key: kept here, never in a project file that is shared.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tianditu_key: String,
+    /// Online tiles come from the cache only: the network is never used.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tiles_offline: bool,
 }
 
 /// `preferences.ron` in the folder of the recent-files list.
@@ -66,6 +72,8 @@ mod tests {
             ui_language: UiLanguage::English,
             quick_start_dismissed: true,
             last_export_dir: Some(dir.path().join("slides")),
+            tianditu_key: "k".into(),
+            tiles_offline: true,
         };
         write_preferences(&file, &prefs).unwrap();
         assert_eq!(read_preferences(&file), prefs);

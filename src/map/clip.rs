@@ -62,8 +62,11 @@ pub fn clip_polyline(points: &[Pos2], rect: Rect) -> Vec<Run> {
         let length = f64::from((b - a).length());
         match clip_segment(a, b, rect) {
             Some((t0, t1)) => {
-                let enter = a + (b - a) * t0;
-                let leave = a + (b - a) * t1;
+                // The ends themselves where the segment is not cut: `a + (b - a)` may round
+                // off `b`, and egui rounds a dash to the pixel grid only when its two ends
+                // are exactly level or plumb.
+                let enter = if t0 == 0.0 { a } else { a + (b - a) * t0 };
+                let leave = if t1 == 1.0 { b } else { a + (b - a) * t1 };
                 if !(open && t0 == 0.0) {
                     runs.push(Run {
                         points: vec![enter],

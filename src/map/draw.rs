@@ -8,7 +8,7 @@ use crate::model::style::{Rgba, Style, Symbol};
 use crate::model::view::ViewSettings;
 
 use super::clip::{along, clip_polyline, dash_offset};
-use super::hairline::{HAIRLINE_PX, SMALL_MESH_VERTICES, flush, hairline, spans_few_pixels};
+use super::hairline::{SMALL_MESH_VERTICES, flush, spans_few_pixels};
 use super::labels::{LabelCandidate, place_labels};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, ItemKey, Merc, Scene};
@@ -48,6 +48,11 @@ impl ScreenTransform {
         let x = (f64::from(p.x) - self.offset[0]) / self.scale;
         let y = (f64::from(p.y) - self.offset[1]) / self.scale;
         super::scene::lonlat_from_merc([x, y])
+    }
+
+    /// The map zoom (walkers' and the tiles'): 256 pixels span the world at zoom 0.
+    pub fn zoom(&self) -> f64 {
+        (self.scale / 256.0).log2()
     }
 
     /// Degrees of longitude per screen pixel.
@@ -100,6 +105,8 @@ pub struct MapFrame<'a> {
     pub sketched: &'a std::collections::BTreeSet<crate::model::FeatureId>,
     /// Whether sketched plan features are drawn at all.
     pub sketches_shown: bool,
+    /// Tiles are drawn under the map: the built-in basemap and the background are not.
+    pub tiles_under: bool,
 }
 
 /// No features: for frames that hide none.
@@ -118,6 +125,9 @@ pub fn color(c: Rgba, opacity: f32) -> Color32 {
 impl MapFrame<'_> {
     /// Whether an item is drawn at all under the current view settings.
     pub fn shown(&self, item: &Item) -> bool {
+        if self.tiles_under && item.group == "basemap" {
+            return false;
+        }
         if let ItemKey::Feature(id) = &item.key {
             if !item.from_project && self.hidden.contains(id) {
                 return false;
@@ -127,6 +137,13 @@ impl MapFrame<'_> {
             }
         }
         if item.indicative && self.view.hide_indicative {
+            return false;
+        }
+        // A little slack: an export at zoom 11 asks for exactly 11.
+        if item
+            .min_zoom
+            .is_some_and(|z| self.transform.zoom() + 1e-6 < z)
+        {
             return false;
         }
         if let Some(name) = item.layer.strip_prefix(super::scene::SKETCH_PREFIX) {
@@ -193,6 +210,7 @@ impl MapFrame<'_> {
     ) -> DrawStats {
         let mut stats = DrawStats::default();
         match self.scene.frame {
+            _ if self.tiles_under => {}
             Some([nw, se]) => {
                 shapes.push(Shape::rect_filled(
                     self.rect,
@@ -308,9 +326,9 @@ impl MapFrame<'_> {
         }
     }
 
-    /// Paints an item. One a few pixels across, with a hairline outline, is appended to
-    /// `small` instead (its fill, then its outline): a large layer's many small polygons
-    /// become a few large meshes, not two shapes each. Anything else first pushes `small`.
+    /// Paints an item. One a few pixels across, with an outline, is appended to `small`
+    /// instead (see [`Self::paint_small`]): a large layer's many small polygons become a few
+    /// large meshes, not two shapes each. Anything else first pushes `small`.
     fn paint_item(
         &self,
         item: &Item,
@@ -331,19 +349,14 @@ impl MapFrame<'_> {
                 Some(_) => lod.lines.iter().map(|l| self.screen_line(l)).collect(),
                 None => Vec::new(),
             };
-            let hairlines = width * ppp <= HAIRLINE_PX
-                && p.dash_px.is_none()
-                && p.arrows != Some(true)
+            // A feature a few pixels across goes to `small`, without egui's feathering (see
+            // `super::hairline`); arrows need room, and are drawn as usual.
+            let few_pixels = p.arrows != Some(true)
+                && !lines.is_empty()
                 && lines.iter().all(|pts| spans_few_pixels(pts));
             match p.stroke {
-                Some(stroke) if hairlines => {
-                    if let (Some(fill), Some(mesh)) = (p.fill, &lod.fill) {
-                        self.fill_into(small, lod, mesh, color(fill, opacity));
-                    }
-                    let ink = color(stroke, opacity).gamma_multiply(width * ppp);
-                    for pts in &lines {
-                        hairline(small, pts, 0.5 / ppp, ink);
-                    }
+                Some(stroke) if few_pixels => {
+                    self.paint_small(p, lod, &lines, (stroke, width), opacity, ppp, small);
                     if small.vertices.len() >= SMALL_MESH_VERTICES {
                         flush(small, shapes);
                     }
@@ -500,7 +513,7 @@ impl MapFrame<'_> {
     }
 
     /// Appends a level's fill, on screen, to `out`.
-    fn fill_into(
+    pub(super) fn fill_into(
         &self,
         out: &mut Mesh,
         lod: &super::scene::Lod,

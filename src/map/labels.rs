@@ -29,6 +29,9 @@ const HALO_OFFSETS: [(f32, f32); 8] = [
     (1., 1.),
 ];
 
+/// Two labels of one name closer than this (in pixels) name one place: the second is dropped.
+const SAME_NAME_PX: f32 = 120.0;
+
 /// Places and paints the labels; returns the texts that were placed.
 pub fn place_labels(
     mut candidates: Vec<LabelCandidate<'_>>,
@@ -40,6 +43,9 @@ pub fn place_labels(
     // Stable: among equal priorities, drawing order decides.
     candidates.sort_by_key(|c| c.label.paint.priority);
     let mut placed: Vec<Rect> = Vec::new();
+    // The names placed and where: a basemap town of the same name as a plan node beside it
+    // (奉贤 the town, 奉贤 the node) would say the same twice.
+    let mut named: Vec<(&str, egui::Pos2)> = Vec::new();
     let bounds = frame.rect.shrink(2.0);
     for c in candidates {
         let text = crate::model::indicative::map_label(
@@ -71,6 +77,15 @@ pub fn place_labels(
         if !bounds.contains_rect(rect) || placed.iter().any(|p| p.intersects(rect.expand(1.0))) {
             continue;
         }
+        let name = c.label.name_zh.as_str();
+        if !name.is_empty()
+            && named
+                .iter()
+                .any(|(n, p)| *n == name && p.distance(anchor) < SAME_NAME_PX)
+        {
+            continue;
+        }
+        named.push((name, anchor));
         placed.push(rect);
         let halo = painter.layout(
             text.clone(),

@@ -2,6 +2,7 @@
 //! and hit tests. Coordinates come in as lon/lat and leave as screen positions only here.
 //! A core layer, on `model` alone: it never names the document, the panels or the app.
 
+pub mod basemap_items;
 pub mod changes;
 pub mod clip;
 pub mod data_summary;
@@ -16,6 +17,7 @@ pub mod paint_cache;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;
+pub mod tiles;
 
 pub use draw::{DrawStats, MapFrame, ScreenTransform};
 pub use paint_cache::PaintCache;

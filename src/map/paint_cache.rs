@@ -7,13 +7,22 @@
 //! egui would make; while the view, the data and every setting that shapes the picture are
 //! unchanged, the frame only hands egui the finished meshes. Hover and selection outlines and
 //! labels are drawn over them each frame, as before, so they need no new tessellation.
+//!
+//! A pan moves every vertex by the same amount. The first pan after a change paints the
+//! features again, with a margin of [`PAN_MARGIN`] points around the view (items, dashes,
+//! dots and hatching are made out to it, and nothing inside it is culled); while later pans
+//! stay within that margin, the kept shapes are handed over moved, not painted again. Dashes
+//! and hatching are fixed to the map, so the moved shapes are the ones a fresh frame would
+//! make, up to the rounding of the vertices' positions (and egui's rounding of axis-aligned
+//! lines to pixels, after a move by a fraction of one); once the pan stops (a frame with the
+//! view of the frame before), they are painted again for that view.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use egui::emath::TSTransform;
 use egui::epaint::{ClippedShape, Primitive, TessellationOptions, Tessellator};
-use egui::{Rect, Shape};
+use egui::{Rect, Shape, Vec2, vec2};
 
 use crate::model::FeatureId;
 use crate::model::project::SketchLayer;
@@ -26,6 +35,10 @@ use super::scene::Item;
 /// Maps of at least this many items (a large layer loaded) are painted through the cache:
 /// below it a frame is cheap, and the cache would only cost memory.
 pub const CACHED_FROM: usize = 4096;
+
+/// After a pan the features are painted this many points beyond each side of the view, so
+/// that pans within it reuse them (moved).
+pub const PAN_MARGIN: f32 = 128.0;
 
 /// Everything the features' triangles depend on. Hover and selection are not in it: they
 /// are drawn over the features, never into them.
@@ -77,6 +90,11 @@ impl Tessellation {
 #[derive(Default)]
 pub struct PaintCache {
     key: Option<Key>,
+    /// Whether the shapes were painted with [`PAN_MARGIN`] around the view (after a pan).
+    wide: bool,
+    /// The view's offset in the frame before, and whether that frame was handed the shapes
+    /// moved.
+    last: Option<([f64; 2], bool)>,
     /// The features' shapes: runs of them tessellated into meshes, and between the runs the
     /// shapes only egui can tessellate as it does (see [`tessellated_alike`]).
     shapes: Vec<Shape>,
@@ -104,33 +122,61 @@ impl PaintCache {
         t: Tessellation,
         shapes: &mut Vec<Shape>,
     ) {
-        if !self.is_current(frame, &t) {
-            let started = std::time::Instant::now();
-            let mut painted = Vec::with_capacity(items.len() * 2);
-            frame.paint_items(items, t.ppp, &mut painted);
-            self.shapes = tessellate(painted, &t);
-            self.tessellations += 1;
-            self.key = Some(key(frame, &t));
-            if std::env::var_os("ONEMAP_TIMING").is_some() {
-                eprintln!(
-                    "map features painted and tessellated into {} shapes: {:.1} ms",
-                    self.shapes.len(),
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
+        let reuse = self.reuse(frame, &t);
+        self.last = Some((frame.transform.offset, matches!(reuse, Reuse::Moved(_))));
+        match reuse {
+            Reuse::AsKept => shapes.extend(self.shapes.iter().cloned()),
+            Reuse::Moved(by) => {
+                shapes.extend(self.shapes.iter().map(|s| {
+                    let mut s = s.clone();
+                    s.translate(by);
+                    s
+                }));
+            }
+            Reuse::No { panned } => {
+                let started = std::time::Instant::now();
+                let mut painted = Vec::with_capacity(items.len() * 2);
+                if panned {
+                    // The frame grown by the margin: its items, patterns and culling reach out
+                    // to it. The shapes are still clipped to the map's rectangle by egui.
+                    let wide = MapFrame {
+                        rect: frame.rect.expand(PAN_MARGIN),
+                        ..*frame
+                    };
+                    let items: Vec<&Item> = wide.visible_items().collect();
+                    wide.paint_items(&items, t.ppp, &mut painted);
+                } else {
+                    frame.paint_items(items, t.ppp, &mut painted);
+                }
+                let clip = if panned {
+                    t.clip.expand(PAN_MARGIN)
+                } else {
+                    t.clip
+                };
+                self.shapes = tessellate(painted, &Tessellation { clip, ..t });
+                self.tessellations += 1;
+                self.key = Some(key(frame, &t));
+                self.wide = panned;
+                if std::env::var_os("ONEMAP_TIMING").is_some() {
+                    eprintln!(
+                        "map features painted and tessellated into {} shapes: {:.1} ms",
+                        self.shapes.len(),
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                shapes.extend(self.shapes.iter().cloned());
             }
         }
-        shapes.extend(self.shapes.iter().cloned());
     }
 
-    /// Whether the kept meshes show `frame` as it would be painted now.
-    fn is_current(&self, frame: &MapFrame<'_>, t: &Tessellation) -> bool {
+    /// Whether the kept meshes show `frame` as it would be painted now, as they are or moved.
+    fn reuse(&self, frame: &MapFrame<'_>, t: &Tessellation) -> Reuse {
         let Some(k) = &self.key else {
-            return false;
+            return Reuse::No { panned: false };
         };
-        k.scene == frame.scene.revision()
+        let same_but_offset = k.scene == frame.scene.revision()
             && k.overlay == frame.overlay.revision()
             && k.scale == frame.transform.scale
-            && k.offset == frame.transform.offset
             && k.rect == frame.rect
             && k.clip == t.clip
             && k.ppp == t.ppp
@@ -143,8 +189,37 @@ impl PaintCache {
             && &k.sketched == frame.sketched
             && k.sketches_shown == frame.sketches_shown
             && k.symbol_scale == frame.symbol_scale
-            && k.line_scale == frame.line_scale
+            && k.line_scale == frame.line_scale;
+        if !same_but_offset {
+            return Reuse::No { panned: false };
+        }
+        let o = frame.transform.offset;
+        if k.offset == o {
+            return Reuse::AsKept;
+        }
+        let by = vec2((o[0] - k.offset[0]) as f32, (o[1] - k.offset[1]) as f32);
+        if !(self.wide && by.x.abs() <= PAN_MARGIN && by.y.abs() <= PAN_MARGIN) {
+            Reuse::No { panned: true }
+        } else if self.last == Some((o, true)) {
+            // The pan has stopped: painted again for this view, the map shows exactly what a
+            // fresh frame shows (egui rounds axis-aligned lines to pixels, which a move by a
+            // fraction of a pixel does not).
+            Reuse::No { panned: false }
+        } else {
+            Reuse::Moved(by)
+        }
     }
+}
+
+/// How a frame can use the kept shapes.
+enum Reuse {
+    AsKept,
+    /// Moved by a pan of this many points.
+    Moved(Vec2),
+    /// Not at all: paint again, with the pan margin after a pan.
+    No {
+        panned: bool,
+    },
 }
 
 fn key(frame: &MapFrame<'_>, t: &Tessellation) -> Key {

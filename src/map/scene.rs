@@ -12,7 +12,6 @@ use geo::{
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
-use crate::model::basemap::PlaceKind;
 use crate::model::style::{LabelPaint, LayerStyle, Paint, Style};
 use crate::model::{Basemap, FeatureId, Plan, PlanFeature};
 
@@ -91,6 +90,8 @@ pub struct Item {
     pub from_project: bool,
     /// Our sketch (`status: indicative`), drawn as one (see `map::indicative`).
     pub indicative: bool,
+    /// Drawn only from this map zoom on (the basemap's towns); `None`: at every zoom.
+    pub min_zoom: Option<f64>,
 }
 
 impl Item {
@@ -125,7 +126,7 @@ static NEXT_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 impl Scene {
     pub fn build(plan: &Plan, basemap: &Basemap, style: &Style) -> Self {
         let mut items = Vec::new();
-        add_basemap(&mut items, basemap, style);
+        super::basemap_items::add_basemap(&mut items, basemap, style);
         for layer in plan.layers.values() {
             let Some(layer_style) = style.layer(&layer.id) else {
                 log::warn!(
@@ -199,9 +200,9 @@ impl Scene {
     }
 
     /// Like [`Self::build_overlay`], for drawing only, at `px_deg` degrees of longitude a
-    /// pixel: the geometries are first thinned to vertices at least 0.75 px apart (a frame
-    /// draws outlines thinned to 0.9 px anyway, see `MapFrame::screen_line`; now the fills are
-    /// made of those vertices too, not of the finer ones), the items keep no lon/lat geometry
+    /// pixel: the geometries are first simplified to the pixel (see
+    /// [`super::lod::simplified_to_pixel`]; the fills are made of the vertices kept, so
+    /// fewer triangles to make, tessellate and rasterize), the items keep no lon/lat geometry
     /// (so hit tests cannot pick them), and each feature is dropped once it is prepared. For
     /// exports of large files, where copies would double the memory.
     pub fn build_overlay_for_drawing(
@@ -227,8 +228,7 @@ impl Scene {
                     scope.spawn(move || {
                         part.into_iter()
                             .filter_map(|mut f| {
-                                f.geometry =
-                                    super::lod::thinned_geometry(f.geometry, 0.75 * px_deg);
+                                f.geometry = super::lod::simplified_to_pixel(f.geometry, px_deg);
                                 overlay_item(&f, style)
                             })
                             .collect::<Vec<Item>>()
@@ -410,7 +410,7 @@ fn outline_length_deg(g: &Geometry<f64>) -> f64 {
     }
 }
 
-fn item_from_geometry(
+pub(super) fn item_from_geometry(
     key: ItemKey,
     group: &str,
     style: &LayerStyle,
@@ -439,6 +439,7 @@ fn item_from_geometry(
         geometry: None,
         from_project: false,
         indicative: false,
+        min_zoom: None,
     }
 }
 
@@ -462,127 +463,6 @@ fn collect(
             c.0.iter().for_each(|g| collect(g, points, lines, polys))
         }
     }
-}
-
-fn basemap_style<'a>(style: &'a Style, id: &str) -> Option<&'a LayerStyle> {
-    style.layer(id)
-}
-
-fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
-    if let Some(s) = basemap_style(style, "basemap.land") {
-        let paint = s.paint.clone();
-        items.push(item_from_geometry(
-            ItemKey::Basemap("land".into()),
-            "basemap",
-            s,
-            paint,
-            &Geometry::MultiPolygon(map.land.clone()),
-        ));
-        // Lakes are holes in the land; they are drawn as sea over it only to give them a shore line.
-        for (i, lake) in map.lakes.iter().enumerate() {
-            let mut paint = s.paint.clone();
-            paint.fill = Some(style.background);
-            let mut item = item_from_geometry(
-                ItemKey::Basemap(format!("lake.{i}")),
-                "basemap",
-                s,
-                paint,
-                &Geometry::Polygon(lake.shape.clone()),
-            );
-            if !lake.name_zh.is_empty() {
-                item.label = lake.shape.interior_point().map(|p| Label {
-                    name_zh: lake.name_zh.clone(),
-                    name_en: lake.name_en.clone(),
-                    anchor: merc(p.0),
-                    paint: water_label_paint(style),
-                    placement: LabelPlacement::Centred,
-                });
-            }
-            items.push(item);
-        }
-    }
-    if let Some(s) = basemap_style(style, "basemap.rivers") {
-        for (i, w) in map.waterways.iter().enumerate() {
-            let paint = s.paint_where("canal", if w.canal { "true" } else { "false" });
-            items.push(item_from_geometry(
-                ItemKey::Basemap(format!("waterway.{i}")),
-                "basemap",
-                s,
-                paint,
-                &Geometry::MultiLineString(w.lines.clone()),
-            ));
-        }
-    }
-    if let Some(s) = basemap_style(style, "basemap.boundaries") {
-        for (i, a) in map.admin_lines.iter().enumerate() {
-            let paint = s.paint_where("admin_level", &a.admin_level.to_string());
-            let mut item = item_from_geometry(
-                ItemKey::Basemap(format!("boundary.{i}")),
-                "basemap",
-                s,
-                paint,
-                &Geometry::MultiLineString(a.lines.clone()),
-            );
-            // Province borders go over city borders where they coincide.
-            item.draw_order = s.draw_order;
-            items.push(item);
-        }
-    }
-    if let Some(s) = basemap_style(style, "basemap.places") {
-        for (i, p) in map.places.iter().enumerate() {
-            let kind = match p.kind {
-                PlaceKind::Prefecture => "prefecture",
-                PlaceKind::County => "county",
-                PlaceKind::District => "district",
-            };
-            let paint = s.paint_where("kind", kind);
-            let mut item = item_from_geometry(
-                ItemKey::Basemap(format!("place.{i}")),
-                "basemap",
-                s,
-                paint.clone(),
-                &Geometry::Point(p.position),
-            );
-            item.label = paint.label.map(|lp| Label {
-                name_zh: p.name_zh.clone(),
-                name_en: p.name_en.clone(),
-                anchor: merc(p.position.0),
-                paint: lp,
-                placement: LabelPlacement::BesidePoint,
-            });
-            items.push(item);
-        }
-        for (i, w) in map.water_labels.iter().enumerate() {
-            let mut item = item_from_geometry(
-                ItemKey::Basemap(format!("water_label.{i}")),
-                "basemap",
-                s,
-                Paint::default(),
-                &Geometry::Point(w.position),
-            );
-            item.points.clear();
-            item.label = Some(Label {
-                name_zh: w.name_zh.clone(),
-                name_en: w.name_en.clone(),
-                anchor: merc(w.position.0),
-                paint: water_label_paint(style),
-                placement: LabelPlacement::Centred,
-            });
-            items.push(item);
-        }
-    }
-}
-
-/// Water names (lakes, rivers, seas): the `kind: water` variant of the basemap's place names.
-fn water_label_paint(style: &Style) -> LabelPaint {
-    style
-        .layer("basemap.places")
-        .and_then(|s| s.paint_where("kind", "water").label)
-        .unwrap_or(LabelPaint {
-            size_px: 12.0,
-            color: crate::model::style::Rgba(40, 100, 170, 255),
-            priority: 7,
-        })
 }
 
 #[cfg(test)]

@@ -4,9 +4,52 @@ use geo::{MultiLineString, MultiPolygon, Point, Polygon, Rect};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PlaceKind {
+    /// The seat of one of the nine cities.
     Prefecture,
     County,
     District,
+    /// A prefecture seat beyond the nine, for orientation.
+    City,
+    /// 镇.
+    Town,
+    /// 乡.
+    Township,
+    /// 街道, an urban subdistrict.
+    Subdistrict,
+    /// A GeoNames place of none of the kinds above (a village, a part of a city).
+    Locality,
+}
+
+impl PlaceKind {
+    /// The word the basemap file and the style use for this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Prefecture => "prefecture",
+            PlaceKind::County => "county",
+            PlaceKind::District => "district",
+            PlaceKind::City => "city",
+            PlaceKind::Town => "town",
+            PlaceKind::Township => "township",
+            PlaceKind::Subdistrict => "subdistrict",
+            PlaceKind::Locality => "locality",
+        }
+    }
+
+    /// The kind named by `word`; an unknown word is a county seat, as before there were more.
+    pub fn from_word(word: &str) -> Self {
+        [
+            PlaceKind::Prefecture,
+            PlaceKind::District,
+            PlaceKind::City,
+            PlaceKind::Town,
+            PlaceKind::Township,
+            PlaceKind::Subdistrict,
+            PlaceKind::Locality,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == word)
+        .unwrap_or(PlaceKind::County)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -15,6 +58,11 @@ pub struct BasemapPlace {
     pub name_en: String,
     pub kind: PlaceKind,
     pub position: Point<f64>,
+    /// The smallest map zoom at which the place is drawn (towns appear as one zooms in);
+    /// `None`: at every zoom.
+    pub min_zoom: Option<f64>,
+    /// Where the place comes from (a GeoNames table, or a hand-entered seat).
+    pub source: String,
 }
 
 /// A named lake, or an unnamed one (empty names).
@@ -59,6 +107,9 @@ pub struct Basemap {
     pub attribution: String,
     /// The lon/lat box the basemap covers; outside it there is no data.
     pub frame: Option<Rect<f64>>,
+    /// The box inside `frame` where the data is fine (GSHHG, WDBII, Tianditu, every town);
+    /// between the two it is coarse (Natural Earth land and lakes, major rivers, large cities).
+    pub plan_frame: Option<Rect<f64>>,
 }
 
 impl Default for Basemap {
@@ -72,6 +123,7 @@ impl Default for Basemap {
             water_labels: Vec::new(),
             attribution: String::new(),
             frame: None,
+            plan_frame: None,
         }
     }
 }

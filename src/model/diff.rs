@@ -455,7 +455,7 @@ fn scenes(old: &Project, new: &Project, out: &mut Vec<Change>) {
 fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
     // `created` and `modified` are the file's bookkeeping, not its content: saving an
     // unchanged project again is no change.
-    let fields: [(&str, String, String); 10] = [
+    let fields: [(&str, String, String); 11] = [
         (
             "title",
             format!("{} / {}", old.meta.title_zh, old.meta.title_en),
@@ -488,6 +488,11 @@ fn settings(old: &Project, new: &Project, out: &mut Vec<Change>) {
             "legend",
             old.settings.legend.describe(),
             new.settings.legend.describe(),
+        ),
+        (
+            "basemap",
+            old.settings.basemap.describe(),
+            new.settings.basemap.describe(),
         ),
         ("notes", text(&old.notes), text(&new.notes)),
     ];

@@ -23,6 +23,7 @@ pub mod review;
 pub mod search;
 pub mod spatial;
 pub mod style;
+pub mod tile_basemap;
 pub mod validate;
 pub mod view;
 pub mod well_formed;

@@ -103,6 +103,7 @@ mod tests {
             language: LabelLanguage::Chinese,
             hide_indicative: false,
             legend: Default::default(),
+            basemap: Default::default(),
         };
         let mut project = Project::new("e", settings, "2026-11-28T00:00:00Z");
         let plan = Plan::new(Region::SHANGHAI_METROPOLITAN_AREA);

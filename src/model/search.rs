@@ -181,7 +181,7 @@ pub fn search(
         };
         others.push((rank, hit));
     }
-    add_basemap(&mut places, basemap, &q);
+    add_basemap(&mut places, &mut others, basemap, &q);
     let mut hits: Vec<(u8, SearchHit)> = places
         .into_iter()
         .filter_map(|(name_zh, place)| place.into_hit(name_zh))
@@ -199,9 +199,30 @@ pub fn search(
 }
 
 /// The basemap's place names, lakes and water names, merged into the places found by name.
-fn add_basemap(places: &mut BTreeMap<String, Place>, basemap: &Basemap, q: &str) {
+/// A town (a place shown from some zoom on) is a hit of its own unless the plan has a place of
+/// its name: many towns share a name (seven 新桥), and one hit spanning them all would zoom
+/// out to half the region.
+fn add_basemap(
+    places: &mut BTreeMap<String, Place>,
+    others: &mut Vec<(u8, SearchHit)>,
+    basemap: &Basemap,
+    q: &str,
+) {
     for p in &basemap.places {
         if let Some(rank) = rank_of(q, &p.name_zh, &p.name_en) {
+            if p.min_zoom.is_some() && !places.contains_key(&p.name_zh) {
+                others.push((
+                    rank,
+                    SearchHit {
+                        name_zh: p.name_zh.clone(),
+                        name_en: p.name_en.clone(),
+                        kind: HitKind::PlaceName,
+                        feature: None,
+                        bbox: point_box(p.position.0),
+                    },
+                ));
+                continue;
+            }
             let place = places.entry(p.name_zh.clone()).or_default();
             place.add(rank, &p.name_en, point_box(p.position.0));
             place.basemap_place = true;
@@ -299,6 +320,8 @@ mod tests {
                 name_en: "Suzhou".into(),
                 kind: PlaceKind::Prefecture,
                 position: Point::new(120.62, 31.31),
+                min_zoom: None,
+                source: String::new(),
             }],
             lakes: vec![Lake {
                 name_zh: "淀山湖".into(),
@@ -329,6 +352,27 @@ mod tests {
     }
 
     #[test]
+    fn towns_of_one_name_are_hits_of_their_own() {
+        let (plan, mut basemap) = suzhou();
+        for (x, y) in [(120.5, 31.0), (121.4, 31.8)] {
+            basemap.places.push(BasemapPlace {
+                name_zh: "新桥".into(),
+                name_en: "Xinqiao".into(),
+                kind: PlaceKind::Town,
+                position: Point::new(x, y),
+                min_zoom: Some(10.0),
+                source: "GeoNames cities500".into(),
+            });
+        }
+        let hits = search(&plan, &[], &basemap, "新桥", 12);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        for hit in &hits {
+            assert_eq!(hit.kind, HitKind::PlaceName);
+            assert_eq!(hit.bbox.width(), 0.0, "one town, not the box of both");
+        }
+    }
+
+    #[test]
     fn a_territory_alone_is_an_administrative_area_and_a_basemap_name_a_place_name() {
         let (plan, mut basemap) = suzhou();
         basemap.places.push(BasemapPlace {
@@ -336,6 +380,8 @@ mod tests {
             name_en: "Kunshan".into(),
             kind: PlaceKind::County,
             position: Point::new(120.95, 31.38),
+            min_zoom: None,
+            source: String::new(),
         });
         let hits = search(&plan, &[], &basemap, "Kunshan", 12);
         assert_eq!(hits.len(), 1);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lang::LabelLanguage;
 use super::style::Style;
+use super::tile_basemap::BasemapChoice;
 
 /// The number of tiers of the urban system.
 pub const TIER_COUNT: u8 = 5;
@@ -41,6 +42,10 @@ pub struct ViewSettings {
     /// settings. Left out while it is the default, so that older files stay as they were.
     #[serde(default, skip_serializing_if = "LegendPlacement::is_default")]
     pub legend: LegendPlacement,
+    /// The basemap the map is drawn on; a scene keeps its own. Left out while it is the
+    /// built-in one, so that older files stay as they were.
+    #[serde(default, skip_serializing_if = "BasemapChoice::is_builtin")]
+    pub basemap: BasemapChoice,
 }
 
 /// A corner of the map.
@@ -112,6 +117,8 @@ pub enum ViewCommand {
     SetIndicativeHidden(bool),
     /// Moves or collapses the legend.
     SetLegend(LegendPlacement),
+    /// Draws the map on another basemap.
+    SetBasemap(BasemapChoice),
 }
 
 impl ViewSettings {
@@ -139,6 +146,7 @@ impl ViewSettings {
             language: LabelLanguage::default(),
             hide_indicative: false,
             legend: Default::default(),
+            basemap: BasemapChoice::Builtin,
         }
     }
 
@@ -210,6 +218,7 @@ impl ViewSettings {
             ViewCommand::SetLanguage(l) => self.language = *l,
             ViewCommand::SetIndicativeHidden(h) => self.hide_indicative = *h,
             ViewCommand::SetLegend(l) => self.legend = *l,
+            ViewCommand::SetBasemap(b) => self.basemap = b.clone(),
         }
         *self != before
     }
@@ -240,6 +249,7 @@ mod tests {
             language: LabelLanguage::Chinese,
             hide_indicative: false,
             legend: Default::default(),
+            basemap: BasemapChoice::Builtin,
         };
         s.groups.insert("g".into(), LayerSettings::SHOWN);
         s.layers.insert("l".into(), LayerSettings::SHOWN);

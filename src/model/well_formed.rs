@@ -240,6 +240,7 @@ mod tests {
             language: LabelLanguage::Chinese,
             hide_indicative: false,
             legend: Default::default(),
+            basemap: Default::default(),
         };
         settings.groups.insert("g".into(), LayerSettings::SHOWN);
         settings.layers.insert("l".into(), LayerSettings::SHOWN);

@@ -13,17 +13,21 @@ use crate::model::project::Project;
 
 use super::export::{Canvas, ExportError, Format, Prepared, SlideSpec, background};
 use super::render::{Rendered, render};
+use super::tiles::TileSettings;
 
 /// Writes the map book of `project` to `out` (a PDF): the cover, then each scene on a page
 /// of `canvas` (a sheet of paper gets the print layout). A project without scenes gets a page
-/// of the project as it is set up. Returns the number of pages.
+/// of the project as it is set up. The scenes with a tile basemap (or all of them, with
+/// `tiles`' `--basemap`) are drawn over its tiles. Returns the number of pages and the
+/// warnings about tiles, each once.
 pub fn export_book(
     data: &AppData,
     project: Project,
     project_path: Option<&Path>,
     canvas: Canvas,
     out: &Path,
-) -> Result<usize, ExportError> {
+    tiles: &TileSettings,
+) -> Result<(usize, Vec<String>), ExportError> {
     if Format::of(out)? != Format::Pdf {
         return Err(ExportError::BookFormat {
             path: out.to_owned(),
@@ -38,20 +42,26 @@ pub fn export_book(
             .map(|s| SlideSpec::of(&project, Some(s)))
             .collect()
     };
-    let prepared = Prepared::new(data, project, project_path);
+    let prepared = Prepared::new(data, project, project_path, tiles);
     let mut pages = Vec::with_capacity(specs.len() + 1);
     let mut indicative = false;
+    let mut warnings: Vec<String> = Vec::new();
     for spec in &specs {
-        let (page, sketches) = prepared.render_counting(data, spec, canvas);
-        indicative |= sketches > 0;
-        pages.push(page);
+        let page = prepared.render_page(data, spec, canvas)?;
+        indicative |= page.indicative > 0;
+        for w in page.warnings {
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+        pages.push(page.rendered);
     }
     let cover = render_cover(&prepared, data, &specs, canvas, indicative);
     pages.insert(0, cover);
     let info = prepared.pdf_info(&SlideSpec::of(&prepared.doc.project, None));
     let bytes = super::pdf::to_pdf(&pages, background(data), &info).map_err(ExportError::Pdf)?;
     crate::io::atomic::atomic_write(out, &bytes, false)?;
-    Ok(pages.len())
+    Ok((pages.len(), warnings))
 }
 
 /// The cover page, on the same canvas as the scene pages.

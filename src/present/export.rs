@@ -11,14 +11,16 @@ use crate::doc::AppData;
 use crate::doc::Document;
 use crate::io::IoError;
 use crate::map::{ItemKey, MapFrame, Scene, ScreenTransform};
+use crate::model::FeatureId;
 use crate::model::project::{MapView, NamedScene, Project};
-use crate::model::style::{GroupStyle, LayerStyle, Paint, Rgba, Style};
+use crate::model::style::{Rgba, Style};
 use crate::model::view::ViewSettings;
-use crate::model::{FeatureId, PlanFeature};
 
 use super::render::{Rendered, encode_png, render, size_in_points};
 use super::slide::{HIGH_CONTRAST_LINES, PROJECTOR_SCALE, Slide, short_attribution};
+use super::tiles::{HeadlessTiles, TileSettings};
 use super::{fit_view, zoom_for_canvas};
+use crate::map::tiles::tile_shapes;
 
 #[derive(Debug, Error)]
 pub enum ExportError {
@@ -38,6 +40,11 @@ pub enum ExportError {
     Png(String),
     #[error("could not write the PDF: {0}")]
     Pdf(String),
+    #[error(
+        "{count} tile(s) of the basemap {basemap} are neither cached nor local; \
+         run again with --allow-network to download them, or choose --basemap builtin"
+    )]
+    TilesNotCached { count: usize, basemap: String },
 }
 
 impl ExportError {
@@ -64,6 +71,9 @@ impl ExportError {
             (Self::Io(e), Chinese) => e.in_language(lang),
             (Self::Png(e), Chinese) => format!("无法编码 PNG：{e}"),
             (Self::Pdf(e), Chinese) => format!("无法写出 PDF：{e}"),
+            (Self::TilesNotCached { count, basemap }, Chinese) => format!(
+                "底图 {basemap} 有 {count} 个瓦片既未缓存也不在本地；请加 --allow-network 下载，或改用内置底图"
+            ),
         }
     }
 }
@@ -266,6 +276,17 @@ pub struct SlideInputs<'a> {
 impl SlideInputs<'_> {
     /// The slide on `rect` with the map seen through `transform`.
     pub fn slide(&self, rect: Rect, transform: ScreenTransform) -> Slide<'_> {
+        self.slide_on(rect, transform, false)
+    }
+
+    /// [`Self::slide`], drawn over tiles (`tiles_under`): without the built-in basemap, and
+    /// with the tiles' attribution added to the slide's.
+    pub fn slide_on(&self, rect: Rect, transform: ScreenTransform, tiles_under: bool) -> Slide<'_> {
+        let mut attribution = short_attribution(self.attribution);
+        if tiles_under {
+            attribution =
+                super::tiles::with_tiles(&attribution, &self.spec.settings.basemap.attribution());
+        }
         Slide {
             frame: MapFrame {
                 scene: self.scene,
@@ -286,12 +307,13 @@ impl SlideInputs<'_> {
                 hidden: &self.doc.sketch.replaced,
                 sketched: &self.doc.sketch.sketched,
                 sketches_shown: true,
+                tiles_under,
             },
             plan: self.plan,
             project_features: &self.doc.features,
             title: self.spec.title.clone(),
             subtitle: self.spec.subtitle.clone(),
-            attribution: short_attribution(self.attribution),
+            attribution,
             date: self.date.to_owned(),
             high_contrast: self.high_contrast,
         }
@@ -309,17 +331,47 @@ pub fn transform_for(camera: MapView, rect: Rect) -> ScreenTransform {
 
 /// Renders a slide of the project headless.
 pub fn render_project(inputs: &SlideInputs<'_>, area: geo::Rect<f64>, canvas: Canvas) -> Rendered {
+    render_project_on(inputs, area, canvas, None)
+}
+
+/// [`render_project`] over `tiles`, when the slide's basemap is a tile source.
+pub fn render_project_on(
+    inputs: &SlideInputs<'_>,
+    area: geo::Rect<f64>,
+    canvas: Canvas,
+    tiles: Option<&mut HeadlessTiles>,
+) -> Rendered {
+    render_slide_counting(inputs, area, canvas, tiles).0
+}
+
+/// [`render_project_on`], and how many of the items drawn are our sketches.
+pub(crate) fn render_slide_counting(
+    inputs: &SlideInputs<'_>,
+    area: geo::Rect<f64>,
+    canvas: Canvas,
+    mut tiles: Option<&mut HeadlessTiles>,
+) -> (Rendered, usize) {
     let camera = inputs.spec.camera(area, canvas.size_in_points());
-    render(
+    let ground = color32(inputs.style.background);
+    let mut indicative = 0;
+    let rendered = render(
         canvas.width_px,
         canvas.height_px,
         canvas.pixels_per_point,
         |painter, rect| {
-            inputs
-                .slide(rect, transform_for(camera, rect))
-                .paint(painter);
+            let transform = transform_for(camera, rect);
+            if let Some(tiles) = tiles.as_deref_mut() {
+                tiles.use_context(painter.ctx());
+                let ppp = canvas.pixels_per_point;
+                painter.extend(tile_shapes(&transform, rect, ppp, ground, tiles).0);
+            }
+            indicative = inputs
+                .slide_on(rect, transform, tiles.is_some())
+                .paint(painter)
+                .indicative;
         },
-    )
+    );
+    (rendered, indicative)
 }
 
 /// Writes a rendering as PNG, SVG or PDF, atomically.
@@ -355,10 +407,25 @@ pub fn export_project(
     canvas: Canvas,
     out: &Path,
 ) -> Result<(), ExportError> {
+    let tiles = TileSettings::default();
+    export_project_with(data, project, project_path, scene_name, canvas, out, &tiles).map(drop)
+}
+
+/// [`export_project`] with the tiles drawn as `tiles` says; returns the warnings (a tile
+/// source that cannot be opened, tiles that failed).
+pub fn export_project_with(
+    data: &AppData,
+    project: Project,
+    project_path: &Path,
+    scene_name: Option<&str>,
+    canvas: Canvas,
+    out: &Path,
+    tiles: &TileSettings,
+) -> Result<Vec<String>, ExportError> {
     Format::of(out)?;
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
-    export_slide(data, project, Some(project_path), spec, canvas, out)
+    export_slide(data, project, Some(project_path), spec, canvas, out, tiles)
 }
 
 /// The slide `export_project` writes, rendered in memory: what the fuzzer paints.
@@ -371,11 +438,15 @@ pub fn render_project_slide(
 ) -> Result<Rendered, ExportError> {
     let scene_def = scene_name.map(|n| find_scene(&project, n)).transpose()?;
     let spec = SlideSpec::of(&project, scene_def);
-    Ok(Prepared::new(data, project, Some(project_path)).render(data, &spec, canvas))
+    let tiles = TileSettings::default();
+    let prepared = Prepared::new(data, project, Some(project_path), &tiles);
+    prepared
+        .render(data, &spec, canvas)
+        .map(|(rendered, _)| rendered)
 }
 
 /// Exports one slide of a project as the data dir styles it: what `onemap export` and the
-/// app's File › Export image… both run.
+/// app's File › Export image… both run. Returns the warnings, as [`export_project_with`].
 pub fn export_slide(
     data: &AppData,
     project: Project,
@@ -383,212 +454,18 @@ pub fn export_slide(
     spec: SlideSpec,
     canvas: Canvas,
     out: &Path,
-) -> Result<(), ExportError> {
+    tiles: &TileSettings,
+) -> Result<Vec<String>, ExportError> {
     Format::of(out)?;
-    let prepared = Prepared::new(data, project, project_path);
-    let rendered = prepared.render(data, &spec, canvas);
+    let prepared = Prepared::new(data, project, project_path, tiles);
+    let (rendered, warnings) = prepared.render(data, &spec, canvas)?;
     let info = prepared.pdf_info(&spec);
-    write_titled(rendered, color32(data.style.no_data), &info, out)
+    write_titled(rendered, color32(data.style.no_data), &info, out)?;
+    Ok(warnings)
 }
 
-/// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
-struct StageTimer {
-    start: std::time::Instant,
-    on: bool,
-}
-
-impl StageTimer {
-    fn new() -> Self {
-        Self {
-            start: std::time::Instant::now(),
-            on: std::env::var_os("ONEMAP_TIMING").is_some(),
-        }
-    }
-
-    fn done(&self, stage: &str) {
-        if self.on {
-            eprintln!(
-                "{stage}: {:.1} ms",
-                self.start.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-    }
-}
-
-fn color32(c: Rgba) -> Color32 {
+pub(crate) fn color32(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
 }
 
-/// Paints of the layers of a plain GeoJSON export, one per file, in turn.
-const GEOJSON_PAINTS: [(Rgba, Rgba); 4] = [
-    (Rgba(60, 130, 200, 110), Rgba(25, 70, 140, 255)),
-    (Rgba(230, 120, 40, 110), Rgba(150, 70, 10, 255)),
-    (Rgba(80, 170, 90, 110), Rgba(30, 100, 40, 255)),
-    (Rgba(170, 80, 170, 110), Rgba(100, 30, 100, 255)),
-];
-
-/// Plain GeoJSON layers as a style of their own: one group, a layer per file. Layers with
-/// points get a symbol (which is also what their legend swatch shows).
-pub fn geojson_style(names: &[String], has_points: &[bool]) -> Style {
-    let layers = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let points = has_points.get(i).copied().unwrap_or(false);
-            let (fill, stroke) = GEOJSON_PAINTS[i % GEOJSON_PAINTS.len()];
-            LayerStyle {
-                id: format!("geojson.{i}"),
-                name_zh: name.clone(),
-                name_en: name.clone(),
-                draw_order: 10 + i as u32,
-                visible: true,
-                paint: Paint {
-                    fill: Some(fill),
-                    stroke: Some(stroke),
-                    width_px: Some(0.8),
-                    symbol: points.then_some(crate::model::style::Symbol::Circle),
-                    symbol_px: points.then_some(5.0),
-                    ..Paint::default()
-                },
-                variants: Vec::new(),
-            }
-        })
-        .collect();
-    Style {
-        background: Rgba(255, 255, 255, 255),
-        no_data: Rgba(255, 255, 255, 255),
-        highlight: Rgba(255, 160, 0, 255),
-        selection: Rgba(230, 30, 120, 255),
-        groups: vec![GroupStyle {
-            id: "geojson".into(),
-            name_zh: "GeoJSON".into(),
-            name_en: "GeoJSON".into(),
-            layers,
-        }],
-        data_layer_paints: Default::default(),
-    }
-}
-
-/// Exports plain GeoJSON layers, fitted to their extent, with no basemap or plan.
-pub fn export_geojson_layers(
-    paths: &[PathBuf],
-    canvas: Canvas,
-    out: &Path,
-) -> Result<(), ExportError> {
-    use geo::BoundingRect as _;
-    Format::of(out)?;
-    let timer = StageTimer::new();
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            p.file_name().map_or_else(
-                || p.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
-    let mut features = Vec::new();
-    let mut has_points = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let layer = crate::io::geojson_reader::read_geometries(path)?;
-        has_points.push(
-            layer
-                .iter()
-                .any(|g| matches!(g, geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_))),
-        );
-        features.extend(
-            layer
-                .into_iter()
-                .enumerate()
-                .map(|(n, geometry)| PlanFeature {
-                    id: FeatureId(format!("geojson.{i}.{n}")),
-                    layer: format!("geojson.{i}"),
-                    geometry,
-                    properties: Default::default(),
-                }),
-        );
-    }
-    timer.done("read");
-    let style = geojson_style(&names, &has_points);
-    let bbox = features
-        .iter()
-        .filter_map(|f| f.geometry.bounding_rect())
-        .reduce(|a, b| {
-            geo::Rect::new(
-                geo::Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                geo::Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
-        .unwrap_or_else(|| {
-            geo::Rect::new(
-                geo::Coord { x: 118.9, y: 28.8 },
-                geo::Coord { x: 123.2, y: 32.8 },
-            )
-        });
-    // The legend needs to know only which layers have features: one of each is kept.
-    let mut legend_features: Vec<PlanFeature> = Vec::new();
-    for f in &features {
-        if legend_features.last().is_none_or(|l| l.layer != f.layer) {
-            legend_features.push(PlanFeature {
-                geometry: geo::Geometry::Point(geo::Point::new(0.0, 0.0)),
-                ..f.clone()
-            });
-        }
-    }
-    let camera = fit_view(bbox, canvas.size_in_points());
-    // Degrees of longitude a pixel of the output, to simplify the geometries to.
-    let px_deg = 360.0 / (2f64.powf(camera.zoom) * 256.0) / f64::from(canvas.pixels_per_point);
-    let overlay = Scene::build_overlay_for_drawing(features, &style, px_deg);
-    timer.done("prepare");
-    let empty = Scene::build_overlay(&[], &style);
-    let settings = ViewSettings::from_style(&style);
-    let date = today();
-    let plan = crate::model::Plan::new(crate::model::Region::SHANGHAI_METROPOLITAN_AREA);
-    let title = names.join(", ");
-    let attribution = format!("Data: {title}");
-    let rendered = render(
-        canvas.width_px,
-        canvas.height_px,
-        canvas.pixels_per_point,
-        |painter, rect| {
-            let slide = Slide {
-                frame: MapFrame {
-                    scene: &empty,
-                    overlay: &overlay,
-                    sketches: &Default::default(),
-                    style: &style,
-                    view: &settings,
-                    transform: transform_for(camera, rect),
-                    rect,
-                    hovered: None,
-                    selected: &[],
-                    symbol_scale: PROJECTOR_SCALE,
-                    line_scale: 1.0,
-                    hidden: &crate::map::draw::NO_FEATURES,
-                    sketched: &crate::map::draw::NO_FEATURES,
-                    sketches_shown: true,
-                },
-                plan: &plan,
-                project_features: &legend_features,
-                title: title.clone(),
-                subtitle: String::new(),
-                attribution: attribution.clone(),
-                date: date.clone(),
-                high_contrast: false,
-            };
-            slide.paint(painter);
-        },
-    );
-    timer.done("paint");
-    // The triangles are made from the shapes alone: the prepared geometry can go.
-    drop(overlay);
-    let result = write(rendered, Color32::WHITE, out);
-    timer.done("rasterize and write");
-    result
-}
+pub use super::geojson_export::{export_geojson_layers, geojson_style};

@@ -5,6 +5,7 @@
 pub mod book;
 pub mod export;
 pub mod fontsubset;
+pub mod geojson_export;
 pub mod paper;
 pub mod pdf;
 pub mod prepared;
@@ -13,6 +14,7 @@ pub mod raster;
 pub mod render;
 pub mod slide;
 pub mod svg;
+pub mod tiles;
 
 use crate::map::scene::{lonlat_from_merc, merc};
 use crate::model::project::MapView;

@@ -12,15 +12,19 @@
 //! screen and in the PNG; krilla's `draw_glyphs` takes our glyph positions as they are.
 
 use egui::epaint::{ClippedShape, Mesh, PathStroke, TextShape};
-use egui::{Color32, Pos2, Shape};
+use std::collections::HashMap;
+
+use egui::{Color32, Pos2, Shape, TextureId};
 use krilla::color::rgb;
-use krilla::geom::{Path, PathBuilder, Point, Transform};
+use krilla::geom::{Path, PathBuilder, Point, Size, Transform};
+use krilla::image::Image;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, LineCap, LineJoin, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
+use super::raster::Textures;
 use super::render::Rendered;
 
 /// A PDF point is 1/72 in; an egui point in an export is a CSS pixel, 1/96 in.
@@ -49,6 +53,8 @@ pub fn to_pdf(pages: &[Rendered], background: Color32, info: &PdfInfo) -> Result
     }
     document.set_metadata(metadata);
     for rendered in pages {
+        // The tiles as images, each made once; texture ids are one rendering's: per page.
+        let mut images = HashMap::new();
         let size = rendered.size_in_points() * PDF_POINTS_PER_POINT;
         let settings = PageSettings::from_wh(size.x, size.y)
             .ok_or_else(|| format!("{} × {} pt is not a page size", size.x, size.y))?;
@@ -62,6 +68,9 @@ pub fn to_pdf(pages: &[Rendered], background: Color32, info: &PdfInfo) -> Result
             surface: &mut surface,
             font: &font,
             glyphs: &glyphs,
+            textures: &rendered.textures,
+            images: &mut images,
+            clip: egui::Rect::EVERYTHING,
         };
         let page_rect = egui::Rect::from_min_size(Pos2::ZERO, rendered.size_in_points());
         writer.draw(
@@ -105,6 +114,13 @@ struct PageWriter<'s, 'a> {
     surface: &'s mut Surface<'a>,
     font: &'s Font,
     glyphs: &'s GlyphMap,
+    /// The textures of the page's textured meshes (the tiles under the map).
+    textures: &'s Textures,
+    /// The images cut out of them, by texture and texels (krilla writes an image once however
+    /// often it is drawn).
+    images: &'s mut HashMap<(TextureId, [usize; 4]), Option<Image>>,
+    /// The clip rectangle of the shapes being drawn.
+    clip: egui::Rect,
 }
 
 impl PageWriter<'_, '_> {
@@ -131,6 +147,7 @@ impl PageWriter<'_, '_> {
                 open = Some((r, clip.is_some()));
             }
             if open.is_some_and(|(_, pushed)| pushed) {
+                self.clip = r;
                 self.shape(&clipped.shape);
             }
         }
@@ -187,6 +204,7 @@ impl PageWriter<'_, '_> {
                 );
             }
             Shape::Text(t) => self.text(t),
+            Shape::Mesh(m) if m.texture_id != TextureId::default() => self.textured(m),
             Shape::Mesh(m) => self.mesh(m),
             // Not used by the map or the slide.
             Shape::Band(_) | Shape::QuadraticBezier(_) | Shape::CubicBezier(_) => {}
@@ -233,6 +251,68 @@ impl PageWriter<'_, '_> {
                 let p: Vec<Pos2> = t.iter().map(|i| m.vertices[*i as usize].pos).collect();
                 self.fill_even_odd(polyline(&p, true), m.vertices[t[0] as usize].color);
             }
+        }
+    }
+
+    /// A textured mesh (tiles: quads of four vertices) as images, each quad clipped to its
+    /// rectangle and showing the part of the texture its corners map. Only the part inside
+    /// the clip, cut out of the texture: an overzoomed tile is tens of thousands of points
+    /// wide, more than PDF readers draw (poppler left it out), and shows a few of its texels.
+    fn textured(&mut self, m: &Mesh) {
+        let Some((w, h)) = self.textures.size(m.texture_id) else {
+            return;
+        };
+        let (wf, hf) = (w as f32, h as f32);
+        for quad in m.vertices.chunks_exact(4) {
+            let whole = egui::Rect::from_points(&quad.iter().map(|v| v.pos).collect::<Vec<_>>());
+            let whole_uv = egui::Rect::from_points(&quad.iter().map(|v| v.uv).collect::<Vec<_>>());
+            // The part of the quad inside the clip (an overzoomed tile is far larger than the
+            // page), and the part of the texture on it.
+            let r = whole.intersect(self.clip);
+            if r.width() <= 0.0 || r.height() <= 0.0 || whole.width() <= 0.0 {
+                continue;
+            }
+            let to_uv = |p: Pos2| {
+                let t = (p - whole.min) / whole.size();
+                whole_uv.min + t * whole_uv.size()
+            };
+            let uv = egui::Rect::from_min_max(to_uv(r.min), to_uv(r.max));
+            if uv.width() <= 0.0 || uv.height() <= 0.0 {
+                continue;
+            }
+            // The texels the quad shows, whole ones.
+            let x0 = ((uv.min.x * wf).floor().max(0.0) as usize).min(w - 1);
+            let y0 = ((uv.min.y * hf).floor().max(0.0) as usize).min(h - 1);
+            let x1 = ((uv.max.x * wf).ceil() as usize).clamp(x0 + 1, w);
+            let y1 = ((uv.max.y * hf).ceil() as usize).clamp(y0 + 1, h);
+            let textures = self.textures;
+            let image = self
+                .images
+                .entry((m.texture_id, [x0, y0, x1, y1]))
+                .or_insert_with(|| {
+                    let rgba = textures.rgba(m.texture_id)?;
+                    let rows = (y0..y1).flat_map(|y| &rgba[(y * w + x0) * 4..(y * w + x1) * 4]);
+                    let crop: Vec<u8> = rows.copied().collect();
+                    Some(Image::from_rgba8(crop, (x1 - x0) as u32, (y1 - y0) as u32))
+                })
+                .clone();
+            // Points a texel, and where the cut-out's corner lands.
+            let (sx, sy) = (
+                r.width() / (uv.width() * wf),
+                r.height() / (uv.height() * hf),
+            );
+            let left = r.min.x - (uv.min.x * wf - x0 as f32) * sx;
+            let top = r.min.y - (uv.min.y * hf - y0 as f32) * sy;
+            let size = Size::from_wh((x1 - x0) as f32 * sx, (y1 - y0) as f32 * sy);
+            let (Some(image), Some(clip), Some(size)) = (image, rounded_rect(r, 0.0), size) else {
+                continue;
+            };
+            self.surface.push_clip_path(&clip, &FillRule::NonZero);
+            self.surface
+                .push_transform(&Transform::from_translate(left, top));
+            self.surface.draw_image(image, size);
+            self.surface.pop();
+            self.surface.pop();
         }
     }
 

@@ -13,10 +13,12 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, ve
 use crate::doc::legend::{LegendPlace, legend_in_corner_ui};
 use crate::map::indicative::Notice;
 use crate::map::scale_bar::{metres_per_px, nice_length};
+use crate::map::tiles::tile_shapes;
 use crate::model::project::MapView;
 
 use super::export::{Canvas, Sheet, SlideInputs, transform_for};
 use super::render::{Rendered, render};
+use super::tiles::HeadlessTiles;
 
 /// Metres of paper in a point (1/96 in).
 pub const PAPER_M_PER_POINT: f64 = 0.0254 / 96.0;
@@ -114,13 +116,17 @@ pub fn render_sheet(
     canvas: Canvas,
     sheet: Sheet,
     block: &TitleBlock,
+    mut tiles: Option<&mut HeadlessTiles>,
 ) -> (Rendered, usize) {
     let mut indicative = 0;
     let rendered = render(
         canvas.width_px,
         canvas.height_px,
         canvas.pixels_per_point,
-        |painter, rect| indicative = paint_sheet(painter, rect, inputs, area, sheet, block),
+        |painter, rect| {
+            let tiles = tiles.as_deref_mut();
+            indicative = paint_sheet(painter, rect, inputs, area, sheet, block, tiles);
+        },
     );
     (rendered, indicative)
 }
@@ -132,6 +138,7 @@ fn paint_sheet(
     area: geo::Rect<f64>,
     sheet: Sheet,
     block: &TitleBlock,
+    tiles: Option<&mut HeadlessTiles>,
 ) -> usize {
     let layout = Layout::new(page.size(), sheet);
     let k = layout.k;
@@ -154,9 +161,16 @@ fn paint_sheet(
         None => inputs.spec.camera(area, layout.map.size()),
     };
     let transform = transform_for(camera, layout.map);
-    let mut slide = inputs.slide(layout.map, transform);
-    slide.frame.symbol_scale = k;
     let map_painter = painter.with_clip_rect(layout.map);
+    let tiles_under = tiles.is_some();
+    if let Some(tiles) = tiles {
+        tiles.use_context(painter.ctx());
+        let ground = super::export::color32(inputs.style.background);
+        let ppp = painter.pixels_per_point();
+        map_painter.extend(tile_shapes(&transform, layout.map, ppp, ground, tiles).0);
+    }
+    let mut slide = inputs.slide_on(layout.map, transform, tiles_under);
+    slide.frame.symbol_scale = k;
     let (shapes, stats) = slide.frame.shapes(&map_painter);
     map_painter.extend(shapes);
     legend_in_corner_ui(

@@ -78,6 +78,36 @@ pub struct Textures {
 }
 
 impl Textures {
+    /// The size of a texture, width and height.
+    pub fn size(&self, id: TextureId) -> Option<(usize, usize)> {
+        self.textures.get(&id).map(|t| (t.width, t.height))
+    }
+
+    /// A texture's pixels as RGBA bytes (straight alpha), for the PDF writer.
+    pub fn rgba(&self, id: TextureId) -> Option<Vec<u8>> {
+        let t = self.textures.get(&id)?;
+        Some(
+            t.pixels
+                .iter()
+                .flat_map(|c| c.to_srgba_unmultiplied())
+                .collect(),
+        )
+    }
+
+    /// A texture as PNG bytes (straight alpha), for the SVG writer.
+    pub fn png(&self, id: TextureId) -> Option<Vec<u8>> {
+        let t = self.textures.get(&id)?;
+        let rgba = self.rgba(id)?;
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, t.width as u32, t.height as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(&rgba).ok()?;
+        writer.finish().ok()?;
+        Some(out)
+    }
+
     pub fn apply(&mut self, delta: &TexturesDelta) {
         for (id, d) in delta
             .set

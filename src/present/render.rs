@@ -110,6 +110,7 @@ impl Rendered {
             self.width_px,
             self.height_px,
             self.pixels_per_point,
+            &self.textures,
         )
     }
 }

@@ -16,8 +16,25 @@ use std::fmt::Write as _;
 use egui::epaint::{ClippedShape, Mesh, TextShape};
 use egui::{Color32, Pos2, Shape};
 
-/// The SVG document of `shapes` on a `width_px` × `height_px` canvas.
-pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) -> String {
+/// Images of textured meshes (tiles under the map) as PNG data URIs, each encoded once.
+struct Images<'a> {
+    textures: &'a super::raster::Textures,
+    uris: HashMap<egui::TextureId, Option<String>>,
+}
+
+/// The SVG document of `shapes` on a `width_px` × `height_px` canvas; tiles come from
+/// `textures`.
+pub fn to_svg(
+    shapes: &[ClippedShape],
+    width_px: u32,
+    height_px: u32,
+    ppp: f32,
+    textures: &super::raster::Textures,
+) -> String {
+    let mut images = Images {
+        textures,
+        uris: HashMap::new(),
+    };
     let mut svg = String::with_capacity(1 << 20);
     let _ = write!(
         svg,
@@ -59,7 +76,7 @@ pub fn to_svg(shapes: &[ClippedShape], width_px: u32, height_px: u32, ppp: f32) 
             let _ = writeln!(svg, r#"<g clip-path="url(#c{id})">"#);
             open = Some(r);
         }
-        shape(&mut svg, &mut batch, &clipped.shape);
+        shape(&mut svg, &mut batch, &clipped.shape, &mut images);
     }
     batch.flush(&mut svg);
     if open.is_some() {
@@ -237,9 +254,9 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn shape(svg: &mut String, batch: &mut Batch, s: &Shape) {
+fn shape(svg: &mut String, batch: &mut Batch, s: &Shape, images: &mut Images<'_>) {
     match s {
-        Shape::Vec(v) => return v.iter().for_each(|s| shape(svg, batch, s)),
+        Shape::Vec(v) => return v.iter().for_each(|s| shape(svg, batch, s, images)),
         Shape::Circle(c) if c.stroke.width <= 0.0 || c.stroke.color.a() == 0 => {
             if c.fill.a() > 0 && c.radius > 0.0 {
                 // A dot: a zero-length stroke as wide as the dot, with round caps.
@@ -328,6 +345,7 @@ fn shape(svg: &mut String, batch: &mut Batch, s: &Shape) {
             );
         }
         Shape::Text(t) => text(svg, t),
+        Shape::Mesh(m) if m.texture_id != egui::TextureId::default() => textured(svg, m, images),
         Shape::Mesh(m) => mesh(svg, m),
         // Not used by the map or the slide.
         Shape::Band(_) | Shape::QuadraticBezier(_) | Shape::CubicBezier(_) => {}
@@ -381,6 +399,41 @@ fn text(svg: &mut String, t: &TextShape) {
             section.format.font_id.size,
             paint("fill", color),
             escape(&content)
+        );
+    }
+}
+
+/// A textured mesh (tiles: quads of four vertices) as images, each quad showing the part of
+/// the texture its corners map.
+fn textured(svg: &mut String, m: &Mesh, images: &mut Images<'_>) {
+    let textures = images.textures;
+    let uri = images.uris.entry(m.texture_id).or_insert_with(|| {
+        textures.png(m.texture_id).map(|png| {
+            use base64::Engine as _;
+            format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(png)
+            )
+        })
+    });
+    let (Some(uri), Some((w, h))) = (uri.as_ref(), textures.size(m.texture_id)) else {
+        return;
+    };
+    let (w, h) = (w as f32, h as f32);
+    for quad in m.vertices.chunks_exact(4) {
+        let r = egui::Rect::from_points(&quad.iter().map(|v| v.pos).collect::<Vec<_>>());
+        let uv = egui::Rect::from_points(&quad.iter().map(|v| v.uv).collect::<Vec<_>>());
+        let _ = writeln!(
+            svg,
+            r#"<svg x="{:.3}" y="{:.3}" width="{:.3}" height="{:.3}" viewBox="{:.3} {:.3} {:.3} {:.3}" preserveAspectRatio="none"><image width="{w}" height="{h}" href="{uri}"/></svg>"#,
+            r.min.x,
+            r.min.y,
+            r.width(),
+            r.height(),
+            uv.min.x * w,
+            uv.min.y * h,
+            uv.width() * w,
+            uv.height() * h,
         );
     }
 }

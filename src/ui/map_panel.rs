@@ -54,6 +54,8 @@ pub struct MapPanel<'a> {
     pub compare: Option<&'a CompareState>,
     /// Review mode: the project is read-only (the context menu offers comments, no edits).
     pub review: bool,
+    /// A tile basemap is drawn under the map instead of the built-in one.
+    pub tiles_under: bool,
 }
 
 /// What the map panel saw this frame, for the app to keep until the next.
@@ -86,6 +88,13 @@ struct Gestures {
     /// The box being dragged for a box selection: its corners on screen.
     box_drag: Option<(Pos2, Pos2)>,
     box_ended: bool,
+}
+
+/// What the map's frame is drawn within: the whole panel (two maps side by side share it),
+/// and the tiles under the map, if its basemap is a tile source.
+struct Around<'t> {
+    full: Rect,
+    tiles: Option<&'t mut dyn crate::map::tiles::TileTextures>,
 }
 
 /// The modifier keys as the map's gestures read them.
@@ -128,6 +137,7 @@ impl MapPanel<'_> {
             hidden,
             sketched: &self.doc.sketch.sketched,
             sketches_shown: self.sketch_view != SketchView::Hidden,
+            tiles_under: self.tiles_under,
         }
     }
 }
@@ -137,6 +147,7 @@ pub fn map_ui(
     ui: &mut Ui,
     panel: &MapPanel<'_>,
     memory: &mut MapMemory,
+    tiles: Option<&mut dyn crate::map::tiles::TileTextures>,
     commands: &mut Vec<AppCommand>,
 ) -> MapSeen {
     let keys = ui.input(|i| Keys {
@@ -177,7 +188,7 @@ pub fn map_ui(
                 projector,
                 panel,
                 keys,
-                full,
+                Around { full, tiles },
                 &mut tool_commands,
             )
         })
@@ -223,9 +234,10 @@ fn map_frame_ui(
     projector: &Projector,
     panel: &MapPanel<'_>,
     keys: Keys,
-    full: Rect,
+    around: Around<'_>,
     tool_commands: &mut Vec<AppCommand>,
 ) -> Gestures {
+    let Around { full, tiles } = around;
     let tool = panel.tool;
     let (drawing, boxing) = (panel.drawing(), panel.boxing(keys));
     let at = projector.project(lon_lat(ANCHOR.x, ANCHOR.y)).to_pos2();
@@ -234,6 +246,16 @@ fn map_frame_ui(
         response.rect,
     );
     let painter = ui.painter().with_clip_rect(response.rect);
+    if let Some(tiles) = tiles {
+        let ground = crate::map::draw::color(panel.style.background, 1.0);
+        let ppp = ui.ctx().pixels_per_point();
+        let (shapes, _) =
+            crate::map::tiles::tile_shapes(&frame.transform, response.rect, ppp, ground, tiles);
+        painter.extend(shapes);
+    }
+    let tiles_attribution = panel
+        .tiles_under
+        .then(|| panel.doc.project.settings.basemap.attribution());
     let cache = crate::map::PaintCache::kept(ui.ctx(), response.id);
     let (shapes, stats) = frame.shapes_cached(&painter, &mut cache.lock());
     painter.extend(shapes);
@@ -249,6 +271,13 @@ fn map_frame_ui(
     if stats.indicative > 0 {
         let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
         painter.extend(editor_notice(&painter, response.rect, side_by_side));
+    }
+    if let Some(text) = tiles_attribution {
+        painter.extend(crate::map::tiles::attribution_shapes(
+            &painter,
+            response.rect,
+            text,
+        ));
     }
     let pointer = response.hover_pos();
     let snapping = panel.snap_on && !keys.alt && tool.snaps();
@@ -510,6 +539,7 @@ fn side_by_side_ui(
         hidden: &crate::map::draw::NO_FEATURES,
         sketched: &crate::map::draw::NO_FEATURES,
         sketches_shown: true,
+        tiles_under: false,
     };
     let right_painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(right);
     let (shapes, other_stats) = other.shapes(&right_painter);

@@ -4,6 +4,7 @@
 //! `edit` and `model`, never `app`.
 
 pub mod about;
+pub mod basemap_picker;
 pub mod checks_panel;
 pub mod comments_panel;
 pub mod compare_panel;

@@ -62,6 +62,32 @@ pub fn status_bar_ui(
     });
 }
 
+/// The tile basemap's part of the status bar: its attribution, how many tiles are loading,
+/// and why tiles are missing (never a dialog).
+pub fn tiles_status_ui(ui: &mut Ui, loading: usize, note: Option<&str>, attribution: String) {
+    if attribution.is_empty() && note.is_none() {
+        return;
+    }
+    ui.separator();
+    if !attribution.is_empty() {
+        ui.weak(attribution);
+    }
+    if loading > 0 {
+        ui.add(egui::Spinner::new().size(10.0));
+        ui.weak(format!(
+            "{loading} {}",
+            tr(ui.ctx(), "个瓦片加载中", "tile(s) loading")
+        ));
+    }
+    if let Some(note) = note {
+        ui.colored_label(
+            Color32::from_rgb(190, 90, 20),
+            tr(ui.ctx(), "瓦片问题", "Tile problem"),
+        )
+        .on_hover_text(note);
+    }
+}
+
 /// A bar that names every data file that could not be read, and why.
 pub fn problems_ui(ui: &mut Ui, problems: &[String], commands: &mut Vec<AppCommand>) {
     let red = Color32::from_rgb(200, 50, 40);

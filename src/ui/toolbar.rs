@@ -58,6 +58,9 @@ pub fn toolbar_ui(
                 AppCommand::ToggleTable,
                 commands,
             );
+            if ui.button(lang.pick("底图…", "Basemap…")).clicked() {
+                commands.push(AppCommand::ShowBasemapPicker);
+            }
             ui.separator();
             ui.label(lang.pick("界面语言", "Interface language"));
             for l in UiLanguage::ALL {

@@ -95,6 +95,17 @@ pub fn visit_everything(
     }
     h.run();
     check(h, "scenes and a placement's form");
+    use onemap::ui::basemap_picker::{Kind, PickerState};
+    for kind in [Kind::Local, Kind::Tianditu, Kind::Custom] {
+        h.state_mut().basemap_picker = PickerState {
+            open: true,
+            kind,
+            ..Default::default()
+        };
+        h.run();
+        check(h, &format!("the basemap picker ({kind:?})"));
+    }
+    h.state_mut().basemap_picker.open = false;
     for dialog in all_dialogs() {
         let name = format!("{dialog:?}");
         h.state_mut().files.dialog = Some(dialog);

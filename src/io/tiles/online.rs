@@ -1,0 +1,226 @@
+//! Online XYZ tiles, opt-in, with a disk cache shared by the app and the headless export:
+//! `<cache>/<source>/{z}/{x}/{y}.tile`, where `<source>` is a hash of the URL template (the
+//! user's key left out). Offline ("cache only"), the cache is read and the network never is.
+//!
+//! HTTP is reqwest (pure Rust, rustls with the ring provider), driven by a small runtime of
+//! each worker thread: the app's tile workers and the export's thread call [`TileSource::read`]
+//! synchronously.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{OpenOptions, TileError, TileId, TileSource};
+use crate::model::tile_basemap::OnlineSource;
+
+/// How long one tile may take by default.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub struct OnlineTiles {
+    /// With `{z}`, `{x}`, `{y}` and perhaps `{s}` (a server number) still to fill in.
+    template: String,
+    /// The template as the cache knows it: without the user's key.
+    cache: Option<PathBuf>,
+    offline: bool,
+    timeout: Duration,
+    zooms: (u8, u8),
+}
+
+/// Where online tiles are cached: `ONEMAP_CACHE_DIR`, else the user's cache folder.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("ONEMAP_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("onemap").join("tiles"))
+}
+
+/// The URL template of an online source, with `{key}` where the user's key goes.
+pub fn online_template(source: &OnlineSource) -> String {
+    match source {
+        OnlineSource::OpenStreetMap => "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+        OnlineSource::Tianditu(layer) => format!(
+            "https://t{{s}}.tianditu.gov.cn/{code}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0\
+             &LAYER={code}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles\
+             &TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={{key}}",
+            code = layer.code()
+        ),
+        OnlineSource::Custom { template, .. } => template.clone(),
+    }
+}
+
+/// FNV-1a: a stable name for a template's cache folder (std's hasher may change between
+/// releases, and the cache outlives them).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl OnlineTiles {
+    pub fn new(source: &OnlineSource, options: &OpenOptions) -> Result<Self, TileError> {
+        let template = online_template(source);
+        for part in ["{z}", "{x}", "{y}"] {
+            if !template.contains(part) {
+                return Err(TileError::source(
+                    template.clone(),
+                    format!("the URL template has no {part}"),
+                ));
+            }
+        }
+        let cache = options
+            .cache_dir
+            .as_ref()
+            .map(|d| d.join(format!("{:016x}", fnv1a(&template))));
+        let template = if template.contains("{key}") {
+            if options.tianditu_key.trim().is_empty() {
+                return Err(TileError::source(
+                    template,
+                    "天地图 Tianditu needs your own key (Preferences of the basemap picker)",
+                ));
+            }
+            template.replace("{key}", options.tianditu_key.trim())
+        } else {
+            template
+        };
+        let zooms = match source {
+            OnlineSource::Tianditu(_) => (1, 18),
+            _ => (0, 19),
+        };
+        Ok(Self {
+            template,
+            cache,
+            offline: options.offline,
+            timeout: options.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            zooms,
+        })
+    }
+
+    fn url(&self, id: TileId) -> String {
+        self.template
+            .replace("{z}", &id.z.to_string())
+            .replace("{x}", &id.x.to_string())
+            .replace("{y}", &id.y.to_string())
+            .replace("{s}", &((id.x + id.y) % 8).to_string())
+    }
+
+    fn cached_file(&self, id: TileId) -> Option<PathBuf> {
+        self.cache.as_ref().map(|c| {
+            c.join(id.z.to_string())
+                .join(id.x.to_string())
+                .join(format!("{}.tile", id.y))
+        })
+    }
+
+    /// Whether a tile is in the cache (the export asks before it would need the network).
+    pub fn is_cached(&self, id: TileId) -> bool {
+        self.cached_file(id).is_some_and(|f| f.is_file())
+    }
+}
+
+impl TileSource for OnlineTiles {
+    fn read(&self, id: TileId) -> Result<Option<Vec<u8>>, TileError> {
+        let file = self.cached_file(id);
+        if let Some(bytes) = file.as_ref().and_then(|f| std::fs::read(f).ok()) {
+            return Ok(Some(bytes));
+        }
+        if self.offline {
+            return Err(TileError::NotCached {
+                z: id.z,
+                x: id.x,
+                y: id.y,
+            });
+        }
+        let bytes = fetch(&self.url(id), self.timeout).map_err(|m| TileError::tile(id, m))?;
+        if let Some(f) = &file {
+            store(f, &bytes);
+        }
+        Ok(Some(bytes))
+    }
+
+    fn discard(&self, id: TileId) {
+        if let Some(f) = self.cached_file(id) {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+
+    fn zooms(&self) -> (u8, u8) {
+        self.zooms
+    }
+
+    fn is_online(&self) -> Option<&OnlineTiles> {
+        Some(self)
+    }
+}
+
+/// Keeps a tile in the cache, whole or not at all: a failure only costs a later download.
+fn store(file: &Path, bytes: &[u8]) {
+    if let Some(dir) = file.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let _ = crate::io::atomic::atomic_write(file, bytes, false);
+    }
+}
+
+thread_local! {
+    /// Each thread's runtime and client: a connection pool belongs to the runtime that drives it.
+    static NET: RefCell<Option<(tokio::runtime::Runtime, reqwest::Client)>> =
+        const { RefCell::new(None) };
+}
+
+fn client() -> Result<(tokio::runtime::Runtime, reqwest::Client), String> {
+    // Already installed by another thread is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("no network runtime: {e}"))?;
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("onemap/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("no HTTP client: {e}"))?;
+    Ok((runtime, client))
+}
+
+/// One GET, whole body, within `timeout`.
+fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or(url)
+        .to_owned();
+    NET.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            *cell = Some(client()?);
+        }
+        let Some((runtime, client)) = cell.as_ref() else {
+            return Err("no HTTP client".to_owned());
+        };
+        runtime.block_on(async {
+            let get = async {
+                let response = client
+                    .get(url)
+                    .send()
+                    .await
+                    .map_err(|e| format!("{host}: {e}"))?;
+                let status = response.status();
+                if !status.is_success() {
+                    return Err(format!("{host} answered HTTP {}", status.as_u16()));
+                }
+                response
+                    .bytes()
+                    .await
+                    .map(|b| b.to_vec())
+                    .map_err(|e| format!("{host}: {e}"))
+            };
+            tokio::time::timeout(timeout, get)
+                .await
+                .map_err(|_| format!("{host} did not answer within {} s", timeout.as_secs_f32()))?
+        })
+    })
+}

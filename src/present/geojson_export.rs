@@ -1,0 +1,215 @@
+//! Export of plain GeoJSON layers (`onemap export --geojson`): fitted to their extent, each
+//! file a layer of its own paint, with no basemap or plan.
+
+use std::path::{Path, PathBuf};
+
+use egui::Color32;
+
+use crate::map::{MapFrame, Scene};
+use crate::model::style::{GroupStyle, LayerStyle, Paint, Rgba, Style};
+use crate::model::view::ViewSettings;
+use crate::model::{FeatureId, PlanFeature};
+
+use super::export::{Canvas, ExportError, Format, today, transform_for, write};
+use super::fit_view;
+use super::render::render;
+use super::slide::{PROJECTOR_SCALE, Slide};
+
+/// Prints how long each stage of an export took, when ONEMAP_TIMING is set (for benchmarks).
+struct StageTimer {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        Self {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("ONEMAP_TIMING").is_some(),
+        }
+    }
+
+    fn done(&self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "{stage}: {:.1} ms",
+                self.start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
+/// Paints of the layers of a plain GeoJSON export, one per file, in turn.
+const GEOJSON_PAINTS: [(Rgba, Rgba); 4] = [
+    (Rgba(60, 130, 200, 110), Rgba(25, 70, 140, 255)),
+    (Rgba(230, 120, 40, 110), Rgba(150, 70, 10, 255)),
+    (Rgba(80, 170, 90, 110), Rgba(30, 100, 40, 255)),
+    (Rgba(170, 80, 170, 110), Rgba(100, 30, 100, 255)),
+];
+
+/// Plain GeoJSON layers as a style of their own: one group, a layer per file. Layers with
+/// points get a symbol (which is also what their legend swatch shows).
+pub fn geojson_style(names: &[String], has_points: &[bool]) -> Style {
+    let layers = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let points = has_points.get(i).copied().unwrap_or(false);
+            let (fill, stroke) = GEOJSON_PAINTS[i % GEOJSON_PAINTS.len()];
+            LayerStyle {
+                id: format!("geojson.{i}"),
+                name_zh: name.clone(),
+                name_en: name.clone(),
+                draw_order: 10 + i as u32,
+                visible: true,
+                paint: Paint {
+                    fill: Some(fill),
+                    stroke: Some(stroke),
+                    width_px: Some(0.8),
+                    symbol: points.then_some(crate::model::style::Symbol::Circle),
+                    symbol_px: points.then_some(5.0),
+                    ..Paint::default()
+                },
+                variants: Vec::new(),
+            }
+        })
+        .collect();
+    Style {
+        background: Rgba(255, 255, 255, 255),
+        no_data: Rgba(255, 255, 255, 255),
+        highlight: Rgba(255, 160, 0, 255),
+        selection: Rgba(230, 30, 120, 255),
+        groups: vec![GroupStyle {
+            id: "geojson".into(),
+            name_zh: "GeoJSON".into(),
+            name_en: "GeoJSON".into(),
+            layers,
+        }],
+        data_layer_paints: Default::default(),
+    }
+}
+
+/// Exports plain GeoJSON layers, fitted to their extent, with no basemap or plan.
+pub fn export_geojson_layers(
+    paths: &[PathBuf],
+    canvas: Canvas,
+    out: &Path,
+) -> Result<(), ExportError> {
+    use geo::BoundingRect as _;
+    Format::of(out)?;
+    let timer = StageTimer::new();
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let mut features = Vec::new();
+    let mut has_points = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let layer = crate::io::geojson_reader::read_geometries(path)?;
+        has_points.push(
+            layer
+                .iter()
+                .any(|g| matches!(g, geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_))),
+        );
+        features.extend(
+            layer
+                .into_iter()
+                .enumerate()
+                .map(|(n, geometry)| PlanFeature {
+                    id: FeatureId(format!("geojson.{i}.{n}")),
+                    layer: format!("geojson.{i}"),
+                    geometry,
+                    properties: Default::default(),
+                }),
+        );
+    }
+    timer.done("read");
+    let style = geojson_style(&names, &has_points);
+    let bbox = features
+        .iter()
+        .filter_map(|f| f.geometry.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                geo::Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
+            )
+        })
+        .unwrap_or_else(|| {
+            geo::Rect::new(
+                geo::Coord { x: 118.9, y: 28.8 },
+                geo::Coord { x: 123.2, y: 32.8 },
+            )
+        });
+    // The legend needs to know only which layers have features: one of each is kept.
+    let mut legend_features: Vec<PlanFeature> = Vec::new();
+    for f in &features {
+        if legend_features.last().is_none_or(|l| l.layer != f.layer) {
+            legend_features.push(PlanFeature {
+                geometry: geo::Geometry::Point(geo::Point::new(0.0, 0.0)),
+                ..f.clone()
+            });
+        }
+    }
+    let camera = fit_view(bbox, canvas.size_in_points());
+    // Degrees of longitude a pixel of the output, to simplify the geometries to.
+    let px_deg = 360.0 / (2f64.powf(camera.zoom) * 256.0) / f64::from(canvas.pixels_per_point);
+    let overlay = Scene::build_overlay_for_drawing(features, &style, px_deg);
+    timer.done("prepare");
+    let empty = Scene::build_overlay(&[], &style);
+    let settings = ViewSettings::from_style(&style);
+    let date = today();
+    let plan = crate::model::Plan::new(crate::model::Region::SHANGHAI_METROPOLITAN_AREA);
+    let title = names.join(", ");
+    let attribution = format!("Data: {title}");
+    let rendered = render(
+        canvas.width_px,
+        canvas.height_px,
+        canvas.pixels_per_point,
+        |painter, rect| {
+            let slide = Slide {
+                frame: MapFrame {
+                    scene: &empty,
+                    overlay: &overlay,
+                    sketches: &Default::default(),
+                    style: &style,
+                    view: &settings,
+                    transform: transform_for(camera, rect),
+                    rect,
+                    hovered: None,
+                    selected: &[],
+                    symbol_scale: PROJECTOR_SCALE,
+                    line_scale: 1.0,
+                    hidden: &crate::map::draw::NO_FEATURES,
+                    sketched: &crate::map::draw::NO_FEATURES,
+                    sketches_shown: true,
+                    tiles_under: false,
+                },
+                plan: &plan,
+                project_features: &legend_features,
+                title: title.clone(),
+                subtitle: String::new(),
+                attribution: attribution.clone(),
+                date: date.clone(),
+                high_contrast: false,
+            };
+            slide.paint(painter);
+        },
+    );
+    timer.done("paint");
+    // The triangles are made from the shapes alone: the prepared geometry can go.
+    drop(overlay);
+    let result = write(rendered, Color32::WHITE, out);
+    timer.done("rasterize and write");
+    result
+}
