@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod data;
+pub mod db;
 
 use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
 use crate::io::output_guard::{Writes, check_output};
@@ -168,6 +169,12 @@ pub enum Command {
         /// The GeoJSON file to write.
         out: PathBuf,
     },
+    /// The team store: projects on a PostgreSQL/PostGIS server, with history and safe
+    /// concurrent saves (init, push, pull, log).
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -226,6 +233,7 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             },
             data,
         ),
+        Command::Db { command } => db::run(command),
         Command::Diff { old, new, json } => diff(old, new, *json, data),
         Command::Merge {
             base,
