@@ -123,8 +123,8 @@ fn push(file: &Path, url: &str, project: Option<&str>, message: &str) -> ExitCod
         Ok(Pushed::Saved {
             revision,
             merged_from,
+            merged,
             rows_written,
-            project,
         }) => {
             match merged_from {
                 Some(head) => println!(
@@ -135,6 +135,7 @@ fn push(file: &Path, url: &str, project: Option<&str>, message: &str) -> ExitCod
                 }
             }
             // The file now is what the database holds, based on the new revision.
+            let project = db::after_save(mine, &name, revision, merged);
             if let Err(e) = save_project(file, &project) {
                 return failed(format!(
                     "{name} was saved as revision {revision}, but {} could not be updated \

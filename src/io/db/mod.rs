@@ -17,7 +17,7 @@ mod store;
 pub use connect::{Environment, Target, config_for, connect, password_from_file};
 pub use rows::Parts;
 pub use schema::{SCHEMA_VERSION, init};
-pub use store::{Pushed, Revision, load, log, push};
+pub use store::{Pushed, Revision, after_save, load, log, push};
 
 use postgres::error::SqlState;
 

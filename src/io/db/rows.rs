@@ -12,7 +12,9 @@ use geo_traits::to_geo::ToGeoGeometry;
 use serde_json::{Map, Value};
 
 use crate::model::overrides::PlanOverride;
-use crate::model::project::{Comment, MapNote, Placement, PlacementGeometry, PlacementId, Project};
+use crate::model::project::{
+    Comment, MapNote, Placement, PlacementGeometry, PlacementId, Project, round7,
+};
 
 /// A project as rows, by key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,8 +47,21 @@ const ROW_FIELDS: [&str; 4] = ["placements", "plan_overrides", "notes", "origin"
 impl Parts {
     /// The rows of a project as it is saved (coordinates rounded to 1e-7°).
     pub fn of(project: &Project) -> Result<Self, String> {
-        let project = project.rounded();
+        let mut parts = Self::except_placements(project)?;
+        for (id, placement) in &project.placements {
+            parts
+                .placements
+                .insert(id.0.clone(), bare_placement(placement));
+        }
+        Ok(parts)
+    }
+
+    /// The rows of a project but its placements' own: a save hashes those where they are
+    /// ([`placement_hash`]) and copies only the ones that changed ([`bare_placement`]).
+    pub fn except_placements(project: &Project) -> Result<Self, String> {
         let mut parts = Self::default();
+        // Each row is cloned once, rounded as it is cloned: a 10,000-placement project is
+        // taken apart on every save.
         for (id, placement) in &project.placements {
             for (i, comment) in placement.comments.iter().enumerate() {
                 parts.comments.insert(
@@ -59,9 +74,6 @@ impl Parts {
                     },
                 );
             }
-            let mut bare = placement.clone();
-            bare.comments.clear();
-            parts.placements.insert(id.0.clone(), bare);
         }
         for (i, note) in project.notes.iter().enumerate() {
             parts.comments.insert(
@@ -70,12 +82,31 @@ impl Parts {
                     placement: None,
                     position: position(i)?,
                     comment: note.comment.clone(),
-                    at: Some(note.at),
+                    at: Some((round7(note.at.0), round7(note.at.1))),
                 },
             );
         }
-        parts.overrides = project.plan_overrides.clone();
-        let value = serde_json::to_value(&project).map_err(|e| e.to_string())?;
+        for (id, o) in &project.plan_overrides {
+            parts.overrides.insert(id.clone(), rounded_override(o));
+        }
+        let rest = Project {
+            meta: project.meta.clone(),
+            edition: project.edition.clone(),
+            settings: project.settings.clone(),
+            layer_order: project.layer_order.clone(),
+            style_overrides: project.style_overrides.clone(),
+            view: project.view,
+            placements: BTreeMap::new(),
+            sketch_layers: project.sketch_layers.clone(),
+            scenes: project.scenes.clone(),
+            acknowledgements: project.acknowledgements.clone(),
+            plan_overrides: BTreeMap::new(),
+            notes: Vec::new(),
+            origin: None,
+        }
+        .rounded();
+        // What is left is small: settings, scenes, data layers, acknowledgements.
+        let value = serde_json::to_value(&rest).map_err(|e| e.to_string())?;
         let Value::Object(fields) = value else {
             return Err("a project is not a JSON object".into());
         };
@@ -155,19 +186,137 @@ impl Parts {
     }
 }
 
+/// A placement as its row holds it: without comments, coordinates rounded as saved.
+pub fn bare_placement(p: &Placement) -> Placement {
+    Placement {
+        name_zh: p.name_zh.clone(),
+        name_en: p.name_en.clone(),
+        action: p.action.clone(),
+        section: p.section.clone(),
+        lead_city: p.lead_city.clone(),
+        participants: p.participants.clone(),
+        status: p.status,
+        horizon: p.horizon,
+        geometry: p.geometry.rounded(),
+        description: p.description.clone(),
+        source: p.source.clone(),
+        indicative: p.indicative,
+        comments: Vec::new(),
+    }
+}
+
+fn rounded_override(o: &PlanOverride) -> PlanOverride {
+    let mut o = o.clone();
+    match &mut o {
+        PlanOverride::Added { geometry, .. }
+        | PlanOverride::Modified {
+            geometry: Some(geometry),
+            ..
+        } => *geometry = geometry.rounded(),
+        _ => {}
+    }
+    o
+}
+
+/// FNV-1a, 64 bits: the same in every OneMap build, unlike the standard library's hasher.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// A string, its length first, so that ("ab", "c") and ("a", "bc") differ.
+    fn text(&mut self, s: &str) {
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
+    }
+
+    fn optional(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.bytes(&[1]);
+                self.text(s);
+            }
+            None => self.bytes(&[0]),
+        }
+    }
+
+    fn number(&mut self, v: f64) {
+        self.bytes(&v.to_bits().to_le_bytes());
+    }
+
+    /// A geometry as it is saved (rounded to 1e-7°), without making the rounded copy.
+    fn geometry(&mut self, g: &PlacementGeometry) {
+        let ring = |h: &mut Self, positions: &[(f64, f64)]| {
+            h.bytes(&(positions.len() as u64).to_le_bytes());
+            for (x, y) in positions {
+                h.number(round7(*x));
+                h.number(round7(*y));
+            }
+        };
+        match g {
+            PlacementGeometry::Point(p) => {
+                self.bytes(&[1]);
+                ring(self, std::slice::from_ref(p));
+            }
+            PlacementGeometry::LineString(line) => {
+                self.bytes(&[2]);
+                ring(self, line);
+            }
+            PlacementGeometry::Polygon(rings) => {
+                self.bytes(&[3]);
+                for r in rings {
+                    ring(self, r);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) -> i64 {
+        i64::from_ne_bytes(self.0.to_ne_bytes())
+    }
+}
+
+/// The hash of a placement's row as it is saved (without its comments, which are rows of
+/// their own; coordinates rounded), field by field: a save hashes every placement, and
+/// serializing or cloning each to hash it took most of a save's time.
+pub fn placement_hash(p: &Placement) -> i64 {
+    let mut h = Fnv::new();
+    for s in [&p.name_zh, &p.name_en, &p.action] {
+        h.text(s);
+    }
+    h.optional(p.section.as_deref());
+    h.optional(p.lead_city.as_deref());
+    h.bytes(&(p.participants.len() as u64).to_le_bytes());
+    for s in &p.participants {
+        h.text(s);
+    }
+    h.text(p.status.as_str());
+    h.bytes(&p.horizon.to_le_bytes());
+    h.geometry(&p.geometry);
+    h.text(&p.description);
+    h.text(&p.source);
+    h.bytes(&[u8::from(p.indicative)]);
+    h.finish()
+}
+
 fn position(i: usize) -> Result<i32, String> {
     i32::try_from(i).map_err(|_| "too many comments".to_owned())
 }
 
-/// A stable 64-bit hash of a row's content (FNV-1a: the same in every OneMap build, unlike
-/// the standard library's hasher), as the signed integer PostgreSQL stores.
+/// A stable 64-bit hash of a row's text, as the signed integer PostgreSQL stores.
 pub fn content_hash(text: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    i64::from_ne_bytes(hash.to_ne_bytes())
+    let mut h = Fnv::new();
+    h.bytes(text.as_bytes());
+    h.finish()
 }
 
 /// The hash of a row: of its JSON form.

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use postgres::{Client, Transaction};
 
-use super::rows::{CommentRow, Parts, content_hash, from_wkb, hash_of, to_wkb};
+use super::rows::{
+    CommentRow, Parts, bare_placement, content_hash, from_wkb, hash_of, placement_hash, to_wkb,
+};
 use super::schema::check;
 use super::{DbError, DbOrigin, Target};
 use crate::edit::merge::{Conflict, merge3};
@@ -27,18 +29,36 @@ pub struct Revision {
 /// What a push did.
 #[derive(Debug)]
 pub enum Pushed {
-    /// Saved as a new revision; `project` is what the database now holds (mine, or mine
-    /// merged with the saves made since its base), with its origin set to that revision.
+    /// Saved as a new revision: mine as it is, or `merged` (mine merged with the saves made
+    /// since its base, the head it was merged with in `merged_from`), with its origin set.
     Saved {
         revision: i32,
         merged_from: Option<i32>,
+        merged: Option<Box<Project>>,
         rows_written: usize,
-        project: Box<Project>,
     },
     /// The database already held exactly this project: no revision was made.
     Unchanged { revision: i32 },
     /// Both sides changed the same fields since the base: nothing was written.
     Conflicts { head: i32, conflicts: Vec<Conflict> },
+}
+
+/// What the saving side holds after a save as `revision`: the merged project, or its own with
+/// its origin moved to that revision.
+pub fn after_save(
+    mine: Project,
+    name: &str,
+    revision: i32,
+    merged: Option<Box<Project>>,
+) -> Project {
+    merged.map(|m| *m).unwrap_or_else(|| {
+        let mut mine = mine;
+        mine.origin = Some(DbOrigin {
+            project: name.into(),
+            revision,
+        });
+        mine
+    })
 }
 
 /// How many times a save that another one got in the way of is tried again.
@@ -79,8 +99,8 @@ fn push_once(
         .as_ref()
         .filter(|o| o.project == name)
         .map(|o| o.revision);
-    let (wanted, merged_from) = match base {
-        _ if head == 0 => (mine.clone(), None),
+    let (merged, merged_from) = match base {
+        _ if head == 0 => (None, None),
         None => {
             return Err(DbError::Unrelated {
                 project: name.into(),
@@ -94,7 +114,7 @@ fn push_once(
                 head,
             });
         }
-        Some(b) if b == head => (mine.clone(), None),
+        Some(b) if b == head => (None, None),
         Some(b) => {
             let base_project = load_revision(&mut tx, target, name, project_id, b)?;
             let theirs = load_revision(&mut tx, target, name, project_id, head)?;
@@ -106,17 +126,18 @@ fn push_once(
                     conflicts: merge.conflicts,
                 });
             }
-            (merge.merged, Some(head))
+            (Some(merge.merged), Some(head))
         }
     };
-    let parts = Parts::of(&wanted).map_err(|message| DbError::BadRow {
+    let wanted = merged.as_ref().unwrap_or(mine);
+    let parts = Parts::except_placements(wanted).map_err(|message| DbError::BadRow {
         project: name.into(),
         table: "project",
         key: String::new(),
         message,
     })?;
     let revision = head + 1;
-    let rows_written = write_changes(&mut tx, project_id, revision, &parts)?;
+    let rows_written = write_changes(&mut tx, project_id, revision, wanted, &parts)?;
     if rows_written == 0 {
         return Ok(Pushed::Unchanged { revision: head });
     }
@@ -132,16 +153,18 @@ fn push_once(
     .map_err(|e| DbError::server("could not move the project's head", &e))?;
     tx.commit()
         .map_err(|e| DbError::server("could not commit the save", &e))?;
-    let mut project = wanted;
-    project.origin = Some(DbOrigin {
-        project: name.into(),
-        revision,
+    let merged = merged.map(|mut project| {
+        project.origin = Some(DbOrigin {
+            project: name.into(),
+            revision,
+        });
+        Box::new(project)
     });
     Ok(Pushed::Saved {
         revision,
         merged_from,
+        merged,
         rows_written,
-        project: Box::new(project),
     })
 }
 
@@ -184,26 +207,34 @@ fn head_hashes(
 
 /// The keys whose rows must be closed (changed or removed) and the rows to write (changed
 /// or added), for one table.
-fn changed<'a, T>(
+fn changed<'a, K, T>(
     current: &BTreeMap<String, i64>,
-    wanted: &'a BTreeMap<String, T>,
+    wanted: &'a BTreeMap<K, T>,
     hash: impl Fn(&T) -> i64,
-) -> (Vec<String>, Vec<(&'a String, &'a T, i64)>) {
+) -> (Vec<String>, Vec<(&'a K, &'a T, i64)>)
+where
+    K: Ord + AsRef<str>,
+{
     let mut close = Vec::new();
     let mut write = Vec::new();
     for (key, value) in wanted {
         let h = hash(value);
-        match current.get(key) {
+        match current.get(key.as_ref()) {
             Some(old) if *old == h => {}
             Some(_) => {
-                close.push(key.clone());
+                close.push(key.as_ref().to_owned());
                 write.push((key, value, h));
             }
             None => write.push((key, value, h)),
         }
     }
-    let wanted_keys: BTreeSet<&String> = wanted.keys().collect();
-    close.extend(current.keys().filter(|k| !wanted_keys.contains(k)).cloned());
+    let wanted_keys: BTreeSet<&str> = wanted.keys().map(AsRef::as_ref).collect();
+    close.extend(
+        current
+            .keys()
+            .filter(|k| !wanted_keys.contains(k.as_str()))
+            .cloned(),
+    );
     (close, write)
 }
 
@@ -228,15 +259,22 @@ fn close_rows(
 }
 
 /// Writes the rows that differ from the head; returns how many rows were closed or written.
+/// `parts` are the project's rows but its placements' own, which come from `project`.
 fn write_changes(
     tx: &mut Transaction<'_>,
     project_id: i32,
     revision: i32,
+    project: &Project,
     parts: &Parts,
 ) -> Result<usize, DbError> {
     let mut count = 0;
     let current = head_hashes(tx, "placements", "placement_id", project_id)?;
-    let (close, write) = changed(&current, &parts.placements, hash_of);
+    let by_key: BTreeMap<&str, &Placement> = project
+        .placements
+        .iter()
+        .map(|(id, p)| (id.0.as_str(), p))
+        .collect();
+    let (close, write) = changed(&current, &by_key, |p| placement_hash(p));
     count += close.len() + write.len();
     close_rows(
         tx,
@@ -246,7 +284,11 @@ fn write_changes(
         revision,
         &close,
     )?;
-    write_placements(tx, project_id, revision, &write)?;
+    let rows: Vec<(&str, Placement, i64)> = write
+        .into_iter()
+        .map(|(key, p, hash)| (*key, bare_placement(p), hash))
+        .collect();
+    write_placements(tx, project_id, revision, &rows)?;
 
     let current = head_hashes(tx, "plan_overrides", "feature_id", project_id)?;
     let (close, write) = changed(&current, &parts.overrides, hash_of);
@@ -301,7 +343,7 @@ fn write_placements(
     tx: &mut Transaction<'_>,
     project_id: i32,
     revision: i32,
-    rows: &[(&String, &Placement, i64)],
+    rows: &[(&str, Placement, i64)],
 ) -> Result<(), DbError> {
     if rows.is_empty() {
         return Ok(());
