@@ -571,3 +571,37 @@ fn credentials_come_from_libpq_sources_and_are_never_written() {
     let (_, log, _) = pg.onemap(&["db", "log", &pg.url("plan"), "secret", "--json"]);
     assert!(!log.contains(PASSWORD));
 }
+
+#[test]
+fn tls_connections_check_the_servers_certificate() {
+    let Some((pg, ca)) = PostGis::start_tls("tls_connections_check_the_servers_certificate") else {
+        return;
+    };
+    let run = |url: &str, root: Option<&Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_onemap"));
+        command
+            .args(["db", "init", url])
+            .env("PGPASSWORD", PASSWORD)
+            .env_remove("PGSSLROOTCERT");
+        if let Some(root) = root {
+            command.env("PGSSLROOTCERT", root);
+        }
+        let out = command.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let base = format!(
+        "host=127.0.0.1 port={} user=postgres dbname=postgres",
+        pg.port
+    );
+    let (code, err) = run(&format!("{base} sslmode=require"), Some(&ca));
+    assert_eq!(code, 0, "TLS with the server's authority: {err}");
+    let (code, err) = run(&format!("{base} sslmode=disable"), Some(&ca));
+    assert_eq!(code, 2, "this server takes TLS only");
+    assert!(err.contains("no encryption"), "{err}");
+    let (code, err) = run(&format!("{base} sslmode=require"), None);
+    assert_eq!(code, 2, "an unknown authority is refused: {err}");
+    assert!(err.contains("certificate"), "{err}");
+}

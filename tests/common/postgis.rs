@@ -46,6 +46,18 @@ impl PostGis {
     /// A running server, or `None` (printed) when PostgreSQL or PostGIS is not installed and
     /// this is not CI.
     pub fn start(test: &str) -> Option<Self> {
+        Self::start_with(test, false)
+    }
+
+    /// A server that takes TLS connections only, with a certificate for 127.0.0.1 signed by a
+    /// test authority, and that authority's certificate (for PGSSLROOTCERT).
+    pub fn start_tls(test: &str) -> Option<(Self, PathBuf)> {
+        let server = Self::start_with(test, true)?;
+        let ca = server.dir.path().join("ca.crt");
+        Some((server, ca))
+    }
+
+    fn start_with(test: &str, tls: bool) -> Option<Self> {
         let Some(bin) = server_bin() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -84,6 +96,9 @@ impl PostGis {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        if tls {
+            server.make_certificates();
+        }
         for attempt in 0..5 {
             server.port = free_port();
             let mut conf = std::fs::OpenOptions::new()
@@ -104,6 +119,97 @@ impl PostGis {
             eprintln!("{test}: server start {attempt} failed, trying another port");
         }
         panic!("the test server did not start: {}", server.log());
+    }
+
+    /// A test authority and a server certificate for 127.0.0.1 (openssl), and a server that
+    /// refuses connections without TLS.
+    fn make_certificates(&self) {
+        let dir = self.dir.path();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .expect("openssl runs (Debian package openssl)");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=OneMap test authority",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        use std::os::unix::fs::PermissionsExt;
+        for file in ["server.key", "server.crt"] {
+            let path = dir.join(file);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            self.give_to_server_user(&path);
+        }
+        let data = self.data();
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .unwrap();
+        use std::io::Write;
+        writeln!(
+            conf,
+            "ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'",
+            dir.join("server.crt").display(),
+            dir.join("server.key").display()
+        )
+        .unwrap();
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "hostssl all all 127.0.0.1/32 scram-sha-256\n",
+        )
+        .unwrap();
     }
 
     fn data(&self) -> PathBuf {
