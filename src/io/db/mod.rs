@@ -10,14 +10,17 @@
 //! Part of `io`: only the command line and the app call it, never the panels.
 
 mod connect;
+mod read;
 mod rows;
 mod schema;
 mod store;
+mod write;
 
 pub use connect::{Environment, Target, config_for, connect, password_from_file};
+pub use read::{Revision, load, log};
 pub use rows::Parts;
 pub use schema::{SCHEMA_VERSION, init};
-pub use store::{Pushed, Revision, after_save, load, log, push};
+pub use store::{Pushed, after_save, push};
 
 use postgres::error::SqlState;
 
