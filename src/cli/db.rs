@@ -171,6 +171,26 @@ fn push_failure(name: &str, file: &Path, e: &DbError) -> String {
     )
 }
 
+/// A project file, or with a team store, `PROJECT@N` (where no such file exists): revision N
+/// of PROJECT in it. Errors are the messages to print.
+pub fn load_file_or_revision(
+    path: &Path,
+    store: Option<&str>,
+) -> Result<crate::model::project::Project, String> {
+    let revision = store.filter(|_| !path.exists()).and_then(|url| {
+        let (project, revision) = path.to_str()?.rsplit_once('@')?;
+        Some((url, project, revision.parse::<i32>().ok()?))
+    });
+    match revision {
+        Some((url, project, revision)) => db::connect(url)
+            .and_then(|(mut client, target)| {
+                db::load(&mut client, &target, project, Some(revision))
+            })
+            .map_err(|e| e.to_string()),
+        None => load_project(path).map_err(|e| e.to_string()),
+    }
+}
+
 #[allow(clippy::print_stdout)]
 fn pull(url: &str, project: &str, out: &Path, revision: Option<i32>) -> ExitCode {
     if let Err(e) = check_output(out, [], Writes::Project) {
