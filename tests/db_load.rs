@@ -255,7 +255,14 @@ fn a_server_killed_in_the_middle_of_a_push_keeps_the_old_head_or_the_new_one() {
     let (mut client, target) = db::connect(&url).unwrap();
     let now = db::load(&mut client, &target, "crash", None).unwrap();
     match head {
-        1 => assert_eq!(now, before, "the old head, whole"),
+        1 => {
+            // `modified` is the revision's time in the store, the file's own in `before`.
+            let content = |mut p: Project| {
+                p.meta.modified.clear();
+                p
+            };
+            assert_eq!(content(now), content(before), "the old head, whole");
+        }
         2 => assert_eq!(
             now.placements.len(),
             big.placements.len(),

@@ -123,10 +123,24 @@ pub(super) fn load_revision(
         items: read_items(&mut at)?,
     };
     let key = format!("at revision {revision}");
-    let project = parts.into_project().map_err(|m| at.bad("items", &key, m))?;
+    let mut project = parts.into_project().map_err(|m| at.bad("items", &key, m))?;
+    project.meta.modified = revision_time(&mut at)?;
     crate::model::well_formed::check_project(&project)
         .map_err(|m| at.bad("placements", &key, m.to_string()))?;
     Ok(project)
+}
+
+/// When the revision was saved, RFC 3339 UTC: the project's `modified` time.
+fn revision_time(at: &mut At<'_, '_>) -> Result<String, DbError> {
+    let rows = at.query(
+        "revision",
+        "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+         FROM onemap.revisions WHERE project_id = $1 AND revision = $2",
+    )?;
+    let revision = at.revision.to_string();
+    rows.first()
+        .map(|row| row.get(0))
+        .ok_or_else(|| at.bad("revisions", &revision, "is missing".into()))
 }
 
 fn read_placements(at: &mut At<'_, '_>) -> Result<BTreeMap<String, Placement>, DbError> {

@@ -89,8 +89,15 @@ impl Parts {
         for (id, o) in &project.plan_overrides {
             parts.overrides.insert(id.clone(), rounded_override(o));
         }
+        // `modified` is bookkeeping, not content (as `model::diff` has it): in the store it is
+        // the time of the revision, so that saving a file again, or a reviewer's comment, does
+        // not rewrite the project's metadata.
+        let meta = crate::model::project::Metadata {
+            modified: String::new(),
+            ..project.meta.clone()
+        };
         let rest = Project {
-            meta: project.meta.clone(),
+            meta,
             edition: project.edition.clone(),
             settings: project.settings.clone(),
             layer_order: project.layer_order.clone(),
