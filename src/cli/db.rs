@@ -151,7 +151,16 @@ fn push(file: &Path, url: &str, project: Option<&str>, message: &str) -> ExitCod
         }
         Ok(Pushed::Conflicts { head, conflicts }) => {
             for c in &conflicts {
-                println!("{}", crate::edit::merge::words::conflict(c));
+                // As `onemap merge` lists them, less its "kept mine": a refused push keeps
+                // nothing.
+                println!(
+                    "conflict\t{}\tfield {}\n  base:   {}\n  mine:   {}\n  theirs: {}",
+                    crate::edit::merge::words::subject(&c.subject, &c.name),
+                    c.field,
+                    c.base,
+                    c.mine,
+                    c.theirs
+                );
             }
             println!(
                 "{name}: {} conflict{} with revision {head}; nothing was written (pull revision {head}, resolve with `onemap merge`, and push again)",
