@@ -395,6 +395,22 @@ mod tests {
         assert_eq!(c.get_password(), Some(&b"fallback"[..]));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_password_file_others_may_read_is_ignored_as_libpq_does() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(&file, "*:*:*:*:secret\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = env(&[("PGPASSFILE", file.to_str().unwrap())]);
+        let c = config_for("host=h user=li dbname=plan", &e).unwrap();
+        assert_eq!(c.get_password(), None);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let c = config_for("host=h user=li dbname=plan", &e).unwrap();
+        assert_eq!(c.get_password(), Some(&b"secret"[..]));
+    }
+
     #[test]
     fn a_service_file_supplies_settings_the_string_can_override() {
         let dir = tempfile::tempdir().unwrap();
