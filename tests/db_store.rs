@@ -615,3 +615,89 @@ fn tls_connections_check_the_servers_certificate() {
     assert_eq!(code, 2, "an unknown authority is refused: {err}");
     assert!(err.contains("certificate"), "{err}");
 }
+
+/// Every kind of row survives the store: plan sketches of the three kinds, notes, a dozen
+/// comments in their order, an embedded data layer and an acknowledgement.
+#[test]
+fn every_part_of_a_project_round_trips() {
+    use onemap::model::overrides::PlanOverride;
+    use onemap::model::project::{
+        Acknowledgement, MapNote, PlacementGeometry, SketchLayer, SketchSource,
+    };
+    let Some((pg, dir)) = ready("every_part_of_a_project_round_trips") else {
+        return;
+    };
+    let mut project = sample();
+    project.plan_overrides.insert(
+        "sketch.new-corridor".into(),
+        PlanOverride::Added {
+            layer: "corridors".into(),
+            name_zh: "新走廊".into(),
+            name_en: "New corridor".into(),
+            kind: "primary".into(),
+            geometry: PlacementGeometry::LineString(vec![(120.5, 31.0), (121.25, 31.5)]),
+        },
+    );
+    project.plan_overrides.insert(
+        "corridor.renamed".into(),
+        PlanOverride::Modified {
+            layer: "corridors".into(),
+            geometry: None,
+            name_zh: Some("改名的走廊".into()),
+            name_en: None,
+        },
+    );
+    project.plan_overrides.insert(
+        "corridor.gone".into(),
+        PlanOverride::Removed {
+            layer: "corridors".into(),
+        },
+    );
+    let comment = |i: usize| Comment {
+        author: format!("审阅人 {i}"),
+        time: format!("2026-11-30T02:{i:02}:00Z"),
+        text: format!("意见 {i}"),
+    };
+    let id = first_id(&project);
+    project.placements.get_mut(&id).unwrap().comments = (0..12).map(comment).collect();
+    project.notes = vec![
+        MapNote {
+            at: (121.5, 31.25),
+            comment: comment(40),
+        },
+        MapNote {
+            at: (120.1234567, 30.7654321),
+            comment: comment(41),
+        },
+    ];
+    project.sketch_layers.insert(
+        "survey".into(),
+        SketchLayer {
+            name: "调查点".into(),
+            source: SketchSource::Embedded(r#"{"type":"FeatureCollection","features":[]}"#.into()),
+            visible: false,
+            opacity: 0.35,
+            choices: Default::default(),
+            label_field: Some("名称".into()),
+        },
+    );
+    project.acknowledgements.insert(
+        "finding.x".into(),
+        Acknowledgement {
+            author: "李".into(),
+            time: "2026-11-30T01:00:00Z".into(),
+            reason: "已与南通核对".into(),
+        },
+    );
+    let url = pg.url("plan");
+    let file = write(dir.path(), "full.onemap", &project);
+    let (code, out, err) = pg.onemap(&["db", "push", file.to_str().unwrap(), &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    let pulled = dir.path().join("pulled.onemap");
+    let (code, _, err) = pg.onemap(&["db", "pull", &url, "full", "-o", pulled.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        content(load_project(&pulled).unwrap()),
+        content(load_project(&file).unwrap())
+    );
+}
