@@ -4,6 +4,7 @@
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
 mod data_layers;
+pub mod db;
 mod drawing;
 mod export_image;
 mod file_commands;
@@ -148,6 +149,8 @@ pub struct OneMapApp {
     )>,
     /// Preferences (the interface language) and help.
     pub help: help::HelpState,
+    /// The team store: the connection of this session and the work under way.
+    pub db: db::DbSession,
 }
 
 impl OneMapApp {
@@ -218,6 +221,7 @@ impl OneMapApp {
             data_table_rects: Vec::new(),
             placement_facts: Default::default(),
             help: Default::default(),
+            db: Default::default(),
         }
     }
 

@@ -43,6 +43,10 @@ pub enum DbCommand {
         #[arg(long, value_name = "N")]
         revision: Option<i32>,
     },
+    /// Opens the app on PROJECT's newest revision. Publishing from the app (File › Publish
+    /// to database…) merges from that revision, as `push` does. Exit code: 2 when the
+    /// database or the project cannot be read (said before any window opens), else the app's.
+    Open { url: String, project: String },
     /// Lists PROJECT's revisions: number, time, author, base, message.
     /// Exit code: 0 listed, 2 on errors.
     Log {
@@ -71,7 +75,19 @@ pub fn run(command: &DbCommand) -> ExitCode {
             revision,
         } => pull(url, project, out, *revision),
         DbCommand::Log { url, project, json } => log(url, project, *json),
+        // The binary opens the window (main.rs), after `load_for_open`; the library has none.
+        DbCommand::Open { .. } => {
+            failed("onemap db open opens the app's window: run it from the onemap program")
+        }
     }
+}
+
+/// What `onemap db open URL PROJECT` opens: PROJECT's newest revision, with its origin set.
+/// The error is the message to print (then exit 2, without a window).
+pub fn load_for_open(url: &str, project: &str) -> Result<crate::model::project::Project, String> {
+    db::connect(url)
+        .and_then(|(mut client, target)| db::load(&mut client, &target, project, None))
+        .map_err(|e| format!("onemap db open: {project} could not be opened: {e}"))
 }
 
 fn failed(e: impl std::fmt::Display) -> ExitCode {

@@ -14,10 +14,11 @@ mod read;
 mod rows;
 mod schema;
 mod store;
+mod words;
 mod write;
 
 pub use connect::{Environment, Target, config_for, connect, password_from_file};
-pub use read::{Revision, load, log};
+pub use read::{ProjectHead, Revision, load, log, projects};
 pub use rows::Parts;
 pub use schema::{SCHEMA_VERSION, init};
 pub use store::{Pushed, after_save, push};

@@ -296,3 +296,38 @@ pub fn log(client: &mut Client, target: &Target, name: &str) -> Result<Vec<Revis
         })
         .collect())
 }
+
+/// A project of the store with its newest revision, as File › Open from database… lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectHead {
+    pub name: String,
+    /// The newest revision (0 for a project whose first save was never committed).
+    pub head: i32,
+    /// Who saved the newest revision, and when (RFC 3339, UTC); empty at revision 0.
+    pub author: String,
+    pub time: String,
+}
+
+/// Every project of the store, by name.
+pub fn projects(client: &mut Client, target: &Target) -> Result<Vec<ProjectHead>, DbError> {
+    check(client, target)?;
+    let rows = client
+        .query(
+            "SELECT p.name, p.head, coalesce(r.author, ''), \
+             coalesce(to_char(r.time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') \
+             FROM onemap.projects p \
+             LEFT JOIN onemap.revisions r ON r.project_id = p.id AND r.revision = p.head \
+             ORDER BY p.name",
+            &[],
+        )
+        .map_err(|e| DbError::server(format!("could not list the projects of {target}"), &e))?;
+    Ok(rows
+        .iter()
+        .map(|r| ProjectHead {
+            name: r.get(0),
+            head: r.get(1),
+            author: r.get(2),
+            time: r.get(3),
+        })
+        .collect())
+}
