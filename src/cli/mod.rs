@@ -174,7 +174,7 @@ pub enum Command {
         out: PathBuf,
     },
     /// The team store: projects on a PostgreSQL/PostGIS server, with history and safe
-    /// concurrent saves (init, push, pull, log).
+    /// concurrent saves (init, push, pull, log, open).
     Db {
         #[command(subcommand)]
         command: db::DbCommand,
