@@ -380,8 +380,12 @@ fn the_indicative_notice_of_the_form_and_the_inspector_follows_the_interface_lan
 #[test]
 fn the_edit_menu_names_the_step_to_undo_in_the_interface_language() {
     for (language, edit_menu, expected) in [
-        (UiLanguage::Chinese, "编辑", "撤销 隐藏图层 corridors"),
-        (UiLanguage::English, "Edit", "Undo hide layer corridors"),
+        (UiLanguage::Chinese, "编辑", "撤销 隐藏图层 主次走廊"),
+        (
+            UiLanguage::English,
+            "Edit",
+            "Undo hide layer Primary and secondary corridors",
+        ),
     ] {
         let mut h = harness(language);
         h.state_mut().run_commands(vec![AppCommand::View(
