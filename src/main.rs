@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use onemap::app::{AppData, OneMapApp, install_fonts};
-use onemap::cli::Cli;
+use onemap::cli::db::DbCommand;
+use onemap::cli::{Cli, Command};
 use onemap::io::DataDir;
 
 /// See Cargo.toml: keeps per-frame buffers instead of returning them to the kernel.
@@ -103,8 +104,23 @@ fn main() -> ExitCode {
     disable_transparent_huge_pages();
     env_logger::init();
     let cli = Cli::parse();
+    // `onemap db open URL PROJECT` reads the project before any window opens, so that a bad
+    // URL or an unknown project is said on the terminal, with exit code 2.
+    let mut from_db = None;
     if let Some(command) = &cli.command {
-        return onemap::cli::run_command(command, cli.data.as_deref());
+        let Command::Db {
+            command: DbCommand::Open { url, project },
+        } = command
+        else {
+            return onemap::cli::run_command(command, cli.data.as_deref());
+        };
+        match onemap::cli::db::load_for_open(url, project) {
+            Ok(p) => from_db = Some((url.clone(), p)),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
     }
     let dir = match cli
         .data
@@ -151,9 +167,10 @@ fn main() -> ExitCode {
             terminate::forward_to_window(cc.egui_ctx.clone());
             let mut app = OneMapApp::new(data);
             app.enable_desktop_services();
-            match &review {
-                Some(file) => app.open_for_review_at_start(file),
-                None => app.open_at_start(&project),
+            match (from_db, &review) {
+                (Some((url, p)), _) => app.open_from_db_at_start(&url, p),
+                (None, Some(file)) => app.open_for_review_at_start(file),
+                (None, None) => app.open_at_start(&project),
             }
             // The window says it too, and that the app started on a new project instead.
             if let Some(e) = &app.files.start_error {

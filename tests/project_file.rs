@@ -357,6 +357,7 @@ fn project() -> impl Strategy<Value = Project> {
             scenes: Vec::new(),
             acknowledgements: BTreeMap::new(),
             notes: Vec::new(),
+            origin: None,
             plan_overrides: BTreeMap::new(),
         })
 }

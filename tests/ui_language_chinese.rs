@@ -70,6 +70,13 @@ const SHARED_WORDS: &[&str] = &[
     "mbtiles",
     "OpenStreetMap",
     "URL",
+    // libpq's own names (a connection's parameters, variables and files), and the time zone.
+    "libpq",
+    "URI",
+    "PGPASSWORD",
+    "pgpass",
+    "service",
+    "UTC",
 ];
 
 /// The English words (three letters or more) of a text, leaving out the shared ones and
@@ -379,8 +386,12 @@ fn the_indicative_notice_of_the_form_and_the_inspector_follows_the_interface_lan
 #[test]
 fn the_edit_menu_names_the_step_to_undo_in_the_interface_language() {
     for (language, edit_menu, expected) in [
-        (UiLanguage::Chinese, "编辑", "撤销 隐藏图层 corridors"),
-        (UiLanguage::English, "Edit", "Undo hide layer corridors"),
+        (UiLanguage::Chinese, "编辑", "撤销 隐藏图层 主次走廊"),
+        (
+            UiLanguage::English,
+            "Edit",
+            "Undo hide layer Primary and secondary corridors",
+        ),
     ] {
         let mut h = harness(language);
         h.state_mut().run_commands(vec![AppCommand::View(
@@ -525,12 +536,14 @@ fn data_words(app: &OneMapApp) -> Vec<String> {
 fn in_chinese_no_menu_panel_or_dialog_shows_english_words() {
     let mut h = harness(UiLanguage::Chinese);
     let mut data = data_words(h.state());
-    // The tour's own names: a sketch layer, a layer id, an image file, a map book.
+    // The tour's own names: a sketch layer, a layer id, an image file, a map book, a
+    // team-store project.
     data.extend([
         "my sketch".into(),
         "corridors".into(),
         "map.png".into(),
         "book.pdf".into(),
+        "sma2035".into(),
     ]);
     let mut found = Vec::new();
     visit_everything(&mut h, ["文件", "编辑", "视图", "帮助"], |h, at| {

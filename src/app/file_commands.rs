@@ -168,6 +168,7 @@ impl OneMapApp {
             }
             AfterConfirm::Open(path) => self.open(&path),
             AfterConfirm::Review(path) => self.open_for_review(&path),
+            AfterConfirm::OpenFromDb(request) => self.open_from_db(request),
             AfterConfirm::Quit => {
                 self.files.clear_journal();
                 self.files.allow_close = true;
@@ -247,7 +248,7 @@ impl OneMapApp {
         }
     }
 
-    fn save_to(&mut self, path: &Path) {
+    pub(super) fn save_to(&mut self, path: &Path) {
         let old_dir = self.doc.dir();
         match files::save_as(&mut self.doc.project, &old_dir, path) {
             Ok(()) => {

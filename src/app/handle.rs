@@ -202,6 +202,12 @@ impl OneMapApp {
             | C::ToggleSideBySide
             | C::WriteMerged(..)
             | C::WriteReport(..)) => self.run_review_command(command),
+            command @ (C::AskOpenFromDb
+            | C::ListDbProjects(..)
+            | C::OpenFromDb(..)
+            | C::AskPublishToDb
+            | C::PublishToDb(..)
+            | C::TakeDbMerge) => self.run_db_command(command),
             command @ (C::AskPath(..)
             | C::Browse(..)
             | C::New

@@ -43,6 +43,9 @@ impl OneMapApp {
         ui::basemap_picker::basemap_picker_ui(ui.ctx(), &mut self.basemap_picker, &mut commands);
         self.data_tables_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
+        if let Some(note) = &self.db.note {
+            ui::db_dialogs::db_status_ui(ui.ctx(), note.pick(self.help.prefs.ui_language));
+        }
         let import = self.files.import_progress();
         ui::dialogs::dialogs_ui(
             ui.ctx(),
@@ -53,6 +56,7 @@ impl OneMapApp {
         );
         self.run_commands(commands);
         self.finish_import();
+        self.finish_db_job();
         self.keep_journal(ui.ctx());
         self.update_title(ui.ctx());
     }

@@ -4,6 +4,7 @@
 //! opens a file dialog or schedules the recovery journal. Nothing below names it.
 
 mod data_layers;
+pub mod db;
 mod drawing;
 mod export_image;
 mod file_commands;
@@ -152,6 +153,8 @@ pub struct OneMapApp {
     /// The tile basemap, when the view's choice is not the built-in one.
     pub tiles: tiles::BasemapTiles,
     pub basemap_picker: ui::basemap_picker::PickerState,
+    /// The team store: the connection of this session and the work under way.
+    pub db: db::DbSession,
 }
 
 impl OneMapApp {
@@ -224,6 +227,7 @@ impl OneMapApp {
             help: Default::default(),
             tiles: Default::default(),
             basemap_picker: Default::default(),
+            db: Default::default(),
         }
     }
 

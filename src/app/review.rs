@@ -263,6 +263,41 @@ impl OneMapApp {
                 return;
             }
         };
+        self.show_merge(
+            base_path.to_owned(),
+            theirs_path.to_owned(),
+            base,
+            theirs,
+            None,
+        );
+    }
+
+    /// Opens the merge view on base, mine (the open project) and theirs; `db` when a publish
+    /// to the team store was refused (then the versions are named `PROJECT@N`).
+    pub(super) fn open_merge(
+        &mut self,
+        base: crate::model::project::Project,
+        theirs: crate::model::project::Project,
+        db: Option<crate::command::DbMerge>,
+    ) {
+        let (base_path, theirs_path) = match &db {
+            Some(d) => (
+                PathBuf::from(format!("{}@{}", d.project, d.base)),
+                PathBuf::from(format!("{}@{}", d.project, d.head)),
+            ),
+            None => Default::default(),
+        };
+        self.show_merge(base_path, theirs_path, base, theirs, db);
+    }
+
+    fn show_merge(
+        &mut self,
+        base_path: PathBuf,
+        theirs_path: PathBuf,
+        base: crate::model::project::Project,
+        theirs: crate::model::project::Project,
+        db: Option<crate::command::DbMerge>,
+    ) {
         let result = crate::edit::merge::merge3(&base, &self.doc.project, &theirs);
         // The conflicting fields in words, as `onemap merge` prints them.
         use crate::edit::merge::words::{Side, by_subject};
@@ -273,14 +308,15 @@ impl OneMapApp {
         let taken_cleanly = result.from_theirs.len();
         self.compare = None;
         self.merge = Some(MergeState {
-            base_path: base_path.to_owned(),
-            theirs_path: theirs_path.to_owned(),
+            base_path,
+            theirs_path,
             theirs,
             result,
             mine_lines,
             theirs_lines,
             take_theirs: BTreeSet::new(),
             taken_cleanly,
+            db,
         });
     }
 

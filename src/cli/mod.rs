@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod data;
+pub mod db;
 mod image_export;
 
 use crate::io::geojson_reader::{PropertiesMode, ReadOptions};
@@ -120,6 +121,10 @@ pub enum Command {
         /// Print the changes as JSON, for machines.
         #[arg(long)]
         json: bool,
+        /// A team store (libpq connection string or URI): OLD or NEW written PROJECT@N is
+        /// revision N of PROJECT there, so two revisions, or a revision and a file, compare.
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
     },
     /// Three-way merge of two versions of a project descended from BASE, field by field: what
     /// only one side changed is taken from it; a field both changed differently is a conflict,
@@ -191,6 +196,12 @@ pub enum Command {
         /// The GeoJSON file to write.
         out: PathBuf,
     },
+    /// The team store: projects on a PostgreSQL/PostGIS server, with history and safe
+    /// concurrent saves (init, push, pull, log, open).
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -252,7 +263,8 @@ pub fn run_command(command: &Command, data: Option<&Path>) -> ExitCode {
             },
             data,
         ),
-        Command::Diff { old, new, json } => diff(old, new, *json, data),
+        Command::Db { command } => db::run(command),
+        Command::Diff { old, new, json, db } => diff([old, new], *json, db.as_deref(), data),
         Command::Merge {
             base,
             mine,
@@ -516,12 +528,17 @@ fn check(project_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
 }
 
 #[allow(clippy::print_stdout)]
-fn diff(old_path: &Path, new_path: &Path, json: bool, data: Option<&Path>) -> ExitCode {
+fn diff(
+    [old_path, new_path]: [&Path; 2],
+    json: bool,
+    store: Option<&str>,
+    data: Option<&Path>,
+) -> ExitCode {
     // The two versions are read, and checked below, side by side (a huge project takes a
     // quarter of a second to read and as much to check).
     let loaded = std::thread::scope(|scope| {
-        let old = scope.spawn(|| load_project(old_path));
-        let new = load_project(new_path);
+        let old = scope.spawn(|| db::load_file_or_revision(old_path, store));
+        let new = db::load_file_or_revision(new_path, store);
         (
             old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
             new,

@@ -113,6 +113,8 @@ pub enum AfterConfirm {
     Open(PathBuf),
     /// Open a project for review.
     Review(PathBuf),
+    /// Open a project of the team store.
+    OpenFromDb(super::DbOpenRequest),
     Quit,
 }
 
@@ -124,7 +126,7 @@ impl AfterConfirm {
                 "项目有未保存的更改。退出前要保存吗？",
                 "The project has changes that are not saved. Save them before quitting?",
             ),
-            Self::New | Self::Open(_) | Self::Review(_) => (
+            Self::New | Self::Open(_) | Self::Review(_) | Self::OpenFromDb(_) => (
                 "项目有未保存的更改。要先保存吗？",
                 "The project has changes that are not saved. Save them first?",
             ),
@@ -153,6 +155,10 @@ pub enum Dialog {
     ExportBook(Box<ExportBookForm>),
     /// File › Import data…, once the file was read: what was detected, and the choices.
     ImportData(Box<super::import::ImportForm>),
+    /// File › Open from database….
+    OpenFromDb(Box<super::DbOpenForm>),
+    /// File › Publish to database….
+    PublishToDb(Box<super::DbPublishForm>),
 }
 
 /// An import under way (reading the file), as its progress window shows it.

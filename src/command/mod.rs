@@ -11,6 +11,7 @@
 //!
 //! It may import the layers below it (`model`, `edit`, `io`, `map`, `doc`), never `ui` or `app`.
 
+pub mod db;
 pub mod dialog;
 pub mod import;
 pub mod state;
@@ -29,6 +30,7 @@ pub use dialog::{
 };
 // What a recovery journal holds: the app reads it, the recovery dialog shows it.
 pub use crate::io::recovery::Journal;
+pub use db::{DbMerge, DbOpenForm, DbOpenRequest, DbProjectRow, DbPublishForm, DbPublishRequest};
 pub use state::{CompareState, MergeState, ReviewState, SketchView};
 pub use tool::{Handle, Tool};
 
@@ -227,6 +229,19 @@ pub enum AppCommand {
     ToggleSideBySide,
     WriteMerged(PathBuf),
     WriteReport(PathBuf),
+    /// File › Open from database…: shows its dialog.
+    AskOpenFromDb,
+    /// Lists the projects of a store (the Open from database dialog's List button).
+    ListDbProjects(String),
+    /// Opens a project of the store (asking about unsaved changes first).
+    OpenFromDb(DbOpenRequest),
+    /// File › Publish to database…: shows its dialog.
+    AskPublishToDb,
+    /// Saves the open project as a new revision in the store; conflicts open the merge view.
+    PublishToDb(DbPublishRequest),
+    /// Takes the resolved merge of a refused publish as the open project, based on the
+    /// store's newest revision (nothing is written until it is published again).
+    TakeDbMerge,
     /// Opens the reason field for acknowledging a finding (`None` closes it).
     DraftAcknowledgement(Option<String>),
     Acknowledge {

@@ -60,4 +60,6 @@ pub struct MergeState {
     pub take_theirs: BTreeSet<Subject>,
     /// How many subjects came from theirs without conflict.
     pub taken_cleanly: usize,
+    /// Set when a publish to the team store was refused with these conflicts.
+    pub db: Option<super::DbMerge>,
 }

@@ -153,7 +153,11 @@ impl Document {
             .as_deref()
             .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.project.meta.title_zh.clone());
+            .unwrap_or_else(|| match &self.project.origin {
+                // Opened from the team store, not saved to a file.
+                Some(o) => format!("{}@{}", o.project, o.revision),
+                None => self.project.meta.title_zh.clone(),
+            });
         let dirty = if self.is_dirty() { " •" } else { "" };
         format!("{name}{dirty} — OneMap 上海大都市圈一张图")
     }

@@ -10,6 +10,7 @@ pub mod basemap_file;
 pub mod clock;
 pub mod data_dir;
 pub mod data_file;
+pub mod db;
 pub mod edition_file;
 pub mod error;
 pub mod export;

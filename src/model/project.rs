@@ -400,6 +400,17 @@ pub struct Project {
     /// Notes pinned to map locations (review comments merged into the project).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<MapNote>,
+    /// Where the project came from in a team store, when it was pulled from one: a later push
+    /// merges from that revision. Never the server's address (it may hold a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<DbOrigin>,
+}
+
+/// A project's name in the team store and the revision a local copy is based on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbOrigin {
+    pub project: String,
+    pub revision: i32,
 }
 
 /// A comment pinned to a map location.
@@ -433,6 +444,7 @@ impl Project {
             acknowledgements: BTreeMap::new(),
             plan_overrides: BTreeMap::new(),
             notes: Vec::new(),
+            origin: None,
         }
     }
 

@@ -77,6 +77,8 @@ pub fn dialogs_ui(
         Some(Dialog::ImportData(form)) => {
             super::import_dialog::import_dialog_ui(ctx, form, commands)
         }
+        Some(Dialog::OpenFromDb(form)) => super::db_dialogs::open_from_db_ui(ctx, form, commands),
+        Some(Dialog::PublishToDb(form)) => super::db_dialogs::publish_to_db_ui(ctx, form, commands),
     };
     if close {
         *dialog = None;
@@ -243,7 +245,9 @@ const MESSAGE_TITLES_ZH: &[(&str, &str)] = &[
     ("Could not make the change", "无法完成修改"),
     ("Could not open a version to merge", "无法打开要合并的版本"),
     ("Could not open the other version", "无法打开另一版本"),
+    ("Could not open from the database", "无法从数据库打开"),
     ("Could not open the project", "无法打开项目"),
+    ("Could not publish", "无法发布"),
     ("Could not read the review comments", "无法读取审阅评论"),
     ("Could not save", "无法保存"),
     ("Could not save the review comments", "无法保存审阅评论"),
@@ -253,14 +257,17 @@ const MESSAGE_TITLES_ZH: &[(&str, &str)] = &[
         "无法写出新的规划版本",
     ),
     ("Could not write the review report", "无法写出审阅报告"),
+    ("Database error", "数据库错误"),
     ("Export failed", "导出失败"),
     ("Exported", "已导出"),
     ("Import failed", "导入失败"),
     ("Imported", "已导入"),
+    ("Merged", "已合并"),
     ("Merged project written", "已写出合并后的项目"),
     ("New plan edition written", "已写出新的规划版本"),
     ("No comparison", "没有对比"),
     ("Preferences not saved", "偏好设置未保存"),
+    ("Published", "已发布"),
     ("Review mode", "审阅模式"),
     ("Review report written", "已写出审阅报告"),
     ("Sketch exported", "草图已导出"),

@@ -35,6 +35,18 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
                 if conflicts == 1 { "field" } else { "fields" }
             ),
         });
+        // A refused publish: the result becomes the open project, published again by the user.
+        if m.db.is_some()
+            && ui
+                .button(tr(
+                    ui.ctx(),
+                    "采用合并结果（然后再次发布）",
+                    "Take the merged result (then publish again)",
+                ))
+                .clicked()
+        {
+            commands.push(AppCommand::TakeDbMerge);
+        }
         if ui
             .button(tr(ui.ctx(), "写出合并结果…", "Write merged…"))
             .clicked()
@@ -45,6 +57,19 @@ pub fn merge_panel_ui(ui: &mut Ui, m: &MergeState, commands: &mut Vec<AppCommand
             commands.push(AppCommand::CloseMerge);
         }
     });
+    if let Some(db) = &m.db {
+        let text = match lang {
+            crate::model::UiLanguage::Chinese => format!(
+                "发布被拒绝：自修订版 {} 以来，修订版 {} 改动了相同的字段。数据库中未写入任何内容。",
+                db.base, db.head
+            ),
+            crate::model::UiLanguage::English => format!(
+                "Not published: revision {} changed the same fields since revision {}. Nothing was written to the database.",
+                db.head, db.base
+            ),
+        };
+        ui.colored_label(CHANGED, text);
+    }
     ui.separator();
     if m.result.conflicts.is_empty() {
         ui.label(tr(

@@ -12,6 +12,7 @@ pub mod context_menu;
 pub mod data_feature;
 pub mod data_style;
 pub mod data_table;
+pub mod db_dialogs;
 pub mod dialogs;
 pub mod export_dialog;
 pub mod help;

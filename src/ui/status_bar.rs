@@ -22,10 +22,27 @@ pub fn status_bar_ui(
                     .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
                 p.display().to_string(),
             ),
-            None => (
-                tr(ui.ctx(), "未保存的项目", "unsaved project").to_owned(),
-                tr(ui.ctx(), "尚未保存", "not saved yet").to_owned(),
-            ),
+            None => match &doc.project.origin {
+                // Opened from the team store: its project and revision there.
+                Some(o) => (
+                    format!(
+                        "{}@{} {}",
+                        o.project,
+                        o.revision,
+                        tr(ui.ctx(), "（数据库）", "(database)")
+                    ),
+                    tr(
+                        ui.ctx(),
+                        "从数据库打开，尚未保存为文件",
+                        "opened from the database, not saved to a file",
+                    )
+                    .to_owned(),
+                ),
+                None => (
+                    tr(ui.ctx(), "未保存的项目", "unsaved project").to_owned(),
+                    tr(ui.ctx(), "尚未保存", "not saved yet").to_owned(),
+                ),
+            },
         };
         if doc.is_dirty() {
             ui.label(format!("{file} •")).on_hover_text(format!(

@@ -311,6 +311,14 @@ fn file_menu_ui(
         AppCommand::AskPath(PathPurpose::MergeBase),
         commands,
     );
+    menu_item(
+        ui,
+        lang,
+        ("从数据库打开…", "Open from database…"),
+        "",
+        AppCommand::AskOpenFromDb,
+        commands,
+    );
     ui.menu_button(lang.pick("最近打开", "Open recent"), |ui| {
         if recent.is_empty() {
             ui.weak(lang.pick("（无）", "(none)"));
@@ -339,6 +347,17 @@ fn file_menu_ui(
         AppCommand::AskPath(PathPurpose::SaveAs),
         commands,
     );
+    // A project open read-only (review, an older revision) has nothing to publish.
+    ui.add_enabled_ui(!read_only, |ui| {
+        menu_item(
+            ui,
+            lang,
+            ("发布到数据库…", "Publish to database…"),
+            "",
+            AppCommand::AskPublishToDb,
+            commands,
+        )
+    });
     ui.separator();
     // Review mode never changes the project, so it has nothing to import into.
     ui.add_enabled_ui(!read_only, |ui| {

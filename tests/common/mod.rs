@@ -4,6 +4,7 @@
 
 pub mod huge;
 pub mod pointer;
+pub mod postgis;
 pub mod ui_tour;
 
 use std::path::{Path, PathBuf};

@@ -59,7 +59,46 @@ pub fn all_dialogs() -> Vec<Dialog> {
         based_on: None,
         project: default_project(),
     })));
-    for title in ["Could not open the project", "Exported", "Import failed"] {
+    // The team-store dialogs: projects listed (with a revision that is not one, to show its
+    // note), and a publish of a project based on a revision or on none.
+    dialogs.push(Dialog::OpenFromDb(Box::new(onemap::command::DbOpenForm {
+        url: "host=gis.example dbname=team user=li".into(),
+        projects: Some(vec![onemap::command::DbProjectRow {
+            name: "sma2035".into(),
+            head: 3,
+            author: "li".into(),
+            time: "2026-11-30T03:13:16Z".into(),
+        }]),
+        selected: Some("sma2035".into()),
+        revision: "x".into(),
+        busy: false,
+        error: None,
+    })));
+    dialogs.push(Dialog::OpenFromDb(Box::new(onemap::command::DbOpenForm {
+        projects: Some(Vec::new()),
+        ..Default::default()
+    })));
+    for based_on in [Some(("sma2035".to_owned(), 3)), None] {
+        dialogs.push(Dialog::PublishToDb(Box::new(
+            onemap::command::DbPublishForm {
+                url: "service=team".into(),
+                project: "sma2035".into(),
+                message: String::new(),
+                based_on,
+                busy: false,
+            },
+        )));
+    }
+    for title in [
+        "Could not open the project",
+        "Exported",
+        "Import failed",
+        "Could not open from the database",
+        "Could not publish",
+        "Published",
+        "Merged",
+        "Database error",
+    ] {
         dialogs.push(Dialog::Message {
             title: title.into(),
             text: "…".into(),
