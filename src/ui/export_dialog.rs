@@ -10,6 +10,15 @@ use crate::model::UiLanguage;
 
 use super::{tr, ui_language};
 
+/// The window both export dialogs open in: centred, fixed in size.
+fn export_window(ctx: &Context, title: &str) -> egui::Window<'static> {
+    egui::Window::new(title.to_owned())
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(super::centre_of(ctx))
+        .collapsible(false)
+        .resizable(false)
+}
+
 /// Shows the dialog; returns whether it closes.
 pub fn export_dialog_ui(
     ctx: &Context,
@@ -18,40 +27,35 @@ pub fn export_dialog_ui(
 ) -> bool {
     let lang = ui_language(ctx);
     let mut close = false;
-    egui::Window::new(tr(ctx, "导出图片", "Export image"))
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(super::centre_of(ctx))
-        .collapsible(false)
-        .resizable(false)
-        .show(ctx, |ui| {
-            ui.set_width(440.0);
-            egui::Grid::new("export_image")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    what_row(ui, lang, form);
-                    ui.end_row();
-                    format_row(ui, form);
-                    ui.end_row();
-                    size_rows(ui, form);
-                });
-            let label = ui.label(tr(ctx, "路径", "Path"));
-            let field = egui::TextEdit::singleline(&mut form.path).desired_width(f32::INFINITY);
-            ui.add(field).labelled_by(label.id);
-            ui.weak(form.path_with_extension().display().to_string());
-            ui.horizontal(|ui| {
-                let ready = !form.path.trim().is_empty();
-                if ui
-                    .add_enabled(ready, egui::Button::new(tr(ctx, "导出", "Export")))
-                    .clicked()
-                {
-                    commands.push(AppCommand::ExportImage(form.request()));
-                    close = true;
-                }
-                if ui.button(tr(ctx, "取消", "Cancel")).clicked() {
-                    close = true;
-                }
+    export_window(ctx, tr(ctx, "导出图片", "Export image")).show(ctx, |ui| {
+        ui.set_width(440.0);
+        egui::Grid::new("export_image")
+            .num_columns(2)
+            .show(ui, |ui| {
+                what_row(ui, lang, form);
+                ui.end_row();
+                format_row(ui, form);
+                ui.end_row();
+                size_rows(ui, form);
             });
+        let label = ui.label(tr(ctx, "路径", "Path"));
+        let field = egui::TextEdit::singleline(&mut form.path).desired_width(f32::INFINITY);
+        ui.add(field).labelled_by(label.id);
+        ui.weak(form.path_with_extension().display().to_string());
+        ui.horizontal(|ui| {
+            let ready = !form.path.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new(tr(ctx, "导出", "Export")))
+                .clicked()
+            {
+                commands.push(AppCommand::ExportImage(form.request()));
+                close = true;
+            }
+            if ui.button(tr(ctx, "取消", "Cancel")).clicked() {
+                close = true;
+            }
         });
+    });
     close
 }
 
@@ -136,58 +140,53 @@ pub fn export_book_dialog_ui(
 ) -> bool {
     let lang = ui_language(ctx);
     let mut close = false;
-    egui::Window::new(tr(ctx, "导出地图册", "Export map book"))
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(super::centre_of(ctx))
-        .collapsible(false)
-        .resizable(false)
-        .show(ctx, |ui| {
-            ui.set_width(440.0);
-            ui.label(match lang {
-                UiLanguage::Chinese => format!(
-                    "封面一页，其后每个场景一页，按演示顺序（共 {} 页）。",
-                    form.scenes.max(1) + 1
-                ),
-                UiLanguage::English => format!(
-                    "A cover, then one page per scene in presentation order ({} pages).",
-                    form.scenes.max(1) + 1
-                ),
-            });
-            egui::Grid::new("export_book")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    ui.label(lang.pick("页面", "Pages"));
-                    ui.horizontal_wrapped(|ui| {
-                        ui.radio_value(&mut form.paper, None, lang.pick("幻灯片", "Slides"));
-                        for paper in PaperSize::ALL {
-                            ui.radio_value(&mut form.paper, Some(paper), paper.name());
-                        }
-                    });
-                    ui.end_row();
-                    ui.label("");
-                    ui.add_enabled(
-                        form.paper.is_some(),
-                        egui::Checkbox::new(&mut form.portrait, lang.pick("纵向", "Portrait")),
-                    );
-                    ui.end_row();
-                });
-            let label = ui.label(lang.pick("路径", "Path"));
-            let field = egui::TextEdit::singleline(&mut form.path).desired_width(f32::INFINITY);
-            ui.add(field).labelled_by(label.id);
-            ui.weak(form.path_with_extension().display().to_string());
-            ui.horizontal(|ui| {
-                let ready = !form.path.trim().is_empty();
-                if ui
-                    .add_enabled(ready, egui::Button::new(lang.pick("导出", "Export")))
-                    .clicked()
-                {
-                    commands.push(AppCommand::ExportBook(form.request()));
-                    close = true;
-                }
-                if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                    close = true;
-                }
-            });
+    export_window(ctx, tr(ctx, "导出地图册", "Export map book")).show(ctx, |ui| {
+        ui.set_width(440.0);
+        ui.label(match lang {
+            UiLanguage::Chinese => format!(
+                "封面一页，其后每个场景一页，按演示顺序（共 {} 页）。",
+                form.scenes.max(1) + 1
+            ),
+            UiLanguage::English => format!(
+                "A cover, then one page per scene in presentation order ({} pages).",
+                form.scenes.max(1) + 1
+            ),
         });
+        egui::Grid::new("export_book")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label(lang.pick("页面", "Pages"));
+                ui.horizontal_wrapped(|ui| {
+                    ui.radio_value(&mut form.paper, None, lang.pick("幻灯片", "Slides"));
+                    for paper in PaperSize::ALL {
+                        ui.radio_value(&mut form.paper, Some(paper), paper.name());
+                    }
+                });
+                ui.end_row();
+                ui.label("");
+                ui.add_enabled(
+                    form.paper.is_some(),
+                    egui::Checkbox::new(&mut form.portrait, lang.pick("纵向", "Portrait")),
+                );
+                ui.end_row();
+            });
+        let label = ui.label(lang.pick("路径", "Path"));
+        let field = egui::TextEdit::singleline(&mut form.path).desired_width(f32::INFINITY);
+        ui.add(field).labelled_by(label.id);
+        ui.weak(form.path_with_extension().display().to_string());
+        ui.horizontal(|ui| {
+            let ready = !form.path.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new(lang.pick("导出", "Export")))
+                .clicked()
+            {
+                commands.push(AppCommand::ExportBook(form.request()));
+                close = true;
+            }
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                close = true;
+            }
+        });
+    });
     close
 }
