@@ -97,6 +97,7 @@ fn frames(c: &mut Criterion) {
     let local = BasemapChoice::Local {
         path: path.display().to_string(),
         attribution: String::new(),
+        style: String::new(),
     };
     let mut tiled = settled_app(&ctx, local);
     assert!(tiled.tiles.is_active());

@@ -7,11 +7,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 
-use egui::epaint::TextureId;
 use egui::{ColorImage, Context, TextureHandle, TextureOptions};
 
-use crate::io::tiles::{OpenOptions, TileSource, decode, open_source};
-use crate::map::tiles::TileTextures;
+use crate::io::tiles::{OpenOptions, TileContent, TileSource, load_tile, open_source};
+use crate::map::tiles::{TileLook, TileTextures};
 use crate::model::tile_basemap::{BasemapChoice, TileId};
 
 use super::OneMapApp;
@@ -32,8 +31,23 @@ struct Queue {
 
 type Shared = Arc<(Mutex<Queue>, Condvar)>;
 
+/// A tile loaded: a texture (kept: a dropped handle frees it), or a vector tile.
+enum Kept {
+    Texture(TextureHandle),
+    Vector(Arc<crate::model::tile_basemap::VectorTile>),
+}
+
+impl Kept {
+    fn look(&self) -> TileLook {
+        match self {
+            Self::Texture(t) => TileLook::Texture(t.id()),
+            Self::Vector(v) => TileLook::Vector(v.clone()),
+        }
+    }
+}
+
 enum Loaded {
-    Ready(TileId, TextureHandle),
+    Ready(TileId, Kept),
     /// The source has no tile there: drawn blank, not a failure.
     Absent(TileId),
     Failed(TileId, String),
@@ -44,7 +58,8 @@ struct Active {
     source: Arc<dyn TileSource>,
     shared: Shared,
     results: Receiver<Loaded>,
-    textures: HashMap<TileId, (TextureHandle, u64)>,
+    textures: HashMap<TileId, (Kept, u64)>,
+    ctx: Context,
     done: HashSet<TileId>,
     failed: usize,
     /// Tiles asked for this frame, most wanted first.
@@ -143,6 +158,7 @@ impl Active {
             shared,
             results,
             textures: HashMap::new(),
+            ctx: ctx.clone(),
             done: HashSet::new(),
             failed: 0,
             wanted: Vec::new(),
@@ -197,10 +213,10 @@ impl Active {
 }
 
 impl TileTextures for Active {
-    fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId> {
+    fn tile(&mut self, id: TileId, request: bool) -> Option<TileLook> {
         if let Some((t, used)) = self.textures.get_mut(&id) {
             *used = self.frame;
-            return Some(t.id());
+            return Some(t.look());
         }
         if request && !self.done.contains(&id) {
             self.wanted.push(id);
@@ -210,6 +226,18 @@ impl TileTextures for Active {
 
     fn zooms(&self) -> (u8, u8) {
         self.source.zooms()
+    }
+
+    fn tile_pixels(&self) -> f64 {
+        if self.source.vector_style().is_some() {
+            512.0
+        } else {
+            256.0
+        }
+    }
+
+    fn fonts(&self) -> Option<Context> {
+        Some(self.ctx.clone())
     }
 }
 
@@ -232,16 +260,15 @@ fn work(shared: &Shared, send: &Sender<Loaded>, source: &dyn TileSource, ctx: &C
                 };
             }
         };
-        let loaded = match source
-            .read(id)
-            .and_then(|b| b.map(|b| decode(id, &b)).transpose())
-        {
-            Ok(Some(tile)) => {
+        let loaded = match load_tile(source, id) {
+            Ok(Some(TileContent::Raster(tile))) => {
                 let image =
                     ColorImage::from_rgba_unmultiplied([tile.width, tile.height], &tile.rgba);
                 let name = format!("tile {}/{}/{}", id.z, id.x, id.y);
-                Loaded::Ready(id, ctx.load_texture(name, image, TextureOptions::LINEAR))
+                let texture = ctx.load_texture(name, image, TextureOptions::LINEAR);
+                Loaded::Ready(id, Kept::Texture(texture))
             }
+            Ok(Some(TileContent::Vector(tile))) => Loaded::Ready(id, Kept::Vector(tile)),
             Ok(None) => Loaded::Absent(id),
             Err(e) => {
                 source.discard(id);

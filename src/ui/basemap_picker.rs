@@ -25,6 +25,8 @@ pub struct PickerState {
     pub open: bool,
     pub kind: Kind,
     pub path: String,
+    /// For vector tiles: the user's style file (empty: the built-in style).
+    pub style: String,
     pub template: String,
     pub attribution: String,
     pub tianditu: Option<TiandituLayer>,
@@ -43,9 +45,10 @@ impl PickerState {
         };
         match choice {
             BasemapChoice::Builtin => {}
-            BasemapChoice::Local { path, .. } => {
+            BasemapChoice::Local { path, style, .. } => {
                 self.kind = Kind::Local;
                 self.path = path.clone();
+                self.style = style.clone();
             }
             BasemapChoice::Online(OnlineSource::OpenStreetMap) => self.kind = Kind::OpenStreetMap,
             BasemapChoice::Online(OnlineSource::Tianditu(l)) => {
@@ -70,6 +73,7 @@ impl PickerState {
             Kind::Local => BasemapChoice::Local {
                 path: self.path.trim().to_owned(),
                 attribution: String::new(),
+                style: self.style.trim().to_owned(),
             },
             Kind::OpenStreetMap => BasemapChoice::Online(OnlineSource::OpenStreetMap),
             Kind::Tianditu => BasemapChoice::Online(OnlineSource::Tianditu(

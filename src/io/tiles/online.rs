@@ -42,14 +42,18 @@ pub fn cache_dir() -> Option<PathBuf> {
 pub fn online_template(source: &OnlineSource) -> String {
     match source {
         OnlineSource::OpenStreetMap => "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
-        OnlineSource::Tianditu(layer) => format!(
-            "https://t{{s}}.tianditu.gov.cn/{code}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0\
-             &LAYER={code}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles\
-             &TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={{key}}",
-            code = layer.code()
-        ),
+        OnlineSource::Tianditu(layer) => tianditu_template(layer.code()),
         OnlineSource::Custom { template, .. } => template.clone(),
     }
+}
+
+/// The template of one Tianditu WMTS layer (`vec`, `img`, `cva`, `cia`) in Web Mercator.
+pub fn tianditu_template(code: &str) -> String {
+    format!(
+        "https://t{{s}}.tianditu.gov.cn/{code}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0\
+         &LAYER={code}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles\
+         &TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={{key}}"
+    )
 }
 
 /// FNV-1a: a stable name for a template's cache folder (std's hasher may change between
@@ -62,7 +66,19 @@ fn fnv1a(text: &str) -> u64 {
 
 impl OnlineTiles {
     pub fn new(source: &OnlineSource, options: &OpenOptions) -> Result<Self, TileError> {
-        let template = online_template(source);
+        let zooms = match source {
+            OnlineSource::Tianditu(_) => (1, 18),
+            _ => (0, 19),
+        };
+        Self::from_template(online_template(source), zooms, options)
+    }
+
+    /// Tiles of a URL template (`{key}` where the user's Tianditu key goes).
+    pub fn from_template(
+        template: String,
+        zooms: (u8, u8),
+        options: &OpenOptions,
+    ) -> Result<Self, TileError> {
         for part in ["{z}", "{x}", "{y}"] {
             if !template.contains(part) {
                 return Err(TileError::source(
@@ -85,10 +101,6 @@ impl OnlineTiles {
             template.replace("{key}", options.tianditu_key.trim())
         } else {
             template
-        };
-        let zooms = match source {
-            OnlineSource::Tianditu(_) => (1, 18),
-            _ => (0, 19),
         };
         Ok(Self {
             template,
