@@ -217,7 +217,7 @@ fn the_apps_tile_layer_notes_a_failure_and_loads_a_good_tile_in_the_background()
         assert!(tiles.is_active());
         let mut got = None;
         for _ in 0..200 {
-            got = tiles.textures().unwrap().texture(TILE, true);
+            got = tiles.textures().unwrap().tile(TILE, true);
             tiles.end_frame();
             if got.is_some() || tiles.failed() > 0 {
                 break;
@@ -230,7 +230,7 @@ fn the_apps_tile_layer_notes_a_failure_and_loads_a_good_tile_in_the_background()
         } else {
             assert!(got.is_none());
             assert_eq!(tiles.failed(), 1);
-            let note = tiles.note.clone().unwrap();
+            let note = tiles.note_text(onemap::model::UiLanguage::English).unwrap();
             assert!(note.contains("HTTP 404"), "{note}");
         }
     }

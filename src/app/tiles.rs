@@ -14,7 +14,9 @@ use crate::map::tiles::{TileLook, TileTextures};
 use crate::model::tile_basemap::{BasemapChoice, TileId};
 
 use super::OneMapApp;
+use super::tile_note::TileNote;
 use crate::edit::Edit;
+use crate::model::UiLanguage;
 use crate::model::view::ViewCommand;
 
 const WORKERS: usize = 2;
@@ -50,7 +52,7 @@ enum Loaded {
     Ready(TileId, Kept),
     /// The source has no tile there: drawn blank, not a failure.
     Absent(TileId),
-    Failed(TileId, String),
+    Failed(TileId, crate::io::tiles::TileError),
 }
 
 /// An open source and its workers.
@@ -84,7 +86,9 @@ pub struct BasemapTiles {
     active: Option<Active>,
     /// Why tiles are missing, for the status bar: the source could not be opened (the built-in
     /// basemap is drawn instead), or a tile failed.
-    pub note: Option<String>,
+    pub note: Option<TileNote>,
+    /// The system file dialog the picker's Browse… opened: for the style file or not.
+    browse: Option<(bool, Receiver<Option<std::path::PathBuf>>)>,
 }
 
 impl BasemapTiles {
@@ -101,7 +105,7 @@ impl BasemapTiles {
         match open_source(choice, options) {
             Ok(Some(source)) => self.active = Some(Active::start(source, ctx)),
             Ok(None) => {}
-            Err(e) => self.note = Some(format!("{e}; the built-in basemap is drawn")),
+            Err(e) => self.note = Some(TileNote::Unusable(e)),
         }
     }
 
@@ -120,6 +124,11 @@ impl BasemapTiles {
         if let Some(a) = self.active.as_mut() {
             a.queue_wanted();
         }
+    }
+
+    /// Why tiles are missing, in the interface language.
+    pub fn note_text(&self, lang: UiLanguage) -> Option<String> {
+        self.note.as_ref().map(|n| n.text(lang))
     }
 
     /// Tiles being read or waiting, for the status bar.
@@ -166,8 +175,8 @@ impl Active {
         }
     }
 
-    /// Takes in finished tiles; returns the last failure's message, if any.
-    fn take_results(&mut self) -> Option<String> {
+    /// Takes in finished tiles; returns the last failure, if any.
+    fn take_results(&mut self) -> Option<TileNote> {
         let mut note = None;
         while let Ok(loaded) = self.results.try_recv() {
             match loaded {
@@ -177,13 +186,13 @@ impl Active {
                 Loaded::Absent(id) => {
                     self.done.insert(id);
                 }
-                Loaded::Failed(id, message) => {
+                Loaded::Failed(id, error) => {
                     self.done.insert(id);
                     self.failed += 1;
-                    note = Some(format!(
-                        "{} tile(s) could not be drawn, the last: {message}",
-                        self.failed
-                    ));
+                    note = Some(TileNote::Failed {
+                        count: self.failed,
+                        last: error,
+                    });
                 }
             }
         }
@@ -272,7 +281,7 @@ fn work(shared: &Shared, send: &Sender<Loaded>, source: &dyn TileSource, ctx: &C
             Ok(None) => Loaded::Absent(id),
             Err(e) => {
                 source.discard(id);
-                Loaded::Failed(id, e.to_string())
+                Loaded::Failed(id, e)
             }
         };
         if let Ok(mut q) = shared.0.lock() {
@@ -309,7 +318,7 @@ impl OneMapApp {
     pub(super) fn pick_basemap(&mut self, mut choice: BasemapChoice) {
         match open_source(&choice, &self.tile_options()) {
             Err(e) => {
-                self.tiles.note = Some(format!("{e}; the basemap was not changed"));
+                self.tiles.note = Some(TileNote::NotChanged(e));
                 return;
             }
             Ok(Some(source)) => {
@@ -320,5 +329,51 @@ impl OneMapApp {
             Ok(None) => {}
         }
         self.edit(Edit::View(ViewCommand::SetBasemap(choice)));
+    }
+}
+
+impl OneMapApp {
+    /// Opens the system file dialog on a worker thread (it blocks only that thread).
+    pub(super) fn browse_basemap(&mut self, style: bool) {
+        if !self.files.desktop {
+            return;
+        }
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let dialog = if style {
+                    rfd::FileDialog::new().add_filter("JSON", &["json"])
+                } else {
+                    rfd::FileDialog::new().add_filter("PMTiles, MBTiles", &["pmtiles", "mbtiles"])
+                };
+                let _ = tx.send(dialog.pick_file());
+            });
+        if spawned.is_ok() {
+            self.tiles.browse = Some((style, rx));
+        }
+    }
+
+    /// Takes the file dialog's answer, once it has come, into the picker's field.
+    pub(super) fn poll_basemap_browse(&mut self, ctx: &Context) {
+        let Some((style, rx)) = &self.tiles.browse else {
+            return;
+        };
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        match rx.try_recv() {
+            Ok(answer) => {
+                if let Some(path) = answer {
+                    let field = if *style {
+                        &mut self.basemap_picker.style
+                    } else {
+                        &mut self.basemap_picker.path
+                    };
+                    *field = path.display().to_string();
+                }
+                self.tiles.browse = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.tiles.browse = None,
+        }
     }
 }

@@ -123,9 +123,27 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
     if state.kind == Kind::Local {
         ui.horizontal(|ui| {
             let label = ui.label(t("路径", "Path"));
-            ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(320.0))
+            ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(280.0))
                 .labelled_by(label.id);
+            if ui.button(t("浏览…", "Browse…")).clicked() {
+                commands.push(AppCommand::BrowseBasemap { style: false });
+            }
         });
+        ui.horizontal(|ui| {
+            let label = ui.label(t(
+                "矢量瓦片的样式文件（可不填）",
+                "Style file for vector tiles (optional)",
+            ));
+            ui.add(egui::TextEdit::singleline(&mut state.style).desired_width(160.0))
+                .labelled_by(label.id);
+            if ui.button(t("浏览…", "Browse…")).clicked() {
+                commands.push(AppCommand::BrowseBasemap { style: true });
+            }
+        });
+        ui.weak(t(
+            "不填时：若瓦片文件旁有同名的样式文件则用它，否则用内置样式。",
+            "Empty: NAME.style.json beside the tiles if there is one, else the built-in style.",
+        ));
     }
     ui.separator();
     ui.label(t(
@@ -141,6 +159,22 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
                 (TiandituLayer::Vector, "矢量", "Vector"),
                 (TiandituLayer::Image, "影像", "Imagery"),
                 (TiandituLayer::Annotation, "注记", "Annotation"),
+            ] {
+                ui.radio_value(layer, l, t(zh, en));
+            }
+        });
+        ui.horizontal(|ui| {
+            for (l, zh, en) in [
+                (
+                    TiandituLayer::VectorAnnotated,
+                    "矢量 + 注记",
+                    "Vector + annotation",
+                ),
+                (
+                    TiandituLayer::ImageAnnotated,
+                    "影像 + 注记",
+                    "Imagery + annotation",
+                ),
             ] {
                 ui.radio_value(layer, l, t(zh, en));
             }
