@@ -279,6 +279,74 @@ fn vector_features_land_on_their_lon_lat_in_an_export_from_mbtiles_and_pmtiles()
     assert_eq!(differ, 0, "PMTiles and MBTiles draw alike");
 }
 
+/// The red band's middle row in column `x` of an image, in pixels.
+fn red_band_centre(img: &image::RgbaImage, x: u32) -> f64 {
+    let red: Vec<u32> = (0..img.height())
+        .filter(|&y| is(img, x, y, [255, 0, 0]))
+        .collect();
+    assert!(!red.is_empty(), "no red in column {x}");
+    red.iter().map(|&y| f64::from(y) + 0.5).sum::<f64>() / red.len() as f64
+}
+
+/// SVG and PDF draw each feature as a path of its own: features of one rule that overlap
+/// (here the lake, in the buffers of two tiles) do not cancel out, and the road is where the
+/// PNG has it (the PDF read back by pdftoppm at 96 dpi: one pixel a point).
+#[test]
+fn svg_and_pdf_exports_draw_the_vector_features() {
+    if !have_gdal() {
+        return;
+    }
+    let dir = scratch("vector-formats");
+    let mbtiles = vector_mbtiles(&dir);
+    std::fs::write(dir.join("vector.style.json"), TEST_STYLE).unwrap();
+    let project = project(&dir);
+    let svg = dir.join("v.svg");
+    export(&project, &mbtiles, &svg);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    roxmltree::Document::parse(&text).unwrap();
+    assert!(text.contains(r##"fill="#0000ff""##) && text.contains(r##"fill="#ff0000""##));
+    let pdf = dir.join("v.pdf");
+    export(&project, &mbtiles, &pdf);
+    let Ok(out) = Command::new("pdftoppm")
+        .args(["-png", "-r", "96", "-singlefile"])
+        .arg(&pdf)
+        .arg(dir.join("page"))
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftoppm is missing in CI"
+        );
+        eprintln!("pdftoppm not installed (apt-get install poppler-utils); PDF not read back");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = read_png(&dir.join("page.png"));
+    assert_eq!((page.width(), page.height()), (W, H));
+    let (x, road_y) = pixel(121.1, ROAD_LAT);
+    let centre = red_band_centre(&page, x.round() as u32);
+    assert!(
+        (centre - road_y).abs() <= 1.0,
+        "road at {centre:.2}, expected {road_y:.2}"
+    );
+    // The whole lake is blue, across the tiles' edge (no hole where their buffers overlap).
+    let (x0, y) = pixel(LAKE[0], (LAKE[1] + LAKE[3]) / 2.0);
+    let (x1, _) = pixel(LAKE[2], LAKE[1]);
+    let row = y.round() as u32;
+    let last = (x1.floor() as u32 - 2).min(W - 1);
+    let holes: Vec<u32> = (x0.ceil() as u32 + 2..=last)
+        .filter(|&x| !is(&page, x, row, [0, 0, 255]))
+        .collect();
+    assert!(
+        holes.is_empty(),
+        "not blue in the lake at columns {holes:?}"
+    );
+}
+
 #[test]
 fn the_builtin_style_draws_openmaptiles_layers_and_a_named_style_replaces_it() {
     if !have_gdal() {

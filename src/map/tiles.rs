@@ -38,6 +38,13 @@ pub trait TileTextures {
     fn fonts(&self) -> Option<egui::Context> {
         None
     }
+    /// Vector features as one mesh each rather than one mesh per style rule: SVG and PDF
+    /// exports draw a mesh as one even-odd path around its outline, where two overlapping
+    /// features of a rule (crossing roads, a lake in two tiles' buffers) would cancel out.
+    /// The screen draws triangles and takes the fewer, larger meshes.
+    fn per_feature(&self) -> bool {
+        false
+    }
 }
 
 /// What [`tile_shapes`] drew.
@@ -177,10 +184,12 @@ pub fn tile_shapes(
             .into_iter()
             .map(|(id, v)| (tile_rect(transform, id), v))
             .collect();
-        shapes.extend(vector_meshes(&parents).into_iter().map(Shape::mesh));
+        let meshes = vector_meshes(&parents, textures.per_feature());
+        shapes.extend(meshes.into_iter().map(Shape::mesh));
     }
     if !vectors.is_empty() {
-        shapes.extend(vector_meshes(&vectors).into_iter().map(Shape::mesh));
+        let meshes = vector_meshes(&vectors, textures.per_feature());
+        shapes.extend(meshes.into_iter().map(Shape::mesh));
         if let Some(ctx) = textures.fonts() {
             shapes.extend(vector_labels(&ctx, &vectors, rect));
         }
@@ -192,11 +201,12 @@ fn rgba(c: [u8; 4]) -> Color32 {
     Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3])
 }
 
-/// Vector tiles' backgrounds, fills and lines as one mesh per style rule, the rules in the
-/// style's order across all tiles (a road of one tile over the water of its neighbour).
-fn vector_meshes(tiles: &[(Rect, Arc<VectorTile>)]) -> Vec<Mesh> {
+/// Vector tiles' backgrounds, fills and lines, the rules in the style's order across all
+/// tiles (a road of one tile over the water of its neighbour): one mesh per rule, or with
+/// `per_feature` one mesh per polygon or line (see [`TileTextures::per_feature`]).
+fn vector_meshes(tiles: &[(Rect, Arc<VectorTile>)], per_feature: bool) -> Vec<Mesh> {
     let mut ground = Mesh::default();
-    let mut by_rule: std::collections::BTreeMap<u16, Mesh> = Default::default();
+    let mut by_rule: std::collections::BTreeMap<u16, (Mesh, Vec<Mesh>)> = Default::default();
     let vertex = |pos: Pos2, color: Color32| Vertex {
         pos,
         uv: WHITE_UV,
@@ -213,12 +223,18 @@ fn vector_meshes(tiles: &[(Rect, Arc<VectorTile>)]) -> Vec<Mesh> {
                     color,
                     points,
                     triangles,
+                    parts,
                 } => {
-                    let mesh = by_rule.entry(*order).or_default();
-                    let (base, color) = (mesh.vertices.len() as u32, rgba(*color));
-                    mesh.vertices
-                        .extend(points.iter().map(|p| vertex(at(p), color)));
-                    mesh.indices.extend(triangles.iter().map(|i| base + i));
+                    let color = rgba(*color);
+                    let placed = points.iter().map(|p| vertex(at(p), color));
+                    let (merged, separate) = by_rule.entry(*order).or_default();
+                    add_paint(
+                        merged,
+                        per_feature.then_some(separate),
+                        placed,
+                        triangles,
+                        parts,
+                    );
                 }
                 VectorPaint::Line {
                     order,
@@ -227,24 +243,71 @@ fn vector_meshes(tiles: &[(Rect, Arc<VectorTile>)]) -> Vec<Mesh> {
                     points,
                     extrude,
                     triangles,
+                    parts,
                 } => {
-                    let mesh = by_rule.entry(*order).or_default();
-                    let (base, color, half) =
-                        (mesh.vertices.len() as u32, rgba(*color), width / 2.0);
-                    mesh.vertices
-                        .extend(points.iter().zip(extrude).map(|(p, e)| {
-                            let o = at(p);
-                            vertex(pos2(o.x + e[0] * half, o.y + e[1] * half), color)
-                        }));
-                    mesh.indices.extend(triangles.iter().map(|i| base + i));
+                    let (color, half) = (rgba(*color), width / 2.0);
+                    let placed = points.iter().zip(extrude).map(|(p, e)| {
+                        let o = at(p);
+                        vertex(pos2(o.x + e[0] * half, o.y + e[1] * half), color)
+                    });
+                    let (merged, separate) = by_rule.entry(*order).or_default();
+                    add_paint(
+                        merged,
+                        per_feature.then_some(separate),
+                        placed,
+                        triangles,
+                        parts,
+                    );
                 }
                 VectorPaint::Labels { .. } => {}
             }
         }
     }
-    std::iter::once(ground)
-        .chain(by_rule.into_values())
-        .collect()
+    let mut meshes = vec![ground];
+    for (merged, separate) in by_rule.into_values() {
+        if !merged.is_empty() {
+            meshes.push(merged);
+        }
+        meshes.extend(separate);
+    }
+    meshes
+}
+
+/// One paint's vertices and triangles: appended to the rule's mesh, or (with `separate`)
+/// cut into one mesh per part.
+fn add_paint(
+    merged: &mut Mesh,
+    separate: Option<&mut Vec<Mesh>>,
+    placed: impl Iterator<Item = Vertex>,
+    triangles: &[u32],
+    parts: &[[u32; 2]],
+) {
+    let Some(out) = separate else {
+        let base = merged.vertices.len() as u32;
+        merged.vertices.extend(placed);
+        merged.indices.extend(triangles.iter().map(|i| base + i));
+        return;
+    };
+    let vertices: Vec<Vertex> = placed.collect();
+    for (k, &[v0, t0]) in parts.iter().enumerate() {
+        let [v1, t1] = parts
+            .get(k + 1)
+            .copied()
+            .unwrap_or([vertices.len() as u32, triangles.len() as u32]);
+        let (Some(vs), Some(ts)) = (
+            vertices.get(v0 as usize..v1 as usize),
+            triangles.get(t0 as usize..t1 as usize),
+        ) else {
+            continue;
+        };
+        // Parts are made whole by io::tiles::vector; a damaged one is left out, not drawn wrong.
+        if ts.iter().all(|i| (v0..v1).contains(i)) {
+            let mut mesh = Mesh::default();
+            mesh.vertices.extend_from_slice(vs);
+            mesh.indices.extend(ts.iter().map(|i| i - v0));
+            out.push(mesh);
+        }
+    }
 }
 
 /// The vector tiles' labels, centred on their points, with a pale halo; a label that would

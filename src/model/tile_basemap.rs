@@ -49,15 +49,19 @@ pub struct VectorTile {
 /// place in the style: drawn from low to high across all tiles in view.
 #[derive(Clone, Debug, PartialEq)]
 pub enum VectorPaint {
-    /// Polygons as triangles (indices into `points`).
+    /// Polygons as triangles (indices into `points`). `parts`: where each polygon starts (its
+    /// first point and first index into `triangles`), so that SVG and PDF exports can draw
+    /// each one as a path of its own (overlapping ones would cancel out in one even-odd path).
     Fill {
         order: u16,
         color: [u8; 4],
         points: Vec<[f32; 2]>,
         triangles: Vec<u32>,
+        parts: Vec<[u32; 2]>,
     },
     /// Lines `width` points wide whatever the zoom: each point of `points` is pushed out by
-    /// `extrude` (a miter vector of unit half-width) times half the width on screen.
+    /// `extrude` (a miter vector of unit half-width) times half the width on screen. `parts`
+    /// as for fills, one per line.
     Line {
         order: u16,
         color: [u8; 4],
@@ -65,6 +69,7 @@ pub enum VectorPaint {
         points: Vec<[f32; 2]>,
         extrude: Vec<[f32; 2]>,
         triangles: Vec<u32>,
+        parts: Vec<[u32; 2]>,
     },
     /// Names at points, `size` points high.
     Labels {

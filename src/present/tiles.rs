@@ -170,6 +170,10 @@ impl TileTextures for HeadlessTiles {
     fn fonts(&self) -> Option<Context> {
         self.ctx.clone()
     }
+
+    fn per_feature(&self) -> bool {
+        true
+    }
 }
 
 /// The slide's attribution line over tiles: the tiles' sources in place of the built-in

@@ -43,9 +43,10 @@ pub fn prepare(id: TileId, bytes: &[u8], style: &VectorStyle) -> Result<VectorTi
 }
 
 /// Features of one rule, gathered across the tile's layers.
+/// Each with where each polygon or line starts (its first vertex and triangle index).
 enum Bucket {
-    Fill(Vec<[f32; 2]>, Vec<u32>),
-    Line(Vec<[f32; 2]>, Vec<[f32; 2]>, Vec<u32>),
+    Fill(Vec<[f32; 2]>, Vec<u32>, Vec<[u32; 2]>),
+    Line(Vec<[f32; 2]>, Vec<[f32; 2]>, Vec<u32>, Vec<[u32; 2]>),
     Labels(Vec<([f32; 2], String)>),
 }
 
@@ -69,8 +70,8 @@ fn build(id: TileId, data: Vec<u8>, style: &VectorStyle) -> Result<VectorTile, T
                 continue;
             };
             let bucket = buckets[at].get_or_insert_with(|| match rule.draw {
-                Draw::Fill => Bucket::Fill(Vec::new(), Vec::new()),
-                Draw::Line { .. } => Bucket::Line(Vec::new(), Vec::new(), Vec::new()),
+                Draw::Fill => Bucket::Fill(Vec::new(), Vec::new(), Vec::new()),
+                Draw::Line { .. } => Bucket::Line(Vec::new(), Vec::new(), Vec::new(), Vec::new()),
                 Draw::Label { .. } => Bucket::Labels(Vec::new()),
             });
             add_feature(bucket, rule, &feature.geometry, props, scale);
@@ -91,13 +92,14 @@ fn build(id: TileId, data: Vec<u8>, style: &VectorStyle) -> Result<VectorTile, T
 fn paint(order: u16, bucket: Bucket, rule: &Rule) -> Option<VectorPaint> {
     let color = rule.color;
     Some(match (bucket, &rule.draw) {
-        (Bucket::Fill(points, triangles), _) if !triangles.is_empty() => VectorPaint::Fill {
+        (Bucket::Fill(points, triangles, parts), _) if !triangles.is_empty() => VectorPaint::Fill {
             order,
             color,
             points,
             triangles,
+            parts,
         },
-        (Bucket::Line(points, extrude, triangles), Draw::Line { width })
+        (Bucket::Line(points, extrude, triangles, parts), Draw::Line { width })
             if !triangles.is_empty() =>
         {
             VectorPaint::Line {
@@ -107,6 +109,7 @@ fn paint(order: u16, bucket: Bucket, rule: &Rule) -> Option<VectorPaint> {
                 points,
                 extrude,
                 triangles,
+                parts,
             }
         }
         (Bucket::Labels(labels), Draw::Label { size, .. }) if !labels.is_empty() => {
@@ -137,13 +140,15 @@ fn add_feature(
 ) {
     use geo::Geometry as G;
     match (bucket, geometry) {
-        (Bucket::Fill(points, triangles), G::Polygon(p)) => fill(points, triangles, p, scale),
-        (Bucket::Fill(points, triangles), G::MultiPolygon(mp)) => {
+        (Bucket::Fill(points, triangles, parts), G::Polygon(p)) => {
+            fill(points, triangles, parts, p, scale);
+        }
+        (Bucket::Fill(points, triangles, parts), G::MultiPolygon(mp)) => {
             for p in mp {
-                fill(points, triangles, p, scale);
+                fill(points, triangles, parts, p, scale);
             }
         }
-        (Bucket::Line(points, extrude, triangles), g) => {
+        (Bucket::Line(points, extrude, triangles, parts), g) => {
             let mut lines: Vec<&geo::LineString<f32>> = Vec::new();
             match g {
                 G::LineString(l) => lines.push(l),
@@ -157,7 +162,11 @@ fn add_feature(
                 _ => {}
             }
             for l in lines {
+                let start = [points.len() as u32, triangles.len() as u32];
                 stroke(points, extrude, triangles, l, scale);
+                if triangles.len() as u32 > start[1] {
+                    parts.push(start);
+                }
             }
         }
         (Bucket::Labels(labels), G::Point(p)) => label(labels, rule, p, props, scale),
@@ -170,8 +179,18 @@ fn add_feature(
     }
 }
 
-fn fill(points: &mut Vec<[f32; 2]>, triangles: &mut Vec<u32>, p: &geo::Polygon<f32>, scale: f32) {
+fn fill(
+    points: &mut Vec<[f32; 2]>,
+    triangles: &mut Vec<u32>,
+    parts: &mut Vec<[u32; 2]>,
+    p: &geo::Polygon<f32>,
+    scale: f32,
+) {
     let raw = p.earcut_triangles_raw();
+    if raw.triangle_indices.is_empty() {
+        return;
+    }
+    parts.push([points.len() as u32, triangles.len() as u32]);
     let base = points.len() as u32;
     points.extend(raw.vertices.iter().map(|v| [v[0] * scale, v[1] * scale]));
     triangles.extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
