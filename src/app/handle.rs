@@ -134,6 +134,7 @@ impl OneMapApp {
             C::ShowBasemapPicker => self.show_basemap_picker(),
             C::PickBasemap(choice) => self.pick_basemap(choice),
             C::BrowseBasemap { style } => self.browse_basemap(style),
+            C::ClearTileCache => self.clear_tile_cache(),
             C::SetTilePreferences {
                 tianditu_key,
                 offline,

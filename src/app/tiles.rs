@@ -126,6 +126,12 @@ impl BasemapTiles {
         }
     }
 
+    /// Opens the source again on the next frame (its tiles read afresh).
+    pub fn reopen(&mut self) {
+        self.opened_for = None;
+        self.active = None;
+    }
+
     /// Why tiles are missing, in the interface language.
     pub fn note_text(&self, lang: UiLanguage) -> Option<String> {
         self.note.as_ref().map(|n| n.text(lang))
@@ -374,6 +380,34 @@ impl OneMapApp {
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
             Err(std::sync::mpsc::TryRecvError::Disconnected) => self.tiles.browse = None,
+        }
+    }
+}
+
+impl OneMapApp {
+    /// Empties the online tiles' disk cache; the map asks for its tiles again.
+    pub(super) fn clear_tile_cache(&mut self) {
+        let Some(dir) = crate::io::tiles::cache_dir() else {
+            return;
+        };
+        let lang = self.help.prefs.ui_language;
+        let title = lang.pick("瓦片缓存", "Tile cache");
+        match crate::io::tiles::freshness::clear_cache(&dir) {
+            Ok(n) => {
+                self.tiles.reopen();
+                let text = match lang {
+                    UiLanguage::Chinese => format!("已清除 {n} 个缓存瓦片（{}）。", dir.display()),
+                    _ => format!("{n} cached tile(s) removed ({}).", dir.display()),
+                };
+                self.files.info(title, text);
+            }
+            Err(e) => {
+                let text = match lang {
+                    UiLanguage::Chinese => format!("无法清除 {}：{e}", dir.display()),
+                    _ => format!("{} could not be cleared: {e}", dir.display()),
+                };
+                self.files.error(title, text);
+            }
         }
     }
 }

@@ -46,6 +46,8 @@ pub enum AppCommand {
     BrowseBasemap {
         style: bool,
     },
+    /// Empties the disk cache of online tiles.
+    ClearTileCache,
     /// The user's Tianditu key and the offline switch, kept in the preferences.
     SetTilePreferences {
         tianditu_key: String,

@@ -205,10 +205,15 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
                 .labelled_by(label.id);
         });
     }
-    ui.checkbox(
-        &mut state.offline,
-        t("仅用缓存（离线）", "Cache only (offline)"),
-    );
+    ui.horizontal(|ui| {
+        ui.checkbox(
+            &mut state.offline,
+            t("仅用缓存（离线）", "Cache only (offline)"),
+        );
+        if ui.button(t("清除瓦片缓存", "Clear tile cache")).clicked() {
+            commands.push(AppCommand::ClearTileCache);
+        }
+    });
     ui.weak(t(
         "GCJ-02（火星坐标）瓦片会被拒绝：它们与 WGS84 规划图层错开数百米。",
         "GCJ-02 tiles are refused: they lie hundreds of metres off the WGS84 plan layers.",

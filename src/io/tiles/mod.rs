@@ -10,6 +10,7 @@
 //! covers in a few hundred lines; the `pmtiles` crate's reader is async only.
 
 pub mod folder;
+pub mod freshness;
 mod layered;
 pub mod mbtiles;
 mod online;
