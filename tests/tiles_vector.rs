@@ -512,3 +512,44 @@ fn an_overlay_is_drawn_over_its_base_in_each_tile() {
     let source = open_source(&choice, &options).unwrap().unwrap();
     assert!(source.overlay().is_some() && source.is_online().is_some());
 }
+
+/// The app's tile layer decodes vector tiles on its workers and hands the map their
+/// triangles; the map draws them as meshes, with the style's background under them.
+#[test]
+fn the_apps_tile_layer_decodes_vector_tiles_in_the_background() {
+    use onemap::app::tiles::BasemapTiles;
+    use onemap::map::tiles::TileLook;
+    if !have_gdal() {
+        return;
+    }
+    let dir = scratch("app");
+    let mbtiles = vector_mbtiles(&dir);
+    let ctx = egui::Context::default();
+    let mut tiles = BasemapTiles::default();
+    let choice = BasemapChoice::Local {
+        path: mbtiles.display().to_string(),
+        attribution: String::new(),
+        style: String::new(),
+    };
+    tiles.sync(&ctx, &choice, &OpenOptions::default());
+    assert!(tiles.is_active(), "{:?}", tiles.note);
+    let id = TileId {
+        z: 13,
+        x: 6851,
+        y: 3352,
+    };
+    let mut got = None;
+    for _ in 0..300 {
+        got = tiles.textures().unwrap().tile(id, true);
+        tiles.end_frame();
+        if got.is_some() || tiles.failed() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let Some(TileLook::Vector(tile)) = got else {
+        panic!("a vector tile, got {got:?} ({:?})", tiles.note)
+    };
+    assert!(tile.vertex_count() > 0);
+    assert_eq!(tiles.textures().unwrap().tile_pixels(), 512.0);
+}
