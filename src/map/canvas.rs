@@ -316,6 +316,7 @@ impl Order {
             rect: Rect::from_min_size(Pos2::ZERO, area.size()),
             ..frame
         };
+        let counting = started.elapsed();
         let items: Vec<&Item> = local.visible_items().collect();
         let mut shapes = Vec::with_capacity(items.len() * 2);
         local.paint_items(&items, ppp, &mut shapes);
@@ -335,7 +336,25 @@ impl Order {
                 })
                 .collect(),
         );
+        let tessellated = started.elapsed();
         let image = rasterize(&primitives, size, ppp);
+        if std::env::var_os("ONEMAP_TIMING").is_some() {
+            let vertices: usize = primitives
+                .iter()
+                .map(|p| match &p.primitive {
+                    egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                    egui::epaint::Primitive::Callback(_) => 0,
+                })
+                .sum();
+            eprintln!(
+                "map canvas: {} items counted in {:.0} ms, painted and tessellated ({vertices} \
+                 vertices) by {:.0} ms, rasterized by {:.0} ms",
+                items.len(),
+                counting.as_secs_f64() * 1000.0,
+                tessellated.as_secs_f64() * 1000.0,
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         Rendered {
             look: self.look,
             transform: self.transform,
