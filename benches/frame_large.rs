@@ -3,6 +3,12 @@
 //! of the default project), at the whole layer's extent and zoomed in: our whole UI plus egui's
 //! tessellation, as `benches/frame.rs` measures the default map. The bar is 8 ms.
 //!
+//! A large map's features are drawn from a picture rendered on a worker thread (the map's
+//! canvas, `map::canvas`): before each still case, frames run until that picture shows the
+//! view; "zooming every frame" and the pans measure the frames that show the last picture
+//! moved and scaled, and "catching up" measures, from a zoom, frames until the new view's
+//! picture shows (the worker's paint, tessellation and rasterization included).
+//!
 //! The layer is `target/bench/big.geojson` (as `benches/export_vs_qgis.py` writes it), made
 //! with the generator when it is missing.
 
@@ -18,6 +24,7 @@ use common::{input, one_frame};
 use criterion::{Criterion, criterion_group, criterion_main};
 use onemap::app::{AppData, OneMapApp, install_fonts};
 use onemap::io::DataDir;
+use onemap::map::CanvasUse;
 use onemap::model::project::{SketchLayer, SketchSource};
 
 /// The same allocator as the `onemap` binary, so that the figure is what users get.
@@ -66,6 +73,23 @@ fn project() -> PathBuf {
     path
 }
 
+/// Frames, as the app draws them while its canvas's worker renders, until the features are
+/// drawn from the picture of the view; how long that took.
+fn until_current(ctx: &egui::Context, app: &mut OneMapApp) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    loop {
+        one_frame(ctx, app);
+        if app.last_draw.canvas == Some(CanvasUse::Current) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed().as_secs() < 300,
+            "the canvas never caught up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 /// Prints how many triangles egui is handed in a frame: what the GPU draws, and what egui
 /// copies into its output every frame.
 fn print_size(ctx: &egui::Context, app: &mut OneMapApp, case: &str) {
@@ -91,6 +115,10 @@ fn frame_large(c: &mut Criterion) {
     for _ in 0..5 {
         one_frame(&ctx, &mut app);
     }
+    eprintln!(
+        "whole layer: the first picture after {:.0} ms",
+        until_current(&ctx, &mut app).as_secs_f64() * 1000.0
+    );
     let drawn = |app: &OneMapApp| {
         app.last_draw
             .items_per_layer
@@ -116,13 +144,21 @@ fn frame_large(c: &mut Criterion) {
             std::hint::black_box(one_frame(&ctx, &mut app))
         })
     });
+    // A zoom, then the map standing still: frames until the picture of the new view shows.
+    group.bench_function("whole layer, catching up after a zoom", |b| {
+        b.iter(|| {
+            step += 1;
+            let nudge = if step.is_multiple_of(2) { 0.0 } else { 0.01 };
+            app.memory.set_zoom(whole + nudge).unwrap();
+            std::hint::black_box(until_current(&ctx, &mut app))
+        })
+    });
     app.memory.set_zoom(whole).unwrap();
+    until_current(&ctx, &mut app);
     // Zoomed in on the middle of the layer: a pixel is about 20 m.
     app.memory.center_at(walkers::lon_lat(120.95, 31.0));
     app.memory.set_zoom(13.0).unwrap();
-    for _ in 0..3 {
-        one_frame(&ctx, &mut app);
-    }
+    until_current(&ctx, &mut app);
     let zoomed = drawn(&app);
     assert!(
         (1..2_000).contains(&zoomed),
@@ -132,6 +168,20 @@ fn frame_large(c: &mut Criterion) {
     group.bench_function("zoomed in (zoom 13)", |b| {
         b.iter(|| std::hint::black_box(one_frame(&ctx, &mut app)))
     });
+    group.bench_function("zoomed in, catching up after a pan", |b| {
+        b.iter(|| {
+            step += 1;
+            let lon = if step.is_multiple_of(2) {
+                120.95
+            } else {
+                120.953
+            };
+            app.memory.center_at(walkers::lon_lat(lon, 31.0));
+            std::hint::black_box(until_current(&ctx, &mut app))
+        })
+    });
+    app.memory.center_at(walkers::lon_lat(120.95, 31.0));
+    until_current(&ctx, &mut app);
     group.bench_function("zoomed in, panning every frame", |b| {
         b.iter(|| {
             step += 1;

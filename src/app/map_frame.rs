@@ -123,6 +123,7 @@ impl OneMapApp {
             sketch_view: self.sketch_view,
             compare: self.compare.as_ref(),
             review: self.review_mode,
+            canvas: Some(rasterize_canvas),
         };
         let seen = map_ui(
             ui,
@@ -139,4 +140,30 @@ impl OneMapApp {
         self.cursor = seen.cursor;
         self.snapped = seen.snapped;
     }
+}
+
+/// The map canvas's rasterizer (see `map::canvas`): the export's, onto a transparent image, with
+/// a white texture where egui's white texel would be (the features use no other texel).
+fn rasterize_canvas(
+    primitives: &[egui::epaint::ClippedPrimitive],
+    size: [usize; 2],
+    pixels_per_point: f32,
+) -> egui::ColorImage {
+    use crate::present::raster::{Image, Textures, rasterize};
+    let white = egui::ColorImage::new([1, 1], vec![egui::Color32::WHITE]);
+    let mut white_texel = egui::TexturesDelta::default();
+    white_texel.set.insert(
+        egui::TextureId::default(),
+        std::iter::once(egui::epaint::ImageDelta::full(
+            white,
+            egui::TextureOptions::LINEAR,
+        ))
+        .collect(),
+    );
+    let mut textures = Textures::default();
+    textures.apply(&white_texel);
+    white_texel.clear();
+    let mut image = Image::new(size[0], size[1], egui::Color32::TRANSPARENT);
+    rasterize(&mut image, primitives, &textures, pixels_per_point);
+    egui::ColorImage::from_rgba_premultiplied(size, image.as_bytes())
 }

@@ -1,10 +1,10 @@
 //! Painting the prepared scene for one frame. The only place that turns map data into pixels.
 
 use egui::epaint::{Mesh, PathStroke, Vertex, WHITE_UV};
-use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use egui::{Color32, Pos2, Rect, Shape, Stroke, pos2, vec2};
 use geo::Coord;
 
-use crate::model::style::{Rgba, Style, Symbol};
+use crate::model::style::{Rgba, Style};
 use crate::model::view::ViewSettings;
 
 use super::clip::{along, clip_polyline, dash_offset};
@@ -12,6 +12,8 @@ use super::hairline::{SMALL_MESH_VERTICES, flush, spans_few_pixels};
 use super::labels::{LabelCandidate, place_labels};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, ItemKey, Merc, Scene};
+/// Where it always was, for the swatches and sketches that draw symbols too.
+pub use super::symbols::symbol_shape;
 
 /// Normalized Web Mercator to screen: `screen = merc * scale + offset`. Exact for walkers'
 /// projection, which is linear in normalized Mercator at a given zoom.
@@ -78,6 +80,25 @@ pub struct DrawStats {
     /// How many of the items drawn are our sketches (`status: indicative`): while any is,
     /// the map carries the notice that says so.
     pub indicative: usize,
+    /// How a large map's features were drawn by the map's canvas (see [`super::canvas`]);
+    /// `None` when no canvas was asked.
+    pub canvas: Option<super::canvas::CanvasUse>,
+}
+
+impl DrawStats {
+    /// Counts an item in view, drawn at `opacity`.
+    pub(super) fn count(&mut self, item: &Item, opacity: f32) {
+        if item.indicative && opacity > 0.01 {
+            self.indicative += 1;
+        }
+        // Cloned only for a layer's first item: a large file has tens of thousands.
+        match self.items_per_layer.get_mut(&item.layer) {
+            Some(n) => *n += 1,
+            None => {
+                self.items_per_layer.insert(item.layer.clone(), 1);
+            }
+        }
+    }
 }
 
 /// What a frame of the map needs besides the scene.
@@ -202,13 +223,29 @@ impl MapFrame<'_> {
         (shapes, stats)
     }
 
-    fn paint_into(
+    pub(super) fn paint_into(
         &self,
         painter: &egui::Painter,
         cache: Option<&mut PaintCache>,
         shapes: &mut Vec<Shape>,
     ) -> DrawStats {
         let mut stats = DrawStats::default();
+        self.paint_background(shapes);
+        let items: Vec<&Item> = self.visible_items().collect();
+        match cache {
+            Some(cache) if self.scene.items.len() + self.overlay.items.len() >= CACHED_FROM => {
+                cache.paint(self, &items, Tessellation::of(painter), shapes);
+            }
+            _ => self.paint_items(&items, painter.pixels_per_point(), shapes),
+        }
+        for item in &items {
+            stats.count(item, self.opacity(item));
+        }
+        self.paint_over(painter, &items, stats, shapes)
+    }
+
+    /// The ground under the features: the basemap's frame, or the background.
+    pub(super) fn paint_background(&self, shapes: &mut Vec<Shape>) {
         match self.scene.frame {
             _ if self.tiles_under => {}
             Some([nw, se]) => {
@@ -231,35 +268,28 @@ impl MapFrame<'_> {
                 color(self.style.background, 1.0),
             )),
         }
-        let mut labels = Vec::new();
-        let items: Vec<&Item> = self.visible_items().collect();
-        match cache {
-            Some(cache) if self.scene.items.len() + self.overlay.items.len() >= CACHED_FROM => {
-                cache.paint(self, &items, Tessellation::of(painter), shapes);
-            }
-            _ => self.paint_items(&items, painter.pixels_per_point(), shapes),
-        }
-        for item in items {
-            let opacity = self.opacity(item);
-            if item.indicative && opacity > 0.01 {
-                stats.indicative += 1;
-            }
-            // Cloned only for a layer's first item: a large file has tens of thousands.
-            match stats.items_per_layer.get_mut(&item.layer) {
-                Some(n) => *n += 1,
-                None => {
-                    stats.items_per_layer.insert(item.layer.clone(), 1);
-                }
-            }
-            if let Some(label) = &item.label {
-                labels.push(LabelCandidate {
-                    label,
+    }
+
+    /// What is drawn over the features: sketched plan features' outlines, the hover and
+    /// selection outlines, then the labels of `items` (those in view) that do not collide.
+    pub(super) fn paint_over(
+        &self,
+        painter: &egui::Painter,
+        items: &[&Item],
+        mut stats: DrawStats,
+        shapes: &mut Vec<Shape>,
+    ) -> DrawStats {
+        let labels = items
+            .iter()
+            .filter_map(|item| {
+                Some(LabelCandidate {
+                    label: item.label.as_ref()?,
                     indicative: item.indicative,
-                    opacity,
+                    opacity: self.opacity(item),
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         // Sketched plan features: a dashed magenta outline says "our sketch, not the plan".
         if !self.sketched.is_empty() {
             let stroke = Stroke::new(1.6, Color32::from_rgb(200, 0, 160));
@@ -544,70 +574,5 @@ impl MapFrame<'_> {
             }
         }
         out
-    }
-}
-
-/// The five tier symbols.
-pub fn symbol_shape(
-    symbol: Symbol,
-    at: Pos2,
-    size: f32,
-    fill: Color32,
-    outline: Stroke,
-    shapes: &mut Vec<Shape>,
-) {
-    let r = size * 0.5;
-    match symbol {
-        Symbol::Circle => shapes.push(Shape::circle_filled(at, r, fill)),
-        Symbol::Square => shapes.push(Shape::rect_filled(
-            Rect::from_center_size(at, Vec2::splat(size * 0.85)),
-            0.0,
-            fill,
-        )),
-        Symbol::Diamond => shapes.push(Shape::convex_polygon(
-            vec![
-                at + vec2(0.0, -r),
-                at + vec2(r, 0.0),
-                at + vec2(0.0, r),
-                at + vec2(-r, 0.0),
-            ],
-            fill,
-            Stroke::NONE,
-        )),
-        Symbol::Triangle => shapes.push(Shape::convex_polygon(
-            vec![
-                at + vec2(0.0, -r),
-                at + vec2(r * 0.9, r * 0.6),
-                at + vec2(-r * 0.9, r * 0.6),
-            ],
-            fill,
-            Stroke::NONE,
-        )),
-        Symbol::Star => {
-            // A star is not convex: a fan of triangles from its centre.
-            let mut mesh = Mesh::default();
-            mesh.colored_vertex(at, fill);
-            for k in 0..10 {
-                let radius = if k % 2 == 0 { r } else { r * 0.45 };
-                let angle = std::f32::consts::PI * (k as f32) / 5.0 - std::f32::consts::FRAC_PI_2;
-                mesh.colored_vertex(at + vec2(angle.cos(), angle.sin()) * radius, fill);
-            }
-            for k in 0..10u32 {
-                mesh.add_triangle(0, 1 + k, 1 + (k + 1) % 10);
-            }
-            shapes.push(Shape::mesh(mesh));
-        }
-    }
-    if outline.width > 0.0 && outline.color.a() > 0 {
-        match symbol {
-            Symbol::Circle => shapes.push(Shape::circle_stroke(at, r, outline)),
-            Symbol::Square => shapes.push(Shape::rect_stroke(
-                Rect::from_center_size(at, Vec2::splat(size * 0.85)),
-                0.0,
-                outline,
-                egui::StrokeKind::Outside,
-            )),
-            _ => {}
-        }
     }
 }

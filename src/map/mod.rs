@@ -3,6 +3,7 @@
 //! A core layer, on `model` alone: it never names the document, the panels or the app.
 
 pub mod basemap_items;
+pub mod canvas;
 pub mod changes;
 pub mod clip;
 pub mod data_summary;
@@ -17,8 +18,10 @@ pub mod paint_cache;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;
+pub mod symbols;
 pub mod tiles;
 
+pub use canvas::{CanvasUse, MapCanvas};
 pub use draw::{DrawStats, MapFrame, ScreenTransform};
 pub use paint_cache::PaintCache;
 pub use scene::{ItemKey, Scene};

@@ -59,6 +59,7 @@ struct Key {
     hidden: BTreeSet<FeatureId>,
     sketched: BTreeSet<FeatureId>,
     sketches_shown: bool,
+    tiles_under: bool,
     symbol_scale: f32,
     line_scale: f32,
 }
@@ -169,6 +170,13 @@ impl PaintCache {
         }
     }
 
+    /// Drops the kept shapes (the map's canvas shows the features): their memory is freed.
+    pub fn clear(&mut self) {
+        self.key = None;
+        self.last = None;
+        self.shapes = Vec::new();
+    }
+
     /// Whether the kept meshes show `frame` as it would be painted now, as they are or moved.
     fn reuse(&self, frame: &MapFrame<'_>, t: &Tessellation) -> Reuse {
         let Some(k) = &self.key else {
@@ -188,6 +196,7 @@ impl PaintCache {
             && &k.hidden == frame.hidden
             && &k.sketched == frame.sketched
             && k.sketches_shown == frame.sketches_shown
+            && k.tiles_under == frame.tiles_under
             && k.symbol_scale == frame.symbol_scale
             && k.line_scale == frame.line_scale;
         if !same_but_offset {
@@ -239,6 +248,7 @@ fn key(frame: &MapFrame<'_>, t: &Tessellation) -> Key {
         hidden: frame.hidden.clone(),
         sketched: frame.sketched.clone(),
         sketches_shown: frame.sketches_shown,
+        tiles_under: frame.tiles_under,
         symbol_scale: frame.symbol_scale,
         line_scale: frame.line_scale,
     }

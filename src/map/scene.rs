@@ -9,6 +9,8 @@ use geo::{
     BoundingRect, Coord, CoordsIter, Euclidean, Geometry, InteriorPoint, InterpolatableLine,
     LineString, MultiPolygon, Polygon, Rect,
 };
+use std::sync::Arc;
+
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
@@ -107,14 +109,16 @@ impl Item {
 
 type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
-/// Everything the map draws, in drawing order.
+/// Everything the map draws, in drawing order. A clone is cheap and shares the items and the
+/// index: the map's canvas (see `map::canvas`) paints a clone on another thread.
+#[derive(Clone)]
 pub struct Scene {
-    pub items: Vec<Item>,
+    pub items: Arc<Vec<Item>>,
     /// The basemap's frame in Mercator (north-west and south-east corners), if it has one.
     pub frame: Option<[Merc; 2]>,
     /// The project's overlay: each data layer summed up, for the legend (by `sketch:ID`).
     pub data_layers: std::collections::BTreeMap<String, super::data_summary::DataLayerSummary>,
-    index: RTree<IndexEntry>,
+    index: Arc<RTree<IndexEntry>>,
     /// Unique to this build of the scene: a scene's items change only by building a new one,
     /// so a picture painted from it (see `map::paint_cache`) is current while this is.
     revision: u64,
@@ -270,10 +274,10 @@ impl Scene {
             ]
         });
         Self {
-            items,
+            items: Arc::new(items),
             frame,
             data_layers: Default::default(),
-            index: RTree::bulk_load(entries),
+            index: Arc::new(RTree::bulk_load(entries)),
             revision: NEXT_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }

@@ -56,6 +56,9 @@ pub struct MapPanel<'a> {
     pub review: bool,
     /// A tile basemap is drawn under the map instead of the built-in one.
     pub tiles_under: bool,
+    /// Draws a large map's features from a picture rendered off the UI thread with this
+    /// rasterizer (see `map::canvas`); `None`: painted every frame.
+    pub canvas: Option<crate::map::canvas::Rasterizer>,
 }
 
 /// What the map panel saw this frame, for the app to keep until the next.
@@ -257,7 +260,15 @@ fn map_frame_ui(
         .tiles_under
         .then(|| panel.doc.project.settings.basemap.attribution());
     let cache = crate::map::PaintCache::kept(ui.ctx(), response.id);
-    let (shapes, stats) = frame.shapes_cached(&painter, &mut cache.lock());
+    let (shapes, stats) = match panel.canvas {
+        Some(rasterize) => {
+            let canvas = crate::map::MapCanvas::kept(ui.ctx(), response.id);
+            let (shapes, stats, _) =
+                frame.shapes_canvas(&painter, &mut canvas.lock(), &mut cache.lock(), rasterize);
+            (shapes, stats)
+        }
+        None => frame.shapes_cached(&painter, &mut cache.lock()),
+    };
     painter.extend(shapes);
     let legend = legend_and_scale_ui(
         &painter,

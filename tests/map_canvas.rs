@@ -1,0 +1,314 @@
+//! The map's canvas (`map::canvas`): a large map's features drawn from a picture rendered on
+//! a worker thread. The picture of a view shows what a frame painted from scratch shows; hiding
+//! a layer, changing its opacity or its data shows in the very next frame (painted by the frame
+//! until the new picture lands); a pan or a zoom moves the old picture as a stand-in, and once
+//! the view stands still the new picture shows what a fresh frame shows. Pixels from the
+//! export's rasterizer, as the app's canvas renders them. Headless.
+
+// An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
+// does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use egui::epaint::ClippedPrimitive;
+use egui::{Color32, ColorImage, Pos2, Rect, pos2};
+use onemap::map::canvas::CanvasUse;
+use onemap::map::scene::SKETCH_PREFIX;
+use onemap::map::{MapCanvas, MapFrame, PaintCache, Scene, ScreenTransform};
+use onemap::model::project::{SketchLayer, SketchSource};
+use onemap::model::style::Style;
+use onemap::model::view::ViewSettings;
+use onemap::model::{FeatureId, PlanFeature};
+use onemap::present::raster::{Image, Textures, rasterize};
+
+const SCREEN: Rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(400.0, 300.0));
+const CENTRE: geo::Coord<f64> = geo::Coord { x: 121.4, y: 30.9 };
+
+/// A grid of `n` small squares around Shanghai, the first `moved` of them shifted east.
+fn features(n: usize, moved: usize) -> Vec<PlanFeature> {
+    (0..n)
+        .map(|i| {
+            let shift = if i < moved { 0.004 } else { 0.0 };
+            let x = 120.9 + (i % 80) as f64 * 0.012 + shift;
+            let y = 30.5 + (i / 80) as f64 * 0.012;
+            let ring = vec![
+                (x, y),
+                (x + 0.008, y),
+                (x + 0.008, y + 0.008),
+                (x, y + 0.008),
+            ];
+            PlanFeature {
+                id: FeatureId(format!("p{i}")),
+                layer: format!("{SKETCH_PREFIX}big"),
+                geometry: geo::Polygon::new(ring.into(), vec![]).into(),
+                properties: BTreeMap::new(),
+            }
+        })
+        .collect()
+}
+
+fn sketches(visible: bool, opacity: f32) -> BTreeMap<String, SketchLayer> {
+    let layer = SketchLayer {
+        name: "big".into(),
+        source: SketchSource::Referenced("big.geojson".into()),
+        visible,
+        opacity,
+        choices: Default::default(),
+        label_field: None,
+    };
+    BTreeMap::from([("big".to_owned(), layer)])
+}
+
+/// The app's rasterizer for the canvas, as `app::map_frame` hands it over.
+fn rasterize_canvas(primitives: &[ClippedPrimitive], size: [usize; 2], ppp: f32) -> ColorImage {
+    let mut white_texel = egui::TexturesDelta::default();
+    white_texel.set.insert(
+        egui::TextureId::default(),
+        std::iter::once(egui::epaint::ImageDelta::full(
+            ColorImage::new([1, 1], vec![Color32::WHITE]),
+            egui::TextureOptions::LINEAR,
+        ))
+        .collect(),
+    );
+    let mut textures = Textures::default();
+    textures.apply(&white_texel);
+    white_texel.clear();
+    let mut image = Image::new(size[0], size[1], Color32::TRANSPARENT);
+    rasterize(&mut image, primitives, &textures, ppp);
+    ColorImage::from_rgba_premultiplied(size, image.as_bytes())
+}
+
+/// An app's map panel, headless: one context whose textures (the canvas's picture among
+/// them) are kept from frame to frame, as a GPU would.
+struct Panel {
+    ctx: egui::Context,
+    textures: Textures,
+    canvas: MapCanvas,
+    cache: PaintCache,
+    style: Style,
+    plan: Scene,
+}
+
+/// What a frame shows: the data, the layer's settings, where the map is.
+struct Shown<'a> {
+    overlay: &'a Scene,
+    sketches: BTreeMap<String, SketchLayer>,
+    transform: ScreenTransform,
+}
+
+impl Panel {
+    fn new() -> Self {
+        let style = onemap::io::read_style(&common::root().join("assets/style.ron")).unwrap();
+        Self {
+            ctx: egui::Context::default(),
+            textures: Textures::default(),
+            canvas: MapCanvas::default(),
+            cache: PaintCache::default(),
+            plan: Scene::build_overlay(&[], &style),
+            style,
+        }
+    }
+
+    /// One frame, through the canvas or (`fresh`) painted from scratch; its pixels.
+    fn frame(&mut self, shown: &Shown<'_>, fresh: bool) -> (Image, CanvasUse) {
+        let view = ViewSettings::from_style(&self.style);
+        let none = BTreeSet::new();
+        let map = MapFrame {
+            scene: &self.plan,
+            overlay: shown.overlay,
+            sketches: &shown.sketches,
+            style: &self.style,
+            view: &view,
+            transform: shown.transform,
+            rect: SCREEN,
+            hovered: None,
+            selected: &[],
+            symbol_scale: 1.0,
+            line_scale: 1.0,
+            hidden: &none,
+            sketched: &none,
+            sketches_shown: true,
+            tiles_under: false,
+        };
+        let input = egui::RawInput {
+            screen_rect: Some(SCREEN),
+            ..Default::default()
+        };
+        let mut used = CanvasUse::Painted;
+        let (canvas, cache) = (&mut self.canvas, &mut self.cache);
+        let mut output = self.ctx.run_ui(input, |ui| {
+            let painter = ui.painter().with_clip_rect(SCREEN);
+            let shapes = if fresh {
+                map.shapes(&painter).0
+            } else {
+                let (shapes, _, u) = map.shapes_canvas(&painter, canvas, cache, rasterize_canvas);
+                used = u;
+                shapes
+            };
+            painter.extend(shapes);
+        });
+        self.textures.apply(&output.textures_delta);
+        output.textures_delta.clear();
+        let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        let mut image = Image::new(400, 300, Color32::WHITE);
+        rasterize(&mut image, &primitives, &self.textures, 1.0);
+        (image, used)
+    }
+
+    /// Frames until one shows the picture of this very view.
+    fn until_current(&mut self, shown: &Shown<'_>) -> Image {
+        let start = Instant::now();
+        loop {
+            let (image, used) = self.frame(shown, false);
+            if used == CanvasUse::Current {
+                return image;
+            }
+            assert!(start.elapsed() < Duration::from_secs(120), "no picture");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// The picture of this view, checked against a frame painted from scratch.
+    fn current_as_fresh(&mut self, shown: &Shown<'_>) -> Image {
+        let image = self.until_current(shown);
+        let (fresh, _) = self.frame(shown, true);
+        assert_close(&image, &fresh);
+        image
+    }
+}
+
+/// The pictures are alike but for rounding: a feature blended onto the transparent picture
+/// and then onto the map rounds twice, onto the map once.
+fn assert_close(a: &Image, b: &Image) {
+    let worst = a
+        .pixels
+        .iter()
+        .zip(&b.pixels)
+        .map(|(p, q)| (0..4).map(|k| p[k].abs_diff(q[k])).max().unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    assert!(
+        worst <= 3,
+        "the pictures differ by up to {worst} in a channel"
+    );
+}
+
+/// How many pixels of two pictures differ.
+fn differing(a: &Image, b: &Image) -> usize {
+    a.pixels
+        .iter()
+        .zip(&b.pixels)
+        .filter(|(p, q)| p != q)
+        .count()
+}
+
+fn at(zoom: f64, centre: geo::Coord<f64>) -> ScreenTransform {
+    ScreenTransform::new(zoom, centre, SCREEN.center())
+}
+
+#[test]
+fn the_canvas_shows_what_a_fresh_frame_shows_and_every_change_shows_at_once() {
+    let mut panel = Panel::new();
+    let n = onemap::map::paint_cache::CACHED_FROM + 100;
+    let overlay = Scene::build_overlay(&features(n, 0), &panel.style);
+    let whole = Shown {
+        overlay: &overlay,
+        sketches: sketches(true, 1.0),
+        transform: at(10.0, CENTRE),
+    };
+    // Until the first picture lands, the frame paints the features itself.
+    let (first, used) = panel.frame(&whole, false);
+    assert_eq!(used, CanvasUse::Painted);
+    let (fresh, _) = panel.frame(&whole, true);
+    assert_eq!(differing(&first, &fresh), 0);
+    let shown = panel.current_as_fresh(&whole);
+    assert!(
+        differing(&shown, &Image::new(400, 300, Color32::WHITE)) > 10_000,
+        "the features show"
+    );
+    assert_eq!(panel.canvas.renders, 1);
+    let (again, used) = panel.frame(&whole, false);
+    assert_eq!((used, differing(&again, &shown)), (CanvasUse::Current, 0));
+
+    // Hidden, fainter, new data: the next frame shows it, painted, and then its picture.
+    for (change, shown_now) in [
+        ("hidden", sketches(false, 1.0)),
+        ("fainter", sketches(true, 0.4)),
+    ] {
+        let changed = Shown {
+            sketches: shown_now,
+            ..whole
+        };
+        let (next, used) = panel.frame(&changed, false);
+        assert_eq!(used, CanvasUse::Painted, "{change}");
+        let (fresh, _) = panel.frame(&changed, true);
+        assert_eq!(differing(&next, &fresh), 0, "{change}");
+        assert!(differing(&next, &shown) > 5_000, "{change} shows");
+        panel.current_as_fresh(&changed);
+    }
+    let moved_data = Scene::build_overlay(&features(n, n / 2), &panel.style);
+    let new_data = Shown {
+        overlay: &moved_data,
+        sketches: sketches(true, 1.0),
+        transform: whole.transform,
+    };
+    let (next, used) = panel.frame(&new_data, false);
+    assert_eq!(used, CanvasUse::Painted, "new data");
+    assert!(differing(&next, &shown) > 1_000, "new data shows");
+    panel.current_as_fresh(&new_data);
+
+    // A pan moves the old picture with the map; standing still, the new view's picture is
+    // what a fresh frame shows. So does a zoom.
+    let before = panel.canvas.renders;
+    for (motion, transform) in [
+        (
+            "pan",
+            at(
+                10.0,
+                geo::Coord {
+                    x: 121.45,
+                    y: 30.93,
+                },
+            ),
+        ),
+        (
+            "zoom",
+            at(
+                10.5,
+                geo::Coord {
+                    x: 121.45,
+                    y: 30.93,
+                },
+            ),
+        ),
+    ] {
+        let moving = Shown {
+            transform,
+            sketches: new_data.sketches.clone(),
+            ..new_data
+        };
+        let (_, used) = panel.frame(&moving, false);
+        assert_eq!(used, CanvasUse::StandIn, "{motion}");
+        panel.current_as_fresh(&moving);
+    }
+    assert_eq!(panel.canvas.renders, before + 2);
+}
+
+#[test]
+fn a_picture_is_drawn_pixel_for_pixel_where_the_map_puts_it() {
+    // The picture covers the view and its margin from a corner on the pixel grid, also when
+    // the map's rectangle is not on it.
+    let mut panel = Panel::new();
+    let n = onemap::map::paint_cache::CACHED_FROM + 10;
+    let overlay = Scene::build_overlay(&features(n, 0), &panel.style);
+    let shown = Shown {
+        overlay: &overlay,
+        sketches: sketches(true, 1.0),
+        transform: ScreenTransform::new(10.0, CENTRE, Pos2::new(200.3, 150.6)),
+    };
+    panel.current_as_fresh(&shown);
+}
