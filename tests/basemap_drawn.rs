@@ -205,6 +205,10 @@ fn built_up_areas_are_drawn_around_shanghai_and_not_at_sea() {
         "built-up areas in the basemap: {}",
         data.basemap.built_up.len()
     );
+    // Their source is named where the basemap's are: the file's attribution and the short
+    // line of assets/ATTRIBUTION.md that maps and exports carry.
+    assert!(data.basemap.attribution.contains("MODIS"));
+    assert!(onemap::present::slide::short_attribution(&data.attribution).contains("MODIS"));
     for zoom in [9.0, 10.0, 12.0] {
         let stats = draw(&data, SHANGHAI, zoom, LabelLanguage::Chinese);
         assert!(built_up_items(&stats) >= 1, "zoom {zoom}: {stats:?}");

@@ -532,11 +532,11 @@ def read_places(cities):
     return out
 
 
-def rnd(coords):
-    """Rounds a nested coordinate list to DECIMALS, dropping consecutive duplicates on lines/rings."""
+def rnd(coords, decimals=DECIMALS):
+    """Rounds a nested coordinate list to `decimals`, dropping consecutive duplicates on lines/rings."""
     if isinstance(coords[0], (int, float)):
-        return [round(float(coords[0]), DECIMALS), round(float(coords[1]), DECIMALS)]
-    items = [rnd(c) for c in coords]
+        return [round(float(coords[0]), decimals), round(float(coords[1]), decimals)]
+    items = [rnd(c, decimals) for c in coords]
     if isinstance(items[0][0], float):
         dedup = [items[0]]
         for c in items[1:]:
@@ -546,13 +546,13 @@ def rnd(coords):
     return items
 
 
-def geometry(geom):
+def geometry(geom, decimals=DECIMALS):
     gi = shapely.geometry.mapping(geom)
-    return {"type": gi["type"], "coordinates": rnd(json.loads(json.dumps(gi["coordinates"])))}
+    return {"type": gi["type"], "coordinates": rnd(json.loads(json.dumps(gi["coordinates"])), decimals)}
 
 
-def feature(props, geom):
-    return {"type": "Feature", "properties": props, "geometry": geometry(geom)}
+def feature(props, geom, decimals=DECIMALS):
+    return {"type": "Feature", "properties": props, "geometry": geometry(geom, decimals)}
 
 
 def write_collection(path, features, members):
@@ -599,7 +599,7 @@ def main():
         props = {"layer": "urban", "source": built_up.SOURCE}
         if min_zoom is not None:
             props["min_zoom"] = min_zoom
-        feats.append(feature(props, valid_after_rounding(part)))
+        feats.append(feature(props, part, built_up.DECIMALS))
     lake_feats = []
     for lake in lakes:
         props = {"layer": "lake"}

@@ -39,7 +39,10 @@ MIN_PART_KM2 = 0.5
 # looks for them; at the whole-plan view they would be specks of grid.
 SMALL_KM2 = 100.0
 SMALL_MIN_ZOOM = 9
-SOURCE = "MODIS MCD12C1 2019 land cover, IGBP class 13 (urban and built-up), 0.05-degree grid"
+# Four decimals (about 10 m) are plenty for a 5 km grid, and keep the file small.
+DECIMALS = 4
+# Said once per feature: short. ../README.md and ATTRIBUTION.md say the rest.
+SOURCE = "MODIS MCD12C1 2019, IGBP 13"
 
 
 def built_up_cells(x, west, south, east, north):
@@ -85,6 +88,8 @@ def built_up_areas(x, land, outer_box, km2, polygon_parts):
     merged = unary_union([rounded(p) for p in polygon_parts(merged)])
     merged = merged.simplify(AFTER_ROUNDING_DEG, preserve_topology=True)
     on_land = shapely.make_valid(merged.intersection(land))
+    on_land = shapely.set_precision(on_land, 10**-DECIMALS)
+    on_land = on_land if on_land.is_valid else shapely.make_valid(on_land)
     parts = [p for p in polygon_parts(on_land) if km2(p) >= MIN_PART_KM2]
     # A fixed order (largest first, ties by position) keeps the output byte-identical.
     parts = sorted(parts, key=lambda p: (-round(p.area, 10), p.bounds))
