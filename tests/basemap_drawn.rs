@@ -1,5 +1,6 @@
 //! Issue 18, the built-in basemap: towns from GeoNames are drawn by zoom and in the label
-//! language, and beyond the plan frame the map shows land and water, not the no-data grey.
+//! language, built-up areas lie under everything around the cities, and beyond the plan frame
+//! the map shows land and water, not the no-data grey.
 //! The app and `onemap export` share the drawing code (`map::draw`); the first tests draw a
 //! frame as the app does, the last ones render an export's pixels.
 
@@ -183,4 +184,111 @@ fn east_of_the_plan_frame_an_export_shows_the_sea() {
     assert!(no_data < 0.001, "no-data grey on {:.1} %", no_data * 100.0);
     // The title, the legend and the plan's 沿海 zone cover the rest.
     assert!(sea > 0.3, "sea on {:.1} %", sea * 100.0);
+}
+
+/// Shanghai's centre, 人民广场.
+const SHANGHAI: (f64, f64) = (121.475, 31.232);
+
+fn built_up_items(stats: &DrawStats) -> usize {
+    stats
+        .items_per_layer
+        .get("basemap.built_up")
+        .copied()
+        .unwrap_or(0)
+}
+
+#[test]
+fn built_up_areas_are_drawn_around_shanghai_and_not_at_sea() {
+    let data = data();
+    assert!(
+        data.basemap.built_up.len() > 100,
+        "built-up areas in the basemap: {}",
+        data.basemap.built_up.len()
+    );
+    // Their source is named where the basemap's are: the file's attribution and the short
+    // line of assets/ATTRIBUTION.md that maps and exports carry.
+    assert!(data.basemap.attribution.contains("MODIS"));
+    assert!(onemap::present::slide::short_attribution(&data.attribution).contains("MODIS"));
+    for zoom in [9.0, 10.0, 12.0] {
+        let stats = draw(&data, SHANGHAI, zoom, LabelLanguage::Chinese);
+        assert!(built_up_items(&stats) >= 1, "zoom {zoom}: {stats:?}");
+    }
+    let sea = draw(&data, (124.0, 30.8), 10.0, LabelLanguage::Chinese);
+    assert_eq!(built_up_items(&sea), 0);
+    // A town's few cells appear from zoom 9; a city's at every zoom.
+    let below = built_up_items(&draw(&data, DIANSHAN, 8.99, LabelLanguage::Chinese));
+    let from = built_up_items(&draw(&data, DIANSHAN, 9.0, LabelLanguage::Chinese));
+    assert!(
+        below >= 1 && below < from,
+        "below zoom 9: {below}, at 9: {from}"
+    );
+}
+
+#[test]
+fn built_up_areas_are_drawn_after_the_land_and_before_lakes_rivers_and_the_plan() {
+    let data = data();
+    let scene = Scene::build(&data.plan, &data.basemap, &data.style);
+    let first = |prefix: &str| {
+        scene
+            .items
+            .iter()
+            .position(|i| match &i.key {
+                onemap::map::ItemKey::Basemap(k) => !prefix.is_empty() && k.starts_with(prefix),
+                onemap::map::ItemKey::Feature(_) => prefix.is_empty(),
+            })
+            .unwrap_or_else(|| panic!("no item {prefix}"))
+    };
+    let last_built_up = scene
+        .items
+        .iter()
+        .rposition(
+            |i| matches!(&i.key, onemap::map::ItemKey::Basemap(k) if k.starts_with("built_up.")),
+        )
+        .unwrap();
+    assert!(first("land") < first("built_up."));
+    for later in ["lake.", "waterway.", "boundary.", "place.", ""] {
+        assert!(
+            last_built_up < first(later),
+            "built-up areas drawn after {later:?}"
+        );
+    }
+}
+
+/// Where `at` falls on the 960 × 540 export centred on `center` at map zoom `zoom`: the map's
+/// centre is the image's, at 256 × 2^zoom pixels to the width of the world in Web Mercator.
+fn pixel_of(at: (f64, f64), center: (f64, f64), zoom: f64) -> (f64, f64) {
+    let mercator = |(lon, lat): (f64, f64)| {
+        let y = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0;
+        ((lon + 180.0) / 360.0, y)
+    };
+    let scale = 256.0 * 2f64.powf(zoom);
+    let (a, c) = (mercator(at), mercator(center));
+    (480.0 + (a.0 - c.0) * scale, 270.0 + (a.1 - c.1) * scale)
+}
+
+/// The pixels of the `side` × `side` window of the 960-pixel-wide image centred on `at`.
+fn window(pixels: &[u8], at: (f64, f64), side: usize) -> Vec<u8> {
+    let (x0, y0) = (at.0 as usize - side / 2, at.1 as usize - side / 2);
+    (y0..y0 + side)
+        .flat_map(|y| pixels[(y * 960 + x0) * 4..(y * 960 + x0 + side) * 4].to_vec())
+        .collect()
+}
+
+#[test]
+fn an_export_fills_the_ground_under_shanghai_centre_as_built_up() {
+    // Shanghai left of the middle, clear of the title, the note and the legend.
+    let center = (SHANGHAI.0 + 0.35, SHANGHAI.1 - 0.05);
+    let (pixels, data) = export_pixels(center, 10.0);
+    let at = pixel_of(SHANGHAI, center, 10.0);
+    let fill = |id: &str| data.style.layer(id).and_then(|l| l.paint.fill).unwrap();
+    let around = window(&pixels, at, 100);
+    let built_up = share_of(&around, fill("basemap.built_up"));
+    let land = share_of(&around, fill("basemap.land"));
+    println!("built-up {built_up:.3}, land {land:.3}");
+    assert!(
+        built_up > 0.3 && built_up > 2.0 * land,
+        "built-up on {:.1} %, bare land on {:.1} % of the window",
+        built_up * 100.0,
+        land * 100.0
+    );
 }

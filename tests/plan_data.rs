@@ -282,9 +282,10 @@ fn every_feature_that_is_not_sourced_is_marked_indicative_with_a_source() {
 fn the_basemap_has_land_lakes_rivers_boundaries_and_places_within_size() {
     let path = data().basemap();
     let size = std::fs::metadata(&path).unwrap().len();
-    // It is read at start: 0.67 MB before the ring and the towns, 1.18 MB with them.
+    // It is read at start: 0.67 MB before the ring and the towns, 1.18 MB with them, 1.42 MB
+    // with the built-up areas (MODIS, 0.24 MB; see assets/basemap/README.md for the cost).
     assert!(
-        size <= 1_300_000,
+        size <= 1_500_000,
         "the basemap should stay about 1 MB, is {size} bytes"
     );
     let map = read_basemap(&path).unwrap();

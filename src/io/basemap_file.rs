@@ -6,7 +6,7 @@ use geo::{Geometry, MultiLineString, MultiPolygon};
 use serde_json::Value as Json;
 
 use crate::model::basemap::{
-    AdminLine, Basemap, BasemapPlace, Lake, PlaceKind, WaterLabel, Waterway,
+    AdminLine, Basemap, BasemapPlace, BuiltUpArea, Lake, PlaceKind, WaterLabel, Waterway,
 };
 use crate::model::{FeatureId, PlanFeature};
 
@@ -68,6 +68,15 @@ fn basemap_of(path: &Path, file: GeoJson<Feature>) -> Result<Basemap, IoError> {
         let names = (f.name_zh().to_owned(), f.name_en().to_owned());
         match (f.text("layer"), &f.geometry) {
             ("land", g) => map.land = polygons(g).ok_or_else(unexpected)?,
+            ("urban", g) => {
+                let min_zoom = f.properties.get("min_zoom").and_then(Json::as_f64);
+                let shapes = polygons(g).ok_or_else(unexpected)?;
+                map.built_up.extend(
+                    shapes
+                        .into_iter()
+                        .map(|shape| BuiltUpArea { shape, min_zoom }),
+                );
+            }
             ("lake", Geometry::Polygon(p)) => map.lakes.push(Lake {
                 name_zh: names.0,
                 name_en: names.1,

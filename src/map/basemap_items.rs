@@ -1,5 +1,5 @@
-//! The basemap's items: land and lakes, rivers, boundaries, place and water names, in the
-//! style's basemap layers. Towns carry the zoom they appear from.
+//! The basemap's items: land, built-up areas and lakes, rivers, boundaries, place and water
+//! names, in the style's basemap layers. Towns carry the zoom they appear from.
 
 use geo::{Geometry, InteriorPoint};
 
@@ -22,6 +22,8 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
             paint,
             &Geometry::MultiPolygon(map.land.clone()),
         ));
+        // On the land and before the lakes, so that the lake shores stay drawn over them.
+        add_built_up(items, map, style);
         // Lakes are holes in the land; they are drawn as sea over it only to give them a shore line.
         for (i, lake) in map.lakes.iter().enumerate() {
             let mut paint = s.paint.clone();
@@ -110,6 +112,26 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
             });
             items.push(item);
         }
+    }
+}
+
+/// Built-up areas: one item each (so that a view draws only those in it, and small ones only
+/// from their zoom on), a fill without an outline, lighter than anything of the plan's, under
+/// the rest of the basemap.
+fn add_built_up(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
+    let Some(s) = basemap_style(style, "basemap.built_up") else {
+        return;
+    };
+    for (i, area) in map.built_up.iter().enumerate() {
+        let mut item = item_from_geometry(
+            ItemKey::Basemap(format!("built_up.{i}")),
+            "basemap",
+            s,
+            s.paint.clone(),
+            &Geometry::Polygon(area.shape.clone()),
+        );
+        item.min_zoom = area.min_zoom;
+        items.push(item);
     }
 }
 

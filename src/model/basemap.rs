@@ -89,6 +89,15 @@ pub struct AdminLine {
     pub lines: MultiLineString<f64>,
 }
 
+/// A built-up area: where a 5 km grid of land cover says the ground is mostly built on.
+#[derive(Clone, Debug)]
+pub struct BuiltUpArea {
+    pub shape: Polygon<f64>,
+    /// The smallest map zoom at which the area is drawn (a town's few cells appear as one
+    /// zooms in, a city's at every zoom); `None`: at every zoom.
+    pub min_zoom: Option<f64>,
+}
+
 #[derive(Clone, Debug)]
 pub struct WaterLabel {
     pub name_zh: String,
@@ -99,6 +108,8 @@ pub struct WaterLabel {
 #[derive(Clone, Debug)]
 pub struct Basemap {
     pub land: MultiPolygon<f64>,
+    /// Built-up areas (MODIS land cover, a 5 km grid): a light fill under everything else.
+    pub built_up: Vec<BuiltUpArea>,
     pub lakes: Vec<Lake>,
     pub waterways: Vec<Waterway>,
     pub admin_lines: Vec<AdminLine>,
@@ -116,6 +127,7 @@ impl Default for Basemap {
     fn default() -> Self {
         Self {
             land: MultiPolygon(Vec::new()),
+            built_up: Vec::new(),
             lakes: Vec::new(),
             waterways: Vec::new(),
             admin_lines: Vec::new(),

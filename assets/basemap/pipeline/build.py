@@ -25,6 +25,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, shape
 from shapely.ops import linemerge, unary_union
 
+import built_up
+
 # The frame holds all nine municipal territories (Ningbo reaches 28.86 N, Nantong 32.71 N).
 WEST, SOUTH, EAST, NORTH = 118.9, 28.8, 123.2, 32.8
 REGION = box(WEST, SOUTH, EAST, NORTH)
@@ -49,7 +51,8 @@ ATTRIBUTION = (
     "geo-maps, intersected with Natural Earth (public domain). City boundaries: 天地图 Tianditu, "
     "National Platform for Common GeoSpatial Information Services, via the crate "
     "reverse-geocoder-cn 0.1.0. Places and towns: GeoNames (geonames.org), CC-BY 4.0. Land and "
-    "lakes beyond the plan frame: Natural Earth 10 m (public domain)."
+    "lakes beyond the plan frame: Natural Earth 10 m (public domain). Built-up areas: MODIS "
+    "MCD12C1 2019 land cover (NASA LP DAAC, no restrictions), 5 km grid."
 )
 
 # The nine cities of the plan, by Tianditu adcode. Ids match layers/cities.geojson.
@@ -529,11 +532,11 @@ def read_places(cities):
     return out
 
 
-def rnd(coords):
-    """Rounds a nested coordinate list to DECIMALS, dropping consecutive duplicates on lines/rings."""
+def rnd(coords, decimals=DECIMALS):
+    """Rounds a nested coordinate list to `decimals`, dropping consecutive duplicates on lines/rings."""
     if isinstance(coords[0], (int, float)):
-        return [round(float(coords[0]), DECIMALS), round(float(coords[1]), DECIMALS)]
-    items = [rnd(c) for c in coords]
+        return [round(float(coords[0]), decimals), round(float(coords[1]), decimals)]
+    items = [rnd(c, decimals) for c in coords]
     if isinstance(items[0][0], float):
         dedup = [items[0]]
         for c in items[1:]:
@@ -543,13 +546,13 @@ def rnd(coords):
     return items
 
 
-def geometry(geom):
+def geometry(geom, decimals=DECIMALS):
     gi = shapely.geometry.mapping(geom)
-    return {"type": gi["type"], "coordinates": rnd(json.loads(json.dumps(gi["coordinates"])))}
+    return {"type": gi["type"], "coordinates": rnd(json.loads(json.dumps(gi["coordinates"])), decimals)}
 
 
-def feature(props, geom):
-    return {"type": "Feature", "properties": props, "geometry": geometry(geom)}
+def feature(props, geom, decimals=DECIMALS):
+    return {"type": "Feature", "properties": props, "geometry": geometry(geom, decimals)}
 
 
 def write_collection(path, features, members):
@@ -589,6 +592,14 @@ def main():
     land_source = ("GSHHG 2.3.6 + OSM/NE reclamation patch inside the plan frame; "
                    "Natural Earth 10 m land beyond it")
     feats = [feature({"layer": "land", "source": land_source}, land)]
+    # Built-up areas come right after the land: the map draws them under everything else.
+    urban_cells, urban = built_up.built_up_areas(
+        x, land, (OUTER_WEST, OUTER_SOUTH, OUTER_EAST, OUTER_NORTH), km2, polygon_parts)
+    for part, min_zoom in urban:
+        props = {"layer": "urban", "source": built_up.SOURCE}
+        if min_zoom is not None:
+            props["min_zoom"] = min_zoom
+        feats.append(feature(props, part, built_up.DECIMALS))
     lake_feats = []
     for lake in lakes:
         props = {"layer": "lake"}
@@ -652,7 +663,8 @@ def main():
           f"{len(lakes)} lakes, {len(rivers)} river levels, {len(canals)} canal levels, "
           f"{len(borders)} admin lines, {len(places)} places, {len(towns)} towns, "
           f"{len(outer_cities)} cities beyond, {len(outer_lakes)} lakes beyond, "
-          f"{len(outer_borders)} province borders beyond")
+          f"{len(outer_borders)} province borders beyond, "
+          f"{len(urban)} built-up areas from {urban_cells} MODIS cells")
 
 
 if __name__ == "__main__":
