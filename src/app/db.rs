@@ -28,6 +28,24 @@ pub struct DbSession {
     job: Option<Receiver<Outcome>>,
     /// What the worker is doing, for the status note.
     pub note: Option<Bilingual>,
+    /// The plan edition in use when it came from the store (its name and version), and the
+    /// `layers/` edition it stands in for, put back when a file project opens.
+    pub edition: Option<(String, i32)>,
+    layers_edition: Option<LayersEdition>,
+}
+
+/// The edition read from `layers/` at start, kept while a store's edition is in use.
+struct LayersEdition {
+    plan: crate::model::Plan,
+    shared: std::sync::Arc<crate::model::Plan>,
+    edition: Option<crate::model::edition::Edition>,
+}
+
+/// A project read from the store, with the store's newest version of the edition it records
+/// (none when the store holds no edition of that name).
+pub struct FromDb {
+    pub project: Project,
+    pub edition: Option<(db::EditionData, i32)>,
 }
 
 enum Outcome {
@@ -37,7 +55,7 @@ enum Outcome {
     },
     Opened {
         request: DbOpenRequest,
-        result: Result<Box<Project>, DbError>,
+        result: Result<Box<FromDb>, DbError>,
     },
     Published {
         request: DbPublishRequest,
@@ -106,9 +124,11 @@ fn list(url: &str) -> Result<Vec<db::ProjectHead>, DbError> {
     db::projects(&mut client, &target)
 }
 
-fn load(request: &DbOpenRequest) -> Result<Box<Project>, DbError> {
+fn load(request: &DbOpenRequest) -> Result<Box<FromDb>, DbError> {
     let (mut client, target) = db::connect(&request.url)?;
-    db::load(&mut client, &target, &request.project, request.revision).map(Box::new)
+    let project = db::load(&mut client, &target, &request.project, request.revision)?;
+    let edition = db::find_edition(&mut client, &target, &project.edition)?;
+    Ok(Box::new(FromDb { project, edition }))
 }
 
 /// The project's name in the store: where it came from, else its file's name.
@@ -147,11 +167,52 @@ impl OneMapApp {
         self.db.job.is_some()
     }
 
-    /// Opens a project read from the store by `onemap db open`, before the window shows.
-    pub fn open_from_db_at_start(&mut self, url: &str, project: Project) {
+    /// Opens a project read from the store by `onemap db open`, before the window shows,
+    /// on the store's edition when it has one.
+    pub fn open_from_db_at_start(&mut self, url: &str, from_db: FromDb) {
         self.db.url = url.to_owned();
-        self.show_db_project(project, false);
+        self.use_db_edition(from_db.edition);
+        self.show_db_project(from_db.project, false);
         self.files.offer_recovery();
+    }
+
+    /// Draws the plan from `edition` (a store's), or, without one, from `layers/` again.
+    fn use_db_edition(&mut self, edition: Option<(db::EditionData, i32)>) {
+        let Some((data, version)) = edition else {
+            return self.use_layers_edition();
+        };
+        if self.db.layers_edition.is_none() {
+            self.db.layers_edition = Some(LayersEdition {
+                plan: self.data.plan.clone(),
+                shared: self.data.shared_plan.clone(),
+                edition: self.data.edition.clone(),
+            });
+        }
+        self.db.edition = Some((data.edition.id.clone(), version));
+        self.data.shared_plan = std::sync::Arc::new(data.plan.clone());
+        self.data.plan = data.plan;
+        self.data.edition = Some(data.edition);
+        self.plan_replaced();
+    }
+
+    /// A file project draws on `layers/`: puts it back if a store's edition was in use.
+    pub(super) fn use_layers_edition(&mut self) {
+        let Some(layers) = self.db.layers_edition.take() else {
+            return;
+        };
+        self.db.edition = None;
+        self.data.plan = layers.plan;
+        self.data.shared_plan = layers.shared;
+        self.data.edition = layers.edition;
+        self.plan_replaced();
+    }
+
+    /// After the plan changed under the app: its scene, and the style applied to it.
+    fn plan_replaced(&mut self) {
+        self.scene =
+            crate::map::Scene::build(&self.data.plan, &self.data.basemap, &self.data.style);
+        self.applied_overrides = None;
+        self.checked_revision = None;
     }
 
     fn ask_publish(&mut self) {
@@ -261,10 +322,8 @@ impl OneMapApp {
                 return;
             }
             Err(TryRecvError::Disconnected) => {
-                self.db = DbSession {
-                    url: std::mem::take(&mut self.db.url),
-                    ..Default::default()
-                };
+                self.db.job = None;
+                self.db.note = None;
                 self.files
                     .error("Database error", "the worker stopped".into());
                 return;
@@ -316,14 +375,16 @@ impl OneMapApp {
         }
     }
 
-    fn opened(&mut self, request: DbOpenRequest, result: Result<Box<Project>, DbError>) {
+    fn opened(&mut self, request: DbOpenRequest, result: Result<Box<FromDb>, DbError>) {
         if matches!(self.files.dialog, Some(Dialog::OpenFromDb(_))) {
             self.files.dialog = None;
         }
         match result {
-            Ok(project) => {
+            Ok(from_db) => {
                 self.db.url = request.url;
-                self.show_db_project(*project, request.revision.is_some());
+                let FromDb { project, edition } = *from_db;
+                self.use_db_edition(edition);
+                self.show_db_project(project, request.revision.is_some());
             }
             Err(e) => self.files.error(
                 "Could not open from the database",

@@ -15,7 +15,11 @@ use postgres::error::SqlState;
 use super::{DbError, Target};
 
 /// The schema version this OneMap writes. A database holding a newer one is refused.
-pub const SCHEMA_VERSION: i32 = 1;
+/// Version 2 added the plan editions (`editions`, `edition_layers`, `edition_features`).
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// The first version with plan editions: an older database needs `onemap db init` for them.
+pub const EDITIONS_SINCE: i32 = 2;
 
 const TABLES: &str = r#"
 CREATE SCHEMA IF NOT EXISTS onemap;
@@ -99,6 +103,43 @@ CREATE INDEX IF NOT EXISTS plan_overrides_geom ON onemap.plan_overrides USING gi
 CREATE UNIQUE INDEX IF NOT EXISTS comments_current ON onemap.comments (project_id, comment_key) WHERE valid_to IS NULL;
 CREATE INDEX IF NOT EXISTS comments_geom ON onemap.comments USING gist (geom);
 CREATE UNIQUE INDEX IF NOT EXISTS items_current ON onemap.items (project_id, item_key) WHERE valid_to IS NULL;
+CREATE TABLE IF NOT EXISTS onemap.editions (
+    id serial PRIMARY KEY,
+    name text NOT NULL,
+    version integer NOT NULL,
+    name_zh text NOT NULL,
+    name_en text NOT NULL,
+    author text NOT NULL DEFAULT current_user,
+    time timestamptz NOT NULL DEFAULT now(),
+    message text NOT NULL DEFAULT '',
+    edition jsonb NOT NULL,
+    sources text NOT NULL DEFAULT '',
+    hash bigint NOT NULL,
+    UNIQUE (name, version)
+);
+CREATE TABLE IF NOT EXISTS onemap.edition_layers (
+    edition_id integer NOT NULL REFERENCES onemap.editions (id),
+    layer text NOT NULL,
+    note text,
+    same_ids_as text,
+    PRIMARY KEY (edition_id, layer)
+);
+CREATE TABLE IF NOT EXISTS onemap.edition_features (
+    fid bigserial PRIMARY KEY,
+    edition_id integer NOT NULL REFERENCES onemap.editions (id),
+    layer text NOT NULL,
+    position integer NOT NULL,
+    feature_id text NOT NULL,
+    name_zh text,
+    name_en text,
+    kind text,
+    status text,
+    source text,
+    properties jsonb NOT NULL,
+    geom geometry(Geometry, 4326) NOT NULL,
+    UNIQUE (edition_id, layer, position)
+);
+CREATE INDEX IF NOT EXISTS edition_features_geom ON onemap.edition_features USING gist (geom);
 "#;
 
 /// The current rows as layers, one geometry type each (QGIS asks for the type of a generic
@@ -123,10 +164,39 @@ fn views() -> String {
             o.valid_from AS revision, o.geom \
             FROM onemap.plan_overrides o JOIN onemap.projects pr ON pr.id = o.project_id \
             WHERE o.valid_to IS NULL AND o.geom IS NOT NULL;\n";
+    sql += &edition_views();
     sql += "CREATE OR REPLACE VIEW onemap.notes AS SELECT c.fid, pr.name AS project, \
             c.author, c.time, c.text, c.valid_from AS revision, c.geom \
             FROM onemap.comments c JOIN onemap.projects pr ON pr.id = c.project_id \
             WHERE c.valid_to IS NULL AND c.geom IS NOT NULL;\n";
+    sql
+}
+
+/// The newest version of each stored plan edition, one geometry type a view (multi-part, so
+/// that a layer of points and multi-points is one QGIS layer).
+fn edition_views() -> String {
+    let view = |name: &str, kinds: &str, pg_type: &str| {
+        format!(
+            "CREATE OR REPLACE VIEW onemap.{name} AS SELECT f.fid, e.name AS edition, \
+             e.version, f.layer, f.feature_id, f.name_zh, f.name_en, f.kind, f.status, f.source, \
+             f.properties::text AS properties, \
+             ST_Multi(f.geom)::geometry({pg_type}, 4326) AS geom \
+             FROM onemap.edition_features f JOIN onemap.editions e ON e.id = f.edition_id \
+             WHERE e.version = (SELECT max(version) FROM onemap.editions n WHERE n.name = e.name) \
+             AND GeometryType(f.geom) IN ({kinds});\n"
+        )
+    };
+    let mut sql = view("edition_points", "'POINT', 'MULTIPOINT'", "MultiPoint");
+    sql += &view(
+        "edition_lines",
+        "'LINESTRING', 'MULTILINESTRING'",
+        "MultiLineString",
+    );
+    sql += &view(
+        "edition_polygons",
+        "'POLYGON', 'MULTIPOLYGON'",
+        "MultiPolygon",
+    );
     sql
 }
 
@@ -143,6 +213,7 @@ GRANT USAGE ON SCHEMA onemap TO onemap_editor, onemap_reviewer;
 GRANT SELECT ON ALL TABLES IN SCHEMA onemap TO onemap_editor, onemap_reviewer;
 GRANT INSERT, UPDATE ON onemap.placements, onemap.plan_overrides, onemap.items, onemap.comments,
     onemap.revisions, onemap.projects TO onemap_editor;
+GRANT INSERT ON onemap.editions, onemap.edition_layers, onemap.edition_features TO onemap_editor;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA onemap TO onemap_editor;
 GRANT INSERT, UPDATE ON onemap.comments TO onemap_reviewer;
 GRANT INSERT ON onemap.revisions TO onemap_reviewer;
@@ -177,13 +248,14 @@ pub fn init(client: &mut Client, target: &Target) -> Result<(), DbError> {
     let version = tx
         .query_opt("SELECT version FROM onemap.schema_version", &[])
         .map_err(|e| DbError::server("could not read the schema version", &e))?;
-    if version.is_none() {
-        tx.execute(
-            "INSERT INTO onemap.schema_version (version) VALUES ($1)",
-            &[&SCHEMA_VERSION],
-        )
+    let written = if version.is_none() {
+        "INSERT INTO onemap.schema_version (version) VALUES ($1)"
+    } else {
+        // An older schema is brought up to this version: the tables above are only added.
+        "UPDATE onemap.schema_version SET version = $1 WHERE version < $1"
+    };
+    tx.execute(written, &[&SCHEMA_VERSION])
         .map_err(|e| DbError::server("could not write the schema version", &e))?;
-    }
     tx.commit()
         .map_err(|e| DbError::server("could not commit the schema", &e))
 }
@@ -205,6 +277,19 @@ pub fn check(client: &mut Client, target: &Target) -> Result<(), DbError> {
                 })
             }
         }
+    }
+}
+
+/// As [`check`], and that the schema has the plan editions' tables.
+pub fn check_editions(client: &mut Client, target: &Target) -> Result<(), DbError> {
+    check(client, target)?;
+    match schema_version(client, target)? {
+        Some(found) if found < EDITIONS_SINCE => Err(DbError::OlderSchema {
+            target: target.clone(),
+            found,
+            needed: EDITIONS_SINCE,
+        }),
+        _ => Ok(()),
     }
 }
 
