@@ -10,6 +10,7 @@
 //! Part of `io`: only the command line and the app call it, never the panels.
 
 mod connect;
+mod data_rows;
 mod edition;
 mod edition_dir;
 mod read;

@@ -15,7 +15,8 @@ use postgres::error::SqlState;
 use super::{DbError, Target};
 
 /// The schema version this OneMap writes. A database holding a newer one is refused.
-/// Version 2 added the plan editions (`editions`, `edition_layers`, `edition_features`).
+/// Version 2 added the plan editions (`editions`, `edition_layers`, `edition_features`) and
+/// the embedded data layers' features (`data_features`).
 pub const SCHEMA_VERSION: i32 = 2;
 
 /// The first version with plan editions: an older database needs `onemap db init` for them.
@@ -140,6 +141,20 @@ CREATE TABLE IF NOT EXISTS onemap.edition_features (
     UNIQUE (edition_id, layer, position)
 );
 CREATE INDEX IF NOT EXISTS edition_features_geom ON onemap.edition_features USING gist (geom);
+CREATE TABLE IF NOT EXISTS onemap.data_features (
+    fid bigserial PRIMARY KEY,
+    project_id integer NOT NULL REFERENCES onemap.projects (id),
+    item_key text NOT NULL,
+    valid_from integer NOT NULL,
+    valid_to integer,
+    layer_name text NOT NULL,
+    position integer NOT NULL,
+    label text,
+    properties jsonb NOT NULL,
+    geom geometry(Geometry, 4326) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS data_features_current ON onemap.data_features (project_id, item_key) WHERE valid_to IS NULL;
+CREATE INDEX IF NOT EXISTS data_features_geom ON onemap.data_features USING gist (geom);
 "#;
 
 /// The current rows as layers, one geometry type each (QGIS asks for the type of a generic
@@ -165,6 +180,7 @@ fn views() -> String {
             FROM onemap.plan_overrides o JOIN onemap.projects pr ON pr.id = o.project_id \
             WHERE o.valid_to IS NULL AND o.geom IS NOT NULL;\n";
     sql += &edition_views();
+    sql += &data_views();
     sql += "CREATE OR REPLACE VIEW onemap.notes AS SELECT c.fid, pr.name AS project, \
             c.author, c.time, c.text, c.valid_from AS revision, c.geom \
             FROM onemap.comments c JOIN onemap.projects pr ON pr.id = c.project_id \
@@ -200,6 +216,28 @@ fn edition_views() -> String {
     sql
 }
 
+/// The current features of the projects' embedded data layers, one geometry type a view.
+fn data_views() -> String {
+    let view = |name: &str, kinds: &str, pg_type: &str| {
+        format!(
+            "CREATE OR REPLACE VIEW onemap.{name} AS SELECT d.fid, pr.name AS project, \
+             substr(d.item_key, length('sketch_layers/') + 1) AS layer, d.layer_name, \
+             d.position, d.label, d.properties::text AS properties, d.valid_from AS revision, \
+             ST_Multi(d.geom)::geometry({pg_type}, 4326) AS geom \
+             FROM onemap.data_features d JOIN onemap.projects pr ON pr.id = d.project_id \
+             WHERE d.valid_to IS NULL AND GeometryType(d.geom) IN ({kinds});\n"
+        )
+    };
+    let mut sql = view("data_points", "'POINT', 'MULTIPOINT'", "MultiPoint");
+    sql += &view(
+        "data_lines",
+        "'LINESTRING', 'MULTILINESTRING'",
+        "MultiLineString",
+    );
+    sql += &view("data_polygons", "'POLYGON', 'MULTIPOLYGON'", "MultiPolygon");
+    sql
+}
+
 const ROLES: &str = r#"
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'onemap_editor') THEN
@@ -214,6 +252,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA onemap TO onemap_editor, onemap_reviewer;
 GRANT INSERT, UPDATE ON onemap.placements, onemap.plan_overrides, onemap.items, onemap.comments,
     onemap.revisions, onemap.projects TO onemap_editor;
 GRANT INSERT ON onemap.editions, onemap.edition_layers, onemap.edition_features TO onemap_editor;
+GRANT INSERT, UPDATE ON onemap.data_features TO onemap_editor;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA onemap TO onemap_editor;
 GRANT INSERT, UPDATE ON onemap.comments TO onemap_reviewer;
 GRANT INSERT ON onemap.revisions TO onemap_reviewer;
