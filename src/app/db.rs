@@ -5,6 +5,8 @@
 //! the three-way merge view, and nothing is written until the user resolves them and
 //! publishes again.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use crate::command::{
@@ -25,20 +27,13 @@ use super::handle::wrong_family;
 pub struct DbSession {
     /// The last connection string that worked.
     pub url: String,
-    job: Option<Receiver<Outcome>>,
+    job: Option<Job>,
     /// What the worker is doing, for the status note.
     pub note: Option<Bilingual>,
     /// The plan edition in use when it came from the store (its name and version), and the
     /// `layers/` edition it stands in for, put back when a file project opens.
     pub edition: Option<(String, i32)>,
-    layers_edition: Option<LayersEdition>,
-}
-
-/// The edition read from `layers/` at start, kept while a store's edition is in use.
-struct LayersEdition {
-    plan: crate::model::Plan,
-    shared: std::sync::Arc<crate::model::Plan>,
-    edition: Option<crate::model::edition::Edition>,
+    pub(super) layers_edition: Option<super::db_edition::LayersEdition>,
 }
 
 /// A project read from the store, with the store's newest version of the edition it records
@@ -65,6 +60,19 @@ enum Outcome {
     },
 }
 
+/// Work under way on the worker thread.
+struct Job {
+    outcome: Receiver<Outcome>,
+    stage: Arc<AtomicU8>,
+}
+
+/// Where a job is: still connecting (or only reading: it may be dropped at any time), writing
+/// (a publish whose transaction began: it commits or rolls back whole, and its outcome is
+/// waited for), or cancelled (the worker writes nothing, and nobody waits for it).
+const CONNECTING: u8 = 0;
+const WRITING: u8 = 1;
+const CANCELLED: u8 = 2;
+
 enum Published {
     /// Saved as `revision`: the project as the store now holds it, its origin set.
     Saved {
@@ -84,9 +92,21 @@ enum Published {
     },
 }
 
-/// Runs on the worker: pushes `mine`; on conflicts, reads what the merge view needs.
-fn publish(request: &DbPublishRequest, mine: Project) -> Result<Published, DbError> {
+/// Runs on the worker: pushes `mine`, unless the publish was cancelled while it connected;
+/// on conflicts, reads what the merge view needs.
+fn publish(
+    request: &DbPublishRequest,
+    mine: Project,
+    stage: &AtomicU8,
+) -> Result<Published, DbError> {
     let (mut client, target) = db::connect(&request.url)?;
+    if stage
+        .compare_exchange(CONNECTING, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // Cancelled: nobody waits for this outcome, and nothing is written.
+        return Ok(Published::Unchanged { revision: 0 });
+    }
     let name = request.project.as_str();
     match db::push(&mut client, &target, name, &mine, &request.message)? {
         Pushed::Saved {
@@ -158,6 +178,7 @@ impl OneMapApp {
             AppCommand::AskPublishToDb => self.ask_publish(),
             AppCommand::PublishToDb(request) => self.publish_to_db(request),
             AppCommand::TakeDbMerge => self.take_db_merge(),
+            AppCommand::CancelDbJob => self.cancel_db_job(),
             other => wrong_family("db", &other),
         }
     }
@@ -174,45 +195,6 @@ impl OneMapApp {
         self.use_db_edition(from_db.edition);
         self.show_db_project(from_db.project, false);
         self.files.offer_recovery();
-    }
-
-    /// Draws the plan from `edition` (a store's), or, without one, from `layers/` again.
-    fn use_db_edition(&mut self, edition: Option<(db::EditionData, i32)>) {
-        let Some((data, version)) = edition else {
-            return self.use_layers_edition();
-        };
-        if self.db.layers_edition.is_none() {
-            self.db.layers_edition = Some(LayersEdition {
-                plan: self.data.plan.clone(),
-                shared: self.data.shared_plan.clone(),
-                edition: self.data.edition.clone(),
-            });
-        }
-        self.db.edition = Some((data.edition.id.clone(), version));
-        self.data.shared_plan = std::sync::Arc::new(data.plan.clone());
-        self.data.plan = data.plan;
-        self.data.edition = Some(data.edition);
-        self.plan_replaced();
-    }
-
-    /// A file project draws on `layers/`: puts it back if a store's edition was in use.
-    pub(super) fn use_layers_edition(&mut self) {
-        let Some(layers) = self.db.layers_edition.take() else {
-            return;
-        };
-        self.db.edition = None;
-        self.data.plan = layers.plan;
-        self.data.shared_plan = layers.shared;
-        self.data.edition = layers.edition;
-        self.plan_replaced();
-    }
-
-    /// After the plan changed under the app: its scene, and the style applied to it.
-    fn plan_replaced(&mut self) {
-        self.scene =
-            crate::map::Scene::build(&self.data.plan, &self.data.basemap, &self.data.style);
-        self.applied_overrides = None;
-        self.checked_revision = None;
     }
 
     fn ask_publish(&mut self) {
@@ -240,6 +222,7 @@ impl OneMapApp {
             message: String::new(),
             based_on,
             busy: false,
+            cancelling: false,
         })));
     }
 
@@ -249,7 +232,7 @@ impl OneMapApp {
             form.error = None;
         }
         let note = Bilingual::new("正在连接数据库…", "Connecting to the database…");
-        self.start_db_job(note, move || {
+        self.start_db_job(note, move |_| {
             let result = list(&url);
             Outcome::Listed { url, result }
         });
@@ -261,7 +244,7 @@ impl OneMapApp {
             format!("正在从数据库打开 {}…", request.project),
             format!("Opening {} from the database…", request.project),
         );
-        self.start_db_job(note, move || {
+        self.start_db_job(note, move |_| {
             let result = load(&request);
             Outcome::Opened { request, result }
         });
@@ -280,8 +263,8 @@ impl OneMapApp {
             format!("正在发布 {}…", request.project),
             format!("Publishing {}…", request.project),
         );
-        self.start_db_job(note, move || {
-            let result = publish(&request, mine);
+        self.start_db_job(note, move |stage| {
+            let result = publish(&request, mine, stage);
             Outcome::Published {
                 request,
                 doc_revision,
@@ -290,30 +273,73 @@ impl OneMapApp {
         });
     }
 
-    /// Runs `work` on a worker thread; one connection at a time.
-    fn start_db_job(&mut self, note: Bilingual, work: impl FnOnce() -> Outcome + Send + 'static) {
+    /// Runs `work` on a worker thread; one connection at a time. `work` is given the job's
+    /// stage, to say when it begins writing.
+    fn start_db_job(
+        &mut self,
+        note: Bilingual,
+        work: impl FnOnce(&AtomicU8) -> Outcome + Send + 'static,
+    ) {
         if self.db.job.is_some() {
             return;
         }
         let (tx, rx) = channel();
+        let stage = Arc::new(AtomicU8::new(CONNECTING));
+        let worker_stage = stage.clone();
         let spawned = std::thread::Builder::new()
             .name("team-store".into())
             .spawn(move || {
-                let _ = tx.send(work());
+                let _ = tx.send(work(&worker_stage));
             });
         match spawned {
             Ok(_) => {
-                self.db.job = Some(rx);
+                self.db.job = Some(Job { outcome: rx, stage });
                 self.db.note = Some(note);
             }
             Err(e) => self.files.error("Database error", format!("{e}")),
         }
     }
 
+    /// Cancel in a dialog while the app talks to the store: a connection under way, or a
+    /// reading, is abandoned at once (the worker ends on its own, its outcome unread; the
+    /// connection times out after `connect_timeout`, 10 s unless the connection says). A
+    /// publish that began writing is waited for: its transaction commits or rolls back whole.
+    fn cancel_db_job(&mut self) {
+        let Some(job) = &self.db.job else { return };
+        let cancelled = job
+            .stage
+            .compare_exchange(CONNECTING, CANCELLED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok();
+        if !cancelled {
+            if let Some(Dialog::PublishToDb(form)) = self.files.dialog.as_mut() {
+                form.cancelling = true;
+            }
+            return;
+        }
+        self.db.job = None;
+        self.db.note = None;
+        match self.files.dialog.as_mut() {
+            Some(Dialog::OpenFromDb(form)) => form.busy = false,
+            Some(Dialog::PublishToDb(form)) => {
+                form.busy = false;
+                self.files.info(
+                    "Could not publish",
+                    self.lang()
+                        .pick(
+                            "发布已取消，没有写入任何内容。",
+                            "Publishing was cancelled: nothing was written.",
+                        )
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+    }
+
     /// Takes what the worker brought back, if it has come. Called every frame.
     pub fn finish_db_job(&mut self) {
         let Some(job) = &self.db.job else { return };
-        let outcome = match job.try_recv() {
+        let outcome = match job.outcome.try_recv() {
             Ok(outcome) => outcome,
             Err(TryRecvError::Empty) => {
                 if let Some(ctx) = &self.ctx {
