@@ -418,9 +418,23 @@ fn bad_editions_and_schemas_are_clear_errors_that_write_nothing() {
     let (code, _, err) = pg.onemap(&["db", "edition", "list", &url]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("schema version 1; plan editions need version 2: run `onemap db init URL`"),
+        err.contains("schema version 1; this OneMap needs version 2 for plan editions: run `onemap db init URL`"),
         "{err}"
     );
+    let project = work.path().join("plan.onemap");
+    std::fs::copy(
+        common::root().join("assets/projects/sma-2022.onemap"),
+        &project,
+    )
+    .unwrap();
+    let before = std::fs::read(&project).unwrap();
+    let (code, _, err) = pg.onemap(&["db", "push", project.to_str().unwrap(), &url]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("this OneMap needs version 2 for saving: run `onemap db init URL`"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&project).unwrap(), before);
     assert_eq!(pg.onemap(&["db", "init", &url]).0, 0);
     let (code, out, err) = pg.onemap(&["db", "edition", "list", &url]);
     assert_eq!(code, 0, "{err}");

@@ -27,7 +27,7 @@ pub use edition::{
 pub use edition_dir::{read_edition_dir, write_edition_dir};
 pub use read::{ProjectHead, Revision, load, log, projects};
 pub use rows::Parts;
-pub use schema::{EDITIONS_SINCE, SCHEMA_VERSION, init};
+pub use schema::{SCHEMA_VERSION, init};
 pub use store::{Pushed, after_save, push};
 
 use postgres::error::SqlState;
@@ -64,12 +64,14 @@ pub enum DbError {
     },
 
     #[error(
-        "{target} holds OneMap tables of schema version {found}; plan editions need version {needed}: run `onemap db init URL` as the database's owner to update them"
+        "{target} holds OneMap tables of schema version {found}; this OneMap needs version {needed} for {what}: run `onemap db init URL` as the database's owner to update them"
     )]
     OlderSchema {
         target: Target,
         found: i32,
         needed: i32,
+        /// What needs the newer tables: "saving", "plan editions".
+        what: &'static str,
     },
 
     #[error("{target} has no plan edition named {name:?}{}", known_editions(.known))]

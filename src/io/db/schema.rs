@@ -19,9 +19,6 @@ use super::{DbError, Target};
 /// the embedded data layers' features (`data_features`).
 pub const SCHEMA_VERSION: i32 = 2;
 
-/// The first version with plan editions: an older database needs `onemap db init` for them.
-pub const EDITIONS_SINCE: i32 = 2;
-
 const TABLES: &str = r#"
 CREATE SCHEMA IF NOT EXISTS onemap;
 CREATE TABLE IF NOT EXISTS onemap.schema_version (version integer NOT NULL);
@@ -321,12 +318,23 @@ pub fn check(client: &mut Client, target: &Target) -> Result<(), DbError> {
 
 /// As [`check`], and that the schema has the plan editions' tables.
 pub fn check_editions(client: &mut Client, target: &Target) -> Result<(), DbError> {
+    check_at_least(client, target, "plan editions")
+}
+
+/// As [`check`], and that the schema is this version's, for `what` (older tables may be read,
+/// but saving writes tables they lack).
+pub fn check_at_least(
+    client: &mut Client,
+    target: &Target,
+    what: &'static str,
+) -> Result<(), DbError> {
     check(client, target)?;
     match schema_version(client, target)? {
-        Some(found) if found < EDITIONS_SINCE => Err(DbError::OlderSchema {
+        Some(found) if found < SCHEMA_VERSION => Err(DbError::OlderSchema {
             target: target.clone(),
             found,
-            needed: EDITIONS_SINCE,
+            needed: SCHEMA_VERSION,
+            what,
         }),
         _ => Ok(()),
     }

@@ -35,9 +35,16 @@ impl DbError {
                 target,
                 found,
                 needed,
-            } => format!(
-                "{target} 中 OneMap 表的结构版本为 {found}；规划版本需要版本 {needed}：请由数据库所有者运行 `onemap db init URL` 更新"
-            ),
+                what,
+            } => {
+                let what = match *what {
+                    "plan editions" => "规划版本",
+                    _ => "保存",
+                };
+                format!(
+                    "{target} 中 OneMap 表的结构版本为 {found}；本程序的{what}功能需要版本 {needed}：请由数据库所有者运行 `onemap db init URL` 更新"
+                )
+            }
             Self::NoEdition {
                 target,
                 name,
