@@ -298,9 +298,14 @@ pub fn init(client: &mut Client, target: &Target) -> Result<(), DbError> {
 
 /// Checks that the database holds OneMap tables this version can use.
 pub fn check(client: &mut Client, target: &Target) -> Result<(), DbError> {
+    usable_version(client, target).map(|_| ())
+}
+
+/// The schema version, when this OneMap can use it.
+fn usable_version(client: &mut Client, target: &Target) -> Result<i32, DbError> {
     match schema_version(client, target)? {
         Some(found) if found > SCHEMA_VERSION => Err(newer(target, found)),
-        Some(_) => Ok(()),
+        Some(found) => Ok(found),
         None => {
             if has_postgis(client, target)? {
                 Err(DbError::NotInitialized {
@@ -328,9 +333,8 @@ pub fn check_at_least(
     target: &Target,
     what: &'static str,
 ) -> Result<(), DbError> {
-    check(client, target)?;
-    match schema_version(client, target)? {
-        Some(found) if found < SCHEMA_VERSION => Err(DbError::OlderSchema {
+    match usable_version(client, target)? {
+        found if found < SCHEMA_VERSION => Err(DbError::OlderSchema {
             target: target.clone(),
             found,
             needed: SCHEMA_VERSION,
