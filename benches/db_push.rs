@@ -133,9 +133,9 @@ fn bench(c: &mut Criterion, pg: &PostGis) {
     group.bench_function("fsync_off", |b| {
         b.iter_custom(|iters| timed_push(&mut client, &mut project, iters))
     });
-    client
-        .batch_execute("ALTER SYSTEM SET fsync = on; SELECT pg_reload_conf();")
-        .unwrap();
+    // One statement a call: ALTER SYSTEM refuses to run in a batch's implicit transaction.
+    client.batch_execute("ALTER SYSTEM SET fsync = on").unwrap();
+    client.batch_execute("SELECT pg_reload_conf()").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     let fsync: String = client.query_one("SHOW fsync", &[]).unwrap().get(0);
     assert_eq!(fsync, "on");
