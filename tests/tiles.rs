@@ -217,7 +217,7 @@ fn the_apps_tile_layer_notes_a_failure_and_loads_a_good_tile_in_the_background()
         assert!(tiles.is_active());
         let mut got = None;
         for _ in 0..200 {
-            got = tiles.textures().unwrap().texture(TILE, true);
+            got = tiles.textures().unwrap().tile(TILE, true);
             tiles.end_frame();
             if got.is_some() || tiles.failed() > 0 {
                 break;
@@ -230,7 +230,7 @@ fn the_apps_tile_layer_notes_a_failure_and_loads_a_good_tile_in_the_background()
         } else {
             assert!(got.is_none());
             assert_eq!(tiles.failed(), 1);
-            let note = tiles.note.clone().unwrap();
+            let note = tiles.note_text(onemap::model::UiLanguage::English).unwrap();
             assert!(note.contains("HTTP 404"), "{note}");
         }
     }
@@ -252,6 +252,7 @@ fn pmtiles_mbtiles_and_folders_give_the_same_tile() {
         let choice = BasemapChoice::Local {
             path: path.display().to_string(),
             attribution: String::new(),
+            style: String::new(),
         };
         let s = open_source(&choice, &OpenOptions::default())
             .unwrap()
@@ -288,6 +289,7 @@ fn a_gcj02_source_is_refused_with_a_message() {
     let local = BasemapChoice::Local {
         path: pm.display().to_string(),
         attribution: String::new(),
+        style: String::new(),
     };
     let e = open_source(&local, &OpenOptions::default())
         .err()
@@ -587,6 +589,7 @@ fn presenter_mode_and_the_editor_draw_the_tiles_of_the_projects_basemap() {
     app.doc.project.settings.basemap = BasemapChoice::Local {
         path: pm.display().to_string(),
         attribution: String::new(),
+        style: String::new(),
     };
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
@@ -665,6 +668,7 @@ fn a_scene_keeps_its_own_basemap_through_a_save_and_a_load() {
     settings.basemap = BasemapChoice::Local {
         path: "red.pmtiles".into(),
         attribution: "red".into(),
+        style: String::new(),
     };
     project.scenes.insert(
         0,

@@ -565,3 +565,47 @@ fn in_chinese_no_menu_panel_or_dialog_shows_english_words() {
         found.join("\n")
     );
 }
+
+/// The reason of a tile problem, on hover of the status bar's note, is said in the interface
+/// language: a basemap file that does not exist is refused, and the basemap is kept.
+#[test]
+fn a_tile_problem_is_explained_in_the_interface_language() {
+    for (lang, problem) in [
+        (UiLanguage::Chinese, "瓦片问题"),
+        (UiLanguage::English, "Tile problem"),
+    ] {
+        let mut h = harness(lang);
+        let gone = std::env::temp_dir().join("onemap-no-such-dir/gone.pmtiles");
+        let path = gone.display().to_string();
+        h.state_mut().run_commands(vec![AppCommand::PickBasemap(
+            onemap::model::tile_basemap::BasemapChoice::Local {
+                path: path.clone(),
+                attribution: String::new(),
+                style: String::new(),
+            },
+        )]);
+        h.run();
+        h.get_by_label(problem).hover();
+        h.run();
+        let shown: Vec<String> = texts(&h)
+            .into_iter()
+            .filter(|t| t.contains("gone.pmtiles"))
+            .collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        let text = &shown[0];
+        match lang {
+            UiLanguage::Chinese => {
+                assert!(
+                    text.contains("文件或文件夹不存在") && text.contains("底图未更改"),
+                    "{text}"
+                );
+                let english = english_words(text, std::slice::from_ref(&path));
+                assert!(english.is_empty(), "{english:?} in {text}");
+            }
+            _ => {
+                assert!(text.contains("no such file") && !has_cjk(text), "{text}");
+            }
+        }
+        assert!(h.state().doc.project.settings.basemap.is_builtin());
+    }
+}

@@ -134,6 +134,8 @@ impl OneMapApp {
             command @ C::CopyText(..) => self.run_selection_command(command),
             C::ShowBasemapPicker => self.show_basemap_picker(),
             C::PickBasemap(choice) => self.pick_basemap(choice),
+            C::BrowseBasemap { style } => self.browse_basemap(style),
+            C::ClearTileCache => self.clear_tile_cache(),
             C::SetTilePreferences {
                 tianditu_key,
                 offline,

@@ -43,6 +43,7 @@ impl OneMapApp {
         ui::basemap_picker::basemap_picker_ui(ui.ctx(), &mut self.basemap_picker, &mut commands);
         self.data_tables_ui(ui.ctx(), &mut commands);
         self.files.poll_browse();
+        self.poll_basemap_browse(ui.ctx());
         if let Some(note) = &self.db.note {
             ui::db_dialogs::db_status_ui(ui.ctx(), note.pick(self.help.prefs.ui_language));
         }
@@ -168,7 +169,7 @@ impl OneMapApp {
                 ui::status_bar::tiles_status_ui(
                     ui,
                     self.tiles.loading(),
-                    self.tiles.note.as_deref(),
+                    self.tiles.note_text(self.help.prefs.ui_language).as_deref(),
                     self.view().basemap.attribution(),
                 );
             });

@@ -22,6 +22,7 @@ pub mod review;
 mod scenes;
 mod selection;
 mod sketch;
+pub mod tile_note;
 pub mod tiles;
 
 use std::path::{Path, PathBuf};

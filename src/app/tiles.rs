@@ -7,15 +7,16 @@ use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 
-use egui::epaint::TextureId;
 use egui::{ColorImage, Context, TextureHandle, TextureOptions};
 
-use crate::io::tiles::{OpenOptions, TileSource, decode, open_source};
-use crate::map::tiles::TileTextures;
+use crate::io::tiles::{OpenOptions, TileContent, TileSource, load_tile, open_source};
+use crate::map::tiles::{TileLook, TileTextures};
 use crate::model::tile_basemap::{BasemapChoice, TileId};
 
 use super::OneMapApp;
+use super::tile_note::TileNote;
 use crate::edit::Edit;
+use crate::model::UiLanguage;
 use crate::model::view::ViewCommand;
 
 const WORKERS: usize = 2;
@@ -32,11 +33,26 @@ struct Queue {
 
 type Shared = Arc<(Mutex<Queue>, Condvar)>;
 
+/// A tile loaded: a texture (kept: a dropped handle frees it), or a vector tile.
+enum Kept {
+    Texture(TextureHandle),
+    Vector(Arc<crate::model::tile_basemap::VectorTile>),
+}
+
+impl Kept {
+    fn look(&self) -> TileLook {
+        match self {
+            Self::Texture(t) => TileLook::Texture(t.id()),
+            Self::Vector(v) => TileLook::Vector(v.clone()),
+        }
+    }
+}
+
 enum Loaded {
-    Ready(TileId, TextureHandle),
+    Ready(TileId, Kept),
     /// The source has no tile there: drawn blank, not a failure.
     Absent(TileId),
-    Failed(TileId, String),
+    Failed(TileId, crate::io::tiles::TileError),
 }
 
 /// An open source and its workers.
@@ -44,7 +60,8 @@ struct Active {
     source: Arc<dyn TileSource>,
     shared: Shared,
     results: Receiver<Loaded>,
-    textures: HashMap<TileId, (TextureHandle, u64)>,
+    textures: HashMap<TileId, (Kept, u64)>,
+    ctx: Context,
     done: HashSet<TileId>,
     failed: usize,
     /// Tiles asked for this frame, most wanted first.
@@ -69,7 +86,9 @@ pub struct BasemapTiles {
     active: Option<Active>,
     /// Why tiles are missing, for the status bar: the source could not be opened (the built-in
     /// basemap is drawn instead), or a tile failed.
-    pub note: Option<String>,
+    pub note: Option<TileNote>,
+    /// The system file dialog the picker's Browse… opened: for the style file or not.
+    browse: Option<(bool, Receiver<Option<std::path::PathBuf>>)>,
 }
 
 impl BasemapTiles {
@@ -86,7 +105,7 @@ impl BasemapTiles {
         match open_source(choice, options) {
             Ok(Some(source)) => self.active = Some(Active::start(source, ctx)),
             Ok(None) => {}
-            Err(e) => self.note = Some(format!("{e}; the built-in basemap is drawn")),
+            Err(e) => self.note = Some(TileNote::Unusable(e)),
         }
     }
 
@@ -105,6 +124,17 @@ impl BasemapTiles {
         if let Some(a) = self.active.as_mut() {
             a.queue_wanted();
         }
+    }
+
+    /// Opens the source again on the next frame (its tiles read afresh).
+    pub fn reopen(&mut self) {
+        self.opened_for = None;
+        self.active = None;
+    }
+
+    /// Why tiles are missing, in the interface language.
+    pub fn note_text(&self, lang: UiLanguage) -> Option<String> {
+        self.note.as_ref().map(|n| n.text(lang))
     }
 
     /// Tiles being read or waiting, for the status bar.
@@ -143,6 +173,7 @@ impl Active {
             shared,
             results,
             textures: HashMap::new(),
+            ctx: ctx.clone(),
             done: HashSet::new(),
             failed: 0,
             wanted: Vec::new(),
@@ -150,8 +181,8 @@ impl Active {
         }
     }
 
-    /// Takes in finished tiles; returns the last failure's message, if any.
-    fn take_results(&mut self) -> Option<String> {
+    /// Takes in finished tiles; returns the last failure, if any.
+    fn take_results(&mut self) -> Option<TileNote> {
         let mut note = None;
         while let Ok(loaded) = self.results.try_recv() {
             match loaded {
@@ -161,13 +192,13 @@ impl Active {
                 Loaded::Absent(id) => {
                     self.done.insert(id);
                 }
-                Loaded::Failed(id, message) => {
+                Loaded::Failed(id, error) => {
                     self.done.insert(id);
                     self.failed += 1;
-                    note = Some(format!(
-                        "{} tile(s) could not be drawn, the last: {message}",
-                        self.failed
-                    ));
+                    note = Some(TileNote::Failed {
+                        count: self.failed,
+                        last: error,
+                    });
                 }
             }
         }
@@ -197,10 +228,10 @@ impl Active {
 }
 
 impl TileTextures for Active {
-    fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId> {
+    fn tile(&mut self, id: TileId, request: bool) -> Option<TileLook> {
         if let Some((t, used)) = self.textures.get_mut(&id) {
             *used = self.frame;
-            return Some(t.id());
+            return Some(t.look());
         }
         if request && !self.done.contains(&id) {
             self.wanted.push(id);
@@ -210,6 +241,18 @@ impl TileTextures for Active {
 
     fn zooms(&self) -> (u8, u8) {
         self.source.zooms()
+    }
+
+    fn tile_pixels(&self) -> f64 {
+        if self.source.vector_style().is_some() {
+            512.0
+        } else {
+            256.0
+        }
+    }
+
+    fn fonts(&self) -> Option<Context> {
+        Some(self.ctx.clone())
     }
 }
 
@@ -232,20 +275,19 @@ fn work(shared: &Shared, send: &Sender<Loaded>, source: &dyn TileSource, ctx: &C
                 };
             }
         };
-        let loaded = match source
-            .read(id)
-            .and_then(|b| b.map(|b| decode(id, &b)).transpose())
-        {
-            Ok(Some(tile)) => {
+        let loaded = match load_tile(source, id) {
+            Ok(Some(TileContent::Raster(tile))) => {
                 let image =
                     ColorImage::from_rgba_unmultiplied([tile.width, tile.height], &tile.rgba);
                 let name = format!("tile {}/{}/{}", id.z, id.x, id.y);
-                Loaded::Ready(id, ctx.load_texture(name, image, TextureOptions::LINEAR))
+                let texture = ctx.load_texture(name, image, TextureOptions::LINEAR);
+                Loaded::Ready(id, Kept::Texture(texture))
             }
+            Ok(Some(TileContent::Vector(tile))) => Loaded::Ready(id, Kept::Vector(tile)),
             Ok(None) => Loaded::Absent(id),
             Err(e) => {
                 source.discard(id);
-                Loaded::Failed(id, e.to_string())
+                Loaded::Failed(id, e)
             }
         };
         if let Ok(mut q) = shared.0.lock() {
@@ -282,7 +324,7 @@ impl OneMapApp {
     pub(super) fn pick_basemap(&mut self, mut choice: BasemapChoice) {
         match open_source(&choice, &self.tile_options()) {
             Err(e) => {
-                self.tiles.note = Some(format!("{e}; the basemap was not changed"));
+                self.tiles.note = Some(TileNote::NotChanged(e));
                 return;
             }
             Ok(Some(source)) => {
@@ -293,5 +335,79 @@ impl OneMapApp {
             Ok(None) => {}
         }
         self.edit(Edit::View(ViewCommand::SetBasemap(choice)));
+    }
+}
+
+impl OneMapApp {
+    /// Opens the system file dialog on a worker thread (it blocks only that thread).
+    pub(super) fn browse_basemap(&mut self, style: bool) {
+        if !self.files.desktop {
+            return;
+        }
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let dialog = if style {
+                    rfd::FileDialog::new().add_filter("JSON", &["json"])
+                } else {
+                    rfd::FileDialog::new().add_filter("PMTiles, MBTiles", &["pmtiles", "mbtiles"])
+                };
+                let _ = tx.send(dialog.pick_file());
+            });
+        if spawned.is_ok() {
+            self.tiles.browse = Some((style, rx));
+        }
+    }
+
+    /// Takes the file dialog's answer, once it has come, into the picker's field.
+    pub(super) fn poll_basemap_browse(&mut self, ctx: &Context) {
+        let Some((style, rx)) = &self.tiles.browse else {
+            return;
+        };
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        match rx.try_recv() {
+            Ok(answer) => {
+                if let Some(path) = answer {
+                    let field = if *style {
+                        &mut self.basemap_picker.style
+                    } else {
+                        &mut self.basemap_picker.path
+                    };
+                    *field = path.display().to_string();
+                }
+                self.tiles.browse = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.tiles.browse = None,
+        }
+    }
+}
+
+impl OneMapApp {
+    /// Empties the online tiles' disk cache; the map asks for its tiles again.
+    pub(super) fn clear_tile_cache(&mut self) {
+        let Some(dir) = crate::io::tiles::cache_dir() else {
+            return;
+        };
+        let lang = self.help.prefs.ui_language;
+        let title = lang.pick("瓦片缓存", "Tile cache");
+        match crate::io::tiles::freshness::clear_cache(&dir) {
+            Ok(n) => {
+                self.tiles.reopen();
+                let text = match lang {
+                    UiLanguage::Chinese => format!("已清除 {n} 个缓存瓦片（{}）。", dir.display()),
+                    _ => format!("{n} cached tile(s) removed ({}).", dir.display()),
+                };
+                self.files.info(title, text);
+            }
+            Err(e) => {
+                let text = match lang {
+                    UiLanguage::Chinese => format!("无法清除 {}：{e}", dir.display()),
+                    _ => format!("{} could not be cleared: {e}", dir.display()),
+                };
+                self.files.error(title, text);
+            }
+        }
     }
 }

@@ -41,6 +41,13 @@ pub enum AppCommand {
     ShowBasemapPicker,
     /// The basemap picked: opened first, and refused (with a note) when it cannot be read.
     PickBasemap(crate::model::tile_basemap::BasemapChoice),
+    /// Opens the system file dialog for the picker's tile file (or, with `style`, its style
+    /// file); the answer goes into the picker's field.
+    BrowseBasemap {
+        style: bool,
+    },
+    /// Empties the disk cache of online tiles.
+    ClearTileCache,
     /// The user's Tianditu key and the offline switch, kept in the preferences.
     SetTilePreferences {
         tianditu_key: String,

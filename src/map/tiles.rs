@@ -3,23 +3,48 @@
 //! that covers the same ground), so that zooming in never flashes blank. Used by the editor,
 //! presenter mode and the headless export alike; where the textures come from is the caller's.
 
-use egui::epaint::{Mesh, TextureId};
+use std::sync::Arc;
+
+use egui::epaint::{Mesh, TextureId, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Rect, Shape, pos2};
 
 use super::draw::ScreenTransform;
-use crate::model::tile_basemap::TileId;
+use crate::model::tile_basemap::{TileId, VectorPaint, VectorTile};
 
 /// Lower zoom levels searched for a stand-in.
 const FALLBACK_LEVELS: u8 = 8;
 /// More tiles than this in view is a zoom far below the source's: nothing is drawn.
 const MAX_TILES: usize = 1024;
 
-/// Where the textures of tiles come from.
+/// A tile loaded: an image's texture, or a vector tile's triangles.
+#[derive(Clone, Debug)]
+pub enum TileLook {
+    Texture(TextureId),
+    Vector(Arc<VectorTile>),
+}
+
+/// Where the tiles come from, loaded.
 pub trait TileTextures {
-    /// The texture of `id` if it is loaded. With `request`, a tile not loaded yet is asked for.
-    fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId>;
+    /// The tile `id` if it is loaded. With `request`, a tile not loaded yet is asked for.
+    fn tile(&mut self, id: TileId, request: bool) -> Option<TileLook>;
     /// The zoom levels the source has tiles for, lowest and highest.
     fn zooms(&self) -> (u8, u8);
+    /// How many device pixels wide a tile is drawn: 256 for images; vector tiles are made
+    /// for 512, and drawing them at 256 would draw four times the features.
+    fn tile_pixels(&self) -> f64 {
+        256.0
+    }
+    /// The context whose fonts lay out vector tiles' labels (none: no labels).
+    fn fonts(&self) -> Option<egui::Context> {
+        None
+    }
+    /// Vector features as one mesh each rather than one mesh per style rule: SVG and PDF
+    /// exports draw a mesh as one even-odd path around its outline, where two overlapping
+    /// features of a rule (crossing roads, a lake in two tiles' buffers) would cancel out.
+    /// The screen draws triangles and takes the fewer, larger meshes.
+    fn per_feature(&self) -> bool {
+        false
+    }
 }
 
 /// What [`tile_shapes`] drew.
@@ -35,7 +60,17 @@ pub struct TileDraw {
 
 /// The tile zoom for a view: tiles about 256 device pixels wide, within the source's range.
 pub fn tile_zoom(transform: &ScreenTransform, pixels_per_point: f32, zooms: (u8, u8)) -> u8 {
-    let z = (transform.scale * f64::from(pixels_per_point) / 256.0)
+    tile_zoom_for(transform, pixels_per_point, zooms, 256.0)
+}
+
+/// [`tile_zoom`] for tiles `tile_pixels` device pixels wide.
+pub fn tile_zoom_for(
+    transform: &ScreenTransform,
+    pixels_per_point: f32,
+    zooms: (u8, u8),
+    tile_pixels: f64,
+) -> u8 {
+    let z = (transform.scale * f64::from(pixels_per_point) / tile_pixels)
         .log2()
         .round();
     (z.clamp(0.0, 30.0) as u8).clamp(zooms.0, zooms.1.max(zooms.0))
@@ -78,7 +113,8 @@ pub fn tile_rect(transform: &ScreenTransform, id: TileId) -> Rect {
     Rect::from_min_max(at(id.x, id.y), at(id.x + 1, id.y + 1))
 }
 
-/// The tiles under the view as textured meshes, over a plain `ground`, and what was drawn.
+/// The tiles under the view (textured meshes, or vector tiles' triangles and labels) over a
+/// plain `ground`, and what was drawn.
 pub fn tile_shapes(
     transform: &ScreenTransform,
     rect: Rect,
@@ -87,7 +123,7 @@ pub fn tile_shapes(
     textures: &mut dyn TileTextures,
 ) -> (Vec<Shape>, TileDraw) {
     let zooms = textures.zooms();
-    let z = tile_zoom(transform, pixels_per_point, zooms);
+    let z = tile_zoom_for(transform, pixels_per_point, zooms, textures.tile_pixels());
     let wanted = tiles_in_view(transform, rect, z);
     let mut draw = TileDraw {
         wanted: wanted.len(),
@@ -104,25 +140,219 @@ pub fn tile_shapes(
         };
         meshes[i].add_rect_with_uv(r, uv, Color32::WHITE);
     };
+    // Vector tiles: their own, and the lower-zoom tiles standing in (drawn first, whole:
+    // each tile of its own covers them with its background).
+    let mut vectors: Vec<(Rect, Arc<VectorTile>)> = Vec::new();
+    let mut stand_in_vectors: Vec<(TileId, Arc<VectorTile>)> = Vec::new();
     for id in wanted {
         let r = tile_rect(transform, id);
         let full = Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0));
-        if let Some(t) = textures.texture(id, true) {
-            add(t, r, full);
-            draw.exact += 1;
-            continue;
+        match textures.tile(id, true) {
+            Some(TileLook::Texture(t)) => {
+                add(t, r, full);
+                draw.exact += 1;
+                continue;
+            }
+            Some(TileLook::Vector(v)) => {
+                vectors.push((r, v));
+                draw.exact += 1;
+                continue;
+            }
+            None => {}
         }
         let stand_in = (1..=FALLBACK_LEVELS.min(id.z - zooms.0.min(id.z)))
             .filter_map(|levels| id.ancestor(levels))
-            .find_map(|(parent, uv)| Some((textures.texture(parent, false)?, uv)));
-        if let Some((t, [u0, v0, u1, v1])) = stand_in {
-            add(t, r, Rect::from_min_max(pos2(u0, v0), pos2(u1, v1)));
-            draw.stand_ins += 1;
+            .find_map(|(parent, uv)| Some((parent, textures.tile(parent, false)?, uv)));
+        match stand_in {
+            Some((_, TileLook::Texture(t), [u0, v0, u1, v1])) => {
+                add(t, r, Rect::from_min_max(pos2(u0, v0), pos2(u1, v1)));
+                draw.stand_ins += 1;
+            }
+            Some((parent, TileLook::Vector(v), _)) => {
+                if !stand_in_vectors.iter().any(|(p, _)| *p == parent) {
+                    stand_in_vectors.push((parent, v));
+                }
+                draw.stand_ins += 1;
+            }
+            None => {}
         }
     }
     let mut shapes = vec![Shape::rect_filled(rect, 0.0, ground)];
     shapes.extend(meshes.into_iter().map(Shape::mesh));
+    if !stand_in_vectors.is_empty() {
+        let parents: Vec<(Rect, Arc<VectorTile>)> = stand_in_vectors
+            .into_iter()
+            .map(|(id, v)| (tile_rect(transform, id), v))
+            .collect();
+        let meshes = vector_meshes(&parents, textures.per_feature());
+        shapes.extend(meshes.into_iter().map(Shape::mesh));
+    }
+    if !vectors.is_empty() {
+        let meshes = vector_meshes(&vectors, textures.per_feature());
+        shapes.extend(meshes.into_iter().map(Shape::mesh));
+        if let Some(ctx) = textures.fonts() {
+            shapes.extend(vector_labels(&ctx, &vectors, rect));
+        }
+    }
     (shapes, draw)
+}
+
+fn rgba(c: [u8; 4]) -> Color32 {
+    Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3])
+}
+
+/// Vector tiles' backgrounds, fills and lines, the rules in the style's order across all
+/// tiles (a road of one tile over the water of its neighbour): one mesh per rule, or with
+/// `per_feature` one mesh per polygon or line (see [`TileTextures::per_feature`]).
+fn vector_meshes(tiles: &[(Rect, Arc<VectorTile>)], per_feature: bool) -> Vec<Mesh> {
+    let mut ground = Mesh::default();
+    let mut by_rule: std::collections::BTreeMap<u16, (Mesh, Vec<Mesh>)> = Default::default();
+    let vertex = |pos: Pos2, color: Color32| Vertex {
+        pos,
+        uv: WHITE_UV,
+        color,
+    };
+    for (r, tile) in tiles {
+        ground.add_colored_rect(*r, rgba(tile.background));
+        let (w, h) = (r.width(), r.height());
+        let at = |p: &[f32; 2]| pos2(r.min.x + p[0] * w, r.min.y + p[1] * h);
+        for paint in &tile.paints {
+            match paint {
+                VectorPaint::Fill {
+                    order,
+                    color,
+                    points,
+                    triangles,
+                    parts,
+                } => {
+                    let color = rgba(*color);
+                    let placed = points.iter().map(|p| vertex(at(p), color));
+                    let (merged, separate) = by_rule.entry(*order).or_default();
+                    add_paint(
+                        merged,
+                        per_feature.then_some(separate),
+                        placed,
+                        triangles,
+                        parts,
+                    );
+                }
+                VectorPaint::Line {
+                    order,
+                    color,
+                    width,
+                    points,
+                    extrude,
+                    triangles,
+                    parts,
+                } => {
+                    let (color, half) = (rgba(*color), width / 2.0);
+                    let placed = points.iter().zip(extrude).map(|(p, e)| {
+                        let o = at(p);
+                        vertex(pos2(o.x + e[0] * half, o.y + e[1] * half), color)
+                    });
+                    let (merged, separate) = by_rule.entry(*order).or_default();
+                    add_paint(
+                        merged,
+                        per_feature.then_some(separate),
+                        placed,
+                        triangles,
+                        parts,
+                    );
+                }
+                VectorPaint::Labels { .. } => {}
+            }
+        }
+    }
+    let mut meshes = vec![ground];
+    for (merged, separate) in by_rule.into_values() {
+        if !merged.is_empty() {
+            meshes.push(merged);
+        }
+        meshes.extend(separate);
+    }
+    meshes
+}
+
+/// One paint's vertices and triangles: appended to the rule's mesh, or (with `separate`)
+/// cut into one mesh per part.
+fn add_paint(
+    merged: &mut Mesh,
+    separate: Option<&mut Vec<Mesh>>,
+    placed: impl Iterator<Item = Vertex>,
+    triangles: &[u32],
+    parts: &[[u32; 2]],
+) {
+    let Some(out) = separate else {
+        let base = merged.vertices.len() as u32;
+        merged.vertices.extend(placed);
+        merged.indices.extend(triangles.iter().map(|i| base + i));
+        return;
+    };
+    let vertices: Vec<Vertex> = placed.collect();
+    for (k, &[v0, t0]) in parts.iter().enumerate() {
+        let [v1, t1] = parts
+            .get(k + 1)
+            .copied()
+            .unwrap_or([vertices.len() as u32, triangles.len() as u32]);
+        let (Some(vs), Some(ts)) = (
+            vertices.get(v0 as usize..v1 as usize),
+            triangles.get(t0 as usize..t1 as usize),
+        ) else {
+            continue;
+        };
+        // Parts are made whole by io::tiles::vector; a damaged one is left out, not drawn wrong.
+        if ts.iter().all(|i| (v0..v1).contains(i)) {
+            let mut mesh = Mesh::default();
+            mesh.vertices.extend_from_slice(vs);
+            mesh.indices.extend(ts.iter().map(|i| i - v0));
+            out.push(mesh);
+        }
+    }
+}
+
+/// The vector tiles' labels, centred on their points, with a pale halo; a label that would
+/// overlap one already placed is left out.
+fn vector_labels(ctx: &egui::Context, tiles: &[(Rect, Arc<VectorTile>)], view: Rect) -> Vec<Shape> {
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut shapes = Vec::new();
+    for (r, tile) in tiles {
+        for paint in &tile.paints {
+            let VectorPaint::Labels {
+                color,
+                size,
+                labels,
+                ..
+            } = paint
+            else {
+                continue;
+            };
+            for (p, text) in labels {
+                let at = pos2(r.min.x + p[0] * r.width(), r.min.y + p[1] * r.height());
+                if !view.contains(at) {
+                    continue;
+                }
+                let font = egui::FontId::proportional(*size);
+                let galley =
+                    ctx.fonts_mut(|f| f.layout(text.clone(), font, rgba(*color), f32::INFINITY));
+                let min = at - galley.size() / 2.0;
+                let bounds = Rect::from_min_size(min, galley.size()).expand(2.0);
+                if placed.iter().any(|b| b.intersects(bounds)) {
+                    continue;
+                }
+                placed.push(bounds);
+                let halo = Color32::from_white_alpha(220);
+                for d in [[-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]] {
+                    shapes.push(Shape::galley_with_override_text_color(
+                        min + egui::vec2(d[0], d[1]),
+                        galley.clone(),
+                        halo,
+                    ));
+                }
+                shapes.push(Shape::galley(min, galley, rgba(*color)));
+            }
+        }
+    }
+    shapes
 }
 
 /// The tiles' attribution in the map's top-right corner, small, on a pale ground.
@@ -148,11 +378,11 @@ mod tests {
     }
 
     impl TileTextures for Loaded {
-        fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId> {
+        fn tile(&mut self, id: TileId, request: bool) -> Option<TileLook> {
             if request {
                 self.asked.push(id);
             }
-            self.have.get(&id).copied()
+            self.have.get(&id).copied().map(TileLook::Texture)
         }
         fn zooms(&self) -> (u8, u8) {
             (0, 18)

@@ -35,6 +35,64 @@ impl TileId {
     }
 }
 
+/// A vector tile made ready to draw: its features, styled, as triangles in the tile's own
+/// coordinates (0..1 across, `y` southwards), grouped by the style rule that drew them. Made
+/// off the UI thread (io::tiles::vector); drawing it is placing the vertices on screen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VectorTile {
+    /// The land colour under the features (the style's background), straight RGBA.
+    pub background: [u8; 4],
+    pub paints: Vec<VectorPaint>,
+}
+
+/// The features one style rule drew in one tile, in the rule's colour. `order` is the rule's
+/// place in the style: drawn from low to high across all tiles in view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VectorPaint {
+    /// Polygons as triangles (indices into `points`). `parts`: where each polygon starts (its
+    /// first point and first index into `triangles`), so that SVG and PDF exports can draw
+    /// each one as a path of its own (overlapping ones would cancel out in one even-odd path).
+    Fill {
+        order: u16,
+        color: [u8; 4],
+        points: Vec<[f32; 2]>,
+        triangles: Vec<u32>,
+        parts: Vec<[u32; 2]>,
+    },
+    /// Lines `width` points wide whatever the zoom: each point of `points` is pushed out by
+    /// `extrude` (a miter vector of unit half-width) times half the width on screen. `parts`
+    /// as for fills, one per line.
+    Line {
+        order: u16,
+        color: [u8; 4],
+        width: f32,
+        points: Vec<[f32; 2]>,
+        extrude: Vec<[f32; 2]>,
+        triangles: Vec<u32>,
+        parts: Vec<[u32; 2]>,
+    },
+    /// Names at points, `size` points high.
+    Labels {
+        order: u16,
+        color: [u8; 4],
+        size: f32,
+        labels: Vec<([f32; 2], String)>,
+    },
+}
+
+impl VectorTile {
+    /// Vertices in all its paints (for the cost of drawing it).
+    pub fn vertex_count(&self) -> usize {
+        self.paints
+            .iter()
+            .map(|p| match p {
+                VectorPaint::Fill { points, .. } | VectorPaint::Line { points, .. } => points.len(),
+                VectorPaint::Labels { labels, .. } => labels.len(),
+            })
+            .sum()
+    }
+}
+
 /// The basemap a view is drawn on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BasemapChoice {
@@ -47,6 +105,10 @@ pub enum BasemapChoice {
         /// The source's attribution, as its metadata gives it when it was chosen.
         #[serde(default)]
         attribution: String,
+        /// For vector tiles: the user's style file (empty: `NAME.style.json` beside the tiles
+        /// if there is one, else the built-in style).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        style: String,
     },
     /// Tiles from an online server. Nothing is contacted unless this is chosen.
     Online(OnlineSource),
@@ -77,17 +139,36 @@ pub enum TiandituLayer {
     Image,
     /// 矢量注记 (cva_w): names only, on a transparent ground.
     Annotation,
+    /// 矢量底图 with its 矢量注记 over it (vec_w + cva_w).
+    VectorAnnotated,
+    /// 影像底图 with its 影像注记 over it (img_w + cia_w).
+    ImageAnnotated,
 }
 
 impl TiandituLayer {
-    pub const ALL: [Self; 3] = [Self::Vector, Self::Image, Self::Annotation];
+    pub const ALL: [Self; 5] = [
+        Self::Vector,
+        Self::Image,
+        Self::Annotation,
+        Self::VectorAnnotated,
+        Self::ImageAnnotated,
+    ];
 
-    /// The WMTS layer name.
+    /// The WMTS layer name (of the base, for a layer with an overlay).
     pub fn code(self) -> &'static str {
         match self {
-            Self::Vector => "vec",
-            Self::Image => "img",
+            Self::Vector | Self::VectorAnnotated => "vec",
+            Self::Image | Self::ImageAnnotated => "img",
             Self::Annotation => "cva",
+        }
+    }
+
+    /// The annotation layer drawn over the base, if any: its WMTS layer name.
+    pub fn overlay_code(self) -> Option<&'static str> {
+        match self {
+            Self::VectorAnnotated => Some("cva"),
+            Self::ImageAnnotated => Some("cia"),
+            _ => None,
         }
     }
 }
@@ -140,6 +221,7 @@ impl BasemapChoice {
             Self::Local {
                 path: arg.to_owned(),
                 attribution: String::new(),
+                style: String::new(),
             }
         }
     }
@@ -149,7 +231,9 @@ impl BasemapChoice {
     pub fn attribution(&self) -> String {
         match self {
             Self::Builtin => String::new(),
-            Self::Local { path, attribution } => {
+            Self::Local {
+                path, attribution, ..
+            } => {
                 if attribution.trim().is_empty() {
                     let name = path.rsplit(['/', '\\']).find(|s| !s.is_empty());
                     format!("Tiles: {}", name.unwrap_or(path))
@@ -188,7 +272,10 @@ impl BasemapChoice {
             Self::Builtin => "built-in".to_owned(),
             Self::Local { path, .. } => path.clone(),
             Self::Online(OnlineSource::OpenStreetMap) => "OpenStreetMap".to_owned(),
-            Self::Online(OnlineSource::Tianditu(l)) => format!("Tianditu {}", l.code()),
+            Self::Online(OnlineSource::Tianditu(l)) => match l.overlay_code() {
+                Some(over) => format!("Tianditu {} + {over}", l.code()),
+                None => format!("Tianditu {}", l.code()),
+            },
             Self::Online(OnlineSource::Custom { template, .. }) => template.clone(),
         }
     }
@@ -274,6 +361,7 @@ mod tests {
         let local = BasemapChoice::Local {
             path: "/maps/region.pmtiles".into(),
             attribution: String::new(),
+            style: String::new(),
         };
         assert_eq!(local.attribution(), "Tiles: region.pmtiles");
         assert_eq!(BasemapChoice::Builtin.attribution(), "");

@@ -7,11 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use egui::epaint::TextureId;
 use egui::{ColorImage, Context, TextureHandle, TextureOptions};
 
-use crate::io::tiles::{OpenOptions, TileError, TileSource, decode, open_source};
-use crate::map::tiles::TileTextures;
+use crate::io::tiles::{OpenOptions, TileContent, TileError, TileSource, load_tile, open_source};
+use crate::map::tiles::{TileLook, TileTextures};
 use crate::model::tile_basemap::{BasemapChoice, TileId};
 
 use super::export::ExportError;
@@ -25,13 +24,19 @@ pub struct TileSettings {
     pub open: OpenOptions,
 }
 
+/// A tile loaded: an image's texture, or a vector tile's triangles.
+enum Loaded {
+    Texture(TextureHandle),
+    Vector(Arc<crate::model::tile_basemap::VectorTile>),
+}
+
 /// The tiles of one headless rendering.
 pub struct HeadlessTiles {
     source: Arc<dyn TileSource>,
     /// The render pass's context, taken from its painter.
     ctx: Option<Context>,
     /// Kept until the rendering is rasterized: a dropped handle frees its texture.
-    loaded: HashMap<TileId, Option<TextureHandle>>,
+    loaded: HashMap<TileId, Option<Loaded>>,
     /// Tiles that could not be drawn, and why (the first few).
     pub failures: Vec<String>,
     pub failed: usize,
@@ -108,19 +113,17 @@ impl HeadlessTiles {
         }
     }
 
-    fn load(&mut self, id: TileId) -> Option<TextureHandle> {
+    fn load(&mut self, id: TileId) -> Option<Loaded> {
         let ctx = self.ctx.clone()?;
-        let read = self
-            .source
-            .read(id)
-            .and_then(|b| b.map(|b| decode(id, &b)).transpose());
-        match read {
-            Ok(Some(tile)) => {
+        match load_tile(self.source.as_ref(), id) {
+            Ok(Some(TileContent::Raster(tile))) => {
                 let image =
                     ColorImage::from_rgba_unmultiplied([tile.width, tile.height], &tile.rgba);
                 let name = format!("tile {}/{}/{}", id.z, id.x, id.y);
-                Some(ctx.load_texture(name, image, TextureOptions::LINEAR))
+                let texture = ctx.load_texture(name, image, TextureOptions::LINEAR);
+                Some(Loaded::Texture(texture))
             }
+            Ok(Some(TileContent::Vector(tile))) => Some(Loaded::Vector(tile)),
             Ok(None) => None,
             Err(TileError::NotCached { .. }) => {
                 self.not_cached += 1;
@@ -138,7 +141,7 @@ impl HeadlessTiles {
 }
 
 impl TileTextures for HeadlessTiles {
-    fn texture(&mut self, id: TileId, request: bool) -> Option<TextureId> {
+    fn tile(&mut self, id: TileId, request: bool) -> Option<TileLook> {
         if !self.loaded.contains_key(&id) {
             if !request {
                 return None;
@@ -146,11 +149,30 @@ impl TileTextures for HeadlessTiles {
             let t = self.load(id);
             self.loaded.insert(id, t);
         }
-        self.loaded.get(&id)?.as_ref().map(TextureHandle::id)
+        Some(match self.loaded.get(&id)?.as_ref()? {
+            Loaded::Texture(t) => TileLook::Texture(t.id()),
+            Loaded::Vector(v) => TileLook::Vector(v.clone()),
+        })
     }
 
     fn zooms(&self) -> (u8, u8) {
         self.source.zooms()
+    }
+
+    fn tile_pixels(&self) -> f64 {
+        if self.source.vector_style().is_some() {
+            512.0
+        } else {
+            256.0
+        }
+    }
+
+    fn fonts(&self) -> Option<Context> {
+        self.ctx.clone()
+    }
+
+    fn per_feature(&self) -> bool {
+        true
     }
 }
 

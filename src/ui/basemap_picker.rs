@@ -25,6 +25,8 @@ pub struct PickerState {
     pub open: bool,
     pub kind: Kind,
     pub path: String,
+    /// For vector tiles: the user's style file (empty: the built-in style).
+    pub style: String,
     pub template: String,
     pub attribution: String,
     pub tianditu: Option<TiandituLayer>,
@@ -43,9 +45,10 @@ impl PickerState {
         };
         match choice {
             BasemapChoice::Builtin => {}
-            BasemapChoice::Local { path, .. } => {
+            BasemapChoice::Local { path, style, .. } => {
                 self.kind = Kind::Local;
                 self.path = path.clone();
+                self.style = style.clone();
             }
             BasemapChoice::Online(OnlineSource::OpenStreetMap) => self.kind = Kind::OpenStreetMap,
             BasemapChoice::Online(OnlineSource::Tianditu(l)) => {
@@ -70,6 +73,7 @@ impl PickerState {
             Kind::Local => BasemapChoice::Local {
                 path: self.path.trim().to_owned(),
                 attribution: String::new(),
+                style: self.style.trim().to_owned(),
             },
             Kind::OpenStreetMap => BasemapChoice::Online(OnlineSource::OpenStreetMap),
             Kind::Tianditu => BasemapChoice::Online(OnlineSource::Tianditu(
@@ -119,9 +123,27 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
     if state.kind == Kind::Local {
         ui.horizontal(|ui| {
             let label = ui.label(t("路径", "Path"));
-            ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(320.0))
+            ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(280.0))
                 .labelled_by(label.id);
+            if ui.button(t("浏览…", "Browse…")).clicked() {
+                commands.push(AppCommand::BrowseBasemap { style: false });
+            }
         });
+        ui.horizontal(|ui| {
+            let label = ui.label(t(
+                "矢量瓦片的样式文件（可不填）",
+                "Style file for vector tiles (optional)",
+            ));
+            ui.add(egui::TextEdit::singleline(&mut state.style).desired_width(160.0))
+                .labelled_by(label.id);
+            if ui.button(t("浏览…", "Browse…")).clicked() {
+                commands.push(AppCommand::BrowseBasemap { style: true });
+            }
+        });
+        ui.weak(t(
+            "不填时：若瓦片文件旁有同名的样式文件则用它，否则用内置样式。",
+            "Empty: NAME.style.json beside the tiles if there is one, else the built-in style.",
+        ));
     }
     ui.separator();
     ui.label(t(
@@ -137,6 +159,22 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
                 (TiandituLayer::Vector, "矢量", "Vector"),
                 (TiandituLayer::Image, "影像", "Imagery"),
                 (TiandituLayer::Annotation, "注记", "Annotation"),
+            ] {
+                ui.radio_value(layer, l, t(zh, en));
+            }
+        });
+        ui.horizontal(|ui| {
+            for (l, zh, en) in [
+                (
+                    TiandituLayer::VectorAnnotated,
+                    "矢量 + 注记",
+                    "Vector + annotation",
+                ),
+                (
+                    TiandituLayer::ImageAnnotated,
+                    "影像 + 注记",
+                    "Imagery + annotation",
+                ),
             ] {
                 ui.radio_value(layer, l, t(zh, en));
             }
@@ -167,10 +205,15 @@ fn picker_body(ui: &mut Ui, state: &mut PickerState, commands: &mut Vec<AppComma
                 .labelled_by(label.id);
         });
     }
-    ui.checkbox(
-        &mut state.offline,
-        t("仅用缓存（离线）", "Cache only (offline)"),
-    );
+    ui.horizontal(|ui| {
+        ui.checkbox(
+            &mut state.offline,
+            t("仅用缓存（离线）", "Cache only (offline)"),
+        );
+        if ui.button(t("清除瓦片缓存", "Clear tile cache")).clicked() {
+            commands.push(AppCommand::ClearTileCache);
+        }
+    });
     ui.weak(t(
         "GCJ-02（火星坐标）瓦片会被拒绝：它们与 WGS84 规划图层错开数百米。",
         "GCJ-02 tiles are refused: they lie hundreds of metres off the WGS84 plan layers.",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{TileError, TileId, TileSource};
 
-const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
+const EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
 
 pub struct FolderTiles {
     root: PathBuf,
@@ -50,7 +50,7 @@ impl FolderTiles {
         let Some(extension) = extension else {
             return Err(TileError::source(
                 root.display().to_string(),
-                "has no tiles: expected {z}/{x}/{y}.png or .jpg in it",
+                "has no tiles: expected {z}/{x}/{y}.png, .jpg or .webp in it",
             ));
         };
         let lo = zooms.first().map_or(0, |z| z.0) as u8;

@@ -13,6 +13,7 @@ pub struct MbTiles {
     db: Mutex<Connection>,
     zooms: (u8, u8),
     attribution: String,
+    vector: bool,
 }
 
 impl MbTiles {
@@ -45,11 +46,7 @@ impl MbTiles {
             .ok()
             .flatten()
         };
-        if meta("format").is_some_and(|f| f.eq_ignore_ascii_case("pbf")) {
-            return Err(err(
-                "holds vector tiles (pbf); only raster MBTiles (PNG, JPEG) are drawn".into(),
-            ));
-        }
+        let vector = meta("format").is_some_and(|f| f.eq_ignore_ascii_case("pbf"));
         let attribution = meta("attribution").unwrap_or_default();
         let zooms: (Option<i64>, Option<i64>) = db
             .query_row(
@@ -67,7 +64,13 @@ impl MbTiles {
             db: Mutex::new(db),
             zooms: (clamp(lo), clamp(hi)),
             attribution,
+            vector,
         })
+    }
+
+    /// Whether it holds vector tiles (MVT, `format` pbf).
+    pub fn is_vector(&self) -> bool {
+        self.vector
     }
 }
 

@@ -10,9 +10,13 @@
 //! covers in a few hundred lines; the `pmtiles` crate's reader is async only.
 
 pub mod folder;
+pub mod freshness;
+mod layered;
 pub mod mbtiles;
 mod online;
 pub mod pmtiles;
+pub mod vector;
+pub mod vector_style;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,8 +24,10 @@ use std::sync::Arc;
 use thiserror::Error;
 
 pub use crate::model::tile_basemap::TileId;
-use crate::model::tile_basemap::{BasemapChoice, gcj02_reason};
+use crate::model::tile_basemap::{BasemapChoice, OnlineSource, VectorTile, gcj02_reason};
+pub use layered::{Layered, VectorTiles};
 pub use online::{OnlineTiles, cache_dir, online_template};
+pub use vector_style::VectorStyle;
 
 #[derive(Debug, Error, Clone)]
 pub enum TileError {
@@ -73,6 +79,40 @@ pub trait TileSource: Send + Sync {
     fn is_online(&self) -> Option<&OnlineTiles> {
         None
     }
+    /// For vector tiles (MVT): the style they are drawn with.
+    fn vector_style(&self) -> Option<&VectorStyle> {
+        None
+    }
+    /// Tiles drawn over these ones (Tianditu's annotation layer over its base).
+    fn overlay(&self) -> Option<&dyn TileSource> {
+        None
+    }
+}
+
+/// A tile ready to draw: an image, or a vector tile's triangles.
+#[derive(Clone, Debug)]
+pub enum TileContent {
+    Raster(DecodedTile),
+    Vector(Arc<VectorTile>),
+}
+
+/// Reads and decodes one tile of `source` (with its overlay, if it has one): `None` where the
+/// source has no tile. The app's workers and the headless export both load tiles here.
+pub fn load_tile(source: &dyn TileSource, id: TileId) -> Result<Option<TileContent>, TileError> {
+    let Some(bytes) = source.read(id)? else {
+        return Ok(None);
+    };
+    if let Some(style) = source.vector_style() {
+        let tile = vector::prepare(id, &bytes, style)?;
+        return Ok(Some(TileContent::Vector(Arc::new(tile))));
+    }
+    let mut tile = decode(id, &bytes)?;
+    if let Some(overlay) = source.overlay()
+        && let Some(bytes) = overlay.read(id)?
+    {
+        layered::draw_over(&mut tile, &decode(id, &bytes)?);
+    }
+    Ok(Some(TileContent::Raster(tile)))
 }
 
 /// A decoded tile: straight (unpremultiplied) RGBA, row-major.
@@ -83,8 +123,8 @@ pub struct DecodedTile {
     pub rgba: Vec<u8>,
 }
 
-/// Decodes PNG or JPEG bytes. Vector tiles (MVT) are refused with a message: this build
-/// draws raster tiles only.
+/// Decodes PNG, JPEG or WebP bytes. A vector tile (MVT) in a raster source is refused with a
+/// message (vector sources go through [`vector::prepare`]).
 pub fn decode(id: TileId, bytes: &[u8]) -> Result<DecodedTile, TileError> {
     if bytes.is_empty() {
         return Err(TileError::tile(id, "the tile is empty"));
@@ -92,7 +132,7 @@ pub fn decode(id: TileId, bytes: &[u8]) -> Result<DecodedTile, TileError> {
     if bytes.starts_with(&[0x1f, 0x8b]) || bytes.first() == Some(&0x1a) {
         return Err(TileError::tile(
             id,
-            "a vector tile (MVT); only raster tiles (PNG, JPEG) are drawn",
+            "a vector tile (MVT) where an image (PNG, JPEG, WebP) was expected",
         ));
     }
     let image = image::load_from_memory(bytes)
@@ -130,12 +170,19 @@ pub fn open_source(
     }
     let source: Arc<dyn TileSource> = match choice {
         BasemapChoice::Builtin => return Ok(None),
-        BasemapChoice::Local { path, .. } => {
-            let path = Path::new(path);
-            match &options.base_dir {
-                Some(base) if path.is_relative() => open_local(&base.join(path))?,
-                _ => open_local(path)?,
-            }
+        BasemapChoice::Local { path, style, .. } => {
+            let found = |p: &str| {
+                let p = Path::new(p);
+                match &options.base_dir {
+                    Some(base) if p.is_relative() => base.join(p),
+                    _ => p.to_owned(),
+                }
+            };
+            let style = (!style.trim().is_empty()).then(|| found(style.trim()));
+            open_local_styled(&found(path), style.as_deref())?
+        }
+        BasemapChoice::Online(OnlineSource::Tianditu(layer)) if layer.overlay_code().is_some() => {
+            Arc::new(Layered::tianditu(*layer, options)?)
         }
         BasemapChoice::Online(online) => Arc::new(OnlineTiles::new(online, options)?),
     };
@@ -151,6 +198,25 @@ pub fn open_source(
 
 /// A local file or folder, by what it is.
 pub fn open_local(path: &Path) -> Result<Arc<dyn TileSource>, TileError> {
+    open_local_styled(path, None)
+}
+
+/// [`open_local`]; vector tiles are drawn with the style file `style`, else with
+/// `NAME.style.json` beside `NAME.pmtiles` (or `.mbtiles`) if there is one, else with the
+/// built-in style.
+pub fn open_local_styled(
+    path: &Path,
+    style: Option<&Path>,
+) -> Result<Arc<dyn TileSource>, TileError> {
+    let styled = |source: Arc<dyn TileSource>| -> Result<Arc<dyn TileSource>, TileError> {
+        let beside = path.with_extension("style.json");
+        let style = match style {
+            Some(s) => VectorStyle::load(s)?,
+            None if beside.is_file() => VectorStyle::load(&beside)?,
+            None => VectorStyle::builtin(),
+        };
+        Ok(Arc::new(VectorTiles::new(source, style)))
+    };
     let shown = path.display().to_string();
     if path.is_dir() {
         return Ok(Arc::new(folder::FolderTiles::open(path)?));
@@ -164,8 +230,20 @@ pub fn open_local(path: &Path) -> Result<Arc<dyn TileSource>, TileError> {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("pmtiles") => Ok(Arc::new(pmtiles::PmTiles::open(path)?)),
-        Some("mbtiles") => Ok(Arc::new(mbtiles::MbTiles::open(path)?)),
+        Some("pmtiles") => {
+            let tiles = pmtiles::PmTiles::open(path)?;
+            match tiles.is_vector() {
+                true => styled(Arc::new(tiles)),
+                false => Ok(Arc::new(tiles)),
+            }
+        }
+        Some("mbtiles") => {
+            let tiles = mbtiles::MbTiles::open(path)?;
+            match tiles.is_vector() {
+                true => styled(Arc::new(tiles)),
+                false => Ok(Arc::new(tiles)),
+            }
+        }
         _ => Err(TileError::source(
             shown,
             "not a tile basemap: expected a .pmtiles or .mbtiles file, or a folder of {z}/{x}/{y} images",
@@ -184,6 +262,18 @@ mod tests {
         assert!(e.to_string().starts_with("tile 3/1/2: "), "{e}");
         let e = decode(id, &[0x1f, 0x8b, 0, 0]).unwrap_err();
         assert!(e.to_string().contains("vector tile"), "{e}");
+        let style = VectorStyle::builtin();
+        for bad in [
+            &b"\x1f\x8b\x08garbage"[..],
+            b"\x1a\xff\xff\xff\xff\x0f",
+            b"not a tile",
+        ] {
+            let e = vector::prepare(id, bad, &style).unwrap_err().to_string();
+            assert!(
+                e.starts_with("tile 3/1/2: ") && e.contains("vector tile"),
+                "{e}"
+            );
+        }
         assert!(decode(id, &[]).is_err());
     }
 

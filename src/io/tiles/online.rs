@@ -1,6 +1,9 @@
 //! Online XYZ tiles, opt-in, with a disk cache shared by the app and the headless export:
 //! `<cache>/<source>/{z}/{x}/{y}.tile`, where `<source>` is a hash of the URL template (the
 //! user's key left out). Offline ("cache only"), the cache is read and the network never is.
+//! Online, a cached tile is used while its server's cache headers say it is fresh, then asked
+//! for again with its validators (see [`super::freshness`]); a stale tile the server cannot
+//! be asked about (no network, an error) is still drawn, as a blank would help nobody.
 //!
 //! HTTP is reqwest (pure Rust, rustls with the ring provider), driven by a small runtime of
 //! each worker thread: the app's tile workers and the export's thread call [`TileSource::read`]
@@ -10,6 +13,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::freshness::Freshness;
 use super::{OpenOptions, TileError, TileId, TileSource};
 use crate::model::tile_basemap::OnlineSource;
 
@@ -42,14 +46,18 @@ pub fn cache_dir() -> Option<PathBuf> {
 pub fn online_template(source: &OnlineSource) -> String {
     match source {
         OnlineSource::OpenStreetMap => "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
-        OnlineSource::Tianditu(layer) => format!(
-            "https://t{{s}}.tianditu.gov.cn/{code}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0\
-             &LAYER={code}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles\
-             &TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={{key}}",
-            code = layer.code()
-        ),
+        OnlineSource::Tianditu(layer) => tianditu_template(layer.code()),
         OnlineSource::Custom { template, .. } => template.clone(),
     }
+}
+
+/// The template of one Tianditu WMTS layer (`vec`, `img`, `cva`, `cia`) in Web Mercator.
+pub fn tianditu_template(code: &str) -> String {
+    format!(
+        "https://t{{s}}.tianditu.gov.cn/{code}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0\
+         &LAYER={code}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles\
+         &TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={{key}}"
+    )
 }
 
 /// FNV-1a: a stable name for a template's cache folder (std's hasher may change between
@@ -62,7 +70,19 @@ fn fnv1a(text: &str) -> u64 {
 
 impl OnlineTiles {
     pub fn new(source: &OnlineSource, options: &OpenOptions) -> Result<Self, TileError> {
-        let template = online_template(source);
+        let zooms = match source {
+            OnlineSource::Tianditu(_) => (1, 18),
+            _ => (0, 19),
+        };
+        Self::from_template(online_template(source), zooms, options)
+    }
+
+    /// Tiles of a URL template (`{key}` where the user's Tianditu key goes).
+    pub fn from_template(
+        template: String,
+        zooms: (u8, u8),
+        options: &OpenOptions,
+    ) -> Result<Self, TileError> {
         for part in ["{z}", "{x}", "{y}"] {
             if !template.contains(part) {
                 return Err(TileError::source(
@@ -85,10 +105,6 @@ impl OnlineTiles {
             template.replace("{key}", options.tianditu_key.trim())
         } else {
             template
-        };
-        let zooms = match source {
-            OnlineSource::Tianditu(_) => (1, 18),
-            _ => (0, 19),
         };
         Ok(Self {
             template,
@@ -124,8 +140,12 @@ impl OnlineTiles {
 impl TileSource for OnlineTiles {
     fn read(&self, id: TileId) -> Result<Option<Vec<u8>>, TileError> {
         let file = self.cached_file(id);
-        if let Some(bytes) = file.as_ref().and_then(|f| std::fs::read(f).ok()) {
-            return Ok(Some(bytes));
+        let cached = file.as_ref().and_then(|f| std::fs::read(f).ok());
+        let freshness = file.as_deref().and_then(Freshness::read);
+        if let Some(bytes) = &cached
+            && (self.offline || freshness.as_ref().is_some_and(Freshness::is_fresh))
+        {
+            return Ok(Some(bytes.clone()));
         }
         if self.offline {
             return Err(TileError::NotCached {
@@ -134,15 +154,38 @@ impl TileSource for OnlineTiles {
                 y: id.y,
             });
         }
-        let bytes = fetch(&self.url(id), self.timeout).map_err(|m| TileError::tile(id, m))?;
-        if let Some(f) = &file {
-            store(f, &bytes);
+        // Validators only for a tile we still have.
+        let validators = freshness.filter(|_| cached.is_some());
+        match fetch(&self.url(id), self.timeout, validators.as_ref()) {
+            Ok(Fetched::Body(bytes, fresh)) => {
+                if let Some(f) = &file {
+                    if fresh.no_store {
+                        let _ = std::fs::remove_file(f);
+                        let _ = std::fs::remove_file(Freshness::file_of(f));
+                    } else {
+                        store(f, &bytes);
+                        fresh.write(f);
+                    }
+                }
+                Ok(Some(bytes))
+            }
+            Ok(Fetched::NotModified(fresh)) => match (cached, &file) {
+                (Some(bytes), Some(f)) => {
+                    fresh.write(f);
+                    Ok(Some(bytes))
+                }
+                _ => Err(TileError::tile(
+                    id,
+                    "the server answered 304 for a tile not cached",
+                )),
+            },
+            Err(message) => cached.map(Some).ok_or_else(|| TileError::tile(id, message)),
         }
-        Ok(Some(bytes))
     }
 
     fn discard(&self, id: TileId) {
         if let Some(f) = self.cached_file(id) {
+            let _ = std::fs::remove_file(Freshness::file_of(&f));
             let _ = std::fs::remove_file(f);
         }
     }
@@ -185,8 +228,14 @@ fn client() -> Result<(tokio::runtime::Runtime, reqwest::Client), String> {
     Ok((runtime, client))
 }
 
-/// One GET, whole body, within `timeout`.
-fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+/// What a GET brought: the tile, or (to a conditional GET) word that the cached one stands.
+enum Fetched {
+    Body(Vec<u8>, Freshness),
+    NotModified(Freshness),
+}
+
+/// One GET, whole body, within `timeout`; conditional on `validators` when given.
+fn fetch(url: &str, timeout: Duration, validators: Option<&Freshness>) -> Result<Fetched, String> {
     let host = url
         .split("://")
         .nth(1)
@@ -203,19 +252,28 @@ fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>, String> {
         };
         runtime.block_on(async {
             let get = async {
-                let response = client
-                    .get(url)
-                    .send()
-                    .await
-                    .map_err(|e| format!("{host}: {e}"))?;
+                let mut request = client.get(url);
+                if let Some(v) = validators {
+                    if let Some(etag) = &v.etag {
+                        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+                    }
+                    if let Some(date) = &v.last_modified {
+                        request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+                    }
+                }
+                let response = request.send().await.map_err(|e| format!("{host}: {e}"))?;
                 let status = response.status();
+                let fresh = Freshness::from_headers(response.headers());
+                if status == reqwest::StatusCode::NOT_MODIFIED && validators.is_some() {
+                    return Ok(Fetched::NotModified(fresh));
+                }
                 if !status.is_success() {
                     return Err(format!("{host} answered HTTP {}", status.as_u16()));
                 }
                 response
                     .bytes()
                     .await
-                    .map(|b| b.to_vec())
+                    .map(|b| Fetched::Body(b.to_vec(), fresh))
                     .map_err(|e| format!("{host}: {e}"))
             };
             tokio::time::timeout(timeout, get)

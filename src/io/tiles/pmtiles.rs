@@ -102,13 +102,16 @@ impl PmTiles {
             min_zoom: head[100],
             max_zoom: head[101],
         };
-        if header.tile_type == 1 {
-            return Err(bad(
-                "holds vector tiles (MVT); only raster PMTiles (PNG, JPEG) are drawn",
-            ));
-        }
-        if !matches!(header.tile_compression, 0 | 1) {
-            return Err(bad("its tiles are compressed; raster tiles should not be"));
+        match (header.tile_type, header.tile_compression) {
+            (_, 0..=2) if header.tile_type == 1 => {}
+            (1, c) => {
+                return Err(bad(&format!(
+                    "its vector tiles are compressed with method {c} (brotli or zstd); \
+                     only gzip is read"
+                )));
+            }
+            (_, 0 | 1) => {}
+            _ => return Err(bad("its tiles are compressed; raster tiles should not be")),
         }
         let len = file
             .metadata()
@@ -137,6 +140,11 @@ impl PmTiles {
             .and_then(|v| v.get("attribution")?.as_str().map(str::to_owned))
             .unwrap_or_default();
         Ok(tiles)
+    }
+
+    /// Whether it holds vector tiles (MVT).
+    pub fn is_vector(&self) -> bool {
+        self.header.tile_type == 1
     }
 
     fn error(&self, message: impl Into<String>) -> TileError {
@@ -289,8 +297,9 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Writes a PMTiles v3 archive of raster tiles (`png` or `jpg` as `tile_type` 2 or 3) with one
-/// uncompressed root directory and `metadata` (JSON) as given.
+/// Writes a PMTiles v3 archive (`tile_type` 1 MVT, 2 PNG, 3 JPEG, 4 WebP) with one
+/// uncompressed root directory and `metadata` (JSON) as given. Vector tiles are declared
+/// gzip-compressed (the readers unzip what starts as gzip and take the rest as it is).
 pub fn write_pmtiles(
     out: &Path,
     tiles: &[(TileId, Vec<u8>)],
@@ -345,7 +354,8 @@ pub fn write_pmtiles(
     for v in fields {
         head.extend_from_slice(&v.to_le_bytes());
     }
-    head.extend_from_slice(&[0, 1, 1, tile_type, min_z, max_z]);
+    let tile_compression = if tile_type == 1 { 2 } else { 1 };
+    head.extend_from_slice(&[0, 1, tile_compression, tile_type, min_z, max_z]);
     for v in [-1_800_000_000i32, -850_000_000, 1_800_000_000, 850_000_000] {
         head.extend_from_slice(&v.to_le_bytes());
     }
