@@ -115,7 +115,16 @@ fn main() -> ExitCode {
             return onemap::cli::run_command(command, cli.data.as_deref());
         };
         match onemap::cli::db::load_for_open(url, project) {
-            Ok(p) => from_db = Some((url.clone(), p)),
+            Ok((project, edition)) => {
+                if let Some((e, version)) = &edition {
+                    eprintln!(
+                        "onemap db open: plan edition {} version {version} from the database ({} layers)",
+                        e.edition.id,
+                        e.plan.layers.len()
+                    );
+                }
+                from_db = Some((url.clone(), project, edition));
+            }
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::from(2);
@@ -168,7 +177,9 @@ fn main() -> ExitCode {
             let mut app = OneMapApp::new(data);
             app.enable_desktop_services();
             match (from_db, &review) {
-                (Some((url, p)), _) => app.open_from_db_at_start(&url, p),
+                (Some((url, project, edition)), _) => {
+                    app.open_from_db_at_start(&url, onemap::app::db::FromDb { project, edition })
+                }
                 (None, Some(file)) => app.open_for_review_at_start(file),
                 (None, None) => app.open_at_start(&project),
             }

@@ -359,3 +359,81 @@ fn db_open_refuses_a_bad_url_or_an_unknown_project_with_exit_2_and_no_window() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("has no project named \"nosuch\""), "{err}");
 }
+
+/// A server that takes connections and never answers: the app waits on it (its
+/// `connect_timeout` does not cover the startup exchange), and Cancel frees it at once.
+#[test]
+fn cancel_stops_waiting_for_a_server_that_does_not_answer() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "host=127.0.0.1 port={} user=li dbname=plan sslmode=disable connect_timeout=600",
+        silent.local_addr().unwrap().port()
+    );
+    let mut h = harness(UiLanguage::English);
+
+    menu(&mut h, "Open from database…");
+    match &mut h.state_mut().files.dialog {
+        Some(Dialog::OpenFromDb(form)) => form.url = url.clone(),
+        other => panic!("no open dialog: {other:?}"),
+    }
+    h.run();
+    h.get_by_label("List projects").click();
+    // The spinner repaints while the app waits: steps, not `run`.
+    h.run_steps(3);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    h.run_steps(3);
+    assert!(h.state().db_busy(), "still waiting for the server");
+    h.get_by_label("Connecting…");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().db_busy(), "Cancel stopped the wait");
+    match &h.state().files.dialog {
+        Some(Dialog::OpenFromDb(form)) => assert!(!form.busy, "the dialog is free to try again"),
+        other => panic!("the dialog stays open: {other:?}"),
+    }
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(
+        h.state().files.dialog.is_none(),
+        "a second Cancel closes it"
+    );
+
+    // Publishing to it: Cancel while it connects writes nothing, and says so.
+    let before = h.state().doc.project.clone();
+    menu(&mut h, "Publish to database…");
+    match &mut h.state_mut().files.dialog {
+        Some(Dialog::PublishToDb(form)) => {
+            form.url = url.clone();
+            form.project = "plan".into();
+        }
+        other => panic!("no publish dialog: {other:?}"),
+    }
+    h.run();
+    h.get_by_label("Publish").click();
+    h.run_steps(3);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    h.run_steps(3);
+    assert!(h.state().db_busy());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().db_busy());
+    match &h.state().files.dialog {
+        Some(Dialog::Message { text, .. }) => {
+            assert_eq!(text, "Publishing was cancelled: nothing was written.")
+        }
+        other => panic!("no message: {other:?}"),
+    }
+    assert_eq!(
+        h.state().doc.project,
+        before,
+        "the open project is unchanged"
+    );
+
+    // The app may talk to a store again at once (one job at a time: a new one starts only
+    // when none is under way).
+    h.state_mut().files.dialog = None;
+    h.state_mut()
+        .run_commands(vec![AppCommand::ListDbProjects("not a connection".into())]);
+    assert!(h.state().db_busy(), "a new connection starts");
+    drop(silent);
+}

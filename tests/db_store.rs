@@ -63,7 +63,7 @@ fn init_is_idempotent_and_push_pull_log_round_trip() {
     let url = pg.url("plan");
     let (code, out, err) = pg.onemap(&["db", "init", &url]);
     assert_eq!(code, 0, "a second init changes nothing: {out}{err}");
-    assert!(out.contains("schema version 1"), "{out}");
+    assert!(out.contains("schema version 2"), "{out}");
 
     let file = write(dir.path(), "sma.onemap", &sample());
     let (code, out, err) =
@@ -384,7 +384,7 @@ fn bad_addresses_passwords_databases_and_rows_are_clear_errors_that_write_nothin
     assert_eq!(pg.onemap(&["db", "push", f, &url]).0, 0);
     let pushed = std::fs::read(&file).unwrap();
     pg.client("plan")
-        .batch_execute("UPDATE onemap.schema_version SET version = 2")
+        .batch_execute("UPDATE onemap.schema_version SET version = 3")
         .unwrap();
     let mut edited = load_project(&file).unwrap();
     edited.meta.title_en = "changed".into();
@@ -393,7 +393,7 @@ fn bad_addresses_passwords_databases_and_rows_are_clear_errors_that_write_nothin
     let (code, _, err) = pg.onemap(&["db", "push", f, &url]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("schema version 2, from a newer OneMap; this one knows version 1"),
+        err.contains("schema version 3, from a newer OneMap; this one knows version 2"),
         "{err}"
     );
     let (code, _, err) = pg.onemap(&["db", "init", &url]);
@@ -402,7 +402,7 @@ fn bad_addresses_passwords_databases_and_rows_are_clear_errors_that_write_nothin
     assert_eq!(std::fs::read(&file).unwrap(), edited_bytes);
     assert_ne!(pushed, edited_bytes);
     pg.client("plan")
-        .batch_execute("UPDATE onemap.schema_version SET version = 1")
+        .batch_execute("UPDATE onemap.schema_version SET version = 2")
         .unwrap();
 
     // A row edited by hand (in QGIS, say) into a geometry a placement cannot be.

@@ -5,6 +5,8 @@
 //! the three-way merge view, and nothing is written until the user resolves them and
 //! publishes again.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use crate::command::{
@@ -25,9 +27,20 @@ use super::handle::wrong_family;
 pub struct DbSession {
     /// The last connection string that worked.
     pub url: String,
-    job: Option<Receiver<Outcome>>,
+    job: Option<Job>,
     /// What the worker is doing, for the status note.
     pub note: Option<Bilingual>,
+    /// The plan edition in use when it came from the store (its name and version), and the
+    /// `layers/` edition it stands in for, put back when a file project opens.
+    pub edition: Option<(String, i32)>,
+    pub(super) layers_edition: Option<super::db_edition::LayersEdition>,
+}
+
+/// A project read from the store, with the store's newest version of the edition it records
+/// (none when the store holds no edition of that name).
+pub struct FromDb {
+    pub project: Project,
+    pub edition: Option<(db::EditionData, i32)>,
 }
 
 enum Outcome {
@@ -37,7 +50,7 @@ enum Outcome {
     },
     Opened {
         request: DbOpenRequest,
-        result: Result<Box<Project>, DbError>,
+        result: Result<Box<FromDb>, DbError>,
     },
     Published {
         request: DbPublishRequest,
@@ -46,6 +59,19 @@ enum Outcome {
         result: Result<Published, DbError>,
     },
 }
+
+/// Work under way on the worker thread.
+struct Job {
+    outcome: Receiver<Outcome>,
+    stage: Arc<AtomicU8>,
+}
+
+/// Where a job is: still connecting (or only reading: it may be dropped at any time), writing
+/// (a publish whose transaction began: it commits or rolls back whole, and its outcome is
+/// waited for), or cancelled (the worker writes nothing, and nobody waits for it).
+const CONNECTING: u8 = 0;
+const WRITING: u8 = 1;
+const CANCELLED: u8 = 2;
 
 enum Published {
     /// Saved as `revision`: the project as the store now holds it, its origin set.
@@ -66,9 +92,21 @@ enum Published {
     },
 }
 
-/// Runs on the worker: pushes `mine`; on conflicts, reads what the merge view needs.
-fn publish(request: &DbPublishRequest, mine: Project) -> Result<Published, DbError> {
+/// Runs on the worker: pushes `mine`, unless the publish was cancelled while it connected;
+/// on conflicts, reads what the merge view needs.
+fn publish(
+    request: &DbPublishRequest,
+    mine: Project,
+    stage: &AtomicU8,
+) -> Result<Published, DbError> {
     let (mut client, target) = db::connect(&request.url)?;
+    if stage
+        .compare_exchange(CONNECTING, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // Cancelled: nobody waits for this outcome, and nothing is written.
+        return Ok(Published::Unchanged { revision: 0 });
+    }
     let name = request.project.as_str();
     match db::push(&mut client, &target, name, &mine, &request.message)? {
         Pushed::Saved {
@@ -106,9 +144,11 @@ fn list(url: &str) -> Result<Vec<db::ProjectHead>, DbError> {
     db::projects(&mut client, &target)
 }
 
-fn load(request: &DbOpenRequest) -> Result<Box<Project>, DbError> {
+fn load(request: &DbOpenRequest) -> Result<Box<FromDb>, DbError> {
     let (mut client, target) = db::connect(&request.url)?;
-    db::load(&mut client, &target, &request.project, request.revision).map(Box::new)
+    let project = db::load(&mut client, &target, &request.project, request.revision)?;
+    let edition = db::find_edition(&mut client, &target, &project.edition)?;
+    Ok(Box::new(FromDb { project, edition }))
 }
 
 /// The project's name in the store: where it came from, else its file's name.
@@ -138,6 +178,7 @@ impl OneMapApp {
             AppCommand::AskPublishToDb => self.ask_publish(),
             AppCommand::PublishToDb(request) => self.publish_to_db(request),
             AppCommand::TakeDbMerge => self.take_db_merge(),
+            AppCommand::CancelDbJob => self.cancel_db_job(),
             other => wrong_family("db", &other),
         }
     }
@@ -147,10 +188,12 @@ impl OneMapApp {
         self.db.job.is_some()
     }
 
-    /// Opens a project read from the store by `onemap db open`, before the window shows.
-    pub fn open_from_db_at_start(&mut self, url: &str, project: Project) {
+    /// Opens a project read from the store by `onemap db open`, before the window shows,
+    /// on the store's edition when it has one.
+    pub fn open_from_db_at_start(&mut self, url: &str, from_db: FromDb) {
         self.db.url = url.to_owned();
-        self.show_db_project(project, false);
+        self.use_db_edition(from_db.edition);
+        self.show_db_project(from_db.project, false);
         self.files.offer_recovery();
     }
 
@@ -179,6 +222,7 @@ impl OneMapApp {
             message: String::new(),
             based_on,
             busy: false,
+            cancelling: false,
         })));
     }
 
@@ -188,7 +232,7 @@ impl OneMapApp {
             form.error = None;
         }
         let note = Bilingual::new("正在连接数据库…", "Connecting to the database…");
-        self.start_db_job(note, move || {
+        self.start_db_job(note, move |_| {
             let result = list(&url);
             Outcome::Listed { url, result }
         });
@@ -200,7 +244,7 @@ impl OneMapApp {
             format!("正在从数据库打开 {}…", request.project),
             format!("Opening {} from the database…", request.project),
         );
-        self.start_db_job(note, move || {
+        self.start_db_job(note, move |_| {
             let result = load(&request);
             Outcome::Opened { request, result }
         });
@@ -219,8 +263,8 @@ impl OneMapApp {
             format!("正在发布 {}…", request.project),
             format!("Publishing {}…", request.project),
         );
-        self.start_db_job(note, move || {
-            let result = publish(&request, mine);
+        self.start_db_job(note, move |stage| {
+            let result = publish(&request, mine, stage);
             Outcome::Published {
                 request,
                 doc_revision,
@@ -229,30 +273,73 @@ impl OneMapApp {
         });
     }
 
-    /// Runs `work` on a worker thread; one connection at a time.
-    fn start_db_job(&mut self, note: Bilingual, work: impl FnOnce() -> Outcome + Send + 'static) {
+    /// Runs `work` on a worker thread; one connection at a time. `work` is given the job's
+    /// stage, to say when it begins writing.
+    fn start_db_job(
+        &mut self,
+        note: Bilingual,
+        work: impl FnOnce(&AtomicU8) -> Outcome + Send + 'static,
+    ) {
         if self.db.job.is_some() {
             return;
         }
         let (tx, rx) = channel();
+        let stage = Arc::new(AtomicU8::new(CONNECTING));
+        let worker_stage = stage.clone();
         let spawned = std::thread::Builder::new()
             .name("team-store".into())
             .spawn(move || {
-                let _ = tx.send(work());
+                let _ = tx.send(work(&worker_stage));
             });
         match spawned {
             Ok(_) => {
-                self.db.job = Some(rx);
+                self.db.job = Some(Job { outcome: rx, stage });
                 self.db.note = Some(note);
             }
             Err(e) => self.files.error("Database error", format!("{e}")),
         }
     }
 
+    /// Cancel in a dialog while the app talks to the store: a connection under way, or a
+    /// reading, is abandoned at once (the worker ends on its own, its outcome unread; the
+    /// connection times out after `connect_timeout`, 10 s unless the connection says). A
+    /// publish that began writing is waited for: its transaction commits or rolls back whole.
+    fn cancel_db_job(&mut self) {
+        let Some(job) = &self.db.job else { return };
+        let cancelled = job
+            .stage
+            .compare_exchange(CONNECTING, CANCELLED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok();
+        if !cancelled {
+            if let Some(Dialog::PublishToDb(form)) = self.files.dialog.as_mut() {
+                form.cancelling = true;
+            }
+            return;
+        }
+        self.db.job = None;
+        self.db.note = None;
+        match self.files.dialog.as_mut() {
+            Some(Dialog::OpenFromDb(form)) => form.busy = false,
+            Some(Dialog::PublishToDb(form)) => {
+                form.busy = false;
+                self.files.info(
+                    "Could not publish",
+                    self.lang()
+                        .pick(
+                            "发布已取消，没有写入任何内容。",
+                            "Publishing was cancelled: nothing was written.",
+                        )
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+    }
+
     /// Takes what the worker brought back, if it has come. Called every frame.
     pub fn finish_db_job(&mut self) {
         let Some(job) = &self.db.job else { return };
-        let outcome = match job.try_recv() {
+        let outcome = match job.outcome.try_recv() {
             Ok(outcome) => outcome,
             Err(TryRecvError::Empty) => {
                 if let Some(ctx) = &self.ctx {
@@ -261,10 +348,8 @@ impl OneMapApp {
                 return;
             }
             Err(TryRecvError::Disconnected) => {
-                self.db = DbSession {
-                    url: std::mem::take(&mut self.db.url),
-                    ..Default::default()
-                };
+                self.db.job = None;
+                self.db.note = None;
                 self.files
                     .error("Database error", "the worker stopped".into());
                 return;
@@ -316,14 +401,16 @@ impl OneMapApp {
         }
     }
 
-    fn opened(&mut self, request: DbOpenRequest, result: Result<Box<Project>, DbError>) {
+    fn opened(&mut self, request: DbOpenRequest, result: Result<Box<FromDb>, DbError>) {
         if matches!(self.files.dialog, Some(Dialog::OpenFromDb(_))) {
             self.files.dialog = None;
         }
         match result {
-            Ok(project) => {
+            Ok(from_db) => {
                 self.db.url = request.url;
-                self.show_db_project(*project, request.revision.is_some());
+                let FromDb { project, edition } = *from_db;
+                self.use_db_edition(edition);
+                self.show_db_project(project, request.revision.is_some());
             }
             Err(e) => self.files.error(
                 "Could not open from the database",

@@ -117,6 +117,7 @@ impl OneMapApp {
 
     /// Restores the work of a journal, as unsaved work on the file it belonged to.
     fn restore(&mut self, journal: crate::command::Journal) {
+        self.use_layers_edition();
         self.doc = Document::new(
             self.data.new_project(),
             journal.original.clone(),
@@ -156,6 +157,7 @@ impl OneMapApp {
     fn proceed(&mut self, then: AfterConfirm) {
         match then {
             AfterConfirm::New => {
+                self.use_layers_edition();
                 self.files.clear_journal();
                 self.files.based_on = None;
                 self.doc = Document::on_plan(
@@ -205,6 +207,8 @@ impl OneMapApp {
     pub(super) fn try_open(&mut self, path: &Path) -> Result<(), IoError> {
         match files::open_project(path) {
             Ok(project) => {
+                // A file project draws on layers/, whatever the store's project before it did.
+                self.use_layers_edition();
                 self.review_mode = false;
                 self.compare = None;
                 self.merge = None;

@@ -211,7 +211,8 @@ impl OneMapApp {
             | C::OpenFromDb(..)
             | C::AskPublishToDb
             | C::PublishToDb(..)
-            | C::TakeDbMerge) => self.run_db_command(command),
+            | C::TakeDbMerge
+            | C::CancelDbJob) => self.run_db_command(command),
             command @ (C::AskPath(..)
             | C::Browse(..)
             | C::New

@@ -5,6 +5,7 @@
 
 mod data_layers;
 pub mod db;
+mod db_edition;
 mod drawing;
 mod export_image;
 mod file_commands;

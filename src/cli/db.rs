@@ -56,6 +56,45 @@ pub enum DbCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Plan editions in the database: push a `layers/` folder, list them, pull one.
+    /// A project opened from the database (`db open`, File › Open from database…) draws on
+    /// the database's newest edition of the name it records; files keep using layers/.
+    Edition {
+        #[command(subcommand)]
+        command: EditionCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditionCommand {
+    /// Saves the plan edition in folder DIR (edition.ron, its *.geojson layers, SOURCES.md)
+    /// as the next version of the edition its edition.ron names. Editors may; the server
+    /// refuses reviewers. Exit code: 0 saved (or already there), 2 on errors (nothing written).
+    Push {
+        dir: PathBuf,
+        url: String,
+        /// The version's message.
+        #[arg(short = 'm', long = "message", default_value = "")]
+        message: String,
+    },
+    /// Lists the plan editions in the database, every version: name, version, time, author,
+    /// layers, features, message. Exit code: 0 listed, 2 on errors.
+    List {
+        url: String,
+        /// Print them as JSON, for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Writes edition NAME (its newest version, or --version N) as a layers/ folder DIR,
+    /// which must not exist or be empty. Exit code: 0 written, 2 on errors.
+    Pull {
+        url: String,
+        name: String,
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "N")]
+        version: Option<i32>,
+    },
 }
 
 /// Runs `onemap db …`.
@@ -75,6 +114,7 @@ pub fn run(command: &DbCommand) -> ExitCode {
             revision,
         } => pull(url, project, out, *revision),
         DbCommand::Log { url, project, json } => log(url, project, *json),
+        DbCommand::Edition { command } => edition(command),
         // The binary opens the window (main.rs), after `load_for_open`; the library has none.
         DbCommand::Open { .. } => {
             failed("onemap db open opens the app's window: run it from the onemap program")
@@ -82,11 +122,26 @@ pub fn run(command: &DbCommand) -> ExitCode {
     }
 }
 
-/// What `onemap db open URL PROJECT` opens: PROJECT's newest revision, with its origin set.
-/// The error is the message to print (then exit 2, without a window).
-pub fn load_for_open(url: &str, project: &str) -> Result<crate::model::project::Project, String> {
+/// What `onemap db open URL PROJECT` opens: PROJECT's newest revision, with its origin set,
+/// and the database's newest version of the plan edition it records (`None` when the database
+/// holds none of that name: then it draws on layers/). The error is the message to print
+/// (then exit 2, without a window).
+pub fn load_for_open(
+    url: &str,
+    project: &str,
+) -> Result<
+    (
+        crate::model::project::Project,
+        Option<(db::EditionData, i32)>,
+    ),
+    String,
+> {
     db::connect(url)
-        .and_then(|(mut client, target)| db::load(&mut client, &target, project, None))
+        .and_then(|(mut client, target)| {
+            let loaded = db::load(&mut client, &target, project, None)?;
+            let edition = db::find_edition(&mut client, &target, &loaded.edition)?;
+            Ok((loaded, edition))
+        })
         .map_err(|e| format!("onemap db open: {project} could not be opened: {e}"))
 }
 
@@ -261,5 +316,89 @@ fn log(url: &str, project: &str, json: bool) -> ExitCode {
             );
         }
     }
+    ExitCode::SUCCESS
+}
+
+fn edition(command: &EditionCommand) -> ExitCode {
+    match command {
+        EditionCommand::Push { dir, url, message } => edition_push(dir, url, message),
+        EditionCommand::List { url, json } => edition_list(url, *json),
+        EditionCommand::Pull {
+            url,
+            name,
+            out,
+            version,
+        } => edition_pull(url, name, out, *version),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn edition_push(dir: &Path, url: &str, message: &str) -> ExitCode {
+    let data = match db::read_edition_dir(dir) {
+        Ok(d) => d,
+        Err(e) => return failed(e),
+    };
+    let name = data.edition.id.clone();
+    let pushed = db::connect(url)
+        .and_then(|(mut client, target)| db::push_edition(&mut client, &target, &data, message));
+    match pushed {
+        Ok(db::EditionPushed::Saved { version, features }) => {
+            println!(
+                "plan edition {name}: saved as version {version} ({} layers, {features} features)",
+                data.plan.layers.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(db::EditionPushed::Unchanged { version }) => {
+            println!(
+                "plan edition {name}: nothing to save, version {version} holds the same edition"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(format!("plan edition {name} was not saved: {e}")),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn edition_list(url: &str, json: bool) -> ExitCode {
+    let listed =
+        db::connect(url).and_then(|(mut client, target)| db::editions(&mut client, &target));
+    let versions = match listed {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&versions).unwrap_or_default()
+        );
+    } else {
+        for v in &versions {
+            println!(
+                "{}\t{}\t{}\t{}\t{} layers, {} features\t{}\t{}",
+                v.name, v.version, v.time, v.author, v.layers, v.features, v.name_zh, v.message
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+#[allow(clippy::print_stdout)]
+fn edition_pull(url: &str, name: &str, out: &Path, version: Option<i32>) -> ExitCode {
+    let loaded = db::connect(url)
+        .and_then(|(mut client, target)| db::load_edition(&mut client, &target, name, version));
+    let (data, version) = match loaded {
+        Ok(found) => found,
+        Err(e) => return failed(e),
+    };
+    if let Err(e) = db::write_edition_dir(out, &data) {
+        return failed(e);
+    }
+    println!(
+        "wrote {} (plan edition {name} version {version}, {} layers, {} features)",
+        out.display(),
+        data.plan.layers.len(),
+        data.plan.features().count()
+    );
     ExitCode::SUCCESS
 }

@@ -50,6 +50,8 @@ pub struct DbPublishForm {
     pub based_on: Option<(String, i32)>,
     /// A publish is under way.
     pub busy: bool,
+    /// Cancel was pressed after the publish began writing: it is waited for.
+    pub cancelling: bool,
 }
 
 /// Opening a project of the store.

@@ -253,6 +253,9 @@ pub enum AppCommand {
     /// Takes the resolved merge of a refused publish as the open project, based on the
     /// store's newest revision (nothing is written until it is published again).
     TakeDbMerge,
+    /// Cancel while the app talks to the store: stops a connection or a reading, or a publish
+    /// that has not begun writing.
+    CancelDbJob,
     /// Opens the reason field for acknowledging a finding (`None` closes it).
     DraftAcknowledgement(Option<String>),
     Acknowledge {

@@ -100,12 +100,29 @@ pub fn open_from_db_ui(
                 }));
                 form.busy = true;
             }
-            if ui.button(tr(ctx, "取消", "Cancel")).clicked() {
-                close = true;
-            }
+            cancel_button(ui, form.busy, true, commands, &mut close);
         });
     });
     close
+}
+
+/// Cancel: while the app talks to the store, stops that (the dialog stays, to try again);
+/// else closes the dialog.
+fn cancel_button(
+    ui: &mut Ui,
+    busy: bool,
+    enabled: bool,
+    commands: &mut Vec<AppCommand>,
+    close: &mut bool,
+) {
+    let button = egui::Button::new(tr(ui.ctx(), "取消", "Cancel"));
+    if ui.add_enabled(enabled, button).clicked() {
+        if busy {
+            commands.push(AppCommand::CancelDbJob);
+        } else {
+            *close = true;
+        }
+    }
 }
 
 /// The projects of the store: name, newest revision, who saved it and when.
@@ -217,7 +234,13 @@ pub fn publish_to_db_ui(
             .to_owned(),
         };
         ui.add(egui::Label::new(RichText::new(based).weak()).wrap());
-        if form.busy {
+        if form.cancelling {
+            busy_note(
+                ui,
+                "已开始写入：正在等待它整体完成或整体撤销…",
+                "Already writing: waiting for it to finish or roll back as a whole…",
+            );
+        } else if form.busy {
             busy_note(ui, "正在发布…", "Publishing…");
         }
         ui.separator();
@@ -235,9 +258,7 @@ pub fn publish_to_db_ui(
                 }));
                 form.busy = true;
             }
-            if ui.button(tr(ctx, "取消", "Cancel")).clicked() {
-                close = true;
-            }
+            cancel_button(ui, form.busy, !form.cancelling, commands, &mut close);
         });
     });
     close

@@ -84,14 +84,26 @@ pub fn all_dialogs() -> Vec<Dialog> {
         projects: Some(Vec::new()),
         ..Default::default()
     })));
-    for based_on in [Some(("sma2035".to_owned(), 3)), None] {
+    // Busy: connecting (Cancel stops it), and a publish cancelled after it began writing.
+    dialogs.push(Dialog::OpenFromDb(Box::new(onemap::command::DbOpenForm {
+        url: "service=team".into(),
+        busy: true,
+        ..Default::default()
+    })));
+    for (based_on, busy, cancelling) in [
+        (Some(("sma2035".to_owned(), 3)), false, false),
+        (None, false, false),
+        (None, true, false),
+        (None, true, true),
+    ] {
         dialogs.push(Dialog::PublishToDb(Box::new(
             onemap::command::DbPublishForm {
                 url: "service=team".into(),
                 project: "sma2035".into(),
                 message: String::new(),
                 based_on,
-                busy: false,
+                busy,
+                cancelling,
             },
         )));
     }
@@ -153,8 +165,18 @@ pub fn visit_everything(
     h.state_mut().basemap_picker.open = false;
     for dialog in all_dialogs() {
         let name = format!("{dialog:?}");
+        // A busy dialog's spinner repaints for ever: a few frames, not `run`.
+        let busy = match &dialog {
+            Dialog::OpenFromDb(form) => form.busy,
+            Dialog::PublishToDb(form) => form.busy,
+            _ => false,
+        };
         h.state_mut().files.dialog = Some(dialog);
-        h.run();
+        if busy {
+            h.run_steps(4);
+        } else {
+            h.run();
+        }
         check(h, &name);
         h.state_mut().files.dialog = None;
     }

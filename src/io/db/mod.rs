@@ -10,6 +10,9 @@
 //! Part of `io`: only the command line and the app call it, never the panels.
 
 mod connect;
+mod data_rows;
+mod edition;
+mod edition_dir;
 mod read;
 mod rows;
 mod schema;
@@ -18,6 +21,10 @@ mod words;
 mod write;
 
 pub use connect::{Environment, Target, config_for, connect, password_from_file};
+pub use edition::{
+    EditionData, EditionPushed, EditionVersion, editions, find_edition, load_edition, push_edition,
+};
+pub use edition_dir::{read_edition_dir, write_edition_dir};
 pub use read::{ProjectHead, Revision, load, log, projects};
 pub use rows::Parts;
 pub use schema::{SCHEMA_VERSION, init};
@@ -54,6 +61,32 @@ pub enum DbError {
         target: Target,
         found: i32,
         supported: i32,
+    },
+
+    #[error(
+        "{target} holds OneMap tables of schema version {found}; this OneMap needs version {needed} for {what}: run `onemap db init URL` as the database's owner to update them"
+    )]
+    OlderSchema {
+        target: Target,
+        found: i32,
+        needed: i32,
+        /// What needs the newer tables: "saving", "plan editions".
+        what: &'static str,
+    },
+
+    #[error("{target} has no plan edition named {name:?}{}", known_editions(.known))]
+    NoEdition {
+        target: Target,
+        name: String,
+        /// The names it has, to say what there is.
+        known: Vec<String>,
+    },
+
+    #[error("plan edition {name:?} has no version {version} (its newest is {newest})")]
+    NoEditionVersion {
+        name: String,
+        version: i32,
+        newest: i32,
     },
 
     #[error("{target} has no project named {project:?}")]
@@ -125,6 +158,14 @@ impl DbError {
                 ..
             }
         )
+    }
+}
+
+fn known_editions(known: &[String]) -> String {
+    if known.is_empty() {
+        " (it holds none: push one with `onemap db edition push DIR URL`)".into()
+    } else {
+        format!(" (it holds {})", known.join(", "))
     }
 }
 

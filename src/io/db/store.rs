@@ -5,7 +5,7 @@ use postgres::{Client, Transaction};
 
 use super::read::load_revision;
 use super::rows::Parts;
-use super::schema::check;
+use super::schema::check_at_least;
 use super::write::write_changes;
 use super::{DbError, DbOrigin, Target};
 use crate::edit::merge::{Conflict, merge3};
@@ -57,7 +57,7 @@ pub fn push(
     mine: &Project,
     message: &str,
 ) -> Result<Pushed, DbError> {
-    check(client, target)?;
+    check_at_least(client, target, "saving")?;
     let mut attempt = 0;
     loop {
         attempt += 1;

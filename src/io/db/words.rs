@@ -31,6 +31,37 @@ impl DbError {
             } => format!(
                 "{target} 中 OneMap 表的结构版本为 {found}，来自更新的 OneMap；本程序只认识版本 {supported}：请更新 OneMap"
             ),
+            Self::OlderSchema {
+                target,
+                found,
+                needed,
+                what,
+            } => {
+                let what = match *what {
+                    "plan editions" => "规划版本",
+                    _ => "保存",
+                };
+                format!(
+                    "{target} 中 OneMap 表的结构版本为 {found}；本程序的{what}功能需要版本 {needed}：请由数据库所有者运行 `onemap db init URL` 更新"
+                )
+            }
+            Self::NoEdition {
+                target,
+                name,
+                known,
+            } => {
+                let known = if known.is_empty() {
+                    "（其中没有任何规划版本：用 `onemap db edition push DIR URL` 上传）".to_owned()
+                } else {
+                    format!("（其中有：{}）", known.join("、"))
+                };
+                format!("{target} 中没有名为 {name:?} 的规划版本{known}")
+            }
+            Self::NoEditionVersion {
+                name,
+                version,
+                newest,
+            } => format!("规划版本 {name:?} 没有第 {version} 版（最新为第 {newest} 版）"),
             Self::NoProject { target, project } => {
                 format!("{target} 中没有名为 {project:?} 的项目")
             }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use postgres::Transaction;
 
 use super::DbError;
+use super::data_rows::replace_data_features;
 use super::rows::{
     CommentRow, Parts, bare_placement, content_hash, hash_of, placement_hash, to_wkb,
 };
@@ -136,16 +137,20 @@ pub(super) fn write_changes(
     let (close, write) = changed(&current, &parts.items, |text| content_hash(text));
     count += close.len() + write.len();
     close_rows(tx, "items", "item_key", project_id, revision, &close)?;
-    let insert = tx
-        .prepare(
-            "INSERT INTO onemap.items (project_id, item_key, valid_from, hash, data) \
-             VALUES ($1, $2, $3, $4, $5::text::jsonb)",
-        )
-        .map_err(|e| DbError::server("could not prepare the items", &e))?;
-    for (key, text, hash) in write {
-        tx.execute(&insert, &[&project_id, key, &revision, &hash, text])
-            .map_err(|e| DbError::server(format!("could not write item {key}"), &e))?;
+    if !write.is_empty() {
+        let insert = tx
+            .prepare(
+                "INSERT INTO onemap.items (project_id, item_key, valid_from, hash, data) \
+                 VALUES ($1, $2, $3, $4, $5::text::jsonb)",
+            )
+            .map_err(|e| DbError::server("could not prepare the items", &e))?;
+        for (key, text, hash) in &write {
+            tx.execute(&insert, &[&project_id, key, &revision, hash, text])
+                .map_err(|e| DbError::server(format!("could not write item {key}"), &e))?;
+        }
     }
+    let written: Vec<(&String, &String)> = write.iter().map(|(k, t, _)| (*k, *t)).collect();
+    count += replace_data_features(tx, project_id, revision, &close, &written)?;
     Ok(count)
 }
 
