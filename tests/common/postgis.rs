@@ -311,6 +311,36 @@ impl PostGis {
         postgres::Client::connect(&url, postgres::NoTls).unwrap()
     }
 
+    /// GDAL's PostgreSQL driver (which QGIS uses) on database `db`, as the superuser:
+    /// `ogrinfo -ro -q PG:… ARGS`'s standard output, asserted to succeed. `None` when ogrinfo
+    /// is not installed (outside CI only: .ci/run installs gdal-bin).
+    pub fn ogrinfo(&self, db: &str, args: &[&str]) -> Option<String> {
+        if Command::new("ogrinfo").arg("--version").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "ogrinfo is missing in CI: .ci/run must install gdal-bin"
+            );
+            eprintln!("ogrinfo not installed: the QGIS-readability check did not run");
+            return None;
+        }
+        let source = format!(
+            "PG:host=127.0.0.1 port={} dbname={db} user=postgres password={PASSWORD}",
+            self.port
+        );
+        let out = Command::new("ogrinfo")
+            .args(["-ro", "-q"])
+            .arg(&source)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// A new database, with PostGIS in it or not.
     pub fn create_database(&self, name: &str, postgis: bool) {
         self.client("postgres")
