@@ -433,7 +433,11 @@ impl DataForm<'_> {
 
     /// The feature's properties in map form: its attributes, its names and its layer.
     fn properties(&self, f: &ImportedFeature) -> BTreeMap<String, Value> {
-        let mut properties: BTreeMap<String, Value> = f.properties.clone().into_iter().collect();
+        let mut properties: BTreeMap<String, Value> = f
+            .properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         match (self.label_field, self.named_by) {
             (Some(field), _) => label_by(&mut properties, field),
             (None, Some(field)) => name_by(&mut properties, field),
