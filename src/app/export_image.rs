@@ -3,6 +3,7 @@
 //! it is now (with unsaved changes), either as the editor shows it or as one of its scenes.
 //! File › Export map book (PDF)…: the cover and every scene, through the same code as
 //! `onemap export --all-scenes` (`present::book`).
+//! File › Project properties…: the title, author and 审图号 those exports print.
 
 use crate::command::{
     AppCommand, Dialog, ExportBookForm, ExportBookRequest, ExportImageForm, ExportImageRequest,
@@ -31,6 +32,10 @@ impl OneMapApp {
                     .collect();
                 let form = ExportImageForm::new(self.default_image_path(), scenes);
                 self.files.dialog = Some(Dialog::ExportImage(Box::new(form)));
+            }
+            AppCommand::AskProjectProperties => {
+                let info = self.doc.project.meta.info();
+                self.files.dialog = Some(Dialog::ProjectProperties(Box::new(info)));
             }
             AppCommand::AskExportBook => {
                 let path = std::path::Path::new(&self.default_image_path()).with_extension("pdf");

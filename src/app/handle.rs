@@ -120,7 +120,8 @@ impl OneMapApp {
             | C::SetSketchVisible(..)
             | C::SetSketchOpacity(..)
             | C::RevertToPlan(..)
-            | C::RevertLayer(..)) => self.run_edit_command(command),
+            | C::RevertLayer(..)
+            | C::SetProjectInfo(..)) => self.run_edit_command(command),
             command @ (C::Select(..)
             | C::ToggleSelect(..)
             | C::SelectInBox(..)
@@ -164,7 +165,8 @@ impl OneMapApp {
             command @ (C::AskExportImage
             | C::ExportImage(..)
             | C::AskExportBook
-            | C::ExportBook(..)) => self.run_export_command(command),
+            | C::ExportBook(..)
+            | C::AskProjectProperties) => self.run_export_command(command),
             command @ (C::DetectData(..) | C::RereadData(..) | C::ImportData(..)) => {
                 self.run_import_command(command)
             }
@@ -233,6 +235,11 @@ impl OneMapApp {
         match command {
             AppCommand::View(v) => self.edit(Edit::View(v)),
             AppCommand::Edit(e) => self.edit(*e),
+            AppCommand::SetProjectInfo(info) => {
+                if info != self.doc.project.meta.info() {
+                    self.edit(Edit::SetProjectInfo(info));
+                }
+            }
             AppCommand::RevertToPlan(id) => self.revert_to_plan(&id),
             AppCommand::RevertLayer(layer) => self.revert_layer(&layer),
             AppCommand::BulkEdit(change) => {

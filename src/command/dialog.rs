@@ -159,6 +159,8 @@ pub enum Dialog {
     OpenFromDb(Box<super::DbOpenForm>),
     /// File › Publish to database….
     PublishToDb(Box<super::DbPublishForm>),
+    /// File › Project properties…: the title, author and 审图号, as edited so far.
+    ProjectProperties(Box<crate::model::project::ProjectInfo>),
 }
 
 /// An import under way (reading the file), as its progress window shows it.

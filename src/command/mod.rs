@@ -70,6 +70,10 @@ pub enum AppCommand {
     ExportImage(ExportImageRequest),
     /// Opens the Export map book dialog.
     AskExportBook,
+    /// Opens File › Project properties… on the project's title, author and 审图号.
+    AskProjectProperties,
+    /// The project properties as applied: one undo step, or nothing when they are unchanged.
+    SetProjectInfo(crate::model::project::ProjectInfo),
     /// Writes the map book (PDF), as `onemap export --all-scenes` does.
     ExportBook(ExportBookRequest),
     /// Shows or hides the keyboard-shortcut sheet (F1).

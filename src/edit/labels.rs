@@ -113,6 +113,7 @@ impl Edit {
                 format!("edit {}", placement.name_zh),
             ),
             Edit::SetNotes(_) => words("地图注记".into(), "map notes".into()),
+            Edit::SetProjectInfo(_) => words("项目属性".into(), "project properties".into()),
             Edit::SetPlanOverride { id, value: Some(_) } => {
                 words(format!("草绘 {id}"), format!("sketch {id}"))
             }

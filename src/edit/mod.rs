@@ -88,6 +88,8 @@ pub enum Edit {
     },
     /// Replaces the notes pinned to map locations.
     SetNotes(Vec<crate::model::project::MapNote>),
+    /// Sets the project's title, author and map approval number (File › Project properties…).
+    SetProjectInfo(crate::model::project::ProjectInfo),
     /// Several edits as one undo step (a bulk edit, a paste, deleting a multiple selection).
     /// All apply or none does.
     Batch {
@@ -194,6 +196,7 @@ impl Edit {
             }
             Edit::SetScenes { scenes, .. } => project.scenes = scenes.clone(),
             Edit::SetNotes(notes) => project.notes = notes.clone(),
+            Edit::SetProjectInfo(info) => project.meta.set_info(info),
             Edit::SetPlanOverride { id, value } => match value {
                 Some(v) => {
                     project.plan_overrides.insert(id.clone(), v.clone());
@@ -236,6 +239,7 @@ impl Edit {
                 | Edit::SetPlacement { .. }
                 | Edit::SetScenes { .. }
                 | Edit::SetNotes(_)
+                | Edit::SetProjectInfo(_)
                 | Edit::SetPlanOverride { .. }
         ) || matches!(self, Edit::Batch { edits, .. } if edits.iter().any(Edit::is_structural))
     }

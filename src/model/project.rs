@@ -27,6 +27,35 @@ pub struct Metadata {
     pub approval_number: String,
 }
 
+/// What File › Project properties… edits: the metadata the planner writes, not the dates the
+/// program keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectInfo {
+    pub title_zh: String,
+    pub title_en: String,
+    pub author: String,
+    pub approval_number: String,
+}
+
+impl Metadata {
+    pub fn info(&self) -> ProjectInfo {
+        ProjectInfo {
+            title_zh: self.title_zh.clone(),
+            title_en: self.title_en.clone(),
+            author: self.author.clone(),
+            approval_number: self.approval_number.clone(),
+        }
+    }
+
+    /// Takes the planner's fields from `info`; `created` and `modified` stay as they are.
+    pub fn set_info(&mut self, info: &ProjectInfo) {
+        self.title_zh = info.title_zh.clone();
+        self.title_en = info.title_en.clone();
+        self.author = info.author.clone();
+        self.approval_number = info.approval_number.clone();
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlacementStatus {
     Proposed,

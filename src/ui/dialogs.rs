@@ -79,6 +79,9 @@ pub fn dialogs_ui(
         }
         Some(Dialog::OpenFromDb(form)) => super::db_dialogs::open_from_db_ui(ctx, form, commands),
         Some(Dialog::PublishToDb(form)) => super::db_dialogs::publish_to_db_ui(ctx, form, commands),
+        Some(Dialog::ProjectProperties(info)) => {
+            super::project_properties::project_properties_ui(ctx, info, commands)
+        }
     };
     if close {
         *dialog = None;

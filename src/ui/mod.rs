@@ -28,6 +28,7 @@ pub mod merge_panel;
 pub mod placement_form;
 pub mod placement_table;
 pub mod plan_about;
+pub mod project_properties;
 pub mod scenes_panel;
 pub mod status_bar;
 pub mod swatch;

@@ -399,6 +399,20 @@ fn file_menu_ui(
         AppCommand::AskExportBook,
         commands,
     );
+    // Title, author and 审图号 go on every export and print; review mode never changes them.
+    ui.add_enabled_ui(!read_only, |ui| {
+        menu_item(
+            ui,
+            lang,
+            (
+                "项目属性（标题、作者、审图号）…",
+                "Project properties (title, author, approval no.)…",
+            ),
+            "",
+            AppCommand::AskProjectProperties,
+            commands,
+        )
+    });
     menu_item(
         ui,
         lang,

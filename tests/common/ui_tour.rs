@@ -51,6 +51,12 @@ pub fn all_dialogs() -> Vec<Dialog> {
     dialogs.push(Dialog::ExportBook(Box::new(
         onemap::command::ExportBookForm::new("book.pdf".into(), 9),
     )));
+    dialogs.push(Dialog::ProjectProperties(Box::new(
+        onemap::model::project::ProjectInfo {
+            approval_number: "沪S〔2026〕001号".into(),
+            ..Default::default()
+        },
+    )));
     dialogs.push(Dialog::ConfirmUnsaved(AfterConfirm::Quit));
     dialogs.push(Dialog::Recovery(Box::new(Journal {
         file: "session.recovery".into(),
