@@ -14,6 +14,8 @@
 //!
 //! Each variant is measured twice in one run: with the dialog's read taken by the import
 //! (the file read once), and with it dropped before the click (read again, as before).
+//! The peer, in the same run: `ogr2ogr -f GPKG` converting the same Shapefile to a
+//! GeoPackage (the goal: import faster than that), when `ogr2ogr` is installed.
 
 // A benchmark is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml) does
 // not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
@@ -71,7 +73,36 @@ fn import_large(c: &mut Criterion) {
             },
         );
     }
+    if let Some(shapefile) = large_file("big.shp")
+        && ogr2ogr_present()
+    {
+        let out = project_dir.path().join("ogr2ogr-out.gpkg");
+        group.bench_function("ogr2ogr big.shp to GeoPackage (peer)", |b| {
+            b.iter(|| {
+                let _ = std::fs::remove_file(&out);
+                let status = std::process::Command::new("ogr2ogr")
+                    .args(["-f", "GPKG"])
+                    .arg(&out)
+                    .arg(&shapefile)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "ogr2ogr failed");
+            })
+        });
+    }
     group.finish();
+}
+
+/// Whether GDAL's `ogr2ogr` can be run (the peer is left out when it cannot).
+fn ogr2ogr_present() -> bool {
+    let found = std::process::Command::new("ogr2ogr")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped the peer: ogr2ogr is not installed");
+    }
+    found
 }
 
 criterion_group!(benches, import_large);

@@ -400,9 +400,8 @@ fn copying_features_to_placements_is_one_undo_step_from_the_table_and_the_contex
 #[test]
 fn search_finds_a_data_feature_by_its_name_field() {
     let mut h = depots("search");
-    let hits = onemap::model::search::search(
+    let hits = h.state().doc.search(
         &h.state().data.plan,
-        &h.state().doc.features,
         &h.state().data.basemap,
         "测试园区",
         12,

@@ -172,7 +172,10 @@ impl OneMapApp {
             layer_name: &layer.name,
             index,
             count,
-            title: self.doc.feature(id).map_or(&layer.name, |f| f.name_zh()),
+            title: &self
+                .doc
+                .data_feature_title(id)
+                .unwrap_or_else(|| layer.name.clone()),
             feature,
             fields: self
                 .doc

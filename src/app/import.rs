@@ -124,8 +124,7 @@ impl OneMapApp {
                 let path = request.path.clone();
                 // The dialog's read stands for the import's where it can: not read twice.
                 let preview = self.files.data_preview.take();
-                let work =
-                    move |w: &Worker| Outcome::Layers(read_layers(&request, preview.as_ref(), w));
+                let work = move |w: &Worker| Outcome::Layers(read_layers(&request, preview, w));
                 self.start_data_job(&path, reads, work);
             }
             other => wrong_family("import", &other),
@@ -340,28 +339,35 @@ fn unused_id(project: &crate::model::project::Project, taken: &[String], name: &
 }
 
 /// Reads every requested table as its data layer will be read; the first error stops all.
-/// A table the dialog's read holds, read with the same choices, is taken from there.
+/// A table the dialog's read holds, read with the same choices, is taken from there; the last
+/// layer to use it lets go of the preview first, so that its features are moved, not copied.
 fn read_layers(
     request: &ImportRequest,
-    preview: Option<&Preview>,
+    mut preview: Option<Preview>,
     worker: &Worker,
 ) -> Result<Vec<ReadLayer>, IoError> {
     let path = &request.path;
     let progress = &worker.progress;
     let mut layers = Vec::new();
-    for layer in &request.layers {
+    for (i, layer) in request.layers.iter().enumerate() {
         if progress.cancel.load(Ordering::Relaxed) {
             return Err(IoError::Cancelled { path: path.clone() });
         }
         progress.bytes_read.store(0, Ordering::Relaxed);
-        let dataset = match preview.and_then(|p| p.dataset_for(path, &layer.choices)) {
+        let dataset = match preview
+            .as_ref()
+            .and_then(|p| p.dataset_for(path, &layer.choices))
+        {
             Some(dataset) => dataset,
             None => {
                 let options = read_options(path, &layer.choices, Some(progress))?;
                 Arc::new(formats::read(path, &options)?)
             }
         };
-        let (imported, fields) = layer_of_dataset(path, &dataset, &layer.choices)?;
+        if i + 1 == request.layers.len() {
+            preview = None;
+        }
+        let (imported, fields) = layer_of_dataset(path, dataset, &layer.choices)?;
         layers.push((layer.clone(), imported, fields));
         worker.reads_done.fetch_add(1, Ordering::Relaxed);
     }

@@ -326,7 +326,7 @@ impl OneMapApp {
                         .map(|o| o.kind_str());
                     ui::inspector::inspector_ui(
                         ui,
-                        feature,
+                        &feature,
                         &self.data.style,
                         sketch,
                         !self.review_mode,

@@ -295,8 +295,10 @@ impl OneMapApp {
     /// A feature of the plan or of the project.
     /// A feature of the project (placements, sketches: a sketched plan feature as sketched) or
     /// of the plan.
-    pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
-        self.doc.feature(id).or_else(|| self.data.plan.feature(id))
+    pub fn feature(&self, id: &FeatureId) -> Option<std::borrow::Cow<'_, PlanFeature>> {
+        self.doc
+            .feature(id)
+            .or_else(|| self.data.plan.feature(id).map(std::borrow::Cow::Borrowed))
     }
 
     /// The plan area: the box of the nine municipal territories, or the plan region.

@@ -37,10 +37,12 @@ pub struct Document {
     /// Bumped whenever the sketch layers are read again, so that what is derived from their
     /// features (an attribute table's order) knows when to redo, and only then.
     pub sketches_generation: u64,
-    /// Where each data layer's features start in [`Self::features`], to find one by id
-    /// without a search through a large layer.
-    data_starts: BTreeMap<String, usize>,
-    /// The project's own features (placements and sketches) in map form.
+    /// What each data layer's items in [`Self::overlay`] were prepared from (see
+    /// [`DataPrepared`]), so that a rebuild after an edit elsewhere reuses them.
+    data_prepared: BTreeMap<String, DataPrepared>,
+    /// The project's placements and plan sketches in map form. A data layer's features are
+    /// not copied here: they live once, in [`Self::sketches`], and [`Self::feature`] and
+    /// [`Self::data_features`] make their map form when asked.
     pub features: Vec<PlanFeature>,
     pub overlay: Scene,
     /// Undo and redo of this project's edits; a new document starts with none.
@@ -100,7 +102,7 @@ impl Document {
             sketches: BTreeMap::new(),
             sketch_fields: BTreeMap::new(),
             sketches_generation: 0,
-            data_starts: BTreeMap::new(),
+            data_prepared: BTreeMap::new(),
             features: Vec::new(),
             overlay: Scene::build_overlay(&[], style),
             history: crate::edit::History::default(),
@@ -204,37 +206,6 @@ impl Document {
             .iter()
             .map(|(id, p)| placement_feature(&id.0, p))
             .collect();
-        self.data_starts.clear();
-        for (name, state) in &self.sketches {
-            let label_field = self
-                .project
-                .sketch_layers
-                .get(name)
-                .and_then(|l| l.label_field.as_deref());
-            let named_by = self.sketch_fields.get(name).and_then(name_field);
-            if let SketchState::Loaded(fs) = state {
-                self.data_starts.insert(name.clone(), features.len());
-                for (i, f) in fs.iter().enumerate() {
-                    let mut properties: BTreeMap<String, Value> =
-                        f.properties.clone().into_iter().collect();
-                    match (label_field, named_by) {
-                        (Some(field), _) => label_by(&mut properties, field),
-                        (None, Some(field)) => name_by(&mut properties, field),
-                        (None, None) => {}
-                    }
-                    properties
-                        .entry("name_zh".into())
-                        .or_insert_with(|| Value::String(name.clone()));
-                    properties.insert("sketch_layer".into(), Value::String(name.clone()));
-                    features.push(PlanFeature {
-                        id: data_feature_id(name, i),
-                        layer: format!("{SKETCH_PREFIX}{name}"),
-                        geometry: f.geometry.clone(),
-                        properties,
-                    });
-                }
-            }
-        }
         self.sketch = SketchState2::default();
         if let Some(base) = &self.base_plan
             && !self.project.plan_overrides.is_empty()
@@ -252,21 +223,172 @@ impl Document {
             self.sketch.replaced.extend(effective.removed);
             self.sketch.orphans = effective.orphans;
         }
+        let same_style = self.prepared_with.as_ref() == Some(style);
+        let mut old = std::mem::replace(&mut self.overlay, Scene::build_overlay(&[], style));
+        let (data_items, data_layers) = self.data_layer_items(&mut old, style, same_style);
         // Unchanged features keep their prepared items, when the style is the same.
-        let previous = (self.prepared_with.as_ref() == Some(style))
-            .then_some((self.features.as_slice(), &self.overlay));
-        self.overlay = Scene::build_overlay_reusing(&features, style, previous);
+        let previous = same_style.then_some((self.features.as_slice(), &old));
+        self.overlay =
+            Scene::build_overlay_with_data(&features, style, previous, data_items, data_layers);
         self.prepared_with = Some(style.clone());
         self.features = features;
         self.revision = next_revision();
     }
 
-    pub fn feature(&self, id: &FeatureId) -> Option<&PlanFeature> {
-        if let Some((layer, index)) = parse_data_feature_id(id) {
-            let start = self.data_starts.get(layer)?;
-            return self.features.get(start + index).filter(|f| &f.id == id);
+    /// The overlay items of every loaded data layer, in layer order, and their summaries. A
+    /// layer prepared from the same read and the same settings with the same style keeps its
+    /// items (moved out of `old`); the others are prepared one feature at a time, so that a
+    /// large layer's features are never copied whole. The old items of those are dropped
+    /// first, so a changed layer is not held twice.
+    fn data_layer_items(
+        &mut self,
+        old: &mut Scene,
+        style: &Style,
+        same_style: bool,
+    ) -> (
+        Vec<crate::map::scene::Item>,
+        BTreeMap<String, crate::map::data_summary::DataLayerSummary>,
+    ) {
+        let wanted: BTreeMap<String, DataPrepared> = self
+            .sketches
+            .iter()
+            .filter(|(_, state)| matches!(state, SketchState::Loaded(_)))
+            .map(|(name, _)| (name.clone(), self.data_prepared_now(name)))
+            .collect();
+        let reused = |name: &str| same_style && self.data_prepared.get(name) == wanted.get(name);
+        drop(old.take_items(|item| {
+            item.layer
+                .strip_prefix(SKETCH_PREFIX)
+                .is_some_and(|name| !reused(name))
+        }));
+        let mut items = Vec::new();
+        let mut summaries = BTreeMap::new();
+        for name in wanted.keys() {
+            let layer_id = format!("{SKETCH_PREFIX}{name}");
+            if reused(name) {
+                items.extend(old.take_items(|item| item.layer == layer_id));
+                if let Some(summary) = old.data_layers.get(&layer_id) {
+                    summaries.insert(layer_id, *summary);
+                }
+                continue;
+            }
+            let mut summary = crate::map::data_summary::DataLayerSummary::default();
+            for f in self.layer_features(name) {
+                summary.add(&f);
+                items.extend(crate::map::scene::data_item(&f, style));
+            }
+            summaries.insert(layer_id, summary);
         }
-        self.features.iter().find(|f| &f.id == id)
+        self.data_prepared = wanted;
+        (items, summaries)
+    }
+
+    /// What a data layer's map form is made from, besides the style.
+    fn data_prepared_now(&self, name: &str) -> DataPrepared {
+        DataPrepared {
+            generation: self.sketches_generation,
+            label_field: self
+                .project
+                .sketch_layers
+                .get(name)
+                .and_then(|l| l.label_field.clone()),
+        }
+    }
+
+    /// The map form of a loaded data layer's features, made one at a time, in file order.
+    pub fn layer_features<'d>(&'d self, name: &'d str) -> impl Iterator<Item = PlanFeature> + 'd {
+        let features = match self.sketches.get(name) {
+            Some(SketchState::Loaded(features)) => features.as_slice(),
+            _ => &[],
+        };
+        let form = self.data_form(name);
+        features
+            .iter()
+            .enumerate()
+            .map(move |(i, f)| form.plan_feature(i, f))
+    }
+
+    /// The map form of every loaded data layer's features, layer by layer (see
+    /// [`Self::layer_features`]).
+    pub fn data_features(&self) -> impl Iterator<Item = PlanFeature> + '_ {
+        self.sketches
+            .keys()
+            .flat_map(|name| self.layer_features(name))
+    }
+
+    /// How a data layer's features get their map form.
+    fn data_form<'d>(&'d self, name: &'d str) -> DataForm<'d> {
+        DataForm {
+            name,
+            label_field: self
+                .project
+                .sketch_layers
+                .get(name)
+                .and_then(|l| l.label_field.as_deref()),
+            named_by: self.sketch_fields.get(name).and_then(name_field),
+        }
+    }
+
+    /// A feature in map form: a placement's or a plan sketch's as kept, a data layer's made
+    /// from its one copy in [`Self::sketches`].
+    pub fn feature(&self, id: &FeatureId) -> Option<std::borrow::Cow<'_, PlanFeature>> {
+        if let Some((layer, index)) = parse_data_feature_id(id)
+            && let Some(SketchState::Loaded(features)) = self.sketches.get(layer)
+        {
+            let f = features.get(index)?;
+            return Some(std::borrow::Cow::Owned(
+                self.data_form(layer).plan_feature(index, f),
+            ));
+        }
+        self.features
+            .iter()
+            .find(|f| &f.id == id)
+            .map(std::borrow::Cow::Borrowed)
+    }
+
+    /// A data layer feature's name in map form (its `name_zh`), without copying its geometry
+    /// (the inspector asks in every frame).
+    pub fn data_feature_title(&self, id: &FeatureId) -> Option<String> {
+        let (layer, _, f) = self.data_feature(id)?;
+        let properties = self.data_form(layer).properties(f);
+        Some(
+            properties
+                .get("name_zh")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+
+    /// Search hits among the plan, the project's features and its data layers (see
+    /// [`crate::model::search::search`]). Only a data feature with an attribute or a layer
+    /// name holding the query is put in map form for the search.
+    pub fn search(
+        &self,
+        plan: &crate::model::Plan,
+        basemap: &crate::model::Basemap,
+        query: &str,
+        limit: usize,
+    ) -> Vec<crate::model::search::SearchHit> {
+        let q = query.trim().to_lowercase();
+        let mut data = Vec::new();
+        if !q.is_empty() {
+            for (name, state) in &self.sketches {
+                let SketchState::Loaded(features) = state else {
+                    continue;
+                };
+                let form = self.data_form(name);
+                let layer_matches = name.to_lowercase().contains(&q);
+                data.extend(
+                    features
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| layer_matches || mentions(f, &q))
+                        .map(|(i, f)| form.plan_feature(i, f)),
+                );
+            }
+        }
+        crate::model::search::search_among(plan, &self.features, &data, basemap, query, limit)
     }
 
     /// A data layer's feature as read from its file, by its map id: the layer's id, the
@@ -281,6 +403,60 @@ impl Document {
             SketchState::Missing(_) => None,
         }
     }
+}
+
+/// What a data layer's items were prepared from, besides the style: its read (the documents's
+/// generation of sketch layers) and its label field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DataPrepared {
+    generation: u64,
+    label_field: Option<String>,
+}
+
+/// How a data layer's features get their map form: named by the label field, else by the
+/// layer's name field, else by the layer.
+struct DataForm<'d> {
+    name: &'d str,
+    label_field: Option<&'d str>,
+    named_by: Option<&'d String>,
+}
+
+impl DataForm<'_> {
+    fn plan_feature(&self, index: usize, f: &ImportedFeature) -> PlanFeature {
+        PlanFeature {
+            id: data_feature_id(self.name, index),
+            layer: format!("{SKETCH_PREFIX}{}", self.name),
+            geometry: f.geometry.clone(),
+            properties: self.properties(f),
+        }
+    }
+
+    /// The feature's properties in map form: its attributes, its names and its layer.
+    fn properties(&self, f: &ImportedFeature) -> BTreeMap<String, Value> {
+        let mut properties: BTreeMap<String, Value> = f
+            .properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        match (self.label_field, self.named_by) {
+            (Some(field), _) => label_by(&mut properties, field),
+            (None, Some(field)) => name_by(&mut properties, field),
+            (None, None) => {}
+        }
+        properties
+            .entry("name_zh".into())
+            .or_insert_with(|| Value::String(self.name.to_owned()));
+        properties.insert("sketch_layer".into(), Value::String(self.name.to_owned()));
+        properties
+    }
+}
+
+/// Whether any of a data feature's attributes, as text, holds `query` (lower case): its names
+/// in map form come from its attributes or its layer's name.
+fn mentions(f: &ImportedFeature, query: &str) -> bool {
+    f.properties
+        .values()
+        .any(|v| attribute_text(v).to_lowercase().contains(query))
 }
 
 /// The map id of a data layer's feature: `sketch.LAYER.INDEX`.

@@ -139,6 +139,30 @@ pub fn to_wgs84(path: &Path, table: &DataTable, crs: &Crs) -> Result<Vec<DataFea
         .collect()
 }
 
+/// Like [`to_wgs84`], converting the table's own features in place: an import of a large
+/// file that holds the only copy of its read makes no second one.
+pub fn into_wgs84(path: &Path, table: DataTable, crs: &Crs) -> Result<Vec<DataFeature>, IoError> {
+    let transform = CrsTransform::new(crs)
+        .map_err(|e| IoError::invalid(path, format!("{}: {e}", crs.label())))?;
+    let prefix = table_prefix(&table);
+    let mut features = table.features;
+    for (index, f) in features.iter_mut().enumerate() {
+        if let Some(g) = &mut f.geometry {
+            transform.geometry_to_wgs84(g).map_err(|e| {
+                IoError::invalid(
+                    path,
+                    format!(
+                        "{prefix}feature {}: cannot be converted from {} to WGS84: {e}",
+                        index + 1,
+                        crs.label()
+                    ),
+                )
+            })?;
+        }
+    }
+    Ok(features)
+}
+
 /// A WGS84 table's features in another CRS, for writers.
 pub fn from_wgs84(path: &Path, table: &DataTable, crs: &Crs) -> Result<DataTable, IoError> {
     let transform = CrsTransform::new(crs)

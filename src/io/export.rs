@@ -78,7 +78,7 @@ pub fn export_geojson(project: &Project, sketches: &[(String, Vec<ImportedFeatur
         .collect();
     for (layer, fs) in sketches {
         for f in fs {
-            let mut props = f.properties.clone();
+            let mut props = f.properties.to_map();
             props.insert("sketch_layer".into(), layer.clone().into());
             features.push(feature(None, props, f.geometry.clone()));
         }

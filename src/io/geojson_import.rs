@@ -8,6 +8,7 @@ use std::path::Path;
 use geo::MapCoordsInPlace;
 use serde_json::{Map, Value};
 
+pub use crate::model::attributes::Attributes;
 use crate::model::crs::gcj02::gcj02_to_wgs84;
 
 use super::error::IoError;
@@ -23,8 +24,8 @@ pub struct ImportOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportedFeature {
     pub geometry: geo::Geometry<f64>,
-    /// All properties, as in the file.
-    pub properties: Map<String, Value>,
+    /// All properties, as in the file (kept compactly: see [`Attributes`]).
+    pub properties: Attributes,
     /// The feature's `id` member, if any.
     pub id: Option<Value>,
 }
@@ -101,7 +102,7 @@ pub struct ImportedLayer {
 fn imported(f: Feature) -> ImportedFeature {
     ImportedFeature {
         geometry: f.geometry,
-        properties: f.properties,
+        properties: f.properties.into(),
         id: f.id,
     }
 }
@@ -162,7 +163,7 @@ pub fn to_feature_collection(features: &[ImportedFeature]) -> Value {
             if let Some(id) = &f.id {
                 obj.insert("id".into(), id.clone());
             }
-            obj.insert("properties".into(), Value::Object(f.properties.clone()));
+            obj.insert("properties".into(), Value::Object(f.properties.to_map()));
             let g = geojson::Geometry::from(&f.geometry);
             obj.insert(
                 "geometry".into(),

@@ -47,7 +47,7 @@ pub fn project_tables(
             &format!("data_{id}"),
             features.iter().map(|f| DataFeature {
                 geometry: Some(f.geometry.clone()),
-                attributes: f.properties.clone(),
+                attributes: f.properties.to_map(),
             }),
         ));
     }

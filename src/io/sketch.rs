@@ -11,7 +11,7 @@ use super::geojson_import::{
     import_geojson_str,
 };
 use super::paths::resolve;
-use crate::io::data_file::{table_crs, to_wgs84};
+use crate::io::data_file::{into_wgs84, table_crs};
 use crate::io::formats::{self, Format, ReadOptions};
 use crate::model::crs::Crs;
 use crate::model::project::DataChoices;
@@ -170,7 +170,7 @@ fn read_data_file(
     progress: &Progress,
 ) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
     let dataset = formats::read(path, &read_options(path, choices, Some(progress))?)?;
-    layer_of_dataset(path, &dataset, choices)
+    layer_of_dataset(path, std::sync::Arc::new(dataset), choices)
 }
 
 /// What a layer's choices ask of the reader: its table, text encoding and CSV columns.
@@ -204,20 +204,22 @@ pub fn read_options<'a>(
 
 /// A data layer's features in WGS84 from its file as read: the table, CRS (as
 /// [`import_data_file`] says) and fields. For the import dialog, which has read the file for
-/// its preview already.
+/// its preview already: when it hands over the only reference to its read, the table's
+/// features are moved into the layer, not copied.
 pub fn layer_of_dataset(
     path: &Path,
-    dataset: &formats::Dataset,
+    dataset: std::sync::Arc<formats::Dataset>,
     choices: &DataChoices,
 ) -> Result<(ImportedLayer, Option<Vec<String>>), IoError> {
-    let table = match &choices.table {
-        Some(name) => dataset.tables.iter().find(|t| &t.name == name),
-        None => dataset.tables.first(),
+    let index = match &choices.table {
+        Some(name) => dataset.tables.iter().position(|t| &t.name == name),
+        None => (!dataset.tables.is_empty()).then_some(0),
     }
     .ok_or_else(|| match &choices.table {
         Some(name) => IoError::invalid(path, format!("has no layer {name}")),
         None => IoError::invalid(path, "has no layer with features"),
     })?;
+    let table = &dataset.tables[index];
     let chosen =
         match &choices.crs {
             Some(text) => Some(Crs::parse(text).map_err(|e| {
@@ -243,23 +245,28 @@ pub fn layer_of_dataset(
             ),
         ));
     };
-    let features = to_wgs84(path, table, source)?;
+    let mut notes = table.skipped.clone();
+    let fields = table.fields.iter().map(|f| f.name.clone()).collect();
+    let source = source.clone();
+    let table = match std::sync::Arc::try_unwrap(dataset) {
+        Ok(mut dataset) => dataset.tables.swap_remove(index),
+        Err(shared) => shared.tables[index].clone(),
+    };
+    let features = into_wgs84(path, table, &source)?;
     let without_geometry = features.iter().filter(|f| f.geometry.is_none()).count();
     let features: Vec<ImportedFeature> = features
         .into_iter()
         .filter_map(|f| {
             Some(ImportedFeature {
                 geometry: f.geometry?,
-                properties: f.attributes,
+                properties: f.attributes.into(),
                 id: None,
             })
         })
         .collect();
-    let mut notes = table.skipped.clone();
     if without_geometry > 0 {
         notes.push(format!("{without_geometry} without geometry not shown"));
     }
-    let fields = table.fields.iter().map(|f| f.name.clone()).collect();
     let imported = ImportedLayer {
         report: super::geojson_import::ImportReport {
             imported: features.len(),

@@ -63,6 +63,22 @@ pub struct DataLayerSummary {
     pub geometry: GeometryKinds,
 }
 
+impl DataLayerSummary {
+    /// Counts one more feature of the layer.
+    pub fn add(&mut self, f: &PlanFeature) {
+        self.features += 1;
+        match f.status() {
+            Some(Status::Indicative) => self.indicative = true,
+            Some(Status::Sourced) => {
+                self.sourced = true;
+                self.not_indicative += 1;
+            }
+            None => self.not_indicative += 1,
+        }
+        self.geometry = self.geometry.or(GeometryKinds::of_one(&f.geometry));
+    }
+}
+
 /// The data layers among the project's `features`, by their overlay layer id (`sketch:ID`).
 pub fn summarize(features: &[PlanFeature]) -> BTreeMap<String, DataLayerSummary> {
     let mut out: BTreeMap<String, DataLayerSummary> = BTreeMap::new();
@@ -75,16 +91,7 @@ pub fn summarize(features: &[PlanFeature]) -> BTreeMap<String, DataLayerSummary>
             Some(e) if *e.key() == f.layer => e.into_mut(),
             _ => out.entry(f.layer.clone()).or_default(),
         };
-        summary.features += 1;
-        match f.status() {
-            Some(Status::Indicative) => summary.indicative = true,
-            Some(Status::Sourced) => {
-                summary.sourced = true;
-                summary.not_indicative += 1;
-            }
-            None => summary.not_indicative += 1,
-        }
-        summary.geometry = summary.geometry.or(GeometryKinds::of_one(&f.geometry));
+        summary.add(f);
     }
     out
 }

@@ -164,6 +164,20 @@ impl Scene {
         style: &Style,
         previous: Option<(&[PlanFeature], &Scene)>,
     ) -> Self {
+        Self::build_overlay_with_data(features, style, previous, Vec::new(), Default::default())
+    }
+
+    /// Like [`Self::build_overlay_reusing`], with the items of the project's data layers
+    /// prepared by the caller (see [`data_item`]) and their summaries: the document keeps a
+    /// data layer's features once, and makes each feature's map form only while its item is
+    /// prepared, instead of holding a copy of a large layer for this.
+    pub fn build_overlay_with_data(
+        features: &[PlanFeature],
+        style: &Style,
+        previous: Option<(&[PlanFeature], &Scene)>,
+        data_items: Vec<Item>,
+        data_layers: std::collections::BTreeMap<String, super::data_summary::DataLayerSummary>,
+    ) -> Self {
         use std::collections::HashMap;
         // The previous items by feature id, with the feature each was prepared from.
         let previous: HashMap<&FeatureId, (&PlanFeature, &Item)> = match previous {
@@ -180,7 +194,7 @@ impl Scene {
             }
             None => HashMap::new(),
         };
-        let items = features
+        let mut items: Vec<Item> = features
             .iter()
             .filter_map(|f| {
                 if let Some((old, item)) = previous.get(&f.id)
@@ -198,9 +212,24 @@ impl Scene {
                 Some(item)
             })
             .collect();
+        items.extend(data_items);
         let mut scene = Self::from_items(items, &Basemap::default());
         scene.data_layers = super::data_summary::summarize(features);
+        scene.data_layers.extend(data_layers);
         scene
+    }
+
+    /// Takes the items `take` picks out of the scene (in drawing order), leaving the rest: a
+    /// data layer's items that the next overlay reuses are moved, not copied.
+    pub fn take_items(&mut self, take: impl Fn(&Item) -> bool) -> Vec<Item> {
+        let (taken, kept): (Vec<Item>, Vec<Item>) =
+            std::mem::take(&mut self.items).into_iter().partition(take);
+        let frame = self.frame;
+        let data_layers = std::mem::take(&mut self.data_layers);
+        *self = Self::from_items(kept, &Basemap::default());
+        self.frame = frame;
+        self.data_layers = data_layers;
+        taken
     }
 
     /// Like [`Self::build_overlay`], for drawing only, at `px_deg` degrees of longitude a
@@ -303,6 +332,13 @@ impl Scene {
     pub fn item(&self, key: &ItemKey) -> Option<&Item> {
         self.items.iter().find(|i| &i.key == key)
     }
+}
+
+/// A data layer feature's item for [`Scene::build_overlay_with_data`] (it keeps no lon/lat
+/// geometry: hit tests and snapping use its Mercator rings); `None` when the style has no
+/// `sketch` layer.
+pub fn data_item(f: &PlanFeature, style: &Style) -> Option<Item> {
+    overlay_item(f, style)
 }
 
 /// A project feature's item, styled by its layer (sketch layers share the style `sketch`);

@@ -1,6 +1,7 @@
 //! The plan and basemap as plain data, with the checks that say whether the data is sound.
 //! The bottom layer: it imports no other module of the crate and no GUI crate.
 
+pub mod attributes;
 pub mod basemap;
 pub mod checks;
 pub mod crs;

@@ -147,13 +147,26 @@ pub fn search(
     query: &str,
     limit: usize,
 ) -> Vec<SearchHit> {
+    search_among(plan, extra, &[], basemap, query, limit)
+}
+
+/// Like [`search`], among two lists of the project's features (its own, and data layers'
+/// features put in map form for the search).
+pub fn search_among(
+    plan: &Plan,
+    extra: &[PlanFeature],
+    more: &[PlanFeature],
+    basemap: &Basemap,
+    query: &str,
+    limit: usize,
+) -> Vec<SearchHit> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Vec::new();
     }
     let mut places: BTreeMap<String, Place> = BTreeMap::new();
     let mut others: Vec<(u8, SearchHit)> = Vec::new();
-    for f in plan.features().chain(extra.iter()) {
+    for f in plan.features().chain(extra).chain(more) {
         let (Some(rank), Some(bbox)) = (
             rank_of(&q, f.name_zh(), f.name_en()),
             f.geometry.bounding_rect(),

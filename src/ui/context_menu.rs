@@ -77,10 +77,13 @@ pub fn map_context_menu(
             ui.close();
             return;
         };
-        let feature = target
-            .feature
-            .as_ref()
-            .and_then(|id| panel.doc.feature(id).or_else(|| panel.plan.feature(id)));
+        let feature = target.feature.as_ref().and_then(|id| {
+            panel
+                .doc
+                .feature(id)
+                .or_else(|| panel.plan.feature(id).map(std::borrow::Cow::Borrowed))
+        });
+        let feature = feature.as_deref();
         let language = panel.doc.project.settings.language;
         let is_placement = target.feature.as_ref().is_some_and(|id| {
             panel

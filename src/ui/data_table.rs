@@ -492,7 +492,7 @@ mod tests {
         properties.insert("v".into(), value);
         ImportedFeature {
             geometry: geo::Point::new(121.0, 31.0).into(),
-            properties,
+            properties: properties.into(),
             id: None,
         }
     }

@@ -9,7 +9,7 @@ use crate::command::PathPurpose;
 use crate::doc::AppData;
 use crate::doc::document::Document;
 use crate::model::LabelLanguage;
-use crate::model::search::{HitKind, SearchHit, search};
+use crate::model::search::{HitKind, SearchHit};
 use crate::model::view::ViewCommand;
 
 use super::ui_language;
@@ -185,13 +185,7 @@ fn search_ui(
         )
     });
     if response.changed() {
-        state.hits = search(
-            &data.plan,
-            &doc.features,
-            &data.basemap,
-            &state.query,
-            MAX_HITS,
-        );
+        state.hits = doc.search(&data.plan, &data.basemap, &state.query, MAX_HITS);
     }
     let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if enter && let Some(first) = state.hits.first() {

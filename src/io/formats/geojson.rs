@@ -105,7 +105,7 @@ pub fn write(path: &Path, tables: &[DataTable], options: &WriteOptions) -> Resul
             }
             Some(ImportedFeature {
                 geometry: f.geometry.clone()?,
-                properties,
+                properties: properties.into(),
                 id: None,
             })
         })
