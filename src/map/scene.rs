@@ -222,8 +222,11 @@ impl Scene {
     /// Takes the items `take` picks out of the scene (in drawing order), leaving the rest: a
     /// data layer's items that the next overlay reuses are moved, not copied.
     pub fn take_items(&mut self, take: impl Fn(&Item) -> bool) -> Vec<Item> {
-        let (taken, kept): (Vec<Item>, Vec<Item>) =
-            std::mem::take(&mut self.items).into_iter().partition(take);
+        // The items are shared with the map canvas's worker while it paints this scene: then
+        // (and only then) they are copied rather than moved.
+        let items = std::sync::Arc::try_unwrap(std::mem::take(&mut self.items))
+            .unwrap_or_else(|shared| (*shared).clone());
+        let (taken, kept): (Vec<Item>, Vec<Item>) = items.into_iter().partition(take);
         let frame = self.frame;
         let data_layers = std::mem::take(&mut self.data_layers);
         *self = Self::from_items(kept, &Basemap::default());
