@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("onemap-pdf-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_dir("pdf", name)
 }
 
 fn default_project() -> String {
@@ -30,15 +27,7 @@ fn default_project() -> String {
 
 /// Whether poppler-utils is installed; outside CI a missing poppler skips the test.
 fn poppler() -> bool {
-    if Command::new("pdfinfo").arg("-v").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "pdfinfo is missing in CI: .ci/run must install poppler-utils"
-    );
-    eprintln!("poppler-utils not installed (apt-get install poppler-utils); PDF checks not run");
-    false
+    common::oracle_installed("pdfinfo", "-v", "poppler-utils")
 }
 
 /// Runs a poppler tool; its standard output.

@@ -17,24 +17,12 @@ use onemap::io::tiles::pmtiles::write_pmtiles;
 use onemap::model::tile_basemap::TileId;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("onemap-tiles-print-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_dir("tiles-print", name)
 }
 
 /// Whether poppler-utils is installed; outside CI a missing poppler skips the check.
 fn poppler() -> bool {
-    if Command::new("pdftoppm").arg("-v").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "pdftoppm is missing in CI: .ci/run must install poppler-utils"
-    );
-    eprintln!("poppler-utils not installed (apt-get install poppler-utils); checks not run");
-    false
+    common::oracle_installed("pdftoppm", "-v", "poppler-utils")
 }
 
 /// Page `page` of a PDF rasterized at 96 dpi (a pixel a point of the export).

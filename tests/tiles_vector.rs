@@ -19,23 +19,12 @@ use onemap::io::tiles::{
 use onemap::model::tile_basemap::{BasemapChoice, TileId, VectorPaint};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("onemap-mvt-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_dir("mvt", name)
 }
 
 /// Whether `ogr2ogr` is here; in CI its absence is a failure (`.ci/run` installs gdal-bin).
 fn have_gdal() -> bool {
-    if Command::new("ogr2ogr").arg("--version").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "ogr2ogr is missing in CI: .ci/run must install gdal-bin"
-    );
-    eprintln!("ogr2ogr not installed (apt-get install gdal-bin); vector tile tests not run here");
-    false
+    common::oracle_installed("ogr2ogr", "--version", "gdal-bin")
 }
 
 fn ogr2ogr(args: &[&str]) {

@@ -146,3 +146,26 @@ pub fn project_with_journals(tag: &str, name: &str) -> (PathBuf, PathBuf) {
     std::fs::create_dir_all(&journals).unwrap();
     (file, journals)
 }
+
+/// An empty scratch folder for one test: `onemap-PREFIX-PID-NAME` in the temporary folder.
+pub fn scratch_dir(prefix: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("onemap-{prefix}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    dir
+}
+
+/// Whether an oracle program (GDAL, poppler, …) answers `tool version_arg`. Outside CI a
+/// missing one skips the check with a note; in CI its absence is a failure, since `.ci/run`
+/// installs `package`.
+pub fn oracle_installed(tool: &str, version_arg: &str, package: &str) -> bool {
+    if Command::new(tool).arg(version_arg).output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} is missing in CI: .ci/run must install {package}"
+    );
+    eprintln!("{tool} not installed (apt-get install {package}); its checks did not run");
+    false
+}
