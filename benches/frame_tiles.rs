@@ -243,12 +243,17 @@ fn settled_app_at(
     for _ in 0..5 {
         one_frame(ctx, &mut app);
     }
-    // Every tile in view loaded (the workers read them off this thread).
+    // Every tile in view loaded (the workers read them off this thread). A worker's last
+    // tile leaves the queue before a frame takes it in, so settled means two frames in a
+    // row with nothing queued and the same tiles.
+    let mut before = None;
     for _ in 0..500 {
         one_frame(ctx, &mut app);
-        if app.tiles.loading() == 0 {
+        let now = (app.tiles.loading(), app.tiles.loaded());
+        if now.0 == 0 && before == Some(now) {
             break;
         }
+        before = Some(now);
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert_eq!(app.tiles.loading(), 0, "the tiles in view loaded");
