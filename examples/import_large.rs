@@ -5,6 +5,9 @@
 //!
 //! `--baseline` stops before the file is touched (the app on its project: what the import
 //! adds is the difference); `--read-again` drops the dialog's read before Import.
+//! `--document` leaves the app and egui out: the plan data, then a document of the project
+//! with the file as a data layer (its features and its prepared overlay, nothing drawn), with
+//! the memory at each step, to tell what the layer holds from what drawing it adds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -34,6 +37,10 @@ fn main() {
         println!("baseline: the app on its project, the dialog open on an empty CSV");
         return;
     }
+    if args.iter().any(|a| a == "--document") {
+        document_only(&file);
+        return;
+    }
     let start = Instant::now();
     let mut app = common::dialog_open_on(&file, project_dir.path(), &ctx);
     println!(
@@ -52,6 +59,43 @@ fn main() {
         loaded.as_secs_f64()
     );
     println!("  memory then: {}", memory());
+}
+
+/// The plan data, then a document of the sample project with `file` as a data layer.
+fn document_only(file: &std::path::Path) {
+    use onemap::model::project::{SketchLayer, SketchSource};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = onemap::app::AppData::load(&onemap::io::DataDir::at(root)).unwrap();
+    let mut project =
+        onemap::io::load_project(&root.join("assets/projects/sma-2022.onemap")).unwrap();
+    println!("plan data and project read: {}", memory());
+    let start = Instant::now();
+    project.sketch_layers.insert(
+        "big".into(),
+        SketchLayer {
+            name: "big".into(),
+            source: SketchSource::Referenced(
+                std::path::absolute(file)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        },
+    );
+    let plan = std::sync::Arc::new(data.plan.clone());
+    let doc = onemap::doc::Document::on_plan(project, None, plan, &data.style);
+    println!(
+        "document with the layer, overlay prepared: {:.3} s, {}",
+        start.elapsed().as_secs_f64(),
+        memory()
+    );
+    assert!(
+        matches!(doc.sketches.get("big"), Some(onemap::doc::SketchState::Loaded(f)) if !f.is_empty())
+    );
 }
 
 /// The resident memory now and at its peak (Linux), for a look at where it goes.

@@ -194,25 +194,26 @@ impl Scene {
             }
             None => HashMap::new(),
         };
-        let mut items: Vec<Item> = features
-            .iter()
-            .filter_map(|f| {
-                if let Some((old, item)) = previous.get(&f.id)
-                    && *old == f
-                {
-                    return Some((*item).clone());
-                }
-                let mut item = overlay_item(f, style)?;
-                // A data layer's features are kept by the document already (and are not
-                // edited on the map): a third copy of a large layer's lon/lat is not needed
-                // for hit tests, which use its Mercator rings (see `map::hit_test`).
-                if !f.layer.starts_with(SKETCH_PREFIX) {
-                    item.geometry = Some(f.geometry.clone());
-                }
-                Some(item)
-            })
-            .collect();
-        items.extend(data_items);
+        // The data items (a large layer's 50,000) are the vector the others join, in front of
+        // them and in their order: a second buffer of that size is not made.
+        let mut items = data_items;
+        let data_count = items.len();
+        items.extend(features.iter().filter_map(|f| {
+            if let Some((old, item)) = previous.get(&f.id)
+                && *old == f
+            {
+                return Some((*item).clone());
+            }
+            let mut item = overlay_item(f, style)?;
+            // A data layer's features are kept by the document already (and are not
+            // edited on the map): a third copy of a large layer's lon/lat is not needed
+            // for hit tests, which use its Mercator rings (see `map::hit_test`).
+            if !f.layer.starts_with(SKETCH_PREFIX) {
+                item.geometry = Some(f.geometry.clone());
+            }
+            Some(item)
+        }));
+        items.rotate_left(data_count);
         let mut scene = Self::from_items(items, &Basemap::default());
         scene.data_layers = super::data_summary::summarize(features);
         scene.data_layers.extend(data_layers);
