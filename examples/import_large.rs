@@ -3,6 +3,8 @@
 //!
 //!     cargo run --release --example import_large -- /tmp/big.shp [--read-again|--baseline]
 //!
+//! It reports the memory after the dialog's read, after the first frame with the layer, and
+//! once the map canvas's picture of the layer is shown (see `map::canvas`).
 //! `--baseline` stops before the file is touched (the app on its project: what the import
 //! adds is the difference); `--read-again` drops the dialog's read before Import.
 //! `--document` leaves the app and egui out: the plan data, then a document of the project
@@ -52,11 +54,22 @@ fn main() {
         app.files.data_preview = None;
     }
     let start = Instant::now();
-    let (_app, loaded) = common::import(&ctx, app, "big");
+    let (mut app, loaded) = common::import(&ctx, app, "big");
     println!(
-        "click on Import to the layer drawn: {:.3} s (in the project after {:.3} s)",
+        "click on Import to the first frame with the layer: {:.3} s (in the project after \
+         {:.3} s), drawn {:?}",
         start.elapsed().as_secs_f64(),
-        loaded.as_secs_f64()
+        loaded.as_secs_f64(),
+        app.last_draw.canvas
+    );
+    println!("  memory then: {}", memory());
+    // The map canvas's picture of the layer (rendered by its worker) lands in a later frame.
+    common::wait(&ctx, &mut app, |app| {
+        app.last_draw.canvas == Some(onemap::map::CanvasUse::Current)
+    });
+    println!(
+        "click on Import to the map's picture of the layer shown: {:.3} s",
+        start.elapsed().as_secs_f64()
     );
     println!("  memory then: {}", memory());
 }
