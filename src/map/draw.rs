@@ -83,6 +83,9 @@ pub struct DrawStats {
     /// How a large map's features were drawn by the map's canvas (see [`super::canvas`]);
     /// `None` when no canvas was asked.
     pub canvas: Option<super::canvas::CanvasUse>,
+    /// Layers in view (by `Item::layer`) whose features this frame left out: the map's canvas
+    /// is drawing them into its next picture (see [`super::pending`]), and the map says so.
+    pub drawing: Vec<String>,
 }
 
 impl DrawStats {
