@@ -2,7 +2,7 @@
 //! left out of the frame meanwhile are named, in the interface language, so that a layer
 //! missing for a moment is never taken for a layer without features.
 
-use egui::{Align2, Color32, Rect, RichText, Ui};
+use egui::{Color32, Rect, Shape};
 
 use crate::map::scene::SKETCH_PREFIX;
 use crate::model::UiLanguage;
@@ -34,23 +34,20 @@ pub fn drawing_text(
     }
 }
 
-/// The note, at the top of the map, `top` points down; it takes no clicks from the map.
-pub fn drawing_note_ui(ui: &Ui, map: Rect, top: f32, text: String) {
-    egui::Area::new(egui::Id::unique("onemap.drawing_note"))
-        .pivot(Align2::CENTER_TOP)
-        .fixed_pos(map.center_top() + egui::vec2(0.0, top))
-        .interactable(false)
-        .show(ui.ctx(), |ui| {
-            egui::Frame::new()
-                .fill(Color32::from_white_alpha(225))
-                .corner_radius(4.0)
-                .inner_margin(egui::Margin::symmetric(8, 4))
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(RichText::new(text).color(Color32::from_gray(25)))
-                            .selectable(false)
-                            .extend(),
-                    );
-                });
-        });
+/// The note, at the top of the map, `top` points down. Painted, as the map's other notices:
+/// it shows in the very frame that leaves the layers out (an area would be sized first, in
+/// an invisible frame), and takes no clicks from the map.
+pub fn drawing_note(painter: &egui::Painter, map: Rect, top: f32, text: String) -> Vec<Shape> {
+    let ink = Color32::from_gray(25);
+    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(13.0), ink);
+    let pad = egui::vec2(8.0, 4.0);
+    let size = galley.size() + pad * 2.0;
+    let rect = Rect::from_min_size(
+        egui::pos2(map.center().x - size.x / 2.0, map.top() + top),
+        size,
+    );
+    vec![
+        Shape::rect_filled(rect, 4.0, Color32::from_white_alpha(225)),
+        Shape::galley(rect.min + pad, galley, ink),
+    ]
 }

@@ -291,7 +291,12 @@ fn map_frame_ui(
             panel.style,
         );
         let top = if side_by_side { 40.0 } else { 10.0 };
-        super::drawing_note::drawing_note_ui(ui, response.rect, top, text);
+        painter.extend(super::drawing_note::drawing_note(
+            &painter,
+            response.rect,
+            top,
+            text,
+        ));
     }
     if let Some(text) = tiles_attribution {
         painter.extend(crate::map::tiles::attribution_shapes(
