@@ -286,7 +286,7 @@ impl MapFrame<'_> {
             .iter()
             .filter_map(|item| {
                 Some(LabelCandidate {
-                    label: item.label.as_ref()?,
+                    label: item.label.as_deref()?,
                     indicative: item.indicative,
                     opacity: self.opacity(item),
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,
