@@ -17,7 +17,7 @@
 //!   say that they are being drawn, rather than painted and tessellated whole on the UI
 //!   thread (tens of milliseconds a frame, and the whole layer's mesh in memory at once, next
 //!   to the worker's) or shown from a picture that is no longer right;
-//! - the worker paints, tessellates and rasterizes the features in runs of [`RUN`] items, so
+//! - the worker paints, tessellates and rasterizes the features in runs of items (see [`RUN`]), so
 //!   that it never holds more than a run's shapes and triangles besides the picture;
 //! - while the view moves (a pan, a zoom), the last picture of the same look is shown moved
 //!   and scaled with it as a stand-in, and once the view stands still (a frame with the view of
@@ -61,10 +61,14 @@ pub trait Raster {
 /// the export's rasterizer, which this layer does not know). Called on the worker.
 pub type Rasterizer = fn([usize; 2], f32) -> Box<dyn Raster>;
 
-/// The worker paints, tessellates and rasterizes this many items at a time: a run's shapes
-/// and triangles are all it holds besides the picture (the whole 1M-vertex layer's mesh is
-/// about 2.4 million vertices; a run of 4,096 of its 50,000 items, a twelfth of that).
-pub const RUN: usize = 4096;
+/// The worker paints, tessellates and rasterizes at most this many items at a time, and
+/// ([`RUN_VERTICES`]) about this many of their vertices: a run's shapes and triangles are all
+/// it holds besides the picture. The whole 1M-vertex layer's mesh is about 2.4 million
+/// vertices (egui's meshes grow by doubling: up to twice that in memory); a run, some 50,000.
+pub const RUN: usize = 1024;
+/// See [`RUN`]: a run ends once its items' lines have this many vertices at the picture's
+/// scale (one item larger than that is a run of its own).
+pub const RUN_VERTICES: usize = 1 << 15;
 
 /// The picture covers the view and this many points beyond each side, for pans.
 pub const MARGIN: f32 = 128.0;
@@ -355,7 +359,8 @@ impl Order {
         ];
         let mut raster = rasterize(size, ppp);
         let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
-        for run in items.chunks(RUN) {
+        let runs = local.runs(&items);
+        for run in &runs {
             let primitives = local.tessellated(run, ppp, look.options);
             vertices += primitives
                 .iter()
@@ -372,9 +377,10 @@ impl Order {
         if std::env::var_os("ONEMAP_TIMING").is_some() {
             eprintln!(
                 "map canvas: {} items counted in {:.0} ms, painted and tessellated ({vertices} \
-                 vertices, runs of {RUN} items) in {:.0} ms, rasterized in {:.0} ms",
+                 vertices, {} runs) in {:.0} ms, rasterized in {:.0} ms",
                 items.len(),
                 counting.as_secs_f64() * 1000.0,
+                runs.len(),
                 (started.elapsed() - counting - rasterizing).as_secs_f64() * 1000.0,
                 rasterizing.as_secs_f64() * 1000.0
             );
@@ -392,6 +398,27 @@ impl Order {
 }
 
 impl MapFrame<'_> {
+    /// `items` cut into runs of at most [`RUN`] items and about [`RUN_VERTICES`] vertices.
+    fn runs<'i, 'a>(&self, items: &'i [&'a Item]) -> Vec<&'i [&'a Item]> {
+        let deg_per_px = self.transform.deg_per_px();
+        let mut runs = Vec::new();
+        let (mut start, mut vertices) = (0, 0);
+        for (k, item) in items.iter().enumerate() {
+            if k > start && (k - start >= RUN || vertices >= RUN_VERTICES) {
+                runs.push(&items[start..k]);
+                (start, vertices) = (k, 0);
+            }
+            vertices += item.points.len()
+                + item
+                    .lod_for(deg_per_px)
+                    .map_or(0, |lod| lod.lines.iter().map(Vec::len).sum());
+        }
+        if start < items.len() {
+            runs.push(&items[start..]);
+        }
+        runs
+    }
+
     /// A run of items painted and tessellated as the picture's own (clipped to the picture).
     /// No prepared discs: circles are tessellated as paths, with egui's white texel only.
     fn tessellated(
