@@ -81,6 +81,13 @@ fn every_vector_table_of_a_gdal_geopackage_is_read_with_its_types_and_crs() {
     assert_eq!(first["批复日期"], json!("2022-03-01"));
     assert_eq!(first["备注"], json!("A & B <枢纽> \"东\""));
     assert_eq!(stations.features[2].attributes["人口"], Value::Null);
+    // A table's features hold one list of field names between them (no map per feature).
+    assert!(
+        stations
+            .features
+            .iter()
+            .all(|f| f.attributes.shares_keys_with(first))
+    );
 
     let lines = &tables[1];
     assert_eq!(lines.crs, DeclaredCrs::Epsg(4326));
@@ -261,7 +268,7 @@ fn sample_table() -> DataTable {
         name: name.into(),
         kind,
     };
-    let attributes = |v: Value| v.as_object().cloned().unwrap();
+    let attributes = |v: Value| v.as_object().cloned().unwrap().into();
     let wkt = |text: &str| -> geo::Geometry<f64> {
         let g: geojson::Geometry = text.parse().unwrap();
         geo::Geometry::try_from(g).unwrap()
@@ -444,7 +451,7 @@ fn many_points(path: &Path) {
     let features = (0..10_000)
         .map(|i| DataFeature {
             geometry: Some(geo::Point::new(120.0 + f64::from(i) * 1e-4, 31.0).into()),
-            attributes: json!({"n": i}).as_object().cloned().unwrap(),
+            attributes: json!({"n": i}).as_object().cloned().unwrap().into(),
         })
         .collect();
     let table = DataTable {

@@ -326,7 +326,7 @@ fn sample_tables() -> Vec<DataTable> {
     };
     let feature = |g: Option<Geometry<f64>>, v: Value| DataFeature {
         geometry: g,
-        attributes: v.as_object().cloned().unwrap(),
+        attributes: v.as_object().cloned().unwrap().into(),
     };
     let table = |name: &str, fields, features| DataTable {
         name: name.into(),

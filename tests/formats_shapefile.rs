@@ -130,6 +130,45 @@ fn a_gbk_shapefile_without_cpg_is_read_with_its_chinese_names_and_values_guessed
 }
 
 #[test]
+fn a_gbk_shapefile_imported_as_a_data_layer_keeps_every_value_as_read() {
+    let path = fixture("cities_gbk.shp");
+    let table = read_one(&path, &ReadOptions::default());
+    let first = &table.features[0].attributes;
+    assert!(
+        table
+            .features
+            .iter()
+            .all(|f| f.attributes.shares_keys_with(first)),
+        "the reader builds each record's attributes on one list of field names"
+    );
+    let layer = onemap::io::sketch::import_data_file(
+        &path,
+        &onemap::model::project::DataChoices::default(),
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(layer.features.len(), table.features.len());
+    for (imported, read) in layer.features.iter().zip(&table.features) {
+        assert_eq!(imported.properties, read.attributes);
+        assert_eq!(imported.properties.to_map(), read.attributes.to_map());
+        assert!(
+            imported
+                .properties
+                .shares_keys_with(&layer.features[0].properties)
+        );
+    }
+    let suzhou = &layer.features[0].properties;
+    assert_eq!(suzhou["名称"], json!("苏州市"));
+    assert_eq!(suzhou["备注"], json!("长三角 中心城市之一"));
+    assert_eq!(suzhou["设立日"], json!("1983-03-01"));
+    assert_eq!(layer.features[1].properties["备注"], Value::Null);
+    let keys: Vec<&String> = suzhou.keys().collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "in the order a JSON map gives them");
+}
+
+#[test]
 fn a_utf8_shapefile_is_read_with_the_encoding_its_cpg_declares() {
     let table = read_one(&fixture("cities_utf8.shp"), &ReadOptions::default());
     assert_cities(&table);

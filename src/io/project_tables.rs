@@ -23,7 +23,7 @@ pub fn project_tables(
         "placements",
         project.placements.iter().map(|(id, p)| DataFeature {
             geometry: Some(p.geometry.to_geo()),
-            attributes: placement_properties(&id.0, p),
+            attributes: placement_properties(&id.0, p).into(),
         }),
     )];
     let effective = crate::model::overrides::apply(plan, &project.plan_overrides);
@@ -37,7 +37,7 @@ pub fn project_tables(
                 }
                 DataFeature {
                     geometry: Some(f.geometry.clone()),
-                    attributes,
+                    attributes: attributes.into(),
                 }
             }),
         ));
@@ -47,7 +47,7 @@ pub fn project_tables(
             &format!("data_{id}"),
             features.iter().map(|f| DataFeature {
                 geometry: Some(f.geometry.clone()),
-                attributes: f.properties.to_map(),
+                attributes: f.properties.clone(),
             }),
         ));
     }

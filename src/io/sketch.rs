@@ -259,7 +259,7 @@ pub fn layer_of_dataset(
         .filter_map(|f| {
             Some(ImportedFeature {
                 geometry: f.geometry?,
-                properties: f.attributes.into(),
+                properties: f.attributes,
                 id: None,
             })
         })

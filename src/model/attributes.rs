@@ -35,6 +35,12 @@ impl Attributes {
         self.keys.binary_search_by(|k| k.as_str().cmp(key)).ok()
     }
 
+    /// Whether this feature and `other` hold one list of names between them (not two equal
+    /// ones): what a layer's features do when read by a format's reader.
+    pub fn shares_keys_with(&self, other: &Attributes) -> bool {
+        Arc::ptr_eq(&self.keys, &other.keys)
+    }
+
     pub fn contains_key(&self, key: &str) -> bool {
         self.index(key).is_some()
     }
@@ -58,6 +64,28 @@ impl Attributes {
 
     pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
         self.values.iter()
+    }
+
+    /// Sets `key` to `value`, as a map's insert does, and gives back the value it had. A new
+    /// key gives this feature a key list of its own.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.keys.binary_search_by(|k| k.as_str().cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut self.values[i], value)),
+            Err(i) => {
+                let mut keys = self.keys.to_vec();
+                keys.insert(i, key);
+                let mut values = std::mem::take(&mut self.values).into_vec();
+                values.insert(i, value);
+                self.keys = keys.into();
+                self.values = values.into_boxed_slice();
+                None
+            }
+        }
+    }
+
+    /// The values, to change in place (the keys stay as they are).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
+        self.values.iter_mut()
     }
 
     /// The attributes as a JSON object's map (for writers and for edits).
@@ -99,6 +127,63 @@ impl From<Attributes> for Map<String, Value> {
             .cloned()
             .zip(attributes.values.into_vec())
             .collect()
+    }
+}
+
+/// The attributes of features that all have the same fields, built straight from each
+/// feature's values in the file's order (a DBF's fields, a table's columns): no map per
+/// feature on the way (a `serde_json::Map` of four fields is a B-tree node of about 600 bytes
+/// and a copy of every name), and one key list for them all.
+#[derive(Clone, Debug)]
+pub struct FieldLayout {
+    /// The names sorted and without duplicates, as [`Attributes`] keeps them.
+    keys: Arc<[String]>,
+    /// For each name in the file's order, the index of its key.
+    slots: Vec<usize>,
+}
+
+impl FieldLayout {
+    /// The layout of fields named `names`, in the file's order.
+    pub fn new<S: AsRef<str>>(names: &[S]) -> Self {
+        let mut keys: Vec<String> = names.iter().map(|n| n.as_ref().to_owned()).collect();
+        keys.sort();
+        keys.dedup();
+        let slots = names
+            .iter()
+            .map(|n| {
+                keys.binary_search_by(|k| k.as_str().cmp(n.as_ref()))
+                    .unwrap_or_else(|i| i)
+            })
+            .collect();
+        Self {
+            keys: keys.into(),
+            slots,
+        }
+    }
+
+    /// One feature's attributes from its values, one per name in the file's order. A name
+    /// given twice keeps its last value, as inserting into a map does; a name without a value
+    /// is null.
+    pub fn attributes(&self, values: impl IntoIterator<Item = Value>) -> Attributes {
+        let mut sorted = vec![Value::Null; self.keys.len()];
+        for (slot, value) in self.slots.iter().zip(values) {
+            if let Some(place) = sorted.get_mut(*slot) {
+                *place = value;
+            }
+        }
+        Attributes {
+            keys: Arc::clone(&self.keys),
+            values: sorted.into_boxed_slice(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Attributes {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Zip<std::slice::Iter<'a, String>, std::slice::Iter<'a, Value>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.keys.iter().zip(self.values.iter())
     }
 }
 
@@ -158,5 +243,30 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(c.get("name"), Some(&json!("c")));
         assert!(Attributes::default().is_empty());
+    }
+
+    #[test]
+    fn a_field_layout_builds_what_a_map_of_the_same_values_gives() {
+        let names = ["名称", "area", "b", "area"];
+        let layout = FieldLayout::new(&names);
+        let values = || vec![json!("园区"), json!(1.5), Value::Null, json!(2)];
+        let built = layout.attributes(values());
+        let mut map = Map::new();
+        for (name, value) in names.iter().zip(values()) {
+            map.insert((*name).to_owned(), value);
+        }
+        assert_eq!(built, Attributes::from(map.clone()));
+        assert_eq!(built.to_map(), map);
+        assert_eq!(built["area"], json!(2));
+        let other = layout.attributes(values());
+        assert!(Arc::ptr_eq(&built.keys, &other.keys));
+        let mut changed = built.clone();
+        assert_eq!(changed.insert("b".into(), json!(true)), Some(Value::Null));
+        assert_eq!(changed.insert("a".into(), json!(0)), None);
+        map.insert("b".into(), json!(true));
+        map.insert("a".into(), json!(0));
+        assert_eq!(changed, Attributes::from(map));
+        let short = layout.attributes([json!("x")]);
+        assert_eq!((short.len(), &short["b"]), (3, &Value::Null));
     }
 }

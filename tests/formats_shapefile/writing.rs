@@ -76,7 +76,7 @@ fn parcels() -> DataTable {
             .zip(geometries)
             .map(|(row, geometry)| DataFeature {
                 geometry,
-                attributes: attributes(row),
+                attributes: attributes(row).into(),
             })
             .collect(),
         crs: DeclaredCrs::Unknown,
@@ -271,7 +271,7 @@ fn table_of(geometries: Vec<Option<Geometry<f64>>>) -> DataTable {
             .enumerate()
             .map(|(i, geometry)| DataFeature {
                 geometry,
-                attributes: attributes(json!({ "n": i })),
+                attributes: attributes(json!({ "n": i })).into(),
             })
             .collect(),
         crs: DeclaredCrs::Unknown,

@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{DataFeature, DataTable, DeclaredCrs, Field, FieldKind, ReadOptions, WriteOptions};
+use super::{
+    Attributes, DataFeature, DataTable, DeclaredCrs, Field, FieldKind, ReadOptions, WriteOptions,
+};
 use crate::io::error::IoError;
 use crate::io::geojson_import::ImportedFeature;
 use crate::io::geojson_reader::{self as reader, PropertiesMode};
@@ -19,7 +21,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<Vec<DataTable>, IoErro
     };
     let file = reader::read_file(path, &read_options, |f| DataFeature {
         geometry: Some(f.geometry),
-        attributes: f.properties,
+        attributes: f.properties.into(),
     })?;
     let features = file.features;
     Ok(vec![DataTable {
@@ -97,7 +99,7 @@ pub fn write(path: &Path, tables: &[DataTable], options: &WriteOptions) -> Resul
         .iter()
         .flat_map(|t| t.features.iter().map(move |f| (t, f)))
         .filter_map(|(t, f)| {
-            let mut properties = f.attributes.clone();
+            let mut properties = f.attributes.to_map();
             if several {
                 properties
                     .entry("layer")
@@ -125,7 +127,7 @@ pub(crate) fn table_name(path: &Path) -> String {
 
 /// Fields in the order their names first appear, each typed by the values it holds: integers
 /// only → Integer, numbers → Real, booleans → Boolean, anything else → String.
-pub(crate) fn infer_fields<'a>(rows: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<Field> {
+pub(crate) fn infer_fields<'a>(rows: impl Iterator<Item = &'a Attributes>) -> Vec<Field> {
     let mut fields: Vec<Field> = Vec::new();
     let mut kinds: Vec<Option<FieldKind>> = Vec::new();
     for row in rows {
@@ -174,12 +176,12 @@ mod tests {
 
     #[test]
     fn fields_are_typed_by_their_values() {
-        let rows: Vec<Map<String, Value>> = vec![
+        let rows: Vec<Attributes> = vec![
             json!({"名称": "苏州", "n": 1, "x": 1, "ok": true}),
             json!({"名称": "无锡", "n": 2, "x": 1.5, "ok": null, "extra": "a"}),
         ]
         .into_iter()
-        .map(|v| v.as_object().cloned().unwrap_or_default())
+        .map(|v| v.as_object().cloned().unwrap_or_default().into())
         .collect();
         let fields = infer_fields(rows.iter());
         let got: Vec<(&str, FieldKind)> =

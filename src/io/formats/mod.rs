@@ -23,7 +23,7 @@ pub mod shapefile;
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+pub use crate::model::attributes::Attributes;
 
 use super::error::IoError;
 pub use super::geojson_reader::Progress;
@@ -113,11 +113,18 @@ pub struct Field {
 }
 
 /// One feature: its geometry (in the table's CRS; `None` when the file has none for it) and its
-/// attributes by field name (JSON values: numbers, strings, booleans, null).
+/// attributes by field name (JSON values: numbers, strings, booleans, null), kept as a data
+/// layer keeps them ([`Attributes`]: one shared list of names for a table's features), so that
+/// an import moves them into the layer instead of building them again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataFeature {
     pub geometry: Option<geo::Geometry<f64>>,
-    pub attributes: Map<String, Value>,
+    pub attributes: Attributes,
+}
+
+/// The names of `fields`, in their order.
+pub fn field_names(fields: &[Field]) -> Vec<&str> {
+    fields.iter().map(|f| f.name.as_str()).collect()
 }
 
 /// What a file says about its coordinate reference system.

@@ -19,7 +19,6 @@ use std::sync::atomic::Ordering;
 
 use csv::StringRecord;
 use encoding_rs::Encoding;
-use serde_json::Map;
 
 use super::encoding::{display_name, guess};
 use super::geojson::table_name;
@@ -28,6 +27,7 @@ use super::{
     TextEncoding,
 };
 use crate::io::error::IoError;
+use crate::model::attributes::FieldLayout;
 use columns::GeometryColumns;
 pub use write::write;
 
@@ -450,6 +450,12 @@ fn features(
             )
         })
         .collect();
+    let layout = FieldLayout::new(
+        &fields
+            .iter()
+            .map(|(_, f)| f.name.as_str())
+            .collect::<Vec<_>>(),
+    );
     let total = rows.len();
     let mut features = Vec::with_capacity(total);
     let mut without = 0;
@@ -468,10 +474,11 @@ fn features(
             )
         })?;
         without += usize::from(shape.is_none());
-        let attributes: Map<String, serde_json::Value> = fields
-            .iter()
-            .map(|(i, f)| (f.name.clone(), columns::value(cell(&row, *i), f.kind)))
-            .collect();
+        let attributes = layout.attributes(
+            fields
+                .iter()
+                .map(|(i, f)| columns::value(cell(&row, *i), f.kind)),
+        );
         features.push(DataFeature {
             geometry: shape,
             attributes,

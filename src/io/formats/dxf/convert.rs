@@ -160,7 +160,7 @@ impl<'a> Converter<'a> {
         }
         self.features.push(DataFeature {
             geometry: Some(geometry),
-            attributes,
+            attributes: attributes.into(),
         });
         Ok(())
     }

@@ -5,7 +5,9 @@ use std::sync::atomic::Ordering;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
+
+use crate::model::attributes::FieldLayout;
 
 use super::{blob, quote_ident, sql_error};
 use crate::io::error::IoError;
@@ -335,6 +337,7 @@ fn read_table(
     let mut rows = stmt.query(params![]).map_err(|e| sql_error(path, e))?;
     let mut features = Vec::new();
     let mut notes = Notes::default();
+    let layout = FieldLayout::new(&super::super::field_names(&fields));
     while let Some(row) = rows.next().map_err(|e| sql_error(path, e))? {
         let number = row
             .get::<_, Option<i64>>(0)
@@ -348,11 +351,12 @@ fn read_table(
                 format!("table {name}, feature {number}: the geometry {e}"),
             )
         })?;
-        let mut attributes = Map::new();
+        let mut values = Vec::with_capacity(fields.len());
         for (i, field) in fields.iter().enumerate() {
             let value = row.get_ref(i + 2).map_err(|e| sql_error(path, e))?;
-            attributes.insert(field.name.clone(), attribute(field.kind, value, &mut notes));
+            values.push(attribute(field.kind, value, &mut notes));
         }
+        let attributes = layout.attributes(values);
         features.push(DataFeature {
             geometry,
             attributes,

@@ -458,7 +458,7 @@ fn feature(p: RawPlacemark, fixed: &[&str], data: &[DataField]) -> DataFeature {
     }
     DataFeature {
         geometry: p.geometry,
-        attributes,
+        attributes: attributes.into(),
     }
 }
 

@@ -174,7 +174,7 @@ fn document(path: &Path, tables: &[DataTable]) -> Result<String, String> {
 fn placemark(
     out: &mut String,
     layout: &Layout,
-    attributes: &serde_json::Map<String, Value>,
+    attributes: &crate::model::attributes::Attributes,
     geometry: Option<&Geometry<f64>>,
 ) -> Result<(), String> {
     out.push_str("<Placemark>\n");

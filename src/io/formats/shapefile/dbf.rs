@@ -9,7 +9,9 @@
 use std::path::Path;
 
 use encoding_rs::Encoding;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
+
+use crate::model::attributes::{Attributes, FieldLayout};
 
 use super::super::{Field, FieldKind};
 use crate::io::error::IoError;
@@ -234,33 +236,37 @@ impl Unreadable {
     }
 }
 
-/// The attributes of one record (`None` when the record is marked deleted).
+/// The attributes of one record (`None` when the record is marked deleted), built in
+/// `layout`'s order (the fields' names, sorted once for the table).
 pub(super) fn attributes(
     table: &Table<'_>,
     record: &[u8],
     fields: &[Field],
+    layout: &FieldLayout,
     encoding: &'static Encoding,
     unreadable: &mut Unreadable,
-) -> Option<Map<String, Value>> {
+) -> Option<Attributes> {
     if record.first() == Some(&b'*') {
         return None;
     }
     unreadable.counts.resize(fields.len(), 0);
-    let mut map = Map::new();
-    for (i, (raw, field)) in table.fields.iter().zip(fields).enumerate() {
-        let bytes = record
-            .get(raw.offset..raw.offset + raw.width)
-            .unwrap_or_default();
-        let value = value(bytes, field.kind, encoding).unwrap_or_else(|| {
-            unreadable.counts[i] += 1;
-            Value::Null
+    let values = table
+        .fields
+        .iter()
+        .zip(fields)
+        .enumerate()
+        .map(|(i, (raw, field))| {
+            let bytes = record
+                .get(raw.offset..raw.offset + raw.width)
+                .unwrap_or_default();
+            value(bytes, field.kind, encoding).unwrap_or_else(|| {
+                unreadable.counts[i] += 1;
+                Value::Null
+            })
         });
-        map.insert(field.name.clone(), value);
-    }
-    Some(map)
+    Some(layout.attributes(values))
 }
 
-/// One value as its field's type; `None` when the bytes are not that type.
 fn value(bytes: &[u8], kind: FieldKind, encoding: &'static Encoding) -> Option<Value> {
     let trimmed = trim_spaces(trim_end(bytes));
     match kind {

@@ -9,9 +9,9 @@
 use std::path::Path;
 
 use encoding_rs::Encoding;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::super::{Field, FieldKind};
+use super::super::{Attributes, Field, FieldKind};
 use crate::io::error::IoError;
 
 /// A DBF field name holds 10 bytes (and a terminating NUL).
@@ -35,7 +35,7 @@ struct OutField<'t> {
 pub(super) fn write(
     path: &Path,
     fields: &[Field],
-    rows: &[&Map<String, Value>],
+    rows: &[&Attributes],
     encoding: &'static Encoding,
     language_driver: u8,
     date: &str,
@@ -121,7 +121,7 @@ fn ymd(date: &str) -> (u8, u8, u8) {
 fn layout<'t>(
     path: &Path,
     fields: &'t [Field],
-    rows: &[&Map<String, Value>],
+    rows: &[&Attributes],
     encoding: &'static Encoding,
 ) -> Result<Vec<OutField<'t>>, IoError> {
     let mut out: Vec<OutField<'t>> = Vec::with_capacity(fields.len());

@@ -33,9 +33,10 @@ use encoding_rs::Encoding;
 
 use super::{
     DataFeature, DataTable, DeclaredCrs, EncodingSource, Progress, ReadOptions, TextEncoding,
-    encoding,
+    encoding, field_names,
 };
 use crate::io::error::IoError;
+use crate::model::attributes::FieldLayout;
 
 pub use write::write;
 
@@ -220,6 +221,7 @@ pub(super) fn read_table<R: Read + Seek>(
     let mut skipped = Vec::new();
     let text_encoding = choose_encoding(options, parts.cpg.as_ref(), &table, &mut skipped);
     let fields = table.decoded_fields(text_encoding.encoding);
+    let layout = FieldLayout::new(&field_names(&fields));
     let mut records = shp::Records::new(shp, parts.shp_len);
     let mut unreadable = dbf::Unreadable::default();
     let mut deleted = 0usize;
@@ -236,6 +238,7 @@ pub(super) fn read_table<R: Read + Seek>(
             &table,
             record,
             &fields,
+            &layout,
             text_encoding.encoding,
             &mut unreadable,
         ) {

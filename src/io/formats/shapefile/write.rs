@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::super::{DataTable, Field, WriteOptions, encoding};
+use super::super::{Attributes, DataTable, Field, WriteOptions, encoding};
 use super::{archive, dbf_write, shp_write};
 use crate::io::atomic::{PendingWrite, write_temp};
 use crate::io::error::IoError;
+use crate::model::attributes::FieldLayout;
 
 /// WGS84 as GDAL writes it into a `.prj` (ESRI's WKT 1).
 pub const WGS84_PRJ: &str = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
@@ -111,13 +112,14 @@ fn encode(
             name: "FID".into(),
             kind: super::super::FieldKind::Integer,
         });
-        let rows: Vec<Map<String, Value>> = (0..table.features.len())
-            .map(|i| Map::from_iter([("FID".to_owned(), Value::from(i))]))
+        let fid = FieldLayout::new(&["FID"]);
+        let rows: Vec<Attributes> = (0..table.features.len())
+            .map(|i| fid.attributes([Value::from(i)]))
             .collect();
-        let rows: Vec<&Map<String, Value>> = rows.iter().collect();
+        let rows: Vec<&Attributes> = rows.iter().collect();
         dbf_write::write(&dbf_path, &fields, &rows, text, language_driver, &today)?
     } else {
-        let rows: Vec<&Map<String, Value>> = table.features.iter().map(|f| &f.attributes).collect();
+        let rows: Vec<&Attributes> = table.features.iter().map(|f| &f.attributes).collect();
         dbf_write::write(&dbf_path, &fields, &rows, text, language_driver, &today)?
     };
     let prj = prj(path, options)?;
@@ -164,7 +166,7 @@ fn all_fields(table: &DataTable) -> Vec<Field> {
                 .iter()
                 .filter(|(k, _)| !fields.iter().any(|field| &field.name == *k))
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect::<Map<_, _>>()
+                .collect::<Attributes>()
         })
         .collect();
     fields.extend(super::super::geojson::infer_fields(extra.iter()));
