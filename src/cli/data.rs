@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::io::data_file::{TableCrs, extent, geometry_types, table_crs, to_wgs84};
+use crate::io::data_file::{TableCrs, geometry_types, table_crs, table_to_wgs84, wgs84_extent};
 use crate::io::formats::{self, DataTable, Dataset, ReadOptions, WriteOptions, encoding};
 use crate::io::output_guard::{Writes, check_output};
 use crate::model::crs::Crs;
@@ -74,7 +74,7 @@ pub fn info(file: &Path, choices: &InputChoices, json: bool) -> ExitCode {
         .tables
         .iter()
         .filter(|t| choices.layer.is_none_or(|l| t.name == l))
-        .map(|t| table_info(file, t, chosen.as_ref()))
+        .map(|t| table_info(t, chosen.as_ref()))
         .collect();
     let report = json!({
         "file": file.display().to_string(),
@@ -92,13 +92,12 @@ pub fn info(file: &Path, choices: &InputChoices, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn table_info(file: &Path, table: &DataTable, chosen: Option<&Crs>) -> Value {
+fn table_info(table: &DataTable, chosen: Option<&Crs>) -> Value {
     let crs = table_crs(table, chosen);
     let wgs84_extent = crs
         .crs
         .as_ref()
-        .and_then(|c| to_wgs84(file, table, c).ok())
-        .and_then(|f| extent(&f))
+        .and_then(|c| wgs84_extent(table, c))
         .map(|r| json!([r.min().x, r.min().y, r.max().x, r.max().y]));
     let types: serde_json::Map<String, Value> = geometry_types(&table.features)
         .into_iter()
@@ -255,7 +254,7 @@ fn try_convert(
             .filter(|t| choices.layer.is_none_or(|l| t.name == l))
         {
             tables.push(match &target {
-                Some(target) => crate::io::data_file::from_wgs84(input, &table, target)
+                Some(target) => crate::io::data_file::from_wgs84(input, table, target)
                     .map_err(|e| e.to_string())?,
                 None => table,
             });
@@ -264,7 +263,7 @@ fn try_convert(
         let (dataset, chosen) = open(input, choices)?;
         for table in dataset
             .tables
-            .iter()
+            .into_iter()
             .filter(|t| choices.layer.is_none_or(|l| t.name == l))
         {
             tables.push(table_in(input, table, chosen.as_ref(), target.as_ref())?);
@@ -326,22 +325,23 @@ fn project_tables(input: &Path, data: Option<&Path>) -> Result<Vec<DataTable>, S
     ))
 }
 
-/// One table converted into WGS84 (and then into `target`, when given).
+/// One table converted into WGS84 (and then into `target`, when given), in place.
 fn table_in(
     input: &Path,
-    table: &DataTable,
+    table: DataTable,
     chosen: Option<&Crs>,
     target: Option<&Crs>,
 ) -> Result<DataTable, String> {
-    let crs = table_crs(table, chosen);
+    let crs = table_crs(&table, chosen);
     let Some(source) = crs.usable_without_asking() else {
-        return Err(unknown_crs_message(input, table, &crs));
+        return Err(unknown_crs_message(input, &table, &crs));
     };
-    let mut converted = table.clone();
-    converted.features = to_wgs84(input, table, source).map_err(|e| e.to_string())?;
+    let source = source.clone();
+    let mut converted = table;
+    table_to_wgs84(input, &mut converted, &source).map_err(|e| e.to_string())?;
     converted.crs = formats::DeclaredCrs::Epsg(4326);
     if let Some(target) = target {
-        converted = crate::io::data_file::from_wgs84(input, &converted, target)
+        converted = crate::io::data_file::from_wgs84(input, converted, target)
             .map_err(|e| e.to_string())?;
         converted.crs = match target.epsg() {
             Some(code) => formats::DeclaredCrs::Epsg(code),

@@ -141,12 +141,21 @@ pub fn to_wgs84(path: &Path, table: &DataTable, crs: &Crs) -> Result<Vec<DataFea
 
 /// Like [`to_wgs84`], converting the table's own features in place: an import of a large
 /// file that holds the only copy of its read makes no second one.
-pub fn into_wgs84(path: &Path, table: DataTable, crs: &Crs) -> Result<Vec<DataFeature>, IoError> {
+pub fn into_wgs84(
+    path: &Path,
+    mut table: DataTable,
+    crs: &Crs,
+) -> Result<Vec<DataFeature>, IoError> {
+    table_to_wgs84(path, &mut table, crs)?;
+    Ok(table.features)
+}
+
+/// Converts a table's features to WGS84 in place (errors as [`to_wgs84`]).
+pub fn table_to_wgs84(path: &Path, table: &mut DataTable, crs: &Crs) -> Result<(), IoError> {
     let transform = CrsTransform::new(crs)
         .map_err(|e| IoError::invalid(path, format!("{}: {e}", crs.label())))?;
-    let prefix = table_prefix(&table);
-    let mut features = table.features;
-    for (index, f) in features.iter_mut().enumerate() {
+    let prefix = table_prefix(table);
+    for (index, f) in table.features.iter_mut().enumerate() {
         if let Some(g) = &mut f.geometry {
             transform.geometry_to_wgs84(g).map_err(|e| {
                 IoError::invalid(
@@ -160,14 +169,14 @@ pub fn into_wgs84(path: &Path, table: DataTable, crs: &Crs) -> Result<Vec<DataFe
             })?;
         }
     }
-    Ok(features)
+    Ok(())
 }
 
-/// A WGS84 table's features in another CRS, for writers.
-pub fn from_wgs84(path: &Path, table: &DataTable, crs: &Crs) -> Result<DataTable, IoError> {
+/// A WGS84 table with its features in another CRS, for writers: converted in place.
+pub fn from_wgs84(path: &Path, table: DataTable, crs: &Crs) -> Result<DataTable, IoError> {
     let transform = CrsTransform::new(crs)
         .map_err(|e| IoError::invalid(path, format!("{}: {e}", crs.label())))?;
-    let mut out = table.clone();
+    let mut out = table;
     for (index, f) in out.features.iter_mut().enumerate() {
         if let Some(g) = &mut f.geometry {
             transform.geometry_from_wgs84(g).map_err(|e| {
@@ -191,6 +200,26 @@ fn table_prefix(table: &DataTable) -> String {
     } else {
         format!("table {}: ", table.name)
     }
+}
+
+/// The extent in WGS84 of a table in `crs`: [`extent`] of [`to_wgs84`], `None` where that
+/// fails, but converting one geometry at a time instead of a copy of the table.
+pub fn wgs84_extent(table: &DataTable, crs: &Crs) -> Option<geo::Rect<f64>> {
+    let transform = CrsTransform::new(crs).ok()?;
+    let mut boxes = Vec::new();
+    for f in &table.features {
+        if let Some(g) = &f.geometry {
+            let mut g = g.clone();
+            transform.geometry_to_wgs84(&mut g).ok()?;
+            boxes.extend(g.bounding_rect());
+        }
+    }
+    boxes.into_iter().reduce(|a, b| {
+        geo::Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    })
 }
 
 /// The bounding box of features (lon/lat when they are WGS84).
