@@ -126,7 +126,7 @@ fn assert_gdal_reads(path: &Path, table: &DataTable, gbk: bool) {
     assert_eq!(layer.features.len(), table.features.len());
     for (index, (ours, gdal)) in table.features.iter().zip(&layer.features).enumerate() {
         for ((source, dbf_name), field) in dbf_names(gbk).iter().zip(&table.fields) {
-            let value = ours.attributes.get(*source).unwrap();
+            let value = ours.attributes.get(source).unwrap();
             let (gdal_type, text) = gdal
                 .fields
                 .get(*dbf_name)

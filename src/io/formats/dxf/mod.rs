@@ -115,7 +115,7 @@ fn fields(features: &[DataFeature]) -> Vec<Field> {
     ["layer", "entity", "text", "block"]
         .into_iter()
         .enumerate()
-        .filter(|(i, name)| *i < 2 || features.iter().any(|f| f.attributes.contains_key(*name)))
+        .filter(|(i, name)| *i < 2 || features.iter().any(|f| f.attributes.contains_key(name)))
         .map(|(_, name)| Field {
             name: name.to_owned(),
             kind: FieldKind::Text,
