@@ -89,19 +89,8 @@ mod terminate {
     }
 }
 
-/// mimalloc asks the kernel for transparent huge pages. When none are free (right after
-/// another large process exits, say) the kernel zeroes and compacts memory on the spot, and a
-/// half-second export spends most of its time there. Small pages cost a little on every run
-/// instead, never that much on one.
-#[cfg(target_os = "linux")]
-fn disable_transparent_huge_pages() {
-    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
-    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-}
-
 fn main() -> ExitCode {
-    #[cfg(target_os = "linux")]
-    disable_transparent_huge_pages();
+    onemap::app::memory::disable_transparent_huge_pages();
     env_logger::init();
     let cli = Cli::parse();
     // `onemap db open URL PROJECT` reads the project before any window opens, so that a bad
