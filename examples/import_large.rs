@@ -25,7 +25,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // As the binary does at start: the figures are what users get.
-    onemap::app::memory::disable_transparent_huge_pages();
+    onemap::memory::disable_transparent_huge_pages();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first().map(PathBuf::from) else {
         eprintln!("usage: import_large FILE [--read-again|--baseline]");

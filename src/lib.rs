@@ -36,6 +36,7 @@ pub mod doc;
 pub mod edit;
 pub mod io;
 pub mod map;
+pub mod memory;
 pub mod model;
 pub mod present;
 pub mod ui;

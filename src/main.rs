@@ -90,7 +90,7 @@ mod terminate {
 }
 
 fn main() -> ExitCode {
-    onemap::app::memory::disable_transparent_huge_pages();
+    onemap::memory::disable_transparent_huge_pages();
     env_logger::init();
     let cli = Cli::parse();
     // `onemap db open URL PROJECT` reads the project before any window opens, so that a bad

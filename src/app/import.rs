@@ -201,8 +201,6 @@ impl OneMapApp {
             Outcome::Detected(Ok((form, preview))) => {
                 self.files.data_preview = preview;
                 self.files.show(Dialog::ImportData(Box::new(form)));
-                // The reader's buffers (a Shapefile's whole .dbf, say) are freed by now.
-                super::memory::return_freed_memory();
             }
             Outcome::Reread(result) => {
                 if let Some(Dialog::ImportData(form)) = self.files.dialog.as_mut() {
@@ -218,10 +216,7 @@ impl OneMapApp {
                     }
                 }
             }
-            Outcome::Layers(Ok(layers)) => {
-                self.add_data_layers(&path, layers);
-                super::memory::return_freed_memory();
-            }
+            Outcome::Layers(Ok(layers)) => self.add_data_layers(&path, layers),
             Outcome::Detected(Err(IoError::Cancelled { .. }))
             | Outcome::Layers(Err(IoError::Cancelled { .. })) => {}
             Outcome::Detected(Err(e)) | Outcome::Layers(Err(e)) => {

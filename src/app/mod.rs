@@ -16,7 +16,6 @@ pub mod import;
 pub mod journal;
 mod layout;
 mod map_frame;
-pub mod memory;
 pub mod presenter;
 pub mod quit;
 pub mod review;
