@@ -89,16 +89,20 @@ impl<'a> Prepared<'a> {
         if clip[0] >= clip[2] || clip[1] >= clip[3] || mesh.indices.is_empty() {
             return None;
         }
+        // The check first, then the conversion in a loop of its own without branches: this runs
+        // on one core, before the bands, for every vertex (a tenth of the rasterizer's
+        // instructions on a 1M-vertex layer, collected as `Option`s vertex by vertex).
+        let in_guard_band = mesh.vertices.iter().all(|v| {
+            let (x, y) = (v.pos.x * ppp, v.pos.y * ppp);
+            x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX
+        });
         let scale = ppp * ONE as f32;
-        let fixed = mesh
-            .vertices
-            .iter()
-            .map(|v| {
-                let (x, y) = (v.pos.x * ppp, v.pos.y * ppp);
-                (x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX)
-                    .then(|| [round(v.pos.x * scale), round(v.pos.y * scale)])
-            })
-            .collect();
+        let fixed = in_guard_band.then(|| {
+            mesh.vertices
+                .iter()
+                .map(|v| [round(v.pos.x * scale), round(v.pos.y * scale)])
+                .collect()
+        });
         Some(Self {
             mesh,
             texture,

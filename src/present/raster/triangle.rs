@@ -9,8 +9,10 @@ use super::{Band, HALF, ONE};
 
 // `f32::round`, `ceil` and `floor` are library calls without SSE 4.1; pixel coordinates fit
 // in i32.
+// Half away from zero, without a branch (-0.0 too goes to 0).
+#[inline(always)]
 pub(super) fn round(x: f32) -> i32 {
-    (x + if x < 0.0 { -0.5 } else { 0.5 }) as i32
+    (x + 0.5f32.copysign(x)) as i32
 }
 
 fn ceil(x: f32) -> f32 {
