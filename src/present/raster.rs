@@ -157,6 +157,7 @@ struct Band<'a> {
     pixels: &'a mut [[u8; 4]],
 }
 
+#[inline(never)] // one function in profiles, whatever the inlining of the scope around it
 fn draw_band(mut band: Band<'_>, prepared: &[Prepared<'_>], ppp: f32) {
     let mut texels = TexelCache::default();
     let (top, bottom) = (band.top as i64, band.bottom as i64);
