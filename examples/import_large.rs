@@ -3,8 +3,13 @@
 //!
 //!     cargo run --release --example import_large -- /tmp/big.shp [--read-again|--baseline]
 //!
+//! It reports the memory after the dialog's read, after the first frame with the layer, and
+//! once the map canvas's picture of the layer is shown (see `map::canvas`).
 //! `--baseline` stops before the file is touched (the app on its project: what the import
 //! adds is the difference); `--read-again` drops the dialog's read before Import.
+//! `--document` leaves the app and egui out: the plan data, then a document of the project
+//! with the file as a data layer (its features and its prepared overlay, nothing drawn), with
+//! the memory at each step, to tell what the layer holds from what drawing it adds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -34,6 +39,10 @@ fn main() {
         println!("baseline: the app on its project, the dialog open on an empty CSV");
         return;
     }
+    if args.iter().any(|a| a == "--document") {
+        document_only(&file);
+        return;
+    }
     let start = Instant::now();
     let mut app = common::dialog_open_on(&file, project_dir.path(), &ctx);
     println!(
@@ -45,13 +54,61 @@ fn main() {
         app.files.data_preview = None;
     }
     let start = Instant::now();
-    let (_app, loaded) = common::import(&ctx, app, "big");
+    let (mut app, loaded) = common::import(&ctx, app, "big");
     println!(
-        "click on Import to the layer drawn: {:.3} s (in the project after {:.3} s)",
+        "click on Import to the first frame with the layer: {:.3} s (in the project after \
+         {:.3} s), drawn {:?}",
         start.elapsed().as_secs_f64(),
-        loaded.as_secs_f64()
+        loaded.as_secs_f64(),
+        app.last_draw.canvas
     );
     println!("  memory then: {}", memory());
+    // The map canvas's picture of the layer (rendered by its worker) lands in a later frame.
+    common::wait(&ctx, &mut app, |app| {
+        app.last_draw.canvas == Some(onemap::map::CanvasUse::Current)
+    });
+    println!(
+        "click on Import to the map's picture of the layer shown: {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
+    println!("  memory then: {}", memory());
+}
+
+/// The plan data, then a document of the sample project with `file` as a data layer.
+fn document_only(file: &std::path::Path) {
+    use onemap::model::project::{SketchLayer, SketchSource};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = onemap::app::AppData::load(&onemap::io::DataDir::at(root)).unwrap();
+    let mut project =
+        onemap::io::load_project(&root.join("assets/projects/sma-2022.onemap")).unwrap();
+    println!("plan data and project read: {}", memory());
+    let start = Instant::now();
+    project.sketch_layers.insert(
+        "big".into(),
+        SketchLayer {
+            name: "big".into(),
+            source: SketchSource::Referenced(
+                std::path::absolute(file)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        },
+    );
+    let plan = std::sync::Arc::new(data.plan.clone());
+    let doc = onemap::doc::Document::on_plan(project, None, plan, &data.style);
+    println!(
+        "document with the layer, overlay prepared: {:.3} s, {}",
+        start.elapsed().as_secs_f64(),
+        memory()
+    );
+    assert!(
+        matches!(doc.sketches.get("big"), Some(onemap::doc::SketchState::Loaded(f)) if !f.is_empty())
+    );
 }
 
 /// The resident memory now and at its peak (Linux), for a look at where it goes.

@@ -472,3 +472,86 @@ fn the_legend_lists_each_visible_data_layer_with_its_own_swatch() {
         "a hidden layer is not listed"
     );
 }
+
+/// A data layer of `n` small squares over Shanghai, all in the app's first view.
+fn grid_geojson(n: usize) -> String {
+    let features: Vec<String> = (0..n)
+        .map(|i| {
+            let x = 120.9 + (i % 100) as f64 * 0.012;
+            let y = 30.6 + (i / 100) as f64 * 0.012;
+            format!(
+                r#"{{"type": "Feature", "properties": {{"n": {i}}}, "geometry": {{"type": "Polygon",
+ "coordinates": [[[{x}, {y}], [{}, {y}], [{}, {}], [{x}, {}], [{x}, {y}]]]}}}}"#,
+                x + 0.008,
+                x + 0.008,
+                y + 0.008,
+                y + 0.008
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type": "FeatureCollection", "features": [{}]}}"#,
+        features.join(",\n")
+    )
+}
+
+#[test]
+fn while_a_large_layer_is_drawn_the_map_leaves_it_out_and_says_so_in_the_interface_language() {
+    let dir = folder("drawing");
+    let n = onemap::map::paint_cache::CACHED_FROM + 500;
+    std::fs::write(dir.join("grid.geojson"), grid_geojson(n)).unwrap();
+    let data = AppData::load(&DataDir::at(root())).unwrap();
+    let mut project = onemap::io::load_project(&data.dir.default_project()).unwrap();
+    project.sketch_layers.insert(
+        "grid".into(),
+        SketchLayer {
+            name: "方格 grid".into(),
+            source: SketchSource::Referenced("grid.geojson".into()),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        },
+    );
+    let mut app = OneMapApp::new(data);
+    app.doc = Document::new(project, Some(dir.join("project.onemap")), &app.data.style);
+    app.doc
+        .set_base_plan(app.data.shared_plan.clone(), &app.data.style);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut OneMapApp| app.ui(ui), app);
+    // The first frame orders the layer's picture: it is not painted meanwhile (the plan is),
+    // and the map names it as being drawn.
+    h.step();
+    let drawn = &h.state().last_draw;
+    assert_eq!(
+        drawn.canvas,
+        Some(onemap::map::CanvasUse::Pending),
+        "{drawn:?}"
+    );
+    assert_eq!(drawn.drawing, ["sketch:grid"]);
+    assert_eq!(drawn.items_per_layer.get("sketch:grid"), None);
+    assert!(drawn.items_per_layer.len() > 3, "the plan is drawn");
+    let text = |lang| {
+        onemap::ui::drawing_note::drawing_text(
+            lang,
+            &drawn.drawing,
+            &h.state().doc.project.sketch_layers,
+            &h.state().data.style,
+        )
+    };
+    use onemap::model::UiLanguage;
+    assert_eq!(text(UiLanguage::English), "Drawing 方格 grid…");
+    assert_eq!(text(UiLanguage::Chinese), "正在绘制：方格 grid……");
+    // Once the picture lands, the layer shows, and nothing is left out (no note).
+    let start = std::time::Instant::now();
+    while h.state().last_draw.canvas != Some(onemap::map::CanvasUse::Current) {
+        assert!(start.elapsed().as_secs() < 120, "no picture");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    let drawn = &h.state().last_draw;
+    assert!(drawn.drawing.is_empty());
+    assert_eq!(drawn.items_per_layer.get("sketch:grid"), Some(&n));
+}

@@ -1,9 +1,11 @@
 //! The map's canvas (`map::canvas`): a large map's features drawn from a picture rendered on
-//! a worker thread. The picture of a view shows what a frame painted from scratch shows; hiding
-//! a layer, changing its opacity or its data shows in the very next frame (painted by the frame
-//! until the new picture lands); a pan or a zoom moves the old picture as a stand-in, and once
-//! the view stands still the new picture shows what a fresh frame shows. Pixels from the
-//! export's rasterizer, as the app's canvas renders them. Headless.
+//! a worker thread, a run of items at a time. The picture of a view shows what a frame painted
+//! from scratch shows; hiding a layer, changing its opacity or its data shows in the very next
+//! frame: the old picture is no longer shown, and until the new one lands the frame paints the
+//! map without its largest layers (named as being drawn; never tessellated on the UI thread);
+//! a pan or a zoom moves the old picture as a stand-in, and once the view stands still the new
+//! picture shows what a fresh frame shows. Pixels from the export's rasterizer, as the app's
+//! canvas renders them. Headless.
 
 // An integration test is a crate of its own, which clippy's allow-unwrap-in-tests (clippy.toml)
 // does not cover outside #[test] functions: its helpers unwrap too, a panic being a failure.
@@ -16,9 +18,10 @@ use std::time::{Duration, Instant};
 
 use egui::epaint::ClippedPrimitive;
 use egui::{Color32, ColorImage, Pos2, Rect, pos2};
-use onemap::map::canvas::CanvasUse;
+use onemap::map::canvas::{CanvasUse, Raster};
+use onemap::map::paint_cache::CACHED_FROM;
 use onemap::map::scene::SKETCH_PREFIX;
-use onemap::map::{MapCanvas, MapFrame, PaintCache, Scene, ScreenTransform};
+use onemap::map::{DrawStats, MapCanvas, MapFrame, PaintCache, Scene, ScreenTransform};
 use onemap::model::project::{SketchLayer, SketchSource};
 use onemap::model::style::Style;
 use onemap::model::view::ViewSettings;
@@ -28,18 +31,19 @@ use onemap::present::raster::{Image, Textures, rasterize};
 const SCREEN: Rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(400.0, 300.0));
 const CENTRE: geo::Coord<f64> = geo::Coord { x: 121.4, y: 30.9 };
 
-/// A grid of `n` small squares around Shanghai, the first `moved` of them shifted east.
+/// A grid of `n` small squares around Shanghai, the first `moved` of them shifted east. The
+/// grid of a few more than [`CACHED_FROM`] squares lies in the view of zoom 10 at `CENTRE`.
 fn features(n: usize, moved: usize) -> Vec<PlanFeature> {
     (0..n)
         .map(|i| {
-            let shift = if i < moved { 0.004 } else { 0.0 };
-            let x = 120.9 + (i % 80) as f64 * 0.012 + shift;
-            let y = 30.5 + (i / 80) as f64 * 0.012;
+            let shift = if i < moved { 0.002 } else { 0.0 };
+            let x = 121.16 + (i % 80) as f64 * 0.006 + shift;
+            let y = 30.74 + (i / 80) as f64 * 0.006;
             let ring = vec![
                 (x, y),
-                (x + 0.008, y),
-                (x + 0.008, y + 0.008),
-                (x, y + 0.008),
+                (x + 0.004, y),
+                (x + 0.004, y + 0.004),
+                (x, y + 0.004),
             ];
             PlanFeature {
                 id: FeatureId(format!("p{i}")),
@@ -63,8 +67,9 @@ fn sketches(visible: bool, opacity: f32) -> BTreeMap<String, SketchLayer> {
     BTreeMap::from([("big".to_owned(), layer)])
 }
 
-/// The app's rasterizer for the canvas, as `app::map_frame` hands it over.
-fn rasterize_canvas(primitives: &[ClippedPrimitive], size: [usize; 2], ppp: f32) -> ColorImage {
+/// The app's rasterizer for the canvas, as `app::map_frame` hands it over: the export's, a
+/// run of primitives at a time, onto one transparent image.
+fn rasterize_canvas(size: [usize; 2], ppp: f32) -> Box<dyn Raster> {
     let mut white_texel = egui::TexturesDelta::default();
     white_texel.set.insert(
         egui::TextureId::default(),
@@ -77,9 +82,28 @@ fn rasterize_canvas(primitives: &[ClippedPrimitive], size: [usize; 2], ppp: f32)
     let mut textures = Textures::default();
     textures.apply(&white_texel);
     white_texel.clear();
-    let mut image = Image::new(size[0], size[1], Color32::TRANSPARENT);
-    rasterize(&mut image, primitives, &textures, ppp);
-    ColorImage::from_rgba_premultiplied(size, image.as_bytes())
+    Box::new(Picture {
+        image: Image::new(size[0], size[1], Color32::TRANSPARENT),
+        textures,
+        ppp,
+    })
+}
+
+struct Picture {
+    image: Image,
+    textures: Textures,
+    ppp: f32,
+}
+
+impl Raster for Picture {
+    fn draw(&mut self, primitives: &[ClippedPrimitive]) {
+        rasterize(&mut self.image, primitives, &self.textures, self.ppp);
+    }
+
+    fn finish(self: Box<Self>) -> ColorImage {
+        let size = [self.image.width, self.image.height];
+        ColorImage::from_rgba_premultiplied(size, self.image.as_bytes())
+    }
 }
 
 /// An app's map panel, headless: one context whose textures (the canvas's picture among
@@ -91,6 +115,8 @@ struct Panel {
     cache: PaintCache,
     style: Style,
     plan: Scene,
+    /// What the last frame drew.
+    stats: DrawStats,
 }
 
 /// What a frame shows: the data, the layer's settings, where the map is.
@@ -110,6 +136,7 @@ impl Panel {
             cache: PaintCache::default(),
             plan: Scene::build_overlay(&[], &style),
             style,
+            stats: DrawStats::default(),
         }
     }
 
@@ -139,14 +166,14 @@ impl Panel {
             ..Default::default()
         };
         let mut used = CanvasUse::Painted;
-        let (canvas, cache) = (&mut self.canvas, &mut self.cache);
+        let (canvas, cache, stats) = (&mut self.canvas, &mut self.cache, &mut self.stats);
         let mut output = self.ctx.run_ui(input, |ui| {
             let painter = ui.painter().with_clip_rect(SCREEN);
             let shapes = if fresh {
                 map.shapes(&painter).0
             } else {
-                let (shapes, _, u) = map.shapes_canvas(&painter, canvas, cache, rasterize_canvas);
-                used = u;
+                let (shapes, s, u) = map.shapes_canvas(&painter, canvas, cache, rasterize_canvas);
+                (used, *stats) = (u, s);
                 shapes
             };
             painter.extend(shapes);
@@ -213,17 +240,25 @@ fn at(zoom: f64, centre: geo::Coord<f64>) -> ScreenTransform {
 #[test]
 fn the_canvas_shows_what_a_fresh_frame_shows_and_every_change_shows_at_once() {
     let mut panel = Panel::new();
-    let n = onemap::map::paint_cache::CACHED_FROM + 100;
+    let n = CACHED_FROM + 100;
     let overlay = Scene::build_overlay(&features(n, 0), &panel.style);
     let whole = Shown {
         overlay: &overlay,
         sketches: sketches(true, 1.0),
         transform: at(10.0, CENTRE),
     };
-    // Until the first picture lands, the frame paints the features itself.
+    // Until the first picture lands, the frame paints the map without the large layer (none
+    // of its items is tessellated on the UI thread), and names it as being drawn.
     let (first, used) = panel.frame(&whole, false);
-    assert_eq!(used, CanvasUse::Painted);
-    let (fresh, _) = panel.frame(&whole, true);
+    assert_eq!(used, CanvasUse::Pending);
+    assert_eq!(panel.stats.drawing, ["sketch:big"]);
+    assert_eq!(panel.stats.items_per_layer.get("sketch:big"), None);
+    assert_eq!(panel.cache.tessellations, 0);
+    let without = Shown {
+        sketches: sketches(false, 1.0),
+        ..whole
+    };
+    let (fresh, _) = panel.frame(&without, true);
     assert_eq!(differing(&first, &fresh), 0);
     let shown = panel.current_as_fresh(&whole);
     assert!(
@@ -234,18 +269,20 @@ fn the_canvas_shows_what_a_fresh_frame_shows_and_every_change_shows_at_once() {
     let (again, used) = panel.frame(&whole, false);
     assert_eq!((used, differing(&again, &shown)), (CanvasUse::Current, 0));
 
-    // Hidden, fainter, new data: the next frame shows it, painted, and then its picture.
-    for (change, shown_now) in [
-        ("hidden", sketches(false, 1.0)),
-        ("fainter", sketches(true, 0.4)),
+    // Hidden, fainter, new data: the next frame no longer shows the old picture (the layer
+    // hidden, or left out while its new picture is drawn), and then the new picture.
+    for (change, shown_now, drawing) in [
+        ("hidden", sketches(false, 1.0), false),
+        ("fainter", sketches(true, 0.4), true),
     ] {
         let changed = Shown {
             sketches: shown_now,
             ..whole
         };
         let (next, used) = panel.frame(&changed, false);
-        assert_eq!(used, CanvasUse::Painted, "{change}");
-        let (fresh, _) = panel.frame(&changed, true);
+        assert_eq!(used, CanvasUse::Pending, "{change}");
+        assert_eq!(panel.stats.drawing.is_empty(), !drawing, "{change}");
+        let (fresh, _) = panel.frame(&without, true);
         assert_eq!(differing(&next, &fresh), 0, "{change}");
         assert!(differing(&next, &shown) > 5_000, "{change} shows");
         panel.current_as_fresh(&changed);
@@ -257,8 +294,12 @@ fn the_canvas_shows_what_a_fresh_frame_shows_and_every_change_shows_at_once() {
         transform: whole.transform,
     };
     let (next, used) = panel.frame(&new_data, false);
-    assert_eq!(used, CanvasUse::Painted, "new data");
-    assert!(differing(&next, &shown) > 1_000, "new data shows");
+    assert_eq!(used, CanvasUse::Pending, "new data");
+    assert_eq!(panel.stats.drawing, ["sketch:big"]);
+    assert!(
+        differing(&next, &shown) > 1_000,
+        "the old data is not shown"
+    );
     panel.current_as_fresh(&new_data);
 
     // A pan moves the old picture with the map; standing still, the new view's picture is
@@ -296,6 +337,57 @@ fn the_canvas_shows_what_a_fresh_frame_shows_and_every_change_shows_at_once() {
         panel.current_as_fresh(&moving);
     }
     assert_eq!(panel.canvas.renders, before + 2);
+    // The UI thread never painted the large layer whole.
+    assert_eq!(panel.cache.tessellations, 0);
+}
+
+#[test]
+fn while_a_picture_is_drawn_the_small_layers_are_painted_and_the_largest_left_out() {
+    let mut panel = Panel::new();
+    let n = CACHED_FROM + 100;
+    let small: Vec<PlanFeature> = features(40, 40)
+        .into_iter()
+        .map(|mut f| {
+            f.id = FeatureId(format!("s{}", f.id.0));
+            f.layer = format!("{SKETCH_PREFIX}small");
+            f
+        })
+        .collect();
+    let both: Vec<PlanFeature> = features(n, 0).into_iter().chain(small.clone()).collect();
+    let overlay = Scene::build_overlay(&both, &panel.style);
+    let mut layers = sketches(true, 1.0);
+    let small_layer = SketchLayer {
+        name: "small".into(),
+        ..layers["big"].clone()
+    };
+    layers.insert("small".into(), small_layer);
+    let shown = Shown {
+        overlay: &overlay,
+        sketches: layers.clone(),
+        transform: at(10.0, CENTRE),
+    };
+    let (pending, used) = panel.frame(&shown, false);
+    assert_eq!(used, CanvasUse::Pending);
+    assert_eq!(panel.stats.drawing, ["sketch:big"]);
+    assert_eq!(panel.stats.items_per_layer.get("sketch:small"), Some(&40));
+    assert_eq!(panel.stats.items_per_layer.get("sketch:big"), None);
+    assert_eq!(panel.cache.tessellations, 0);
+    // Exactly the map without the large layer: the small one as a fresh frame paints it.
+    let mut big_hidden = layers.clone();
+    big_hidden.get_mut("big").unwrap().visible = false;
+    let without_big = Shown {
+        sketches: big_hidden,
+        ..shown
+    };
+    let (fresh, _) = panel.frame(&without_big, true);
+    assert_eq!(differing(&pending, &fresh), 0);
+    assert!(
+        differing(&pending, &Image::new(400, 300, Color32::WHITE)) > 100,
+        "the small layer shows"
+    );
+    // Then the picture of both.
+    panel.current_as_fresh(&shown);
+    assert!(panel.stats.drawing.is_empty());
 }
 
 #[test]
@@ -303,7 +395,7 @@ fn a_picture_is_drawn_pixel_for_pixel_where_the_map_puts_it() {
     // The picture covers the view and its margin from a corner on the pixel grid, also when
     // the map's rectangle is not on it.
     let mut panel = Panel::new();
-    let n = onemap::map::paint_cache::CACHED_FROM + 10;
+    let n = CACHED_FROM + 10;
     let overlay = Scene::build_overlay(&features(n, 0), &panel.style);
     let shown = Shown {
         overlay: &overlay,

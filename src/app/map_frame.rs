@@ -145,11 +145,10 @@ impl OneMapApp {
 /// The map canvas's rasterizer (see `map::canvas`): the export's, onto a transparent image, with
 /// a white texture where egui's white texel would be (the features use no other texel).
 fn rasterize_canvas(
-    primitives: &[egui::epaint::ClippedPrimitive],
     size: [usize; 2],
     pixels_per_point: f32,
-) -> egui::ColorImage {
-    use crate::present::raster::{Image, Textures, rasterize};
+) -> Box<dyn crate::map::canvas::Raster> {
+    use crate::present::raster::{Image, Textures};
     let white = egui::ColorImage::new([1, 1], vec![egui::Color32::WHITE]);
     let mut white_texel = egui::TexturesDelta::default();
     white_texel.set.insert(
@@ -163,7 +162,40 @@ fn rasterize_canvas(
     let mut textures = Textures::default();
     textures.apply(&white_texel);
     white_texel.clear();
-    let mut image = Image::new(size[0], size[1], egui::Color32::TRANSPARENT);
-    rasterize(&mut image, primitives, &textures, pixels_per_point);
-    egui::ColorImage::from_rgba_premultiplied(size, image.as_bytes())
+    Box::new(CanvasRaster {
+        image: Image::new(size[0], size[1], egui::Color32::TRANSPARENT),
+        textures,
+        pixels_per_point,
+    })
+}
+
+/// A picture of the map canvas being rasterized, a run of features at a time.
+struct CanvasRaster {
+    image: crate::present::raster::Image,
+    textures: crate::present::raster::Textures,
+    pixels_per_point: f32,
+}
+
+impl crate::map::canvas::Raster for CanvasRaster {
+    fn draw(&mut self, primitives: &[egui::epaint::ClippedPrimitive]) {
+        crate::present::raster::rasterize(
+            &mut self.image,
+            primitives,
+            &self.textures,
+            self.pixels_per_point,
+        );
+    }
+
+    fn finish(self: Box<Self>) -> egui::ColorImage {
+        let size = [self.image.width, self.image.height];
+        // The pixels become the picture's in place (both are four bytes, premultiplied): the
+        // picture is not held twice.
+        let pixels = self
+            .image
+            .pixels
+            .into_iter()
+            .map(|[r, g, b, a]| egui::Color32::from_rgba_premultiplied(r, g, b, a))
+            .collect();
+        egui::ColorImage::new(size, pixels)
+    }
 }

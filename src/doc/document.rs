@@ -225,7 +225,8 @@ impl Document {
         }
         let same_style = self.prepared_with.as_ref() == Some(style);
         let mut old = std::mem::replace(&mut self.overlay, Scene::build_overlay(&[], style));
-        let (data_items, data_layers) = self.data_layer_items(&mut old, style, same_style);
+        let (data_items, data_layers) =
+            self.data_layer_items(&mut old, style, same_style, features.len());
         // Unchanged features keep their prepared items, when the style is the same.
         let previous = same_style.then_some((self.features.as_slice(), &old));
         self.overlay =
@@ -239,12 +240,14 @@ impl Document {
     /// layer prepared from the same read and the same settings with the same style keeps its
     /// items (moved out of `old`); the others are prepared one feature at a time, so that a
     /// large layer's features are never copied whole. The old items of those are dropped
-    /// first, so a changed layer is not held twice.
+    /// first, so a changed layer is not held twice. `room_for_others`: how many more items the
+    /// overlay will have.
     fn data_layer_items(
         &mut self,
         old: &mut Scene,
         style: &Style,
         same_style: bool,
+        room_for_others: usize,
     ) -> (
         Vec<crate::map::scene::Item>,
         BTreeMap<String, crate::map::data_summary::DataLayerSummary>,
@@ -261,7 +264,16 @@ impl Document {
                 .strip_prefix(SKETCH_PREFIX)
                 .is_some_and(|name| !reused(name))
         }));
-        let mut items = Vec::new();
+        let count: usize = wanted
+            .keys()
+            .filter_map(|name| match self.sketches.get(name) {
+                Some(SketchState::Loaded(features)) => Some(features.len()),
+                _ => None,
+            })
+            .sum();
+        // Room for the project's other items too, which join these (see
+        // `Scene::build_overlay_with_data`): the vector is not grown (copied) again.
+        let mut items = Vec::with_capacity(count + room_for_others);
         let mut summaries = BTreeMap::new();
         for name in wanted.keys() {
             let layer_id = format!("{SKETCH_PREFIX}{name}");

@@ -36,12 +36,14 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
                 &Geometry::Polygon(lake.shape.clone()),
             );
             if !lake.name_zh.is_empty() {
-                item.label = lake.shape.interior_point().map(|p| Label {
-                    name_zh: lake.name_zh.clone(),
-                    name_en: lake.name_en.clone(),
-                    anchor: merc(p.0),
-                    paint: water_label_paint(style),
-                    placement: LabelPlacement::Centred,
+                item.label = lake.shape.interior_point().map(|p| {
+                    Box::new(Label {
+                        name_zh: lake.name_zh.clone(),
+                        name_en: lake.name_en.clone(),
+                        anchor: merc(p.0),
+                        paint: water_label_paint(style),
+                        placement: LabelPlacement::Centred,
+                    })
                 });
             }
             items.push(item);
@@ -84,12 +86,14 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
                 paint.clone(),
                 &Geometry::Point(p.position),
             );
-            item.label = paint.label.map(|lp| Label {
-                name_zh: p.name_zh.clone(),
-                name_en: p.name_en.clone(),
-                anchor: merc(p.position.0),
-                paint: lp,
-                placement: LabelPlacement::BesidePoint,
+            item.label = paint.label.map(|lp| {
+                Box::new(Label {
+                    name_zh: p.name_zh.clone(),
+                    name_en: p.name_en.clone(),
+                    anchor: merc(p.position.0),
+                    paint: lp,
+                    placement: LabelPlacement::BesidePoint,
+                })
             });
             item.min_zoom = p.min_zoom;
             items.push(item);
@@ -103,13 +107,13 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
                 &Geometry::Point(w.position),
             );
             item.points.clear();
-            item.label = Some(Label {
+            item.label = Some(Box::new(Label {
                 name_zh: w.name_zh.clone(),
                 name_en: w.name_en.clone(),
                 anchor: merc(w.position.0),
                 paint: water_label_paint(style),
                 placement: LabelPlacement::Centred,
-            });
+            }));
             items.push(item);
         }
     }

@@ -11,8 +11,14 @@
 //! What the hand did is what the map does:
 //! - the picture is used only while everything it was painted from is unchanged (the data,
 //!   the style, every layer's visibility and opacity, the view settings, the map's size; the
-//!   [`Look`]); after any such change, the frames paint the features themselves, as without
-//!   the canvas (through the [`PaintCache`]), until a picture of the new look arrives;
+//!   [`Look`]); after any such change, until a picture of the new look arrives, the frames
+//!   paint the features themselves, but not those of the largest layers in view (see
+//!   [`super::pending`]): those are left out, named in [`DrawStats::drawing`] for the map to
+//!   say that they are being drawn, rather than painted and tessellated whole on the UI
+//!   thread (tens of milliseconds a frame, and the whole layer's mesh in memory at once, next
+//!   to the worker's) or shown from a picture that is no longer right;
+//! - the worker paints, tessellates and rasterizes the features in runs of items (see [`RUN`]), so
+//!   that it never holds more than a run's shapes and triangles besides the picture;
 //! - while the view moves (a pan, a zoom), the last picture of the same look is shown moved
 //!   and scaled with it as a stand-in, and once the view stands still (a frame with the view of
 //!   the frame before) a picture of that view is ordered; when it lands the map shows exactly
@@ -41,10 +47,28 @@ use super::draw::{DrawStats, MapFrame, ScreenTransform};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, Scene};
 
-/// Rasterizes egui's primitives into an image of `[width, height]` pixels (premultiplied
-/// alpha, transparent where nothing is drawn), at `pixels_per_point`. Texture coordinates
-/// refer to a texture that is white everywhere: the features use only egui's white texel.
-pub type Rasterizer = fn(&[ClippedPrimitive], [usize; 2], f32) -> ColorImage;
+/// A picture being rasterized: egui's primitives are drawn onto it in order, a run at a time
+/// (premultiplied alpha, transparent where nothing is drawn). Texture coordinates refer to a
+/// texture that is white everywhere: the features use only egui's white texel.
+pub trait Raster {
+    /// Draws these primitives over what is drawn already.
+    fn draw(&mut self, primitives: &[ClippedPrimitive]);
+    /// The picture.
+    fn finish(self: Box<Self>) -> ColorImage;
+}
+
+/// Starts a picture of `[width, height]` pixels, at `pixels_per_point` (handed in by the app:
+/// the export's rasterizer, which this layer does not know). Called on the worker.
+pub type Rasterizer = fn([usize; 2], f32) -> Box<dyn Raster>;
+
+/// The worker paints, tessellates and rasterizes at most this many items at a time, and
+/// ([`RUN_VERTICES`]) about this many of their vertices: a run's shapes and triangles are all
+/// it holds besides the picture. The whole 1M-vertex layer's mesh is about 2.4 million
+/// vertices (egui's meshes grow by doubling: up to twice that in memory); a run, some 50,000.
+pub const RUN: usize = 1024;
+/// See [`RUN`]: a run ends once its items' lines have this many vertices at the picture's
+/// scale (one item larger than that is a run of its own).
+pub const RUN_VERTICES: usize = 1 << 15;
 
 /// The picture covers the view and this many points beyond each side, for pans.
 pub const MARGIN: f32 = 128.0;
@@ -160,6 +184,9 @@ pub struct MapCanvas {
     pub last_render: Option<Duration>,
     /// Pictures rendered so far: for tests and benchmarks.
     pub renders: u64,
+    /// The worker could not start or stopped without a picture: the frames paint everything
+    /// themselves from then on, rather than leave layers out for a picture that never comes.
+    failed: bool,
 }
 
 /// How a frame drew the features.
@@ -169,8 +196,12 @@ pub enum CanvasUse {
     Current,
     /// From the picture of another view of the same look, moved and scaled.
     StandIn,
-    /// Painted by the frame: no picture of this look yet.
+    /// Painted by the frame: a map whose picture would not fit in a texture, or whose
+    /// worker failed.
     Painted,
+    /// Painted by the frame but for the largest layers in view (named in
+    /// [`DrawStats::drawing`]): their picture of this look is being drawn.
+    Pending,
 }
 
 impl MapCanvas {
@@ -201,6 +232,7 @@ impl MapCanvas {
                 // The worker panicked: the frames paint the features themselves.
                 log::error!("the map canvas's worker stopped without a picture");
                 self.job = None;
+                self.failed = true;
                 return;
             }
         };
@@ -261,7 +293,10 @@ impl MapCanvas {
             });
         match spawned {
             Ok(_) => self.job = Some(Job { done }),
-            Err(e) => log::error!("the map canvas's worker could not start: {e}"),
+            Err(e) => {
+                log::error!("the map canvas's worker could not start: {e}");
+                self.failed = true;
+            }
         }
     }
 }
@@ -318,41 +353,36 @@ impl Order {
         };
         let counting = started.elapsed();
         let items: Vec<&Item> = local.visible_items().collect();
-        let mut shapes = Vec::with_capacity(items.len() * 2);
-        local.paint_items(&items, ppp, &mut shapes);
-        let clip = local.rect;
         let size = [
             (area.width() * ppp).round() as usize,
             (area.height() * ppp).round() as usize,
         ];
-        // No prepared discs: circles are tessellated as paths, with egui's white texel only.
-        let primitives = Tessellator::new(ppp, look.options, [1, 1], Vec::new()).tessellate_shapes(
-            shapes
-                .into_iter()
-                .map(|shape| ClippedShape {
-                    clip_rect: clip,
-                    shape,
-                    transform_after_tessellation: TSTransform::IDENTITY,
-                })
-                .collect(),
-        );
-        let tessellated = started.elapsed();
-        let image = rasterize(&primitives, size, ppp);
-        if std::env::var_os("ONEMAP_TIMING").is_some() {
-            let vertices: usize = primitives
+        let mut raster = rasterize(size, ppp);
+        let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
+        let runs = local.runs(&items);
+        for run in &runs {
+            let primitives = local.tessellated(run, ppp, look.options);
+            vertices += primitives
                 .iter()
                 .map(|p| match &p.primitive {
                     egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
                     egui::epaint::Primitive::Callback(_) => 0,
                 })
-                .sum();
+                .sum::<usize>();
+            let at = Instant::now();
+            raster.draw(&primitives);
+            rasterizing += at.elapsed();
+        }
+        let image = raster.finish();
+        if std::env::var_os("ONEMAP_TIMING").is_some() {
             eprintln!(
                 "map canvas: {} items counted in {:.0} ms, painted and tessellated ({vertices} \
-                 vertices) by {:.0} ms, rasterized by {:.0} ms",
+                 vertices, {} runs) in {:.0} ms, rasterized in {:.0} ms",
                 items.len(),
                 counting.as_secs_f64() * 1000.0,
-                tessellated.as_secs_f64() * 1000.0,
-                started.elapsed().as_secs_f64() * 1000.0
+                runs.len(),
+                (started.elapsed() - counting - rasterizing).as_secs_f64() * 1000.0,
+                rasterizing.as_secs_f64() * 1000.0
             );
         }
         Rendered {
@@ -364,6 +394,52 @@ impl Order {
             labelled,
             took: started.elapsed(),
         }
+    }
+}
+
+impl MapFrame<'_> {
+    /// `items` cut into runs of at most [`RUN`] items and about [`RUN_VERTICES`] vertices.
+    fn runs<'i, 'a>(&self, items: &'i [&'a Item]) -> Vec<&'i [&'a Item]> {
+        let deg_per_px = self.transform.deg_per_px();
+        let mut runs = Vec::new();
+        let (mut start, mut vertices) = (0, 0);
+        for (k, item) in items.iter().enumerate() {
+            if k > start && (k - start >= RUN || vertices >= RUN_VERTICES) {
+                runs.push(&items[start..k]);
+                (start, vertices) = (k, 0);
+            }
+            vertices += item.points.len()
+                + item
+                    .lod_for(deg_per_px)
+                    .map_or(0, |lod| lod.lines.iter().map(Vec::len).sum());
+        }
+        if start < items.len() {
+            runs.push(&items[start..]);
+        }
+        runs
+    }
+
+    /// A run of items painted and tessellated as the picture's own (clipped to the picture).
+    /// No prepared discs: circles are tessellated as paths, with egui's white texel only.
+    fn tessellated(
+        &self,
+        run: &[&Item],
+        ppp: f32,
+        options: TessellationOptions,
+    ) -> Vec<ClippedPrimitive> {
+        let mut shapes = Vec::with_capacity(run.len() * 2);
+        self.paint_items(run, ppp, &mut shapes);
+        let clip = self.rect;
+        Tessellator::new(ppp, options, [1, 1], Vec::new()).tessellate_shapes(
+            shapes
+                .into_iter()
+                .map(|shape| ClippedShape {
+                    clip_rect: clip,
+                    shape,
+                    transform_after_tessellation: TSTransform::IDENTITY,
+                })
+                .collect(),
+        )
     }
 }
 
@@ -422,9 +498,10 @@ impl MapFrame<'_> {
         let used = match picture {
             Some(p) if same_view(&p.transform, &self.transform) => CanvasUse::Current,
             Some(_) => CanvasUse::StandIn,
-            None => CanvasUse::Painted,
+            None if canvas.failed => CanvasUse::Painted,
+            None => CanvasUse::Pending,
         };
-        if used != CanvasUse::Current {
+        if used != CanvasUse::Current && !canvas.failed {
             if canvas.job.is_none() && (still || picture.is_none()) {
                 let look = Look::of(self, margin, t.ppp, t.options);
                 canvas.order(self, look, rasterize, ctx);
@@ -439,7 +516,7 @@ impl MapFrame<'_> {
         let mut stats = match canvas
             .picture
             .as_ref()
-            .filter(|_| used != CanvasUse::Painted)
+            .filter(|_| matches!(used, CanvasUse::Current | CanvasUse::StandIn))
         {
             Some(p) => {
                 // The picture replaces the features: the frames' own tessellation is freed.
@@ -455,6 +532,11 @@ impl MapFrame<'_> {
                     })
                     .collect();
                 self.paint_over(painter, &items, p.stats.clone(), &mut shapes)
+            }
+            None if used == CanvasUse::Pending => {
+                // Nothing of the largest layers is tessellated here: their picture is coming.
+                cache.clear();
+                self.paint_pending(painter, &mut shapes)
             }
             None => self.paint_into(painter, Some(cache), &mut shapes),
         };

@@ -83,6 +83,9 @@ pub struct DrawStats {
     /// How a large map's features were drawn by the map's canvas (see [`super::canvas`]);
     /// `None` when no canvas was asked.
     pub canvas: Option<super::canvas::CanvasUse>,
+    /// Layers in view (by `Item::layer`) whose features this frame left out: the map's canvas
+    /// is drawing them into its next picture (see [`super::pending`]), and the map says so.
+    pub drawing: Vec<String>,
 }
 
 impl DrawStats {
@@ -283,7 +286,7 @@ impl MapFrame<'_> {
             .iter()
             .filter_map(|item| {
                 Some(LabelCandidate {
-                    label: item.label.as_ref()?,
+                    label: item.label.as_deref()?,
                     indicative: item.indicative,
                     opacity: self.opacity(item),
                     symbol_px: item.paint.symbol_px.unwrap_or(0.0) * self.symbol_scale,

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod lod;
 pub mod marks;
 pub mod paint_cache;
+pub mod pending;
 pub mod scale_bar;
 pub mod scene;
 pub mod snap;

@@ -84,10 +84,12 @@ pub struct Item {
     /// Finest first.
     pub lods: Vec<Lod>,
     pub points: Vec<Merc>,
-    pub label: Option<Label>,
+    /// Boxed, as the geometry: most of a large data layer's items have none, and an item is
+    /// kept for every feature (8 bytes each instead of the label's 80 and the geometry's 56).
+    pub label: Option<Box<Label>>,
     /// The lon/lat geometry, kept for hit tests and snapping on plan features and
     /// placements; `None` for data layers' features (hit tests use their finest level).
-    pub geometry: Option<Geometry<f64>>,
+    pub geometry: Option<Box<Geometry<f64>>>,
     /// An item of the project's overlay (placements, sketches), not of the plan's scene.
     pub from_project: bool,
     /// Our sketch (`status: indicative`), drawn as one (see `map::indicative`).
@@ -108,6 +110,38 @@ impl Item {
 }
 
 type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Sorts items by draw order, stably (items of one layer keep their file order). The order is
+/// found on (draw order, position) pairs and the items moved into it in place: a stable sort
+/// of the items themselves takes scratch room for half of them (9.4 MB, a tenth of the
+/// document's peak with the 1M-vertex layer, heaptrack).
+fn in_draw_order(items: &mut [Item]) {
+    if items.is_sorted_by_key(|i| i.draw_order) {
+        return;
+    }
+    let mut order: Vec<(u32, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(k, item)| (item.draw_order, k))
+        .collect();
+    // The pairs are unique, so an unstable sort orders them as a stable one would.
+    order.sort_unstable();
+    // `from[k]`: the position whose item goes to position `k`. Each cycle of the permutation
+    // is followed once, by swaps; a position done points to itself.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, k)| k).collect();
+    for start in 0..items.len() {
+        let mut at = start;
+        while from[at] != at {
+            let next = from[at];
+            from[at] = at;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
+}
 
 /// Everything the map draws, in drawing order. A clone is cheap and shares the items and the
 /// index: the map's canvas (see `map::canvas`) paints a clone on another thread.
@@ -142,7 +176,7 @@ impl Scene {
             let group = group_id(style, &layer.id);
             for f in &layer.features {
                 let mut item = feature_item(f, layer_style, &group);
-                item.geometry = Some(f.geometry.clone());
+                item.geometry = Some(Box::new(f.geometry.clone()));
                 items.push(item);
             }
         }
@@ -194,25 +228,26 @@ impl Scene {
             }
             None => HashMap::new(),
         };
-        let mut items: Vec<Item> = features
-            .iter()
-            .filter_map(|f| {
-                if let Some((old, item)) = previous.get(&f.id)
-                    && *old == f
-                {
-                    return Some((*item).clone());
-                }
-                let mut item = overlay_item(f, style)?;
-                // A data layer's features are kept by the document already (and are not
-                // edited on the map): a third copy of a large layer's lon/lat is not needed
-                // for hit tests, which use its Mercator rings (see `map::hit_test`).
-                if !f.layer.starts_with(SKETCH_PREFIX) {
-                    item.geometry = Some(f.geometry.clone());
-                }
-                Some(item)
-            })
-            .collect();
-        items.extend(data_items);
+        // The data items (a large layer's 50,000) are the vector the others join, in front of
+        // them and in their order: a second buffer of that size is not made.
+        let mut items = data_items;
+        let data_count = items.len();
+        items.extend(features.iter().filter_map(|f| {
+            if let Some((old, item)) = previous.get(&f.id)
+                && *old == f
+            {
+                return Some((*item).clone());
+            }
+            let mut item = overlay_item(f, style)?;
+            // A data layer's features are kept by the document already (and are not
+            // edited on the map): a third copy of a large layer's lon/lat is not needed
+            // for hit tests, which use its Mercator rings (see `map::hit_test`).
+            if !f.layer.starts_with(SKETCH_PREFIX) {
+                item.geometry = Some(Box::new(f.geometry.clone()));
+            }
+            Some(item)
+        }));
+        items.rotate_left(data_count);
         let mut scene = Self::from_items(items, &Basemap::default());
         scene.data_layers = super::data_summary::summarize(features);
         scene.data_layers.extend(data_layers);
@@ -283,8 +318,7 @@ impl Scene {
     }
 
     fn from_items(mut items: Vec<Item>, basemap: &Basemap) -> Self {
-        // Stable: items of one layer keep their file order.
-        items.sort_by_key(|i| i.draw_order);
+        in_draw_order(&mut items);
         let entries = items
             .iter()
             .enumerate()
@@ -404,7 +438,7 @@ fn feature_item(f: &PlanFeature, layer_style: &LayerStyle, group: &str) -> Item 
         &f.geometry,
     );
     item.tier = f.tier();
-    item.label = label;
+    item.label = label.map(Box::new);
     item.indicative = crate::model::indicative::is_indicative(f);
     item
 }
@@ -529,5 +563,43 @@ mod tests {
         for pole in [-90.0, 90.0] {
             assert!(merc(Coord { x: 0.0, y: pole })[1].is_finite());
         }
+    }
+
+    #[test]
+    fn items_are_put_in_draw_order_stably_in_place() {
+        let point = Geometry::Point(geo::Point::new(121.0, 31.0));
+        let item = |k: usize, order: u32| {
+            let style = LayerStyle {
+                id: format!("layer{order}"),
+                name_zh: String::new(),
+                name_en: String::new(),
+                draw_order: order,
+                visible: true,
+                paint: Paint::default(),
+                variants: Vec::new(),
+            };
+            let key = ItemKey::Basemap(format!("{k}"));
+            item_from_geometry(key, "g", &style, Paint::default(), &point)
+        };
+        let orders = [3, 1, 3, 2, 1, 0, 2, 3, 1, 0];
+        let mut items: Vec<Item> = orders
+            .iter()
+            .enumerate()
+            .map(|(k, &o)| item(k, o))
+            .collect();
+        in_draw_order(&mut items);
+        let keys: Vec<String> = items
+            .iter()
+            .map(|i| match &i.key {
+                ItemKey::Basemap(k) => k.clone(),
+                ItemKey::Feature(f) => f.0.clone(),
+            })
+            .collect();
+        assert_eq!(keys, ["5", "9", "1", "4", "8", "3", "6", "0", "2", "7"]);
+        assert!(
+            items
+                .iter()
+                .all(|i| i.layer == format!("layer{}", i.draw_order))
+        );
     }
 }

@@ -279,9 +279,24 @@ fn map_frame_ui(
         LegendPlace::Editor,
     );
     super::legend_controls::legend_controls_ui(ui, legend, frame.view.legend, tool_commands);
+    let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
     if stats.indicative > 0 {
-        let side_by_side = panel.compare.is_some_and(|c| c.side_by_side);
         painter.extend(editor_notice(&painter, response.rect, side_by_side));
+    }
+    if !stats.drawing.is_empty() {
+        let text = super::drawing_note::drawing_text(
+            super::ui_language(ui.ctx()),
+            &stats.drawing,
+            &panel.doc.project.sketch_layers,
+            panel.style,
+        );
+        let top = if side_by_side { 40.0 } else { 10.0 };
+        painter.extend(super::drawing_note::drawing_note(
+            &painter,
+            response.rect,
+            top,
+            text,
+        ));
     }
     if let Some(text) = tiles_attribution {
         painter.extend(crate::map::tiles::attribution_shapes(

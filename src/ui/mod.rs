@@ -14,6 +14,7 @@ pub mod data_style;
 pub mod data_table;
 pub mod db_dialogs;
 pub mod dialogs;
+pub mod drawing_note;
 pub mod export_dialog;
 pub mod help;
 pub mod import_dialog;
