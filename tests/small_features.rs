@@ -326,3 +326,83 @@ fn a_pan_reuses_the_kept_shapes_moved_and_shows_what_a_fresh_frame_shows() {
         );
     }
 }
+
+/// Concave polygons like those of `../shared/tools/gen_large_geojson.py` (19 corners, every
+/// third one notched in to 0.55 of the radius), `n` of them, from a pixel to 21 px across at
+/// `at_zoom(11.0)`, in the plain GeoJSON export's layer.
+fn notched_polygons(n: usize) -> Vec<PlanFeature> {
+    let mut seed = 7u64;
+    let mut random = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|i| {
+            let (cx, cy) = (121.27 + random() * 0.26, 30.83 + random() * 0.14);
+            let r = 0.0003 + random() * 0.007;
+            let ring: Vec<(f64, f64)> = (0..19)
+                .map(|k| {
+                    let a = std::f64::consts::TAU * f64::from(k) / 19.0;
+                    let rr = if k % 3 == 0 { 0.55 * r } else { r };
+                    (cx + rr * a.cos(), cy + rr * a.sin())
+                })
+                .collect();
+            PlanFeature {
+                id: FeatureId(format!("p{i}")),
+                layer: "geojson.0".into(),
+                geometry: geo::Polygon::new(ring.into(), vec![]).into(),
+                properties: BTreeMap::new(),
+            }
+        })
+        .collect()
+}
+
+/// The pixels with ink (not white).
+fn inked(image: &Image) -> Vec<bool> {
+    image
+        .pixels
+        .iter()
+        .map(|p| p.iter().any(|&c| c < 215))
+        .collect()
+}
+
+/// How many inked pixels of `a` have no inked pixel of `b` within one pixel (3 × 3).
+fn ink_farther_than_a_pixel(a: &Image, b: &Image) -> usize {
+    let (ink_a, ink_b) = (inked(a), inked(b));
+    let (w, h) = (a.width as i64, a.height as i64);
+    let near = |x: i64, y: i64| {
+        (-1..=1).any(|dy| {
+            (-1..=1).any(|dx| {
+                let (x, y) = (x + dx, y + dy);
+                (0..w).contains(&x) && (0..h).contains(&y) && ink_b[(y * w + x) as usize]
+            })
+        })
+    };
+    (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| ink_a[(y * w + x) as usize] && !near(x, y))
+        .count()
+}
+
+#[test]
+fn the_export_simplified_to_the_pixel_stays_within_a_pixel_of_the_full_geometry() {
+    // What `onemap export --geojson` draws: its style, its overlay simplified to the output's
+    // pixel (`lod::simplified_to_pixel`), against the same features with every vertex.
+    let style = onemap::present::export::geojson_style(&["big".into()], &[false]);
+    let transform = at_zoom(11.0);
+    let px_deg = 360.0 / (2f64.powf(11.0) * 256.0);
+    let features = notched_polygons(600);
+    let plan = Scene::build_overlay(&[], &style);
+    let simplified = Scene::build_overlay_for_drawing(features.clone(), &style, px_deg);
+    let full = Scene::build_overlay(&features, &style);
+    let simplified = draw((&plan, &simplified), &style, transform, None);
+    let full = draw((&plan, &full), &style, transform, None);
+    let ink = inked(&full).iter().filter(|&&i| i).count();
+    assert!(ink > 20_000, "the polygons cover much of the map: {ink} px");
+    let (differ, _) = difference(&simplified, &full);
+    assert!(differ > 0, "the simplification changed something");
+    assert_eq!(ink_farther_than_a_pixel(&simplified, &full), 0);
+    assert_eq!(ink_farther_than_a_pixel(&full, &simplified), 0);
+}

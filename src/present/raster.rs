@@ -10,10 +10,15 @@
 //! The image is drawn in bands of rows, one per core; there is no texture-size limit, so any
 //! paper size renders.
 
-use std::collections::HashMap;
+mod texture;
+mod triangle;
 
-use egui::epaint::{ClippedPrimitive, Mesh, Primitive, TextureId, Vertex};
-use egui::{Color32, TexturesDelta};
+use egui::Color32;
+use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
+
+use texture::Texture;
+pub use texture::Textures;
+use triangle::{TexelCache, round, triangle_fixed, triangle_float};
 
 /// An RGBA image with premultiplied, gamma-space pixels.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,109 +45,6 @@ impl Image {
     /// The pixels as bytes, RGBA.
     pub fn as_bytes(&self) -> &[u8] {
         self.pixels.as_flattened()
-    }
-}
-
-/// A texture as the GPU would hold it.
-#[derive(Clone, Debug)]
-struct Texture {
-    width: usize,
-    height: usize,
-    pixels: Vec<Color32>,
-}
-
-impl Texture {
-    /// Bilinear sample at normalized coordinates, like a GPU's linear sampler with clamping.
-    fn sample(&self, u: f32, v: f32) -> [f32; 4] {
-        let x = (u * self.width as f32 - 0.5).clamp(0.0, (self.width - 1) as f32);
-        let y = (v * self.height as f32 - 0.5).clamp(0.0, (self.height - 1) as f32);
-        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
-        let (x1, y1) = ((x0 + 1).min(self.width - 1), (y0 + 1).min(self.height - 1));
-        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-        let at = |x: usize, y: usize| self.pixels[y * self.width + x].to_array();
-        let (a, b, c, d) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
-        let mut out = [0.0; 4];
-        for i in 0..4 {
-            let top = f32::from(a[i]) * (1.0 - fx) + f32::from(b[i]) * fx;
-            let bottom = f32::from(c[i]) * (1.0 - fx) + f32::from(d[i]) * fx;
-            out[i] = (top * (1.0 - fy) + bottom * fy) / 255.0;
-        }
-        out
-    }
-}
-
-/// The textures egui asked for, kept up to date from its frame outputs.
-#[derive(Default)]
-pub struct Textures {
-    textures: HashMap<TextureId, Texture>,
-}
-
-impl Textures {
-    /// The size of a texture, width and height.
-    pub fn size(&self, id: TextureId) -> Option<(usize, usize)> {
-        self.textures.get(&id).map(|t| (t.width, t.height))
-    }
-
-    /// A texture's pixels as RGBA bytes (straight alpha), for the PDF writer.
-    pub fn rgba(&self, id: TextureId) -> Option<Vec<u8>> {
-        let t = self.textures.get(&id)?;
-        Some(
-            t.pixels
-                .iter()
-                .flat_map(|c| c.to_srgba_unmultiplied())
-                .collect(),
-        )
-    }
-
-    /// A texture as PNG bytes (straight alpha), for the SVG writer.
-    pub fn png(&self, id: TextureId) -> Option<Vec<u8>> {
-        let t = self.textures.get(&id)?;
-        let rgba = self.rgba(id)?;
-        let mut out = Vec::new();
-        let mut encoder = png::Encoder::new(&mut out, t.width as u32, t.height as u32);
-        encoder.set_color(png::ColorType::Rgba);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().ok()?;
-        writer.write_image_data(&rgba).ok()?;
-        writer.finish().ok()?;
-        Some(out)
-    }
-
-    pub fn apply(&mut self, delta: &TexturesDelta) {
-        for (id, d) in delta
-            .set
-            .iter()
-            .flat_map(|(id, ds)| ds.iter().map(move |d| (id, d)))
-        {
-            let egui::ImageData::Color(image) = &d.image;
-            let [w, h] = image.size;
-            match d.pos {
-                None => {
-                    self.textures.insert(
-                        *id,
-                        Texture {
-                            width: w,
-                            height: h,
-                            pixels: image.pixels.clone(),
-                        },
-                    );
-                }
-                Some([x0, y0]) => {
-                    if let Some(t) = self.textures.get_mut(id) {
-                        for y in 0..h {
-                            for x in 0..w {
-                                if x0 + x < t.width && y0 + y < t.height {
-                                    t.pixels[(y0 + y) * t.width + x0 + x] = image.pixels[y * w + x];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for id in &delta.free {
-            self.textures.remove(id);
-        }
     }
 }
 
@@ -187,16 +89,20 @@ impl<'a> Prepared<'a> {
         if clip[0] >= clip[2] || clip[1] >= clip[3] || mesh.indices.is_empty() {
             return None;
         }
+        // The check first, then the conversion in a loop of its own without branches: this runs
+        // on one core, before the bands, for every vertex (a tenth of the rasterizer's
+        // instructions on a 1M-vertex layer, collected as `Option`s vertex by vertex).
+        let in_guard_band = mesh.vertices.iter().all(|v| {
+            let (x, y) = (v.pos.x * ppp, v.pos.y * ppp);
+            x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX
+        });
         let scale = ppp * ONE as f32;
-        let fixed = mesh
-            .vertices
-            .iter()
-            .map(|v| {
-                let (x, y) = (v.pos.x * ppp, v.pos.y * ppp);
-                (x.abs() < GUARD_BAND_PX && y.abs() < GUARD_BAND_PX)
-                    .then(|| [round(v.pos.x * scale), round(v.pos.y * scale)])
-            })
-            .collect();
+        let fixed = in_guard_band.then(|| {
+            mesh.vertices
+                .iter()
+                .map(|v| [round(v.pos.x * scale), round(v.pos.y * scale)])
+                .collect()
+        });
         Some(Self {
             mesh,
             texture,
@@ -224,7 +130,9 @@ pub fn rasterize(
         .collect();
     // One band per core: each core looks at every triangle once and draws the part in its
     // rows. (Sorting triangles into lists per band first, to look at each only once, was
-    // measured slower: most are rejected in a few instructions.)
+    // measured slower: most are rejected in a few instructions. So were bands of 16 to 128
+    // rows, sorted so, meant to keep a band's pixels in the cache: on a 1M-vertex layer the
+    // sorting, on one core, cost more than the cache saved.)
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let band_rows = height.div_ceil(threads);
     let prepared = &prepared;
@@ -249,6 +157,7 @@ struct Band<'a> {
     pixels: &'a mut [[u8; 4]],
 }
 
+#[inline(never)] // one function in profiles, whatever the inlining of the scope around it
 fn draw_band(mut band: Band<'_>, prepared: &[Prepared<'_>], ppp: f32) {
     let mut texels = TexelCache::default();
     let (top, bottom) = (band.top as i64, band.bottom as i64);
@@ -269,13 +178,17 @@ fn draw_band(mut band: Band<'_>, prepared: &[Prepared<'_>], ppp: f32) {
         let Some(fixed) = &m.fixed else {
             let clip = clip.map(|c| c as f32);
             for t in corners {
-                let v = [0, 1, 2].map(|k| &vertices[t[k] as usize]);
+                let v = [
+                    &vertices[t[0] as usize],
+                    &vertices[t[1] as usize],
+                    &vertices[t[2] as usize],
+                ];
                 triangle_float(&mut band, v, m.texture, ppp, clip, &mut texels);
             }
             continue;
         };
         for t in corners {
-            let p = [0, 1, 2].map(|k| fixed[t[k] as usize]);
+            let p = three(fixed, t);
             // Most triangles of a large map lie outside this band, or cover no pixel centre
             // (the thin feathered edges of strokes): both are found before anything else.
             let Some(rows) = centres(p[0][1], p[1][1], p[2][1], clip[1], clip[3]) else {
@@ -284,14 +197,29 @@ fn draw_band(mut band: Band<'_>, prepared: &[Prepared<'_>], ppp: f32) {
             let Some(columns) = centres(p[0][0], p[1][0], p[2][0], clip[0], clip[2]) else {
                 continue;
             };
-            let v = [0, 1, 2].map(|k| &vertices[t[k] as usize]);
+            let v = [
+                &vertices[t[0] as usize],
+                &vertices[t[1] as usize],
+                &vertices[t[2] as usize],
+            ];
             triangle_fixed(&mut band, v, p, columns, rows, m.texture, &mut texels);
         }
     }
 }
 
+/// The items at a triangle's three corners.
+#[inline(always)]
+fn three<T: Copy>(items: &[T], corners: &[u32]) -> [T; 3] {
+    [
+        items[corners[0] as usize],
+        items[corners[1] as usize],
+        items[corners[2] as usize],
+    ]
+}
+
 /// The first and last pixel (inclusive) whose centre lies between the smallest and largest of
 /// three fixed-point coordinates, within `lo..hi`; `None` if there is none.
+#[inline(always)]
 fn centres(a: i32, b: i32, c: i32, lo: i64, hi: i64) -> Option<(i64, i64)> {
     let (min, max) = (a.min(b).min(c) as i64, a.max(b).max(c) as i64);
     // Pixel n's centre is at n·ONE + HALF; shifts round towards minus infinity.
@@ -300,233 +228,10 @@ fn centres(a: i32, b: i32, c: i32, lo: i64, hi: i64) -> Option<(i64, i64)> {
     (first <= last).then_some((first, last))
 }
 
-// `f32::round`, `ceil` and `floor` are library calls without SSE 4.1; pixel coordinates fit
-// in i32.
-fn round(x: f32) -> i32 {
-    (x + if x < 0.0 { -0.5 } else { 0.5 }) as i32
-}
-
-fn ceil(x: f32) -> f32 {
-    let t = x as i32 as f32;
-    if t < x { t + 1.0 } else { t }
-}
-
-fn floor(x: f32) -> f32 {
-    let t = x as i32 as f32;
-    if t > x { t - 1.0 } else { t }
-}
-
-/// A triangle's colours and texture coordinates, and its one colour when nothing varies.
-struct Shading {
-    colors: [[f32; 4]; 3],
-    uvs: [(f32, f32); 3],
-    flat_texel: Option<[f32; 4]>,
-    flat_src: Option<[f32; 4]>,
-}
-
-impl Shading {
-    fn new(v: [&Vertex; 3], texture: &Texture, texels: &mut TexelCache) -> Self {
-        let colors = v.map(|v| v.color.to_array().map(f32::from));
-        let uvs = v.map(|v| (v.uv.x, v.uv.y));
-        let flat_uv = uvs[0] == uvs[1] && uvs[1] == uvs[2];
-        let flat_texel = flat_uv.then(|| {
-            if texels.uv != Some(uvs[0]) {
-                texels.texel = texture.sample(uvs[0].0, uvs[0].1);
-                texels.uv = Some(uvs[0]);
-            }
-            texels.texel
-        });
-        let flat_color = colors[0] == colors[1] && colors[1] == colors[2];
-        let flat_src = match (flat_color, flat_texel) {
-            (true, Some(t)) => Some([
-                colors[0][0] * t[0],
-                colors[0][1] * t[1],
-                colors[0][2] * t[2],
-                colors[0][3] * t[3],
-            ]),
-            _ => None,
-        };
-        Self {
-            colors,
-            uvs,
-            flat_texel,
-            flat_src,
-        }
-    }
-
-    /// The premultiplied colour (0–255) at barycentric weights `w`.
-    fn at(&self, texture: &Texture, w: impl FnOnce() -> [f32; 3]) -> [f32; 4] {
-        if let Some(s) = self.flat_src {
-            return s;
-        }
-        let [w0, w1, w2] = w();
-        let (colors, uvs) = (&self.colors, &self.uvs);
-        let mut c = [0.0; 4];
-        for (i, c) in c.iter_mut().enumerate() {
-            *c = colors[0][i] * w0 + colors[1][i] * w1 + colors[2][i] * w2;
-        }
-        let t = self.flat_texel.unwrap_or_else(|| {
-            texture.sample(
-                uvs[0].0 * w0 + uvs[1].0 * w1 + uvs[2].0 * w2,
-                uvs[0].1 * w0 + uvs[1].1 * w1 + uvs[2].1 * w2,
-            )
-        });
-        [c[0] * t[0], c[1] * t[1], c[2] * t[2], c[3] * t[3]]
-    }
-}
-
-/// Premultiplied-alpha "over", rounded to nearest as a GPU writes an 8-bit target.
-fn blend(dst: &mut [u8; 4], src: [f32; 4]) {
-    if src[3] <= 0.0 {
-        return;
-    }
-    let keep = 1.0 - src[3] / 255.0;
-    let old = *dst;
-    // One 4-byte store, not four 1-byte ones: the next triangle usually reads this pixel
-    // straight back, and a load can only be forwarded from a single store.
-    *dst =
-        std::array::from_fn(|i| (src[i] + f32::from(old[i]) * keep + 0.5).clamp(0.0, 255.0) as u8);
-}
-
-/// The last flat texel sampled: fills and strokes all sample the atlas's one white texel.
-#[derive(Default)]
-struct TexelCache {
-    uv: Option<(f32, f32)>,
-    texel: [f32; 4],
-}
-
-/// Whether a pixel centre exactly on the edge from `a` to `b` belongs to the triangle: it does
-/// when the edge points "down, or left when level" (a top-left style rule). The triangle on the
-/// other side walks the edge the other way, so exactly one of them draws such a pixel.
-fn owns<T: PartialOrd>(a: (T, T), b: (T, T)) -> bool {
-    b.1 > a.1 || (b.1 == a.1 && b.0 < a.0)
-}
-
-/// Draws one triangle with fixed-point vertices `p` over the pixel `columns` and `rows`
-/// (inclusive) that its bounding box and the clip leave.
-fn triangle_fixed(
-    band: &mut Band<'_>,
-    v: [&Vertex; 3],
-    p: [[i32; 2]; 3],
-    columns: (i64, i64),
-    rows: (i64, i64),
-    texture: &Texture,
-    texels: &mut TexelCache,
-) {
-    let mut v = v;
-    let mut p = p.map(|[x, y]| (x as i64, y as i64));
-    let mut area = (p[1].0 - p[0].0) * (p[2].1 - p[0].1) - (p[1].1 - p[0].1) * (p[2].0 - p[0].0);
-    if area == 0 {
-        return;
-    }
-    // One winding for all, so that a shared edge is walked in opposite directions.
-    if area < 0 {
-        v.swap(1, 2);
-        p.swap(1, 2);
-        area = -area;
-    }
-    let inv = 1.0 / area as f32;
-    // The edge facing vertex i: e_i(x, y) = dx (y − a.y) − dy (x − a.x), vertex i's weight
-    // before normalizing. Pixels on an edge the triangle does not own are moved just outside
-    // (−1), so that "inside" is all three ≥ 0.
-    let edges = [(p[1], p[2]), (p[2], p[0]), (p[0], p[1])];
-    let (x0, y0) = (columns.0 * ONE + HALF, rows.0 * ONE + HALF);
-    let mut row_e = [0i64; 3];
-    let mut step_x = [0i64; 3];
-    let mut step_y = [0i64; 3];
-    let mut bias = [0i64; 3];
-    for (i, (a, b)) in edges.into_iter().enumerate() {
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        bias[i] = i64::from(!owns(a, b));
-        row_e[i] = dx * (y0 - a.1) - dy * (x0 - a.0) - bias[i];
-        step_x[i] = -dy * ONE;
-        step_y[i] = dx * ONE;
-    }
-    // Shading is set up at the first pixel covered: most slivers cover none.
-    let mut shading: Option<Shading> = None;
-    for y in rows.0..=rows.1 {
-        let row = (y as usize - band.top) * band.width;
-        let mut e = row_e;
-        for x in columns.0..=columns.1 {
-            if (e[0] | e[1] | e[2]) >= 0 {
-                let sh = shading.get_or_insert_with(|| Shading::new(v, texture, texels));
-                let src = sh.at(texture, || [0, 1, 2].map(|i| (e[i] + bias[i]) as f32 * inv));
-                blend(&mut band.pixels[row + x as usize], src);
-            }
-            for i in 0..3 {
-                e[i] += step_x[i];
-            }
-        }
-        for i in 0..3 {
-            row_e[i] += step_y[i];
-        }
-    }
-}
-
-/// Draws one triangle in floating point, clipped to `clip` (x0, y0, x1, y1 in pixels): for
-/// meshes with vertices beyond the guard band.
-fn triangle_float(
-    band: &mut Band<'_>,
-    v: [&Vertex; 3],
-    texture: &Texture,
-    ppp: f32,
-    clip: [f32; 4],
-    texels: &mut TexelCache,
-) {
-    let ys = [v[0].pos.y * ppp, v[1].pos.y * ppp, v[2].pos.y * ppp];
-    let min_y = ys[0].min(ys[1]).min(ys[2]).max(clip[1]);
-    let max_y = ys[0].max(ys[1]).max(ys[2]).min(clip[3]);
-    let (y0, y1) = (ceil(min_y - 0.5), floor(max_y - 0.5));
-    if y0 > y1 {
-        return;
-    }
-    let xs = [v[0].pos.x * ppp, v[1].pos.x * ppp, v[2].pos.x * ppp];
-    let min_x = xs[0].min(xs[1]).min(xs[2]).max(clip[0]);
-    let max_x = xs[0].max(xs[1]).max(xs[2]).min(clip[2]);
-    let (x0, x1) = (ceil(min_x - 0.5), floor(max_x - 0.5));
-    if x0 > x1 {
-        return;
-    }
-    let mut v = v;
-    let mut p = [(xs[0], ys[0]), (xs[1], ys[1]), (xs[2], ys[2])];
-    let mut area = (p[1].0 - p[0].0) * (p[2].1 - p[0].1) - (p[1].1 - p[0].1) * (p[2].0 - p[0].0);
-    if area.abs() < 1e-12 {
-        return;
-    }
-    if area < 0.0 {
-        v.swap(1, 2);
-        p.swap(1, 2);
-        area = -area;
-    }
-    let inv = 1.0 / area;
-    let edge = |a: (f32, f32), b: (f32, f32)| {
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        (-dy, dx, dy * a.0 - dx * a.1)
-    };
-    let e = [edge(p[1], p[2]), edge(p[2], p[0]), edge(p[0], p[1])];
-    let ties = [owns(p[1], p[2]), owns(p[2], p[0]), owns(p[0], p[1])];
-    let inside = |w: f32, tie: bool| w > 0.0 || (w == 0.0 && tie);
-    let mut shading: Option<Shading> = None;
-    for y in y0 as i64..=y1 as i64 {
-        let py = y as f32 + 0.5;
-        let row = (y as usize - band.top) * band.width;
-        for x in x0 as i64..=x1 as i64 {
-            let px = x as f32 + 0.5;
-            let w = e.map(|(a, b, c)| a * px + b * py + c);
-            if !(inside(w[0], ties[0]) && inside(w[1], ties[1]) && inside(w[2], ties[2])) {
-                continue;
-            }
-            let sh = shading.get_or_insert_with(|| Shading::new(v, texture, texels));
-            let src = sh.at(texture, || w.map(|w| w * inv));
-            blend(&mut band.pixels[row + x as usize], src);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use egui::epaint::{Mesh, WHITE_UV};
+    use egui::epaint::{Mesh, TextureId, Vertex, WHITE_UV};
     use egui::{Rect, pos2};
 
     fn white_texture() -> Textures {

@@ -1,7 +1,7 @@
 //! Running egui without a window: one pass paints a slide into shapes, which become a PNG
 //! through the software rasterizer or an SVG through [`super::svg`].
 
-use egui::epaint::ClippedShape;
+use egui::epaint::{ClippedShape, Primitive};
 use egui::{Color32, Painter, Pos2, Rect, ViewportId, vec2};
 
 use super::raster::{Image, Textures, rasterize};
@@ -75,6 +75,7 @@ impl Rendered {
         const VERTICES_PER_CHUNK: usize = 1 << 18;
         let mut image = Image::new(self.width_px as usize, self.height_px as usize, background);
         let mut shapes = self.shapes.into_iter();
+        let mut triangles = 0;
         loop {
             let mut chunk: Vec<ClippedShape> = Vec::new();
             let mut vertices = 0;
@@ -89,12 +90,22 @@ impl Rendered {
                 break;
             }
             let primitives = self.ctx.tessellate(chunk, self.pixels_per_point);
+            triangles += primitives
+                .iter()
+                .map(|p| match &p.primitive {
+                    Primitive::Mesh(m) => m.indices.len() / 3,
+                    Primitive::Callback(_) => 0,
+                })
+                .sum::<usize>();
             rasterize(
                 &mut image,
                 &primitives,
                 &self.textures,
                 self.pixels_per_point,
             );
+        }
+        if std::env::var_os("ONEMAP_TIMING").is_some() {
+            eprintln!("triangles rasterized: {triangles}");
         }
         image
     }
