@@ -369,6 +369,8 @@ mod tests {
         let crs = Crs::from_epsg(4528).unwrap();
         let all = crate::io::data_file::to_wgs84(&path, table, &crs).unwrap();
         let exact = crate::io::data_file::extent(&all).unwrap();
+        // `onemap info` takes it one geometry at a time: the same box.
+        assert_eq!(crate::io::data_file::wgs84_extent(table, &crs), Some(exact));
         let mut shown = table_of(table);
         let sampled = shown.extent().unwrap().rect;
         assert!((sampled.min().x - exact.min().x).abs() < 1e-9);
