@@ -34,8 +34,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
-use egui::emath::TSTransform;
-use egui::epaint::{ClippedPrimitive, ClippedShape, TessellationOptions, Tessellator};
+use egui::epaint::{ClippedPrimitive, TessellationOptions};
 use egui::{Color32, ColorImage, Pos2, Rect, Shape, TextureHandle, TextureOptions, pos2, vec2};
 
 use crate::model::FeatureId;
@@ -43,6 +42,7 @@ use crate::model::project::SketchLayer;
 use crate::model::style::Style;
 use crate::model::view::ViewSettings;
 
+use super::canvas_runs::RunBuffers;
 use super::draw::{DrawStats, MapFrame, ScreenTransform};
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, Scene};
@@ -360,8 +360,9 @@ impl Order {
         let mut raster = rasterize(size, ppp);
         let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
         let runs = local.runs(&items);
+        let mut buffers = RunBuffers::new(ppp, look.options, local.rect);
         for run in &runs {
-            let primitives = local.tessellated(run, ppp, look.options);
+            let primitives = buffers.tessellated(&local, run, ppp);
             vertices += primitives
                 .iter()
                 .map(|p| match &p.primitive {
@@ -370,7 +371,7 @@ impl Order {
                 })
                 .sum::<usize>();
             let at = Instant::now();
-            raster.draw(&primitives);
+            raster.draw(primitives);
             rasterizing += at.elapsed();
         }
         let image = raster.finish();
@@ -417,29 +418,6 @@ impl MapFrame<'_> {
             runs.push(&items[start..]);
         }
         runs
-    }
-
-    /// A run of items painted and tessellated as the picture's own (clipped to the picture).
-    /// No prepared discs: circles are tessellated as paths, with egui's white texel only.
-    fn tessellated(
-        &self,
-        run: &[&Item],
-        ppp: f32,
-        options: TessellationOptions,
-    ) -> Vec<ClippedPrimitive> {
-        let mut shapes = Vec::with_capacity(run.len() * 2);
-        self.paint_items(run, ppp, &mut shapes);
-        let clip = self.rect;
-        Tessellator::new(ppp, options, [1, 1], Vec::new()).tessellate_shapes(
-            shapes
-                .into_iter()
-                .map(|shape| ClippedShape {
-                    clip_rect: clip,
-                    shape,
-                    transform_after_tessellation: TSTransform::IDENTITY,
-                })
-                .collect(),
-        )
     }
 }
 
