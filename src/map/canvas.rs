@@ -37,13 +37,9 @@ use std::time::{Duration, Instant};
 use egui::epaint::{ClippedPrimitive, TessellationOptions};
 use egui::{Color32, ColorImage, Pos2, Rect, Shape, TextureHandle, TextureOptions, pos2, vec2};
 
-use crate::model::FeatureId;
-use crate::model::project::SketchLayer;
-use crate::model::style::Style;
-use crate::model::view::ViewSettings;
-
 use super::canvas_runs::RunBuffers;
 use super::draw::{DrawStats, MapFrame, ScreenTransform};
+use super::frame_look::FrameLook;
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
 use super::scene::{Item, Scene};
 
@@ -83,15 +79,7 @@ pub struct Look {
     margin: f32,
     ppp: f32,
     options: TessellationOptions,
-    view: ViewSettings,
-    sketches: std::collections::BTreeMap<String, SketchLayer>,
-    style: Style,
-    hidden: std::collections::BTreeSet<FeatureId>,
-    sketched: std::collections::BTreeSet<FeatureId>,
-    sketches_shown: bool,
-    tiles_under: bool,
-    symbol_scale: f32,
-    line_scale: f32,
+    settings: FrameLook,
 }
 
 impl Look {
@@ -103,15 +91,7 @@ impl Look {
             margin,
             ppp,
             options,
-            view: frame.view.clone(),
-            sketches: frame.sketches.clone(),
-            style: frame.style.clone(),
-            hidden: frame.hidden.clone(),
-            sketched: frame.sketched.clone(),
-            sketches_shown: frame.sketches_shown,
-            tiles_under: frame.tiles_under,
-            symbol_scale: frame.symbol_scale,
-            line_scale: frame.line_scale,
+            settings: FrameLook::of(frame),
         }
     }
 
@@ -129,15 +109,7 @@ impl Look {
             && self.margin == margin
             && self.ppp == ppp
             && &self.options == options
-            && self.sketches_shown == frame.sketches_shown
-            && self.tiles_under == frame.tiles_under
-            && self.symbol_scale == frame.symbol_scale
-            && self.line_scale == frame.line_scale
-            && &self.view == frame.view
-            && &self.sketches == frame.sketches
-            && &self.style == frame.style
-            && &self.hidden == frame.hidden
-            && &self.sketched == frame.sketched
+            && self.settings.matches(frame)
     }
 }
 
@@ -324,19 +296,19 @@ impl Order {
         let frame = MapFrame {
             scene: &self.scene,
             overlay: &self.overlay,
-            sketches: &look.sketches,
-            style: &look.style,
-            view: &look.view,
+            sketches: &look.settings.sketches,
+            style: &look.settings.style,
+            view: &look.settings.view,
             transform: self.transform,
             rect: look.rect,
             hovered: None,
             selected: &[],
-            symbol_scale: look.symbol_scale,
-            line_scale: look.line_scale,
-            hidden: &look.hidden,
-            sketched: &look.sketched,
-            sketches_shown: look.sketches_shown,
-            tiles_under: look.tiles_under,
+            symbol_scale: look.settings.symbol_scale,
+            line_scale: look.settings.line_scale,
+            hidden: &look.settings.hidden,
+            sketched: &look.settings.sketched,
+            sketches_shown: look.settings.sketches_shown,
+            tiles_under: look.settings.tiles_under,
         };
         let (stats, labelled) = counted(&frame);
         // The same map with the picture's corner at the origin, grown by the margin.

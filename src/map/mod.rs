@@ -9,6 +9,7 @@ pub mod changes;
 pub mod clip;
 pub mod data_summary;
 pub mod draw;
+mod frame_look;
 pub mod hairline;
 pub mod hit_test;
 pub mod indicative;

@@ -17,19 +17,14 @@
 //! lines to pixels, after a move by a fraction of one); once the pan stops (a frame with the
 //! view of the frame before), they are painted again for that view.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use egui::emath::TSTransform;
 use egui::epaint::{ClippedShape, Primitive, TessellationOptions, Tessellator};
 use egui::{Rect, Shape, Vec2, vec2};
 
-use crate::model::FeatureId;
-use crate::model::project::SketchLayer;
-use crate::model::style::Style;
-use crate::model::view::ViewSettings;
-
 use super::draw::MapFrame;
+use super::frame_look::FrameLook;
 use super::scene::Item;
 
 /// Maps of at least this many items (a large layer loaded) are painted through the cache:
@@ -53,15 +48,7 @@ struct Key {
     ppp: f32,
     options: TessellationOptions,
     font_image_size: [usize; 2],
-    view: ViewSettings,
-    sketches: BTreeMap<String, SketchLayer>,
-    style: Style,
-    hidden: BTreeSet<FeatureId>,
-    sketched: BTreeSet<FeatureId>,
-    sketches_shown: bool,
-    tiles_under: bool,
-    symbol_scale: f32,
-    line_scale: f32,
+    settings: FrameLook,
 }
 
 /// What egui needs to tessellate as it would: its options and its font atlas's size.
@@ -190,15 +177,7 @@ impl PaintCache {
             && k.ppp == t.ppp
             && k.options == t.options
             && k.font_image_size == t.font_image_size
-            && &k.view == frame.view
-            && &k.sketches == frame.sketches
-            && &k.style == frame.style
-            && &k.hidden == frame.hidden
-            && &k.sketched == frame.sketched
-            && k.sketches_shown == frame.sketches_shown
-            && k.tiles_under == frame.tiles_under
-            && k.symbol_scale == frame.symbol_scale
-            && k.line_scale == frame.line_scale;
+            && k.settings.matches(frame);
         if !same_but_offset {
             return Reuse::No { panned: false };
         }
@@ -242,15 +221,7 @@ fn key(frame: &MapFrame<'_>, t: &Tessellation) -> Key {
         ppp: t.ppp,
         options: t.options,
         font_image_size: t.font_image_size,
-        view: frame.view.clone(),
-        sketches: frame.sketches.clone(),
-        style: frame.style.clone(),
-        hidden: frame.hidden.clone(),
-        sketched: frame.sketched.clone(),
-        sketches_shown: frame.sketches_shown,
-        tiles_under: frame.tiles_under,
-        symbol_scale: frame.symbol_scale,
-        line_scale: frame.line_scale,
+        settings: FrameLook::of(frame),
     }
 }
 
