@@ -22,7 +22,7 @@ use onemap::map::canvas::{CanvasUse, Raster};
 use onemap::map::paint_cache::CACHED_FROM;
 use onemap::map::scene::SKETCH_PREFIX;
 use onemap::map::{DrawStats, MapCanvas, MapFrame, PaintCache, Scene, ScreenTransform};
-use onemap::model::project::{SketchLayer, SketchSource};
+use onemap::model::project::SketchLayer;
 use onemap::model::style::Style;
 use onemap::model::view::ViewSettings;
 use onemap::model::{FeatureId, PlanFeature};
@@ -34,37 +34,16 @@ const CENTRE: geo::Coord<f64> = geo::Coord { x: 121.4, y: 30.9 };
 /// A grid of `n` small squares around Shanghai, the first `moved` of them shifted east. The
 /// grid of a few more than [`CACHED_FROM`] squares lies in the view of zoom 10 at `CENTRE`.
 fn features(n: usize, moved: usize) -> Vec<PlanFeature> {
-    (0..n)
-        .map(|i| {
-            let shift = if i < moved { 0.002 } else { 0.0 };
-            let x = 121.16 + (i % 80) as f64 * 0.006 + shift;
-            let y = 30.74 + (i / 80) as f64 * 0.006;
-            let ring = vec![
-                (x, y),
-                (x + 0.004, y),
-                (x + 0.004, y + 0.004),
-                (x, y + 0.004),
-            ];
-            PlanFeature {
-                id: FeatureId(format!("p{i}")),
-                layer: format!("{SKETCH_PREFIX}big"),
-                geometry: geo::Polygon::new(ring.into(), vec![]).into(),
-                properties: BTreeMap::new(),
-            }
-        })
-        .collect()
+    let grid = common::squares::Grid {
+        origin: (121.16, 30.74),
+        pitch: 0.006,
+        side: 0.004,
+    };
+    common::squares::squares(&grid, n, moved)
 }
 
 fn sketches(visible: bool, opacity: f32) -> BTreeMap<String, SketchLayer> {
-    let layer = SketchLayer {
-        name: "big".into(),
-        source: SketchSource::Referenced("big.geojson".into()),
-        visible,
-        opacity,
-        choices: Default::default(),
-        label_field: None,
-    };
-    BTreeMap::from([("big".to_owned(), layer)])
+    common::squares::big_layer(visible, opacity)
 }
 
 /// The app's rasterizer for the canvas, as `app::map_frame` hands it over: the export's, a

@@ -13,9 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use egui::epaint::{Primitive, Vertex};
 use egui::{Rect, pos2};
-use onemap::map::scene::SKETCH_PREFIX;
 use onemap::map::{ItemKey, MapFrame, PaintCache, Scene, ScreenTransform};
-use onemap::model::project::{SketchLayer, SketchSource};
+use onemap::model::project::SketchLayer;
 use onemap::model::style::Style;
 use onemap::model::view::ViewSettings;
 use onemap::model::{FeatureId, PlanFeature};
@@ -24,38 +23,16 @@ const SCREEN: Rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(800.0, 600.0));
 
 /// A grid of `n` small squares around Shanghai, the first `moved` of them shifted east.
 fn features(n: usize, moved: usize) -> Vec<PlanFeature> {
-    (0..n)
-        .map(|i| {
-            let shift = if i < moved { 0.002 } else { 0.0 };
-            let x = 121.0 + (i % 80) as f64 * 0.012 + shift;
-            let y = 30.7 + (i / 80) as f64 * 0.012;
-            let ring = vec![
-                (x, y),
-                (x + 0.008, y),
-                (x + 0.008, y + 0.008),
-                (x, y + 0.008),
-            ];
-            let square = geo::Polygon::new(ring.into(), vec![]);
-            PlanFeature {
-                id: FeatureId(format!("p{i}")),
-                layer: format!("{SKETCH_PREFIX}big"),
-                geometry: square.into(),
-                properties: BTreeMap::new(),
-            }
-        })
-        .collect()
+    let grid = common::squares::Grid {
+        origin: (121.0, 30.7),
+        pitch: 0.012,
+        side: 0.008,
+    };
+    common::squares::squares(&grid, n, moved)
 }
 
 fn sketches(visible: bool, opacity: f32) -> BTreeMap<String, SketchLayer> {
-    let layer = SketchLayer {
-        name: "big".into(),
-        source: SketchSource::Referenced("big.geojson".into()),
-        visible,
-        opacity,
-        choices: Default::default(),
-        label_field: None,
-    };
-    BTreeMap::from([("big".to_owned(), layer)])
+    common::squares::big_layer(visible, opacity)
 }
 
 /// The triangles egui is handed for one frame of the map, painted through `cache` or, with

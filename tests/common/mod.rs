@@ -5,6 +5,7 @@
 pub mod huge;
 pub mod pointer;
 pub mod postgis;
+pub mod squares;
 pub mod ui_tour;
 
 use std::path::{Path, PathBuf};
