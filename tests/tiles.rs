@@ -403,19 +403,7 @@ fn a_cross_drawn_at_a_known_lon_lat_lands_on_its_pixel_in_the_export() {
     let pm = dir.join("cross.pmtiles");
     write_pmtiles(&pm, &tiles, 2, r#"{"attribution":"cross test"}"#).unwrap();
     let out = dir.join("cross.png");
-    let (code, stdout, err) = onemap(&[
-        "export",
-        project.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--width",
-        &w.to_string(),
-        "--height",
-        &h.to_string(),
-        "--basemap",
-        pm.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stdout}{err}");
+    common::export_on_basemap(&project, &pm, &out, [w, h]);
     // The map's centre (121.0, 31.0) is the canvas's centre; at zoom 12 a normalized unit is
     // 256 * 2^12 pixels (1 point is 1 pixel on an 800 × 600 canvas).
     let scale = 256.0 * 2f64.powi(12);

@@ -184,19 +184,7 @@ fn a_cross_in_the_tiles_lands_on_its_pixel_of_the_pdf() {
     let pm = dir.join("cross.pmtiles");
     write_pmtiles(&pm, &tiles, 2, r#"{"attribution":"cross test"}"#).unwrap();
     let out = dir.join("cross.pdf");
-    let (code, stdout, err) = onemap(&[
-        "export",
-        project.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--width",
-        &w.to_string(),
-        "--height",
-        &h.to_string(),
-        "--basemap",
-        pm.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stdout}{err}");
+    common::export_on_basemap(&project, &pm, &out, [w, h]);
     let pdf = std::fs::read(&out).unwrap();
     assert!(
         pdf.windows(13)

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use common::{onemap, root};
+use common::root;
 use onemap::io::tiles::pmtiles::write_pmtiles;
 use onemap::io::tiles::{
     Layered, OpenOptions, TileContent, TileSource, VectorStyle, load_tile, open_local, open_source,
@@ -174,20 +174,7 @@ fn project(dir: &Path) -> PathBuf {
 }
 
 fn export(project: &Path, basemap: &Path, out: &Path) -> String {
-    let (code, stdout, err) = onemap(&[
-        "export",
-        project.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--width",
-        &W.to_string(),
-        "--height",
-        &H.to_string(),
-        "--basemap",
-        basemap.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stdout}{err}");
-    err
+    common::export_on_basemap(project, basemap, out, [W, H])
 }
 
 fn read_png(path: &Path) -> image::RgbaImage {

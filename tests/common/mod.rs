@@ -33,6 +33,25 @@ pub fn onemap(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `onemap export PROJECT --out OUT --width W --height H --basemap BASEMAP`, which must
+/// succeed; what it printed on stderr.
+pub fn export_on_basemap(project: &Path, basemap: &Path, out: &Path, [w, h]: [u32; 2]) -> String {
+    let (code, stdout, err) = onemap(&[
+        "export",
+        &project.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--width",
+        &w.to_string(),
+        "--height",
+        &h.to_string(),
+        "--basemap",
+        &basemap.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    err
+}
+
 /// Issue 7's four acceptance edits: the 沪苏湖 railway moved `rail_shift_deg` south, the 淀山湖
 /// greenway deleted, an industrial park added (`placement.new-1`), 青草沙 renamed.
 pub fn acceptance_edits(project: &mut Project, rail_shift_deg: f64) {
