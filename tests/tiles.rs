@@ -7,12 +7,10 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use common::loopback::Loopback;
 use common::{onemap, root};
 use onemap::io::tiles::mbtiles::write_mbtiles;
 use onemap::io::tiles::pmtiles::write_pmtiles;
@@ -28,65 +26,16 @@ fn png(rgb: [u8; 3]) -> Vec<u8> {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("onemap-tiles-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_dir("tiles", name)
 }
 
 /// A tile server on 127.0.0.1: `/ok/…` serves a green PNG, `/404/…` and `/500/…` those
 /// statuses, `/slow/…` answers after 3 s, `/corrupt/…` a PNG signature and garbage.
-struct Server {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
-            // Bounded: the server stops by itself after a minute whatever happens.
-            let until = std::time::Instant::now() + Duration::from_secs(60);
-            while !flag.load(Ordering::SeqCst) && std::time::Instant::now() < until {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        std::thread::spawn(move || serve(stream));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Self {
-            port,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn template(&self, kind: &str) -> String {
-        format!(
-            "http://127.0.0.1:{}/{kind}/{{z}}/{{x}}/{{y}}.png",
-            self.port
-        )
-    }
-
-    fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// Each request is answered on a thread of its own.
+fn tile_server() -> Loopback {
+    Loopback::start(|stream| {
+        std::thread::spawn(move || serve(stream));
+    })
 }
 
 fn serve(mut stream: std::net::TcpStream) {
@@ -149,7 +98,7 @@ const TILE: TileId = TileId {
 
 #[test]
 fn online_tiles_are_cached_and_served_offline_after_the_server_stops() {
-    let mut server = Server::start();
+    let mut server = tile_server();
     let cache = scratch("cache");
     let choice = online(server.template("ok"));
     let source = open_source(&choice, &options(&cache, false))
@@ -180,7 +129,7 @@ fn online_tiles_are_cached_and_served_offline_after_the_server_stops() {
 
 #[test]
 fn a_404_a_500_a_timeout_and_a_corrupt_png_are_errors_that_say_so() {
-    let server = Server::start();
+    let server = tile_server();
     let cache = scratch("failures");
     let read = |kind: &str| {
         let s = open_source(&online(server.template(kind)), &options(&cache, false))
@@ -204,7 +153,7 @@ fn a_404_a_500_a_timeout_and_a_corrupt_png_are_errors_that_say_so() {
 #[test]
 fn the_apps_tile_layer_notes_a_failure_and_loads_a_good_tile_in_the_background() {
     use onemap::app::tiles::BasemapTiles;
-    let server = Server::start();
+    let server = tile_server();
     let cache = scratch("app");
     let ctx = egui::Context::default();
     for (kind, good) in [("404", false), ("ok", true)] {
@@ -426,7 +375,7 @@ fn a_cross_drawn_at_a_known_lon_lat_lands_on_its_pixel_in_the_export() {
 #[test]
 fn an_export_needing_uncached_online_tiles_exits_2_unless_the_network_is_allowed() {
     let dir = scratch("network");
-    let mut server = Server::start();
+    let mut server = tile_server();
     let project = cross_project(&dir, egui::vec2(320.0, 240.0));
     let out = dir.join("online.png");
     let cache = dir.join("cache");

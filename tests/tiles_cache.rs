@@ -6,13 +6,14 @@
 // Tests may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::loopback::Loopback;
 use onemap::io::tiles::freshness::clear_cache;
 use onemap::io::tiles::{OpenOptions, TileError, open_source};
 use onemap::model::tile_basemap::{BasemapChoice, OnlineSource, TileId};
@@ -26,10 +27,8 @@ struct Seen {
 }
 
 struct Server {
-    port: u16,
+    http: Loopback,
     seen: Arc<Mutex<Seen>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -37,34 +36,15 @@ impl Server {
     /// (ETag "v1": 304 to If-None-Match "v1"), `/expired/…` expired in 1970 (Last-Modified:
     /// 304 to If-Modified-Since of it), `/nostore/…` may not be kept.
     fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (s, st) = (seen.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            while !st.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((stream, _)) => serve(stream, &s),
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Self {
-            port,
-            seen,
-            stop,
-            thread: Some(thread),
-        }
+        let s = seen.clone();
+        let http = Loopback::start(move |stream| serve(stream, &s));
+        Self { http, seen }
     }
 
     fn choice(&self, kind: &str) -> BasemapChoice {
         BasemapChoice::Online(OnlineSource::Custom {
-            template: format!(
-                "http://127.0.0.1:{}/{kind}/{{z}}/{{x}}/{{y}}.png",
-                self.port
-            ),
+            template: self.http.template(kind),
             attribution: String::new(),
             gcj02: false,
         })
@@ -75,16 +55,7 @@ impl Server {
     }
 
     fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
+        self.http.stop();
     }
 }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod huge;
+pub mod loopback;
 pub mod pointer;
 pub mod postgis;
 pub mod squares;
