@@ -73,6 +73,15 @@ fn project() -> PathBuf {
     path
 }
 
+/// The longitude of the zoomed-in view at pan `step`: about 20 pixels east, then back.
+fn east_and_back(step: u32) -> f64 {
+    if step.is_multiple_of(2) {
+        120.95
+    } else {
+        120.953
+    }
+}
+
 /// Frames, as the app draws them while its canvas's worker renders, until the features are
 /// drawn from the picture of the view; how long that took.
 fn until_current(ctx: &egui::Context, app: &mut OneMapApp) -> std::time::Duration {
@@ -171,12 +180,8 @@ fn frame_large(c: &mut Criterion) {
     group.bench_function("zoomed in, catching up after a pan", |b| {
         b.iter(|| {
             step += 1;
-            let lon = if step.is_multiple_of(2) {
-                120.95
-            } else {
-                120.953
-            };
-            app.memory.center_at(walkers::lon_lat(lon, 31.0));
+            app.memory
+                .center_at(walkers::lon_lat(east_and_back(step), 31.0));
             std::hint::black_box(until_current(&ctx, &mut app))
         })
     });
@@ -185,13 +190,8 @@ fn frame_large(c: &mut Criterion) {
     group.bench_function("zoomed in, panning every frame", |b| {
         b.iter(|| {
             step += 1;
-            // About 20 pixels east, then back.
-            let lon = if step.is_multiple_of(2) {
-                120.95
-            } else {
-                120.953
-            };
-            app.memory.center_at(walkers::lon_lat(lon, 31.0));
+            app.memory
+                .center_at(walkers::lon_lat(east_and_back(step), 31.0));
             std::hint::black_box(one_frame(&ctx, &mut app))
         })
     });
