@@ -13,8 +13,8 @@
 mod texture;
 mod triangle;
 
-use egui::Color32;
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
+use egui::{Color32, Rect};
 
 use texture::Texture;
 pub use texture::Textures;
@@ -71,20 +71,17 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(
-        p: &'a ClippedPrimitive,
+        (clip_rect, mesh): (Rect, &'a Mesh),
         textures: &'a Textures,
         size: [usize; 2],
         ppp: f32,
     ) -> Option<Self> {
-        let Primitive::Mesh(mesh) = &p.primitive else {
-            return None;
-        };
         let texture = textures.textures.get(&mesh.texture_id)?;
         let clip = [
-            (p.clip_rect.min.x * ppp).round().max(0.0) as i64,
-            (p.clip_rect.min.y * ppp).round().max(0.0) as i64,
-            ((p.clip_rect.max.x * ppp).round() as i64).min(size[0] as i64),
-            ((p.clip_rect.max.y * ppp).round() as i64).min(size[1] as i64),
+            (clip_rect.min.x * ppp).round().max(0.0) as i64,
+            (clip_rect.min.y * ppp).round().max(0.0) as i64,
+            ((clip_rect.max.x * ppp).round() as i64).min(size[0] as i64),
+            ((clip_rect.max.y * ppp).round() as i64).min(size[1] as i64),
         ];
         if clip[0] >= clip[2] || clip[1] >= clip[3] || mesh.indices.is_empty() {
             return None;
@@ -119,14 +116,32 @@ pub fn rasterize(
     textures: &Textures,
     pixels_per_point: f32,
 ) {
+    let meshes: Vec<(Rect, &Mesh)> = primitives
+        .iter()
+        .filter_map(|p| match &p.primitive {
+            Primitive::Mesh(mesh) => Some((p.clip_rect, mesh)),
+            Primitive::Callback(_) => None,
+        })
+        .collect();
+    rasterize_meshes(image, &meshes, textures, pixels_per_point);
+}
+
+/// Rasterizes meshes, each with its clip rectangle (in points), in order into `image`. The
+/// indices of every mesh must be valid ([`Mesh::is_valid`]), as egui's tessellator makes them.
+pub fn rasterize_meshes(
+    image: &mut Image,
+    meshes: &[(Rect, &Mesh)],
+    textures: &Textures,
+    pixels_per_point: f32,
+) {
     let width = image.width;
     let height = image.height;
     if width == 0 || height == 0 {
         return;
     }
-    let prepared: Vec<Prepared<'_>> = primitives
+    let prepared: Vec<Prepared<'_>> = meshes
         .iter()
-        .filter_map(|p| Prepared::new(p, textures, [width, height], pixels_per_point))
+        .filter_map(|&m| Prepared::new(m, textures, [width, height], pixels_per_point))
         .collect();
     // One band per core: each core looks at every triangle once and draws the part in its
     // rows. (Sorting triangles into lists per band first, to look at each only once, was
