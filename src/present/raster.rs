@@ -139,10 +139,7 @@ pub fn rasterize_meshes(
     if width == 0 || height == 0 {
         return;
     }
-    let prepared: Vec<Prepared<'_>> = meshes
-        .iter()
-        .filter_map(|&m| Prepared::new(m, textures, [width, height], pixels_per_point))
-        .collect();
+    let prepared = prepare(meshes, textures, [width, height], pixels_per_point);
     // One band per core: each core looks at every triangle once and draws the part in its
     // rows. (Sorting triangles into lists per band first, to look at each only once, was
     // measured slower: most are rejected in a few instructions. So were bands of 16 to 128
@@ -163,6 +160,49 @@ pub fn rasterize_meshes(
             scope.spawn(move || draw_band(band, prepared, pixels_per_point));
         }
     });
+}
+
+/// The meshes made ready for the bands, in order; a chunk of many vertices on two cores, each
+/// half of them (converting the vertices to fixed point is otherwise the one part of
+/// rasterizing that runs on one core, while the other waits).
+fn prepare<'a>(
+    meshes: &[(Rect, &'a Mesh)],
+    textures: &'a Textures,
+    size: [usize; 2],
+    ppp: f32,
+) -> Vec<Prepared<'a>> {
+    const PARALLEL_FROM: usize = 1 << 14;
+    let some = |meshes: &[(Rect, &'a Mesh)]| -> Vec<Prepared<'a>> {
+        meshes
+            .iter()
+            .filter_map(|&m| Prepared::new(m, textures, size, ppp))
+            .collect()
+    };
+    let total: usize = meshes.iter().map(|(_, m)| m.vertices.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if total < PARALLEL_FROM || threads < 2 || meshes.len() < 2 {
+        return some(meshes);
+    }
+    // The first mesh past half the vertices starts the second half.
+    let mut seen = 0;
+    let middle = meshes
+        .iter()
+        .position(|(_, m)| {
+            seen += m.vertices.len();
+            seen > total / 2
+        })
+        .map_or(meshes.len(), |i| i.max(1));
+    let (first, second) = meshes.split_at(middle);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| some(second));
+        let mut prepared = some(first);
+        prepared.extend(
+            second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        prepared
+    })
 }
 
 struct Band<'a> {
