@@ -171,7 +171,7 @@ pub fn encode_png(image: &Image) -> Result<Vec<u8>, png::EncodingError> {
         let mut encoder = png::Encoder::new(&mut out, image.width as u32, image.height as u32);
         encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
+        encoder.set_compression(png::Compression::Fastest);
         let mut writer = encoder.write_header()?;
         writer.write_image_data(image.as_bytes())?;
     }
