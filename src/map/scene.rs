@@ -17,7 +17,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use crate::model::style::{LabelPaint, LayerStyle, Paint, Style};
 use crate::model::{Basemap, FeatureId, Plan, PlanFeature};
 
-pub use super::lod::{FillMesh, Lod};
+pub use super::lod::{FillMesh, Line, Lod};
 use super::lod::{HUGE_VERTICES, thinned_polygon};
 
 /// A point in normalized Web Mercator: x and y in 0..1, y growing southwards.
@@ -82,7 +82,7 @@ pub struct Item {
     /// Lon/lat bounding box.
     pub bbox: Rect<f64>,
     /// Finest first.
-    pub lods: Vec<Lod>,
+    pub lods: Box<[Lod]>,
     pub points: Vec<Merc>,
     /// Boxed, as the geometry: most of a large data layer's items have none, and an item is
     /// kept for every feature (8 bytes each instead of the label's 80 and the geometry's 56).
@@ -510,7 +510,7 @@ pub(super) fn item_from_geometry(
         paint,
         tier: None,
         bbox,
-        lods,
+        lods: lods.into_boxed_slice(),
         points: points.into_iter().map(merc).collect(),
         label: None,
         geometry: None,
