@@ -95,10 +95,10 @@ impl DrawStats {
             self.indicative += 1;
         }
         // Cloned only for a layer's first item: a large file has tens of thousands.
-        match self.items_per_layer.get_mut(&item.layer) {
+        match self.items_per_layer.get_mut(item.layer.as_str()) {
             Some(n) => *n += 1,
             None => {
-                self.items_per_layer.insert(item.layer.clone(), 1);
+                self.items_per_layer.insert(item.layer.to_string(), 1);
             }
         }
     }
