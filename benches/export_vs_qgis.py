@@ -11,6 +11,9 @@ Prints the medians and their ratio. The first run of each series is a warm-up, n
 
 ONEMAP_BASELINE=PATH adds a series for another onemap binary (say, a release build of the
 previous commit), so that a change is measured against what it replaces on the same machine.
+With ALTERNATE=1 the two onemap binaries run in turn, one run each (after a warm-up each),
+instead of a series each: on a machine shared with other work, the load then changes alike
+for both (QGIS keeps its own series).
 """
 import os
 import statistics
@@ -58,13 +61,25 @@ def main():
     results = {name: [] for name, _, _ in tools}
     # Each tool in a series of its own, after one warm-up run (as hyperfine does): run right
     # after a QGIS process, OneMap's first run pays for the kernel's huge-page zeroing.
+    alternate = os.environ.get("ALTERNATE") == "1" and "baseline" in results
     for name, cmd, out in tools:
+        if alternate and name != "qgis":
+            continue
         timed(name, cmd, out)
         for _ in range(runs):
             results[name].append(timed(name, cmd, out))
-    med = {n: (statistics.median(w for w, _ in r), max(m for _, m in r)) for n, r in results.items()}
-    for n, (w, m) in med.items():
-        print(f"{n:8s} median {w:.3f} s over {runs} runs, peak memory {m:.0f} MiB")
+    if alternate:
+        pair = [t for t in tools if t[0] != "qgis"]
+        for name, cmd, out in pair:
+            timed(name, cmd, out)
+        for _ in range(runs):
+            for name, cmd, out in pair:
+                results[name].append(timed(name, cmd, out))
+    med = {n: (statistics.median(w for w, _ in r), max(m for _, m in r), min(w for w, _ in r))
+           for n, r in results.items()}
+    for n, (w, m, fastest) in med.items():
+        print(f"{n:8s} median {w:.3f} s (fastest {fastest:.3f} s) over {runs} runs, "
+              f"peak memory {m:.0f} MiB")
     if any(CRASHES.values()):
         print(f"crashes on exit after writing the image: {CRASHES}")
     print(f"ratio   OneMap takes {med['onemap'][0] / med['qgis'][0]:.3f} of QGIS's time "

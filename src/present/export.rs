@@ -387,13 +387,19 @@ pub fn write_titled(
     out: &Path,
 ) -> Result<(), ExportError> {
     let bytes = match Format::of(out)? {
-        Format::Png => encode_png(&rendered.to_image(background))
-            .map_err(|e| ExportError::Png(e.to_string()))?,
+        Format::Png => return write_png(&rendered.to_image(background), out),
         Format::Svg => rendered.to_svg().into_bytes(),
         Format::Pdf => {
             super::pdf::to_pdf(&[rendered], background, info).map_err(ExportError::Pdf)?
         }
     };
+    crate::io::atomic::atomic_write(out, &bytes, false)?;
+    Ok(())
+}
+
+/// Writes an image as a PNG file.
+pub(crate) fn write_png(image: &super::raster::Image, out: &Path) -> Result<(), ExportError> {
+    let bytes = encode_png(image).map_err(|e| ExportError::Png(e.to_string()))?;
     crate::io::atomic::atomic_write(out, &bytes, false)?;
     Ok(())
 }

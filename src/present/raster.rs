@@ -13,8 +13,8 @@
 mod texture;
 mod triangle;
 
-use egui::Color32;
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
+use egui::{Color32, Rect};
 
 use texture::Texture;
 pub use texture::Textures;
@@ -71,20 +71,17 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(
-        p: &'a ClippedPrimitive,
+        (clip_rect, mesh): (Rect, &'a Mesh),
         textures: &'a Textures,
         size: [usize; 2],
         ppp: f32,
     ) -> Option<Self> {
-        let Primitive::Mesh(mesh) = &p.primitive else {
-            return None;
-        };
         let texture = textures.textures.get(&mesh.texture_id)?;
         let clip = [
-            (p.clip_rect.min.x * ppp).round().max(0.0) as i64,
-            (p.clip_rect.min.y * ppp).round().max(0.0) as i64,
-            ((p.clip_rect.max.x * ppp).round() as i64).min(size[0] as i64),
-            ((p.clip_rect.max.y * ppp).round() as i64).min(size[1] as i64),
+            (clip_rect.min.x * ppp).round().max(0.0) as i64,
+            (clip_rect.min.y * ppp).round().max(0.0) as i64,
+            ((clip_rect.max.x * ppp).round() as i64).min(size[0] as i64),
+            ((clip_rect.max.y * ppp).round() as i64).min(size[1] as i64),
         ];
         if clip[0] >= clip[2] || clip[1] >= clip[3] || mesh.indices.is_empty() {
             return None;
@@ -119,15 +116,30 @@ pub fn rasterize(
     textures: &Textures,
     pixels_per_point: f32,
 ) {
+    let meshes: Vec<(Rect, &Mesh)> = primitives
+        .iter()
+        .filter_map(|p| match &p.primitive {
+            Primitive::Mesh(mesh) => Some((p.clip_rect, mesh)),
+            Primitive::Callback(_) => None,
+        })
+        .collect();
+    rasterize_meshes(image, &meshes, textures, pixels_per_point);
+}
+
+/// Rasterizes meshes, each with its clip rectangle (in points), in order into `image`. The
+/// indices of every mesh must be valid ([`Mesh::is_valid`]), as egui's tessellator makes them.
+pub fn rasterize_meshes(
+    image: &mut Image,
+    meshes: &[(Rect, &Mesh)],
+    textures: &Textures,
+    pixels_per_point: f32,
+) {
     let width = image.width;
     let height = image.height;
     if width == 0 || height == 0 {
         return;
     }
-    let prepared: Vec<Prepared<'_>> = primitives
-        .iter()
-        .filter_map(|p| Prepared::new(p, textures, [width, height], pixels_per_point))
-        .collect();
+    let prepared = prepare(meshes, textures, [width, height], pixels_per_point);
     // One band per core: each core looks at every triangle once and draws the part in its
     // rows. (Sorting triangles into lists per band first, to look at each only once, was
     // measured slower: most are rejected in a few instructions. So were bands of 16 to 128
@@ -148,6 +160,49 @@ pub fn rasterize(
             scope.spawn(move || draw_band(band, prepared, pixels_per_point));
         }
     });
+}
+
+/// The meshes made ready for the bands, in order; a chunk of many vertices on two cores, each
+/// half of them (converting the vertices to fixed point is otherwise the one part of
+/// rasterizing that runs on one core, while the other waits).
+fn prepare<'a>(
+    meshes: &[(Rect, &'a Mesh)],
+    textures: &'a Textures,
+    size: [usize; 2],
+    ppp: f32,
+) -> Vec<Prepared<'a>> {
+    const PARALLEL_FROM: usize = 1 << 14;
+    let some = |meshes: &[(Rect, &'a Mesh)]| -> Vec<Prepared<'a>> {
+        meshes
+            .iter()
+            .filter_map(|&m| Prepared::new(m, textures, size, ppp))
+            .collect()
+    };
+    let total: usize = meshes.iter().map(|(_, m)| m.vertices.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if total < PARALLEL_FROM || threads < 2 || meshes.len() < 2 {
+        return some(meshes);
+    }
+    // The first mesh past half the vertices starts the second half.
+    let mut seen = 0;
+    let middle = meshes
+        .iter()
+        .position(|(_, m)| {
+            seen += m.vertices.len();
+            seen > total / 2
+        })
+        .map_or(meshes.len(), |i| i.max(1));
+    let (first, second) = meshes.split_at(middle);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| some(second));
+        let mut prepared = some(first);
+        prepared.extend(
+            second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        prepared
+    })
 }
 
 struct Band<'a> {

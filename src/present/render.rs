@@ -1,10 +1,13 @@
 //! Running egui without a window: one pass paints a slide into shapes, which become a PNG
 //! through the software rasterizer or an SVG through [`super::svg`].
 
-use egui::epaint::{ClippedShape, Primitive};
-use egui::{Color32, Painter, Pos2, Rect, ViewportId, vec2};
+use std::sync::Arc;
 
-use super::raster::{Image, Textures, rasterize};
+use egui::emath::TSTransform;
+use egui::epaint::{ClippedShape, Mesh, PaintCallback, Primitive};
+use egui::{Color32, Painter, Pos2, Rect, Shape, ViewportId, vec2};
+
+use super::raster::{Image, Textures, rasterize_meshes};
 
 /// What one headless pass painted.
 pub struct Rendered {
@@ -89,20 +92,25 @@ impl Rendered {
             if chunk.is_empty() {
                 break;
             }
+            let (chunk, direct) = set_meshes_aside(chunk);
             let primitives = self.ctx.tessellate(chunk, self.pixels_per_point);
-            triangles += primitives
+            let meshes: Vec<(Rect, &Mesh)> = primitives
                 .iter()
-                .map(|p| match &p.primitive {
-                    Primitive::Mesh(m) => m.indices.len() / 3,
-                    Primitive::Callback(_) => 0,
+                .filter_map(|p| match &p.primitive {
+                    Primitive::Mesh(m) => Some((p.clip_rect, m)),
+                    Primitive::Callback(c) => {
+                        let mesh = &direct[c.callback.downcast_ref::<SetAside>()?.0];
+                        // What egui's tessellator checks before it copies a mesh.
+                        (mesh.is_valid() && p.clip_rect.intersects(mesh.calc_bounds()))
+                            .then_some((p.clip_rect, &**mesh))
+                    }
                 })
+                .collect();
+            triangles += meshes
+                .iter()
+                .map(|(_, m)| m.indices.len() / 3)
                 .sum::<usize>();
-            rasterize(
-                &mut image,
-                &primitives,
-                &self.textures,
-                self.pixels_per_point,
-            );
+            rasterize_meshes(&mut image, &meshes, &self.textures, self.pixels_per_point);
         }
         if std::env::var_os("ONEMAP_TIMING").is_some() {
             eprintln!("triangles rasterized: {triangles}");
@@ -126,6 +134,36 @@ impl Rendered {
     }
 }
 
+/// Stands in for a mesh set aside from egui's tessellator, by its index: the tessellator keeps
+/// paint callbacks in order among the meshes it makes.
+struct SetAside(usize);
+
+/// A chunk's meshes (already triangles) replaced by [`SetAside`] callbacks, and the meshes.
+/// egui's tessellator would copy each into its output (a large layer's small polygons are
+/// meshes of thousands of vertices, see `map::hairline`, and the fills of the others a mesh
+/// each), on one core while the other waits: the rasterizer reads them where they are.
+fn set_meshes_aside(chunk: Vec<ClippedShape>) -> (Vec<ClippedShape>, Vec<Arc<Mesh>>) {
+    let mut direct = Vec::new();
+    let chunk = chunk
+        .into_iter()
+        .map(|s| match s.shape {
+            Shape::Mesh(mesh) if s.transform_after_tessellation == TSTransform::IDENTITY => {
+                let marker = PaintCallback {
+                    rect: s.clip_rect,
+                    callback: Arc::new(SetAside(direct.len())),
+                };
+                direct.push(mesh);
+                ClippedShape {
+                    shape: Shape::Callback(marker),
+                    ..s
+                }
+            }
+            shape => ClippedShape { shape, ..s },
+        })
+        .collect();
+    (chunk, direct)
+}
+
 /// PNG bytes of an image (8-bit RGBA; the image is opaque, so premultiplied equals straight).
 pub fn encode_png(image: &Image) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
@@ -133,9 +171,68 @@ pub fn encode_png(image: &Image) -> Result<Vec<u8>, png::EncodingError> {
         let mut encoder = png::Encoder::new(&mut out, image.width as u32, image.height as u32);
         encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
+        encoder.set_compression(png::Compression::Fastest);
         let mut writer = encoder.write_header()?;
         writer.write_image_data(image.as_bytes())?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::epaint::Vertex;
+    use egui::{Stroke, pos2};
+
+    fn triangle(corners: [(f32, f32); 3], color: Color32) -> Shape {
+        let mut mesh = Mesh::default();
+        for (x, y) in corners {
+            mesh.vertices.push(Vertex {
+                pos: pos2(x, y),
+                uv: egui::epaint::WHITE_UV,
+                color,
+            });
+        }
+        mesh.indices = vec![0, 1, 2];
+        Shape::mesh(mesh)
+    }
+
+    #[test]
+    fn meshes_set_aside_from_the_tessellator_draw_as_if_tessellated_in_order() {
+        // Translucent meshes between strokes, text and rectangles, and one beyond the clip:
+        // drawn over each other, so the order of every piece shows in the pixels.
+        let rendered = render(120, 80, 1.5, |painter, rect| {
+            painter.rect_filled(rect.shrink(4.0), 0.0, Color32::from_rgb(230, 240, 250));
+            painter.add(triangle(
+                [(5.0, 5.0), (70.0, 10.0), (20.0, 50.0)],
+                Color32::from_rgba_premultiplied(100, 0, 0, 120),
+            ));
+            painter.line_segment(
+                [pos2(0.0, 0.0), pos2(80.0, 53.0)],
+                Stroke::new(3.0, Color32::from_rgba_premultiplied(0, 90, 0, 160)),
+            );
+            painter.add(triangle(
+                [(10.0, 40.0), (75.0, 20.0), (60.0, 52.0)],
+                Color32::from_rgba_premultiplied(0, 0, 120, 140),
+            ));
+            painter.text(
+                pos2(30.0, 30.0),
+                egui::Align2::CENTER_CENTER,
+                "OneMap",
+                egui::FontId::proportional(12.0),
+                Color32::BLACK,
+            );
+            painter.add(triangle(
+                [(500.0, 500.0), (600.0, 500.0), (500.0, 600.0)],
+                Color32::RED,
+            ));
+            painter.circle_filled(pos2(60.0, 40.0), 6.0, Color32::from_black_alpha(100));
+        });
+        let mut tessellated = Image::new(120, 80, Color32::WHITE);
+        let primitives = rendered.ctx.tessellate(rendered.shapes.clone(), 1.5);
+        super::super::raster::rasterize(&mut tessellated, &primitives, &rendered.textures, 1.5);
+        let image = rendered.to_image(Color32::WHITE);
+        assert!(image.pixels.iter().any(|p| *p != [255; 4]));
+        assert_eq!(image, tessellated);
+    }
 }

@@ -307,8 +307,17 @@ pub fn read_file<T: Send, F: Fn(Feature) -> T + Sync>(
 /// is refused, with every entry that was not read named; a feature without geometry has
 /// nothing to draw and is left out.
 pub fn read_geometries(path: &Path) -> Result<Vec<geo::Geometry<f64>>, IoError> {
+    read_geometries_as(path, |g| g)
+}
+
+/// [`read_geometries`], each geometry made into what `keep` makes of it as soon as it is read
+/// (on the core that read it, while its coordinates are still in the cache).
+pub fn read_geometries_as<T: Send>(
+    path: &Path,
+    keep: impl Fn(geo::Geometry<f64>) -> T + Sync,
+) -> Result<Vec<T>, IoError> {
     let file = read_file(path, &ReadOptions::new(PropertiesMode::Skip), |f| {
-        f.geometry
+        keep(f.geometry)
     })?;
     if file.report.has_errors() {
         return Err(IoError::Features {

@@ -31,6 +31,9 @@ pub(super) enum Coords {
     /// A string, `true`, `null` or an object where a number or an array was expected.
     NotANumber,
     List(Vec<Coords>),
+    /// A non-empty array of positions only (a line or a ring, the bulk of a file): kept as
+    /// coordinates, without a `Coords` around each. Checked as the `List` of them would be.
+    Positions(Vec<Coord<f64>>),
 }
 
 /// A geometry object as written, before any check.
@@ -357,9 +360,32 @@ impl<'de> Deserialize<'de> for Coords {
                         }
                     };
                 }
-                // Rings are typically tens of positions; these lists are short-lived.
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(32).max(1));
-                items.push(first);
+                // Rings are typically tens of positions.
+                let capacity = seq.size_hint().unwrap_or(32).max(1);
+                let mut items = match first {
+                    Coords::Position(p) => {
+                        let mut points = Vec::with_capacity(capacity);
+                        points.push(p);
+                        loop {
+                            match seq.next_element()? {
+                                Some(Coords::Position(p)) => points.push(p),
+                                None => return Ok(Coords::Positions(points)),
+                                // Something else among the positions: a list as any other.
+                                Some(other) => {
+                                    let mut items: Vec<Coords> =
+                                        points.into_iter().map(Coords::Position).collect();
+                                    items.push(other);
+                                    break items;
+                                }
+                            }
+                        }
+                    }
+                    first => {
+                        let mut items = Vec::with_capacity(capacity);
+                        items.push(first);
+                        items
+                    }
+                };
                 while let Some(item) = seq.next_element()? {
                     items.push(item);
                 }

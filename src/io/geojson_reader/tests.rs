@@ -362,3 +362,62 @@ fn a_cancelled_read_says_so() {
     let e = read_file(&path, &options, |f| f).unwrap_err();
     assert!(matches!(e, IoError::Cancelled { .. }), "{e}");
 }
+
+#[test]
+fn a_list_of_positions_with_anything_else_in_it_is_checked_as_before() {
+    // Runs of positions are kept as coordinates while they are read (`Coords::Positions`);
+    // whatever comes among or instead of them gets the problem it always got.
+    let line = |coordinates: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":{coordinates}}}}}"#
+        )
+    };
+    let entries = [
+        (line(r#"[[0,0],[1,1],[2,"x"]]"#), "has a coordinate that is not a number"),
+        (line(r#"[[0,0],[1,1],"x"]"#), "has a coordinate that is not a number"),
+        (
+            line("[[0,0],[1,1],[2]]"),
+            "has a position of 1 number; it needs longitude and latitude",
+        ),
+        (line("[[0,0],[1,1],[[2,2]]]"), "has LineString coordinates nested wrongly"),
+        (line("[[0,0],[1,1],5]"), "has LineString coordinates nested wrongly"),
+        (line("[[0,0],[1,1],[]]"), "has a position of 0 numbers; it needs longitude and latitude"),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[[1,2],[3,4]]}}"#.into(),
+            "has Point coordinates nested wrongly",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[0,0],[1,0],[1,1],[0,0]]}}"#.into(),
+            "has Polygon coordinates nested wrongly",
+        ),
+        (
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]],[[0,0],[1,0],[0,0]]]}}"#.into(),
+            "has a polygon ring of 3 positions; a ring needs at least 4",
+        ),
+    ];
+    let good = [
+        r#"{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[[1,2],[3,4,5]]}}"#,
+        r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2,9],[3,4]]}}"#,
+    ];
+    let mut all: Vec<&str> = entries.iter().map(|(e, _)| e.as_str()).collect();
+    all.extend(good);
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        all.join(",")
+    );
+    let file = read("positions.geojson", &text, PropertiesMode::Skip).unwrap();
+    let expected: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (_, message))| format!("feature {i} {message}"))
+        .collect();
+    assert_eq!(problems(&file), expected);
+    let geometries: Vec<&Geometry> = file.features.iter().map(|f| &f.geometry).collect();
+    assert_eq!(
+        geometries,
+        [
+            &Geometry::MultiPoint(vec![Point::new(1.0, 2.0), Point::new(3.0, 4.0)].into()),
+            &Geometry::LineString(vec![(1.0, 2.0), (3.0, 4.0)].into()),
+        ]
+    );
+}

@@ -144,19 +144,27 @@ fn position(c: Coords, nesting: &dyn Fn() -> Bad) -> Result<Coord<f64>, Bad> {
         Coords::ShortPosition(n) => Err(ProblemKind::ShortPosition(n).into()),
         Coords::List(l) if l.is_empty() => Err(ProblemKind::ShortPosition(0).into()),
         Coords::NotANumber => Err(ProblemKind::NotANumber.into()),
-        Coords::Number(_) | Coords::List(_) => Err(nesting()),
+        Coords::Number(_) | Coords::List(_) | Coords::Positions(_) => Err(nesting()),
     }
 }
 
 fn list(c: Coords, nesting: &dyn Fn() -> Bad) -> Result<Vec<Coords>, Bad> {
     match c {
         Coords::List(l) => Ok(l),
+        Coords::Positions(p) => Ok(p.into_iter().map(Coords::Position).collect()),
         Coords::NotANumber => Err(ProblemKind::NotANumber.into()),
         _ => Err(nesting()),
     }
 }
 
 fn positions(c: Coords, nesting: &dyn Fn() -> Bad) -> Result<Vec<Coord<f64>>, Bad> {
+    if let Coords::Positions(points) = c {
+        // Each is a position: the one thing that can be wrong with it is a non-finite number.
+        return match points.iter().all(|p| p.x.is_finite() && p.y.is_finite()) {
+            true => Ok(points),
+            false => Err(ProblemKind::NotFinite.into()),
+        };
+    }
     list(c, nesting)?
         .into_iter()
         .map(|p| position(p, nesting))
