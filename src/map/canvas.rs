@@ -341,12 +341,11 @@ impl Order {
             rect: Rect::from_min_size(Pos2::ZERO, area.size()),
             ..frame
         };
-        let items: Vec<&Item> = local.visible_items().collect();
         let size = [
             (area.width() * ppp).round() as usize,
             (area.height() * ppp).round() as usize,
         ];
-        let draw = |rows| draw_band(&local, &items, rows, size, (ppp, look.options), rasterize);
+        let draw = |rows| draw_band(&local, rows, size, (ppp, look.options), rasterize);
         let bands = bands(size[1], self.bands);
         // The other bands on threads of their own (or here, if one cannot be started), the
         // first band and the counting here.
@@ -376,8 +375,8 @@ impl Order {
         });
         if std::env::var_os("ONEMAP_TIMING").is_some() {
             eprintln!(
-                "map canvas: {} items, counted in {:.0} ms; {} bands of rows",
-                items.len(),
+                "map canvas: {} items in view, counted in {:.0} ms; {} bands of rows",
+                stats.items_per_layer.values().sum::<usize>(),
                 counting.as_secs_f64() * 1000.0,
                 drawn.len()
             );

@@ -65,7 +65,6 @@ pub(super) struct Band {
 /// drawn. `frame` is the map with the picture's corner at the origin.
 pub(super) fn draw_band(
     frame: &MapFrame<'_>,
-    items: &[&Item],
     rows: Range<usize>,
     size: [usize; 2],
     (ppp, options): (f32, TessellationOptions),
@@ -78,11 +77,7 @@ pub(super) fn draw_band(
         pos2(frame.rect.max.x, rows.end as f32 / ppp),
     );
     let near = frame.transform.lonlat_rect(clip.expand(reach(frame)));
-    let mine: Vec<&Item> = items
-        .iter()
-        .copied()
-        .filter(|item| whole || overlaps(&item.bbox, &near))
-        .collect();
+    let mine = band_items(frame, (!whole).then_some(near));
     let mut raster = rasterize(size, ppp);
     let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
     let runs = frame.runs(&mine);
@@ -111,6 +106,26 @@ pub(super) fn draw_band(
         painting: started.elapsed() - rasterizing,
         rasterizing,
     }
+}
+
+/// The items the picture shows ([`MapFrame::visible_items`], in drawing order) that reach
+/// `near` (a band and what reaches it; `None`: the whole picture), each band looking up its
+/// own in the scenes' indexes.
+fn band_items<'a>(frame: &MapFrame<'a>, near: Option<geo::Rect<f64>>) -> Vec<&'a Item> {
+    // As `visible_items`: what lies in the picture, grown by 24 points.
+    let view = frame.transform.lonlat_rect(frame.rect.expand(24.0));
+    let mut items = Vec::new();
+    for scene in [frame.scene, frame.overlay] {
+        let found = scene.items_in(near.unwrap_or(view));
+        items.extend(
+            found
+                .into_iter()
+                .map(|i| &scene.items[i])
+                .filter(|item| near.is_none() || overlaps(&item.bbox, &view))
+                .filter(|item| frame.shown(item)),
+        );
+    }
+    items
 }
 
 fn overlaps(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> bool {
