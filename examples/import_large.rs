@@ -26,6 +26,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     // As the binary does at start: the figures are what users get.
     onemap::memory::disable_transparent_huge_pages();
+    onemap::memory::set_allocator_options();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first().map(PathBuf::from) else {
         eprintln!("usage: import_large FILE [--read-again|--baseline]");

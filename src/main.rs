@@ -120,6 +120,9 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The window's app gives freed memory back to the kernel at once (see `onemap::memory`);
+    // headless subcommands, which end within seconds, keep the allocator's default.
+    onemap::memory::set_allocator_options();
     let dir = match cli
         .data
         .clone()

@@ -106,7 +106,7 @@ pub(super) fn add_basemap(items: &mut Vec<Item>, map: &Basemap, style: &Style) {
                 Paint::default(),
                 &Geometry::Point(w.position),
             );
-            item.points.clear();
+            item.points = Box::default();
             item.label = Some(Box::new(Label {
                 name_zh: w.name_zh.clone(),
                 name_en: w.name_en.clone(),

@@ -434,7 +434,7 @@ impl MapFrame<'_> {
             vertices += item.points.len()
                 + item
                     .lod_for(deg_per_px)
-                    .map_or(0, |lod| lod.lines.iter().map(Vec::len).sum());
+                    .map_or(0, |lod| lod.lines.vertex_count());
         }
         if start < items.len() {
             runs.push(&items[start..]);

@@ -95,10 +95,10 @@ impl DrawStats {
             self.indicative += 1;
         }
         // Cloned only for a layer's first item: a large file has tens of thousands.
-        match self.items_per_layer.get_mut(&item.layer) {
+        match self.items_per_layer.get_mut(item.layer.as_str()) {
             Some(n) => *n += 1,
             None => {
-                self.items_per_layer.insert(item.layer.clone(), 1);
+                self.items_per_layer.insert(item.layer.to_string(), 1);
             }
         }
     }
@@ -555,7 +555,7 @@ impl MapFrame<'_> {
     ) {
         let base = out.vertices.len() as u32;
         out.vertices.extend(fill.vertices(lod).map(|m| Vertex {
-            pos: self.transform.to_screen(*m),
+            pos: self.transform.to_screen(m),
             uv: WHITE_UV,
             color: c,
         }));
@@ -566,11 +566,11 @@ impl MapFrame<'_> {
     /// A line on screen, with vertices closer than about a pixel to the last kept one dropped:
     /// at overview scales the data has several vertices per pixel, and tessellating them all
     /// would cost most of the frame.
-    pub fn screen_line(&self, line: &[Merc]) -> Vec<Pos2> {
+    pub fn screen_line(&self, line: super::scene::Line<'_>) -> Vec<Pos2> {
         let mut out: Vec<Pos2> = Vec::with_capacity(line.len());
         let last_index = line.len().saturating_sub(1);
         for (i, m) in line.iter().enumerate() {
-            let p = self.transform.to_screen(*m);
+            let p = self.transform.to_screen(m);
             match out.last() {
                 Some(last) if i != last_index && (p - *last).length_sq() < 0.8 => {}
                 _ => out.push(p),

@@ -94,9 +94,8 @@ fn inside_fill(lod: &super::scene::Lod, m: super::scene::Merc) -> bool {
         return false;
     };
     let mut inside = false;
-    for ring in lod.lines.get(fill.first_ring..).unwrap_or_default() {
-        for w in ring.windows(2) {
-            let (a, b) = (w[0], w[1]);
+    for ring in lod.lines.from_line(fill.first_ring) {
+        for (a, b) in ring.segments() {
             if (a[1] > m[1]) != (b[1] > m[1])
                 && m[0] < a[0] + (m[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
             {

@@ -139,8 +139,9 @@ impl MapFrame<'_> {
                     color(fill, opacity * GHOST),
                 )));
                 if let Some(c) = hatch_color(p) {
-                    let rings: Vec<Vec<Pos2>> = lod.lines[mesh.first_ring.min(lod.lines.len())..]
-                        .iter()
+                    let rings: Vec<Vec<Pos2>> = lod
+                        .lines
+                        .from_line(mesh.first_ring)
                         .map(|l| self.screen_line(l))
                         .collect();
                     self.hatch(&rings, color(c, opacity), shapes);

@@ -24,42 +24,48 @@ use geo::{
 
 use super::scene::{Merc, merc};
 
+mod rings;
+pub use rings::{Indices, IndicesIter, Line, Lines, LinesIter, Points};
+
 /// A triangulated fill. Its triangles index the vertices of the level's polygon rings (the
 /// lines from `first_ring` on, one after the other), which the outlines draw too: the
 /// vertices are kept once.
 #[derive(Clone, Debug, Default)]
 pub struct FillMesh {
     pub first_ring: usize,
-    /// How many rings (outer ring and holes) each polygon has, in order.
-    rings_per_polygon: Vec<usize>,
+    /// How many rings (outer ring and holes) each polygon has, in order; empty when each
+    /// has one (most fills: no allocation for them).
+    rings_per_polygon: Box<[u32]>,
     /// Made when the level is prepared, or, for a huge geometry, when it is first drawn: its
     /// finest levels may never be (earcut takes a second on 400,000 vertices).
-    indices: OnceLock<Vec<u32>>,
+    indices: OnceLock<Indices>,
 }
 
 impl FillMesh {
     /// The vertices the indices refer to.
-    pub fn vertices<'a>(&self, lod: &'a Lod) -> impl Iterator<Item = &'a Merc> {
-        lod.lines[self.first_ring.min(lod.lines.len())..]
-            .iter()
-            .flatten()
+    pub fn vertices<'a>(&self, lod: &'a Lod) -> Points<'a> {
+        lod.lines.positions_from(self.first_ring)
     }
 
     /// The triangles, three vertex indices each; `lod` is the level the mesh belongs to.
-    pub fn indices(&self, lod: &Lod) -> &[u32] {
+    pub fn indices(&self, lod: &Lod) -> &Indices {
         self.indices
-            .get_or_init(|| triangulate(&self.polygons_in(lod)))
+            .get_or_init(|| Indices::new(triangulate(&self.polygons_in(lod))))
     }
 
     /// The level's polygons, in normalized Mercator (triangulated as drawn).
     fn polygons_in(&self, lod: &Lod) -> Vec<Polygon<f64>> {
-        let ring =
-            |r: &Vec<Merc>| LineString(r.iter().map(|m| Coord { x: m[0], y: m[1] }).collect());
-        let mut rings = lod.lines[self.first_ring.min(lod.lines.len())..].iter();
-        self.rings_per_polygon
+        let ring = |r: Line<'_>| LineString(r.iter().map(|m| Coord { x: m[0], y: m[1] }).collect());
+        let mut rings = lod.lines.from_line(self.first_ring);
+        let counts: Vec<u32> = if self.rings_per_polygon.is_empty() {
+            vec![1; rings.len()]
+        } else {
+            self.rings_per_polygon.to_vec()
+        };
+        counts
             .iter()
             .map(|&n| {
-                let mut own = rings.by_ref().take(n).map(ring);
+                let mut own = rings.by_ref().take(n as usize).map(ring);
                 let exterior = own.next().unwrap_or_else(|| LineString(Vec::new()));
                 Polygon::new(exterior, own.collect())
             })
@@ -73,7 +79,8 @@ pub struct Lod {
     /// The simplification tolerance in degrees; 0 for the original geometry.
     pub tolerance_deg: f64,
     pub fill: Option<FillMesh>,
-    pub lines: Vec<Vec<Merc>>,
+    /// The lines, then the polygons' rings.
+    pub lines: Lines,
 }
 
 /// Coarser levels are only made for geometries with more vertices than this.
@@ -285,28 +292,43 @@ fn lod(
     filled: bool,
     eager: bool,
 ) -> Lod {
+    let rings = || {
+        polygons
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+    };
+    // Each position projected once, into a scratch list, then stored compactly.
+    let all = || lines.iter().chain(rings());
+    let positions: Vec<Merc> = all().flat_map(|l| l.0.iter().map(|c| merc(*c))).collect();
+    let mut start = 0;
+    let slices: Vec<&[Merc]> = all()
+        .map(|l| {
+            let line = &positions[start..start + l.0.len()];
+            start += l.0.len();
+            line
+        })
+        .collect();
     let mut out = Lod {
         tolerance_deg,
         fill: None,
-        lines: lines
-            .iter()
-            .map(|l| l.0.iter().map(|c| merc(*c)).collect())
-            .collect(),
+        lines: Lines::new(slices.iter().map(|l| l.iter().copied())),
     };
-    let first_ring = out.lines.len();
-    for p in polygons {
-        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
-            out.lines.push(r.0.iter().map(|c| merc(*c)).collect());
-        }
-    }
     if filled && !polygons.is_empty() {
+        let one_ring_each = polygons.iter().all(|p| p.interiors().is_empty());
         let mesh = FillMesh {
-            first_ring,
-            rings_per_polygon: polygons.iter().map(|p| 1 + p.interiors().len()).collect(),
+            first_ring: lines.len(),
+            rings_per_polygon: if one_ring_each {
+                Box::default()
+            } else {
+                polygons
+                    .iter()
+                    .map(|p| 1 + p.interiors().len() as u32)
+                    .collect()
+            },
             indices: OnceLock::new(),
         };
         if eager {
-            let _ = mesh.indices.set(triangulate(polygons));
+            let _ = mesh.indices.set(Indices::new(triangulate(polygons)));
         }
         out.fill = Some(mesh);
     }
@@ -375,7 +397,10 @@ mod tests {
             tolerances,
             [0.0, 0.00005, 0.00015, 0.0005, 0.0015, 0.005, 0.015]
         );
-        let counts: Vec<usize> = lods.iter().map(|l| l.lines[0].len()).collect();
+        let counts: Vec<usize> = lods
+            .iter()
+            .map(|l| l.lines.iter().next().map_or(0, |r| r.len()))
+            .collect();
         assert_eq!(counts[0], n + 1);
         for (w, t) in counts.windows(2).zip(&tolerances[1..]) {
             assert!(w[1] < w[0], "each level is coarser: {counts:?}");

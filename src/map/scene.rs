@@ -17,8 +17,11 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use crate::model::style::{LabelPaint, LayerStyle, Paint, Style};
 use crate::model::{Basemap, FeatureId, Plan, PlanFeature};
 
-pub use super::lod::{FillMesh, Lod};
+pub use super::lod::{FillMesh, Line, Lod};
+
+mod shared;
 use super::lod::{HUGE_VERTICES, thinned_polygon};
+pub use shared::Name;
 
 /// A point in normalized Web Mercator: x and y in 0..1, y growing southwards.
 pub type Merc = [f64; 2];
@@ -74,16 +77,18 @@ pub struct Label {
 #[derive(Clone, Debug)]
 pub struct Item {
     pub key: ItemKey,
-    pub group: String,
-    pub layer: String,
+    /// Shared by the items of a group or layer (see `shared`).
+    pub group: Name,
+    pub layer: Name,
     pub draw_order: u32,
-    pub paint: Paint,
+    /// Shared by consecutive items with the same paint.
+    pub paint: Arc<Paint>,
     pub tier: Option<u8>,
     /// Lon/lat bounding box.
     pub bbox: Rect<f64>,
     /// Finest first.
-    pub lods: Vec<Lod>,
-    pub points: Vec<Merc>,
+    pub lods: Box<[Lod]>,
+    pub points: Box<[Merc]>,
     /// Boxed, as the geometry: most of a large data layer's items have none, and an item is
     /// kept for every feature (8 bytes each instead of the label's 80 and the geometry's 56).
     pub label: Option<Box<Label>>,
@@ -398,7 +403,7 @@ fn overlay_item(f: &PlanFeature, style: &Style) -> Option<Item> {
         layer_style.to_mut().paint.label = Some(DATA_LABEL);
     }
     let mut item = feature_item(f, &layer_style, &group_id(style, style_id));
-    item.layer = f.layer.clone();
+    item.layer = Name::new(&f.layer);
     item.from_project = true;
     Some(item)
 }
@@ -504,13 +509,13 @@ pub(super) fn item_from_geometry(
     let lods = super::lod::levels(lines, polygons, g.coords_count(), paint.fill.is_some());
     Item {
         key,
-        group: group.to_owned(),
-        layer: style.id.clone(),
+        group: Name::new(group),
+        layer: Name::new(&style.id),
         draw_order: style.draw_order,
-        paint,
+        paint: shared::shared_paint(paint),
         tier: None,
         bbox,
-        lods,
+        lods: lods.into_boxed_slice(),
         points: points.into_iter().map(merc).collect(),
         label: None,
         geometry: None,

@@ -55,10 +55,7 @@ pub fn snap(
             let Some(lod) = item.lods.first() else {
                 continue;
             };
-            let lines = lod.lines.iter().map(Vec::as_slice);
-            let points = item.points.iter().map(std::slice::from_ref);
-            for line in lines.chain(points) {
-                let (v, s) = nearest_on_line(frame, line, &merc_box, pointer);
+            let mut consider = |(v, s): (Nearest<Merc>, Nearest<Pos2>)| {
                 if let Some((d, m)) = v
                     && best_vertex.is_none_or(|b| d < b.0)
                 {
@@ -69,6 +66,17 @@ pub fn snap(
                 {
                     best_segment = Some((d, p, item));
                 }
+            };
+            for line in &lod.lines {
+                consider(nearest_on_line(frame, line.iter(), &merc_box, pointer));
+            }
+            for m in &item.points {
+                consider(nearest_on_line(
+                    frame,
+                    std::iter::once(*m),
+                    &merc_box,
+                    pointer,
+                ));
             }
         }
     }
@@ -91,14 +99,24 @@ pub fn snap(
         })
 }
 
-/// The coordinate of the item's geometry that projects to `m`, or `m` back in lon/lat.
+/// The coordinate of the item's geometry that projects to `m`, or `m` back in lon/lat. The
+/// map keeps its lines' positions as `f32` offsets (see `map::lod`): the vertex is the one
+/// nearest `m`, within far less than the distance between two of them.
 fn exact_coord(item: &Item, m: Merc) -> Coord<f64> {
     use geo::CoordsIter as _;
+    let d2 = |c: Coord<f64>| {
+        let p = super::scene::merc(c);
+        (p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2)
+    };
     item.geometry
         .as_ref()
-        .and_then(|g| g.coords_iter().find(|c| super::scene::merc(*c) == m))
+        .and_then(|g| g.coords_iter().min_by(|a, b| d2(*a).total_cmp(&d2(*b))))
+        .filter(|c| d2(*c) < SAME_VERTEX * SAME_VERTEX)
         .unwrap_or_else(|| super::scene::lonlat_from_merc(m))
 }
+
+/// Within this (normalized Mercator, 4 cm) a stored position is its geometry's vertex.
+const SAME_VERTEX: f64 = 1e-9;
 
 fn snappable(item: &Item) -> bool {
     match &item.key {
@@ -123,7 +141,7 @@ type Nearest<T> = Option<(f32, T)>;
 /// the search box are skipped before anything is projected: the shore has many vertices.
 fn nearest_on_line(
     frame: &MapFrame<'_>,
-    line: &[Merc],
+    line: impl Iterator<Item = Merc> + Clone,
     b: &[Merc; 2],
     pointer: Pos2,
 ) -> (Nearest<Merc>, Nearest<Pos2>) {
@@ -131,21 +149,25 @@ fn nearest_on_line(
         |m: &Merc| m[0] >= b[0][0] && m[0] <= b[1][0] && m[1] >= b[0][1] && m[1] <= b[1][1];
     let mut vertex: Nearest<Merc> = None;
     let mut segment: Nearest<Pos2> = None;
-    for m in line.iter().filter(|m| inside(m)) {
-        let d = frame.transform.to_screen(*m).distance(pointer);
+    for m in line.clone().filter(|m| inside(m)) {
+        let d = frame.transform.to_screen(m).distance(pointer);
         if vertex.is_none_or(|v| d < v.0) {
-            vertex = Some((d, *m));
+            vertex = Some((d, m));
         }
     }
-    for w in line.windows(2) {
-        let (lo_x, hi_x) = (w[0][0].min(w[1][0]), w[0][0].max(w[1][0]));
-        let (lo_y, hi_y) = (w[0][1].min(w[1][1]), w[0][1].max(w[1][1]));
+    let mut previous: Option<Merc> = None;
+    for end in line {
+        let Some(start) = previous.replace(end) else {
+            continue;
+        };
+        let (lo_x, hi_x) = (start[0].min(end[0]), start[0].max(end[0]));
+        let (lo_y, hi_y) = (start[1].min(end[1]), start[1].max(end[1]));
         if hi_x < b[0][0] || lo_x > b[1][0] || hi_y < b[0][1] || lo_y > b[1][1] {
             continue;
         }
         let (a, c) = (
-            frame.transform.to_screen(w[0]),
-            frame.transform.to_screen(w[1]),
+            frame.transform.to_screen(start),
+            frame.transform.to_screen(end),
         );
         let p = nearest_point_on_segment(pointer, a, c);
         let d = p.distance(pointer);
