@@ -383,3 +383,30 @@ fn a_picture_is_drawn_pixel_for_pixel_where_the_map_puts_it() {
     };
     panel.current_as_fresh(&shown);
 }
+
+#[test]
+fn a_picture_drawn_in_bands_of_rows_is_the_picture_drawn_whole() {
+    // The worker draws one band of rows per core, each on its own thread, from the items that
+    // reach it: the bands joined are, pixel for pixel, the picture drawn as one band. More
+    // bands than cores here, for seams across the view, and translucent features.
+    let n = CACHED_FROM + 100;
+    let style = Panel::new().style;
+    let overlay = Scene::build_overlay(&features(n, 0), &style);
+    for (zoom, bands) in [(10.0, 3), (12.0, 7)] {
+        let shown = Shown {
+            overlay: &overlay,
+            sketches: sketches(true, 0.6),
+            transform: at(zoom, CENTRE),
+        };
+        let mut whole = Panel::new();
+        whole.canvas.bands = Some(1);
+        let mut in_bands = Panel::new();
+        in_bands.canvas.bands = Some(bands);
+        let (one, cut) = (whole.until_current(&shown), in_bands.until_current(&shown));
+        assert!(
+            differing(&one, &Image::new(400, 300, Color32::WHITE)) > 10_000,
+            "the features show"
+        );
+        assert_eq!(differing(&one, &cut), 0, "{bands} bands at zoom {zoom}");
+    }
+}

@@ -1,6 +1,7 @@
 //! What the benches share: one frame of the app at 1920×1080 (`one_frame`), and driving it
-//! headlessly through File › Import data… for `benches/import_large.rs` and
-//! `examples/import_large.rs` (which runs one import, for `/usr/bin/time -v`).
+//! headlessly through File › Import data… (the file chosen and read by the dialog, the click
+//! on Import, the layer shown) for `benches/import_large.rs` and `examples/import_large.rs`
+//! (which runs one import, for `/usr/bin/time -v`).
 
 // Shared by a bench and an example, each a crate of its own, where clippy's
 // allow-unwrap-in-tests (clippy.toml) does not reach: a panic is a failure.
@@ -50,6 +51,13 @@ pub fn large_file(name: &str) -> Option<PathBuf> {
 /// An app on a saved project (so the layer refers to its file), with the import dialog
 /// open on `file`: the dialog's read done, its CRS seen.
 pub fn dialog_open_on(file: &Path, project_dir: &Path, ctx: &egui::Context) -> OneMapApp {
+    let app = project_open(project_dir, ctx);
+    dialog_read(ctx, app, file)
+}
+
+/// An app on a saved project (so that a layer refers to its file), a few frames drawn, no
+/// dialog open: where the user stands before choosing a file.
+pub fn project_open(project_dir: &Path, ctx: &egui::Context) -> OneMapApp {
     let root = env!("CARGO_MANIFEST_DIR");
     let project = project_dir.join("plan.onemap");
     if !project.is_file() {
@@ -65,6 +73,12 @@ pub fn dialog_open_on(file: &Path, project_dir: &Path, ctx: &egui::Context) -> O
     for _ in 0..3 {
         one_frame(ctx, &mut app);
     }
+    app
+}
+
+/// The file chosen in File › Import data…: frames (with the progress window) until the import
+/// dialog shows what the read found; its CRS seen, as the user would.
+pub fn dialog_read(ctx: &egui::Context, mut app: OneMapApp, file: &Path) -> OneMapApp {
     app.run_commands(vec![AppCommand::DetectData(file.to_owned())]);
     wait(ctx, &mut app, |app| {
         matches!(app.files.dialog, Some(Dialog::ImportData(_)))
@@ -74,6 +88,15 @@ pub fn dialog_open_on(file: &Path, project_dir: &Path, ctx: &egui::Context) -> O
             table.crs.seen = true;
         }
     }
+    app
+}
+
+/// Frames until the map shows the layer from the canvas's picture of this view (a large
+/// layer's frames before it say that it is being drawn).
+pub fn shown(ctx: &egui::Context, mut app: OneMapApp) -> OneMapApp {
+    wait(ctx, &mut app, |app| {
+        app.last_draw.canvas == Some(onemap::map::CanvasUse::Current)
+    });
     app
 }
 

@@ -34,6 +34,8 @@ pub struct DataJob {
     /// The reads finished, the one under way being at `progress.bytes_read`.
     reads_done: Arc<AtomicU64>,
     result: Receiver<Outcome>,
+    /// When the worker started, for `ONEMAP_TIMING`.
+    started: std::time::Instant,
 }
 
 /// One layer as the import read it: its features and its fields in the file's order.
@@ -79,6 +81,7 @@ impl DataJob {
             reads: reads.max(1),
             reads_done,
             result: rx,
+            started: std::time::Instant::now(),
         })
     }
 
@@ -190,7 +193,14 @@ impl OneMapApp {
             return;
         };
         let path = job.path.clone();
+        let took = job.started.elapsed();
         self.files.data_job = None;
+        if std::env::var_os("ONEMAP_TIMING").is_some() {
+            eprintln!(
+                "data import: the worker's read took {:.0} ms",
+                took.as_secs_f64() * 1000.0
+            );
+        }
         if self.review_mode {
             // Started before the project was opened for review: the reviewed file stays as it is.
             self.refuse_data_import_in_review();
@@ -216,7 +226,17 @@ impl OneMapApp {
                     }
                 }
             }
-            Outcome::Layers(Ok(layers)) => self.add_data_layers(&path, layers),
+            Outcome::Layers(Ok(layers)) => {
+                let started = std::time::Instant::now();
+                self.add_data_layers(&path, layers);
+                if std::env::var_os("ONEMAP_TIMING").is_some() {
+                    eprintln!(
+                        "data import: the layers added to the project (one undo step, the \
+                         map's data prepared) in {:.0} ms",
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+            }
             Outcome::Detected(Err(IoError::Cancelled { .. }))
             | Outcome::Layers(Err(IoError::Cancelled { .. })) => {}
             Outcome::Detected(Err(e)) | Outcome::Layers(Err(e)) => {

@@ -198,4 +198,56 @@ impl crate::map::canvas::Raster for CanvasRaster {
             .collect();
         egui::ColorImage::new(size, pixels)
     }
+
+    fn rows(self: Box<Self>, rows: std::ops::Range<usize>) -> Vec<egui::Color32> {
+        let width = self.image.width;
+        let mut pixels = self.image.pixels;
+        let end = (rows.end * width).min(pixels.len());
+        let start = (rows.start * width).min(end);
+        pixels.truncate(end);
+        // The rows above were not drawn (another band's); those of the first band become
+        // the picture's in place, in a buffer with room for the whole picture.
+        if start > 0 {
+            pixels.drain(..start);
+        }
+        pixels
+            .into_iter()
+            .map(|[r, g, b, a]| egui::Color32::from_rgba_premultiplied(r, g, b, a))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Vertex, WHITE_UV};
+    use egui::{Color32, Rect, pos2};
+
+    /// A translucent triangle across an 8 by 6 picture, drawn only within `rows` (points).
+    fn drawn(rows: Rect) -> Box<dyn crate::map::canvas::Raster> {
+        let mut raster = rasterize_canvas([8, 6], 1.0);
+        let mut mesh = Mesh::default();
+        for (x, y) in [(0.0, 0.0), (8.0, 1.0), (2.0, 6.0)] {
+            mesh.vertices.push(Vertex {
+                pos: pos2(x, y),
+                uv: WHITE_UV,
+                color: Color32::from_rgba_premultiplied(90, 0, 0, 120),
+            });
+        }
+        mesh.indices = vec![0, 1, 2];
+        raster.draw(&[ClippedPrimitive {
+            clip_rect: rows,
+            primitive: Primitive::Mesh(mesh),
+        }]);
+        raster
+    }
+
+    #[test]
+    fn a_band_of_the_canvas_picture_is_those_rows_of_the_whole_picture() {
+        let whole = drawn(Rect::from_min_max(pos2(0.0, 0.0), pos2(8.0, 6.0))).finish();
+        assert!(whole.pixels.iter().any(|p| *p != Color32::TRANSPARENT));
+        let mut joined = drawn(Rect::from_min_max(pos2(0.0, 0.0), pos2(8.0, 2.0))).rows(0..2);
+        joined.extend(drawn(Rect::from_min_max(pos2(0.0, 2.0), pos2(8.0, 6.0))).rows(2..6));
+        assert_eq!(joined, whole.pixels);
+    }
 }

@@ -15,6 +15,8 @@ use crate::model::project::{Placement, Project, SketchLayer};
 use crate::model::style::Style;
 use crate::model::{FeatureId, PlanFeature};
 
+mod prepare;
+
 /// A sketch layer as loaded: its features, or why they could not be read (a missing
 /// referenced file, for instance). The reference in the project is never changed by this.
 #[derive(Clone, Debug)]
@@ -284,11 +286,7 @@ impl Document {
                 }
                 continue;
             }
-            let mut summary = crate::map::data_summary::DataLayerSummary::default();
-            for f in self.layer_features(name) {
-                summary.add(&f);
-                items.extend(crate::map::scene::data_item(&f, style));
-            }
+            let summary = self.prepare_layer(name, style, &mut items);
             summaries.insert(layer_id, summary);
         }
         self.data_prepared = wanted;

@@ -17,8 +17,10 @@
 //!   say that they are being drawn, rather than painted and tessellated whole on the UI
 //!   thread (tens of milliseconds a frame, and the whole layer's mesh in memory at once, next
 //!   to the worker's) or shown from a picture that is no longer right;
-//! - the worker paints, tessellates and rasterizes the features in runs of items (see [`RUN`]), so
-//!   that it never holds more than a run's shapes and triangles besides the picture;
+//! - the worker draws the picture in one band of rows per core, on threads of its own (see
+//!   `canvas_runs`: the bands joined are the picture one thread would draw); each band paints,
+//!   tessellates and rasterizes its features in runs of items (see [`RUN`]), so that it never
+//!   holds more than a run's shapes and triangles besides the picture;
 //! - while the view moves (a pan, a zoom), the last picture of the same look is shown moved
 //!   and scaled with it as a stand-in, and once the view stands still (a frame with the view of
 //!   the frame before) a picture of that view is ordered; when it lands the map shows exactly
@@ -37,7 +39,7 @@ use std::time::{Duration, Instant};
 use egui::epaint::{ClippedPrimitive, TessellationOptions};
 use egui::{Color32, ColorImage, Pos2, Rect, Shape, TextureHandle, TextureOptions, pos2, vec2};
 
-use super::canvas_runs::RunBuffers;
+use super::canvas_runs::{bands, draw_band};
 use super::draw::{DrawStats, MapFrame, ScreenTransform};
 use super::frame_look::FrameLook;
 use super::paint_cache::{CACHED_FROM, PaintCache, Tessellation};
@@ -51,6 +53,17 @@ pub trait Raster {
     fn draw(&mut self, primitives: &[ClippedPrimitive]);
     /// The picture.
     fn finish(self: Box<Self>) -> ColorImage;
+    /// The picture's `rows` only, row-major: the rows of a band (see `canvas_runs`), the
+    /// others not drawn. A rasterizer that can hand them over without the other rows should.
+    fn rows(self: Box<Self>, rows: std::ops::Range<usize>) -> Vec<Color32> {
+        let image = self.finish();
+        let width = image.size[0];
+        image
+            .pixels
+            .get(rows.start * width..rows.end * width)
+            .map(<[Color32]>::to_vec)
+            .unwrap_or_default()
+    }
 }
 
 /// Starts a picture of `[width, height]` pixels, at `pixels_per_point` (handed in by the app:
@@ -156,6 +169,9 @@ pub struct MapCanvas {
     pub last_render: Option<Duration>,
     /// Pictures rendered so far: for tests and benchmarks.
     pub renders: u64,
+    /// How many bands of rows the worker draws a picture in: one per core unless set (tests
+    /// set it, to see that the bands join into the picture one band would be).
+    pub bands: Option<usize>,
     /// The worker could not start or stopped without a picture: the frames paint everything
     /// themselves from then on, rather than leave layers out for a picture that never comes.
     failed: bool,
@@ -253,6 +269,7 @@ impl MapCanvas {
             overlay: frame.overlay.clone(),
             look,
             transform: frame.transform,
+            bands: self.bands,
         };
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -279,6 +296,8 @@ struct Order {
     overlay: Scene,
     look: Look,
     transform: ScreenTransform,
+    /// See [`MapCanvas::bands`].
+    bands: Option<usize>,
 }
 
 impl Order {
@@ -310,7 +329,6 @@ impl Order {
             sketches_shown: look.settings.sketches_shown,
             tiles_under: look.settings.tiles_under,
         };
-        let (stats, labelled) = counted(&frame);
         // The same map with the picture's corner at the origin, grown by the margin.
         let local = MapFrame {
             transform: ScreenTransform {
@@ -323,41 +341,73 @@ impl Order {
             rect: Rect::from_min_size(Pos2::ZERO, area.size()),
             ..frame
         };
-        let counting = started.elapsed();
-        let items: Vec<&Item> = local.visible_items().collect();
         let size = [
             (area.width() * ppp).round() as usize,
             (area.height() * ppp).round() as usize,
         ];
-        let mut raster = rasterize(size, ppp);
-        let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
-        let runs = local.runs(&items);
-        let mut buffers = RunBuffers::new(ppp, look.options, local.rect);
-        for run in &runs {
-            let primitives = buffers.tessellated(&local, run, ppp);
-            vertices += primitives
+        let draw = |rows| draw_band(&local, rows, size, (ppp, look.options), rasterize);
+        let bands = bands(size[1], self.bands);
+        // The other bands on threads of their own (or here, if one cannot be started), the
+        // first band and the counting here.
+        let ((stats, labelled), counting, drawn) = std::thread::scope(|scope| {
+            let others: Vec<_> = bands
                 .iter()
-                .map(|p| match &p.primitive {
-                    egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
-                    egui::epaint::Primitive::Callback(_) => 0,
+                .skip(1)
+                .map(|rows| {
+                    let spawned = std::thread::Builder::new()
+                        .name("onemap map band".into())
+                        .spawn_scoped(scope, || draw(rows.clone()));
+                    (rows.clone(), spawned.ok())
                 })
-                .sum::<usize>();
-            let at = Instant::now();
-            raster.draw(primitives);
-            rasterizing += at.elapsed();
-        }
-        let image = raster.finish();
+                .collect();
+            let counts = counted(&frame);
+            let counting = started.elapsed();
+            let mut drawn = vec![draw(bands[0].clone())];
+            for (rows, spawned) in others {
+                drawn.push(match spawned.map(|h| h.join()) {
+                    Some(Ok(band)) => band,
+                    // As if it had panicked here: the canvas sees no picture come.
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    None => draw(rows),
+                });
+            }
+            (counts, counting, drawn)
+        });
         if std::env::var_os("ONEMAP_TIMING").is_some() {
             eprintln!(
-                "map canvas: {} items counted in {:.0} ms, painted and tessellated ({vertices} \
-                 vertices, {} runs) in {:.0} ms, rasterized in {:.0} ms",
-                items.len(),
+                "map canvas: {} items in view, counted in {:.0} ms; {} bands of rows",
+                stats.items_per_layer.values().sum::<usize>(),
                 counting.as_secs_f64() * 1000.0,
-                runs.len(),
-                (started.elapsed() - counting - rasterizing).as_secs_f64() * 1000.0,
-                rasterizing.as_secs_f64() * 1000.0
+                drawn.len()
             );
+            for (rows, band) in bands.iter().zip(&drawn) {
+                eprintln!(
+                    "  rows {rows:?}: {} items painted and tessellated ({} vertices, {} runs) \
+                     in {:.0} ms, rasterized in {:.0} ms",
+                    band.items,
+                    band.vertices,
+                    band.runs,
+                    band.painting.as_secs_f64() * 1000.0,
+                    band.rasterizing.as_secs_f64() * 1000.0
+                );
+            }
         }
+        let mut pixels = Vec::new();
+        for band in drawn {
+            if pixels.is_empty() {
+                // The first band's buffer has room for the whole picture.
+                pixels = band.pixels;
+            } else {
+                pixels.extend(band.pixels);
+            }
+        }
+        let image = if pixels.len() == size[0] * size[1] {
+            ColorImage::new(size, pixels)
+        } else {
+            // A rasterizer that drew fewer rows than asked: nothing to show rather than a
+            // picture out of place.
+            ColorImage::new(size, vec![Color32::TRANSPARENT; size[0] * size[1]])
+        };
         Rendered {
             look: self.look,
             transform: self.transform,
@@ -372,7 +422,7 @@ impl Order {
 
 impl MapFrame<'_> {
     /// `items` cut into runs of at most [`RUN`] items and about [`RUN_VERTICES`] vertices.
-    fn runs<'i, 'a>(&self, items: &'i [&'a Item]) -> Vec<&'i [&'a Item]> {
+    pub(super) fn runs<'i, 'a>(&self, items: &'i [&'a Item]) -> Vec<&'i [&'a Item]> {
         let deg_per_px = self.transform.deg_per_px();
         let mut runs = Vec::new();
         let (mut start, mut vertices) = (0, 0);

@@ -27,7 +27,7 @@ mod write;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use encoding_rs::Encoding;
 
@@ -218,30 +218,39 @@ pub(super) fn read_table<R: Read + Seek>(
             ),
         ));
     }
-    let mut skipped = Vec::new();
-    let text_encoding = choose_encoding(options, parts.cpg.as_ref(), &table, &mut skipped);
-    let fields = table.decoded_fields(text_encoding.encoding);
-    let layout = FieldLayout::new(&field_names(&fields));
-    let mut records = shp::Records::new(shp, parts.shp_len);
-    let mut unreadable = dbf::Unreadable::default();
-    let mut deleted = 0usize;
-    let mut features = Vec::with_capacity(index.len());
-    for (i, entry) in index.iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 && !progress.at(entry.offset) {
-            return Err(IoError::Cancelled {
-                path: parts.shp_name.clone(),
-            });
+    // The DBF's text (its encoding guessed, its values decoded) on a thread of its own while
+    // the shapes are read here: the two are independent, and decoding took a third of the
+    // 1M-vertex layer's read (50,000 records of four fields) on the one core.
+    let stop = AtomicBool::new(false);
+    let decode = || decode_records(&table, options, parts.cpg.as_ref(), &stop);
+    let (geometries, decoded) = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("onemap dbf".into())
+            .spawn_scoped(scope, decode);
+        let geometries = read_geometries((shp, parts.shp_len), &parts.shp_name, &index, progress);
+        if geometries.is_err() {
+            stop.store(true, Ordering::Relaxed);
         }
-        let geometry = records.read(&parts.shp_name, i + 1, *entry)?;
-        let record = table.record(i).unwrap_or_default();
-        match dbf::attributes(
-            &table,
-            record,
-            &fields,
-            &layout,
-            text_encoding.encoding,
-            &mut unreadable,
-        ) {
+        let decoded = match spawned.map(|h| h.join()) {
+            Ok(Ok(decoded)) => decoded,
+            // As if it had panicked here.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => decode(),
+        };
+        (geometries, decoded)
+    });
+    let geometries = geometries?;
+    let Decoded {
+        text_encoding,
+        mut skipped,
+        fields,
+        attributes,
+        unreadable,
+    } = decoded;
+    let mut deleted = 0usize;
+    let mut features = Vec::with_capacity(geometries.len());
+    for (geometry, attributes) in geometries.into_iter().zip(attributes) {
+        match attributes {
             Some(attributes) => features.push(DataFeature {
                 geometry,
                 attributes,
@@ -267,6 +276,72 @@ pub(super) fn read_table<R: Read + Seek>(
         encoding: Some(text_encoding),
         skipped,
     })
+}
+
+/// Every shape of the `.shp`, in the index's order; progress by the record's offset.
+fn read_geometries<R: Read + Seek>(
+    (shp, shp_len): (R, u64),
+    shp_name: &Path,
+    index: &[shp::Entry],
+    progress: &Reporter<'_>,
+) -> Result<Vec<Option<geo::Geometry<f64>>>, IoError> {
+    let mut records = shp::Records::new(shp, shp_len);
+    let mut geometries = Vec::with_capacity(index.len());
+    for (i, entry) in index.iter().enumerate() {
+        if i % PROGRESS_EVERY == 0 && !progress.at(entry.offset) {
+            return Err(IoError::Cancelled {
+                path: shp_name.to_owned(),
+            });
+        }
+        geometries.push(records.read(shp_name, i + 1, *entry)?);
+    }
+    Ok(geometries)
+}
+
+/// The DBF's records as attributes (`None` for one marked deleted), in its encoding.
+struct Decoded {
+    text_encoding: TextEncoding,
+    /// Notes on what was not read as the file says (an unknown `.cpg`).
+    skipped: Vec<String>,
+    fields: Vec<super::Field>,
+    attributes: Vec<Option<crate::model::attributes::Attributes>>,
+    unreadable: dbf::Unreadable,
+}
+
+/// Decodes every record of `table` (until `stop` is set: the shapes could not be read).
+fn decode_records(
+    table: &dbf::Table<'_>,
+    options: &ReadOptions<'_>,
+    cpg: Option<&(PathBuf, Vec<u8>)>,
+    stop: &AtomicBool,
+) -> Decoded {
+    let mut skipped = Vec::new();
+    let text_encoding = choose_encoding(options, cpg, table, &mut skipped);
+    let fields = table.decoded_fields(text_encoding.encoding);
+    let layout = FieldLayout::new(&field_names(&fields));
+    let mut unreadable = dbf::Unreadable::default();
+    let mut attributes = Vec::with_capacity(table.records);
+    for i in 0..table.records {
+        if i % PROGRESS_EVERY == 0 && stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let record = table.record(i).unwrap_or_default();
+        attributes.push(dbf::attributes(
+            table,
+            record,
+            &fields,
+            &layout,
+            text_encoding.encoding,
+            &mut unreadable,
+        ));
+    }
+    Decoded {
+        text_encoding,
+        skipped,
+        fields,
+        attributes,
+        unreadable,
+    }
 }
 
 /// Reads as much of `buffer` as the source has.
