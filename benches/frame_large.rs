@@ -115,6 +115,9 @@ fn print_size(ctx: &egui::Context, app: &mut OneMapApp, case: &str) {
 }
 
 fn frame_large(c: &mut Criterion) {
+    // The allocator set as the window's app sets it (freed memory given back at once): the
+    // figures are what users get.
+    onemap::memory::set_allocator_options();
     let path = project();
     let data = AppData::load(&DataDir::at(root())).expect("built-in data");
     let ctx = egui::Context::default();

@@ -41,6 +41,9 @@ use onemap::app::install_fonts;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn import_large(c: &mut Criterion) {
+    // The allocator set as the window's app sets it (freed memory given back at once): the
+    // figures are what users get.
+    onemap::memory::set_allocator_options();
     let ctx = egui::Context::default();
     install_fonts(&ctx);
     let project_dir = tempfile::tempdir().unwrap();

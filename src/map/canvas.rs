@@ -17,7 +17,7 @@
 //!   say that they are being drawn, rather than painted and tessellated whole on the UI
 //!   thread (tens of milliseconds a frame, and the whole layer's mesh in memory at once, next
 //!   to the worker's) or shown from a picture that is no longer right;
-//! - the worker draws the picture in one band of rows per core, on threads of its own (see
+//! - the worker can draw the picture in bands of rows, on threads of its own (see
 //!   `canvas_runs`: the bands joined are the picture one thread would draw); each band paints,
 //!   tessellates and rasterizes its features in runs of items (see [`RUN`]), so that it never
 //!   holds more than a run's shapes and triangles besides the picture;
@@ -169,8 +169,9 @@ pub struct MapCanvas {
     pub last_render: Option<Duration>,
     /// Pictures rendered so far: for tests and benchmarks.
     pub renders: u64,
-    /// How many bands of rows the worker draws a picture in: one per core unless set (tests
-    /// set it, to see that the bands join into the picture one band would be).
+    /// How many bands of rows the worker draws a picture in: one unless set (see
+    /// `canvas_runs::DEFAULT_BANDS`; tests set it, to see that the bands join into the picture
+    /// one band would be).
     pub bands: Option<usize>,
     /// The worker could not start or stopped without a picture: the frames paint everything
     /// themselves from then on, rather than leave layers out for a picture that never comes.

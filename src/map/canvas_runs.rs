@@ -1,8 +1,8 @@
 //! The map canvas worker's bands of rows and its buffers for one run of items at a time (see
 //! `canvas.rs`).
 //!
-//! The picture is cut into one band of rows per core, each painted, tessellated and rasterized
-//! on a thread of its own: a band takes the items that can reach it (in drawing order) and
+//! The picture can be cut into bands of rows (see [`DEFAULT_BANDS`] for why it is one by
+//! default), each painted, tessellated and rasterized on a thread of its own: a band takes the items that can reach it (in drawing order) and
 //! draws them clipped to its rows. The triangles are the ones one thread would make for the
 //! whole picture (tessellated against the whole picture's clip), blended in the same order
 //! onto the same pixels, so the joined bands are that picture exactly. With one thread, the
@@ -25,13 +25,21 @@ use super::scene::Item;
 /// twice.
 const MAX_BANDS: usize = 8;
 
-/// The picture's rows cut into `count` bands, by default one per core (at least one band,
+/// How many bands the worker draws a picture in unless told otherwise: one. Measured with the
+/// app's allocator setting (`memory::set_allocator_options`: freed memory given back at
+/// once), the 1M-vertex layer's picture came no sooner in two bands than in one on this
+/// 2-core machine (click on Import to the picture shown 0.45-0.60 s against 0.43-0.58 s,
+/// alternated runs, `examples/import_large`), and the import's peak was ~20 MiB higher
+/// (146-154 against 127-131 MiB), which took it over the bar of 3x the file; the
+/// export's rasterizer, which the worker calls, still uses every core for its own bands.
+const DEFAULT_BANDS: usize = 1;
+
+/// The picture's rows cut into `count` bands, by default [`DEFAULT_BANDS`] (at least one band,
 /// even of no rows). The export's rasterizer draws a picture in one band of rows per core,
 /// the same rows, so that each of ours is drawn by one of its threads, the others finding
 /// nothing to draw in their rows.
 pub(super) fn bands(height: usize, count: Option<usize>) -> Vec<Range<usize>> {
-    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
-    let count = count.unwrap_or_else(cores).clamp(1, MAX_BANDS);
+    let count = count.unwrap_or(DEFAULT_BANDS).clamp(1, MAX_BANDS);
     let rows = height.div_ceil(count).max(1);
     // `max(1)`: a picture of no rows is one band of none.
     (0..height.max(1))
