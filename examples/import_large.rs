@@ -43,7 +43,7 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--document") {
-        document_only(&file);
+        common::document_with_layer(&file);
         return;
     }
     let start = Instant::now();
@@ -52,7 +52,7 @@ fn main() {
         "project opened and the dialog's read: {:.3} s",
         start.elapsed().as_secs_f64()
     );
-    println!("  memory then: {}", memory());
+    println!("  memory then: {}", common::memory());
     if args.iter().any(|a| a == "--read-again") {
         app.files.data_preview = None;
     }
@@ -65,7 +65,7 @@ fn main() {
         loaded.as_secs_f64(),
         app.last_draw.canvas
     );
-    println!("  memory then: {}", memory());
+    println!("  memory then: {}", common::memory());
     // The map canvas's picture of the layer (rendered by its worker) lands in a later frame.
     common::wait(&ctx, &mut app, |app| {
         app.last_draw.canvas == Some(onemap::map::CanvasUse::Current)
@@ -74,54 +74,5 @@ fn main() {
         "click on Import to the map's picture of the layer shown: {:.3} s",
         start.elapsed().as_secs_f64()
     );
-    println!("  memory then: {}", memory());
-}
-
-/// The plan data, then a document of the sample project with `file` as a data layer.
-fn document_only(file: &std::path::Path) {
-    use onemap::model::project::{SketchLayer, SketchSource};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = onemap::app::AppData::load(&onemap::io::DataDir::at(root)).unwrap();
-    let mut project =
-        onemap::io::load_project(&root.join("assets/projects/sma-2022.onemap")).unwrap();
-    println!("plan data and project read: {}", memory());
-    let start = Instant::now();
-    project.sketch_layers.insert(
-        "big".into(),
-        SketchLayer {
-            name: "big".into(),
-            source: SketchSource::Referenced(
-                std::path::absolute(file)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-            ),
-            visible: true,
-            opacity: 1.0,
-            choices: Default::default(),
-            label_field: None,
-        },
-    );
-    let plan = std::sync::Arc::new(data.plan.clone());
-    let doc = onemap::doc::Document::on_plan(project, None, plan, &data.style);
-    println!(
-        "document with the layer, overlay prepared: {:.3} s, {}",
-        start.elapsed().as_secs_f64(),
-        memory()
-    );
-    assert!(
-        matches!(doc.sketches.get("big"), Some(onemap::doc::SketchState::Loaded(f)) if !f.is_empty())
-    );
-}
-
-/// The resident memory now and at its peak (Linux), for a look at where it goes.
-fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .map_or("?".to_owned(), |l| l[name.len()..].trim().to_owned())
-    };
-    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+    println!("  memory then: {}", common::memory());
 }

@@ -1,7 +1,9 @@
 //! What the benches share: one frame of the app at 1920×1080 (`one_frame`), and driving it
 //! headlessly through File › Import data… (the file chosen and read by the dialog, the click
 //! on Import, the layer shown) for `benches/import_large.rs` and `examples/import_large.rs`
-//! (which runs one import, for `/usr/bin/time -v`).
+//! (which runs one import, for `/usr/bin/time -v`); and, without the app, a document with a
+//! large file as a data layer for `examples/import_large.rs --document` and
+//! `examples/layer_memory.rs`, with [`memory`] to print what the process holds.
 
 // Shared by a bench and an example, each a crate of its own, where clippy's
 // allow-unwrap-in-tests (clippy.toml) does not reach: a panic is a failure.
@@ -132,4 +134,49 @@ pub fn import(ctx: &egui::Context, mut app: OneMapApp, id: &str) -> (OneMapApp, 
     let loaded = start.elapsed();
     one_frame(ctx, &mut app);
     (app, loaded)
+}
+
+/// The plan data, then a document of the sample project with `file` as the data layer `big`
+/// (its features and its prepared overlay items; nothing drawn), printing the memory and the
+/// time at each step.
+pub fn document_with_layer(file: &Path) {
+    use onemap::model::project::{SketchLayer, SketchSource};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = AppData::load(&DataDir::at(root)).unwrap();
+    let mut project =
+        onemap::io::load_project(&root.join("assets/projects/sma-2022.onemap")).unwrap();
+    println!("plan data and project read: {}", memory());
+    let start = Instant::now();
+    let source = std::path::absolute(file).unwrap();
+    project.sketch_layers.insert(
+        "big".into(),
+        SketchLayer {
+            name: "big".into(),
+            source: SketchSource::Referenced(source.to_string_lossy().into_owned()),
+            visible: true,
+            opacity: 1.0,
+            choices: Default::default(),
+            label_field: None,
+        },
+    );
+    let plan = std::sync::Arc::new(data.plan.clone());
+    let doc = onemap::doc::Document::on_plan(project, None, plan, &data.style);
+    println!(
+        "document with the layer, overlay prepared: {:.3} s, {}",
+        start.elapsed().as_secs_f64(),
+        memory()
+    );
+    assert!(matches!(doc.sketches.get("big"), Some(SketchState::Loaded(f)) if !f.is_empty()));
+}
+
+/// The resident memory now and at its peak (Linux), for a look at where it goes.
+pub fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?".to_owned(), |l| l[name.len()..].trim().to_owned())
+    };
+    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }
