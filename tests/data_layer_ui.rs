@@ -47,8 +47,8 @@ fn folder(tag: &str) -> PathBuf {
 }
 
 /// The app on the default project with data layers added: `(id, name, file)` referenced from a
-/// project in `dir`. Tall enough that the whole layers panel shows without scrolling.
-fn harness(dir: &std::path::Path, layers: &[(&str, &str, &str)]) -> Harness<'static, OneMapApp> {
+/// project in `dir`.
+fn app_with_layers(dir: &std::path::Path, layers: &[(&str, &str, &str)]) -> OneMapApp {
     let data = AppData::load(&DataDir::at(root())).unwrap();
     let mut project = onemap::io::load_project(&data.dir.default_project()).unwrap();
     for (id, name, file) in layers {
@@ -68,6 +68,13 @@ fn harness(dir: &std::path::Path, layers: &[(&str, &str, &str)]) -> Harness<'sta
     app.doc = Document::new(project, Some(dir.join("project.onemap")), &app.data.style);
     app.doc
         .set_base_plan(app.data.shared_plan.clone(), &app.data.style);
+    app
+}
+
+/// [`app_with_layers`] in a harness tall enough that the whole layers panel shows without
+/// scrolling.
+fn harness(dir: &std::path::Path, layers: &[(&str, &str, &str)]) -> Harness<'static, OneMapApp> {
+    let app = app_with_layers(dir, layers);
     let mut h = Harness::builder()
         .with_size([1400.0, 1500.0])
         .with_max_steps(8)
@@ -500,23 +507,7 @@ fn while_a_large_layer_is_drawn_the_map_leaves_it_out_and_says_so_in_the_interfa
     let dir = folder("drawing");
     let n = onemap::map::paint_cache::CACHED_FROM + 500;
     std::fs::write(dir.join("grid.geojson"), grid_geojson(n)).unwrap();
-    let data = AppData::load(&DataDir::at(root())).unwrap();
-    let mut project = onemap::io::load_project(&data.dir.default_project()).unwrap();
-    project.sketch_layers.insert(
-        "grid".into(),
-        SketchLayer {
-            name: "方格 grid".into(),
-            source: SketchSource::Referenced("grid.geojson".into()),
-            visible: true,
-            opacity: 1.0,
-            choices: Default::default(),
-            label_field: None,
-        },
-    );
-    let mut app = OneMapApp::new(data);
-    app.doc = Document::new(project, Some(dir.join("project.onemap")), &app.data.style);
-    app.doc
-        .set_base_plan(app.data.shared_plan.clone(), &app.data.style);
+    let app = app_with_layers(&dir, &[("grid", "方格 grid", "grid.geojson")]);
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .with_context_setup(install_fonts)
