@@ -130,17 +130,10 @@ fn each_rule_names_the_entry_and_the_reading_goes_on() {
     let good = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[121,31]}}"#;
     let mut all: Vec<&str> = entries.iter().map(|(e, _)| *e).collect();
     all.push(good);
-    let text = format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        all.join(",")
-    );
+    let text = collection_of(&all);
     for mode in [PropertiesMode::Keep, PropertiesMode::Skip] {
         let file = read("rules.geojson", &text, mode).unwrap();
-        let expected: Vec<String> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, (_, message))| format!("feature {i} {message}"))
-            .collect();
+        let expected = numbered_problems(&entries);
         assert_eq!(problems(&file), expected);
         assert_eq!(
             file.features.len(),
@@ -401,16 +394,9 @@ fn a_list_of_positions_with_anything_else_in_it_is_checked_as_before() {
     ];
     let mut all: Vec<&str> = entries.iter().map(|(e, _)| e.as_str()).collect();
     all.extend(good);
-    let text = format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        all.join(",")
-    );
+    let text = collection_of(&all);
     let file = read("positions.geojson", &text, PropertiesMode::Skip).unwrap();
-    let expected: Vec<String> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, (_, message))| format!("feature {i} {message}"))
-        .collect();
+    let expected = numbered_problems(&entries);
     assert_eq!(problems(&file), expected);
     let geometries: Vec<&Geometry> = file.features.iter().map(|f| &f.geometry).collect();
     assert_eq!(
@@ -420,4 +406,22 @@ fn a_list_of_positions_with_anything_else_in_it_is_checked_as_before() {
             &Geometry::LineString(vec![(1.0, 2.0), (3.0, 4.0)].into()),
         ]
     );
+}
+
+/// A FeatureCollection of these features (JSON texts), in order.
+fn collection_of(features: &[&str]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+/// The problems the reader reports for `entries` (a feature and its message) at the head of a
+/// collection: "feature N message", N the feature's place.
+fn numbered_problems<F>(entries: &[(F, &str)]) -> Vec<String> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, (_, message))| format!("feature {i} {message}"))
+        .collect()
 }
