@@ -77,6 +77,17 @@ impl DataLayerSummary {
         }
         self.geometry = self.geometry.or(GeometryKinds::of_one(&f.geometry));
     }
+
+    /// Two parts of a layer (counted apart, say on two cores) summed up as one.
+    pub fn merged(self, other: Self) -> Self {
+        Self {
+            features: self.features + other.features,
+            not_indicative: self.not_indicative + other.not_indicative,
+            sourced: self.sourced || other.sourced,
+            indicative: self.indicative || other.indicative,
+            geometry: self.geometry.or(other.geometry),
+        }
+    }
 }
 
 /// The data layers among the project's `features`, by their overlay layer id (`sketch:ID`).
@@ -131,5 +142,35 @@ mod tests {
         assert!(a.indicative && !a.sourced);
         assert!(a.geometry.points && a.geometry.lines && !a.geometry.polygons);
         assert!(s["sketch:b"].sourced);
+    }
+
+    #[test]
+    fn merged_summaries_count_both_parts() {
+        let a = DataLayerSummary {
+            features: 3,
+            not_indicative: 2,
+            sourced: false,
+            indicative: true,
+            geometry: GeometryKinds {
+                points: true,
+                lines: false,
+                polygons: false,
+            },
+        };
+        let b = DataLayerSummary {
+            features: 4,
+            not_indicative: 4,
+            sourced: true,
+            indicative: false,
+            geometry: GeometryKinds {
+                points: false,
+                lines: false,
+                polygons: true,
+            },
+        };
+        let m = a.merged(b);
+        assert_eq!((m.features, m.not_indicative), (7, 6));
+        assert!(m.sourced && m.indicative);
+        assert!(m.geometry.points && m.geometry.polygons && !m.geometry.lines);
     }
 }

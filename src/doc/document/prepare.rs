@@ -65,7 +65,7 @@ impl Document {
                     },
                     None => prepare(form, start, part, style, items),
                 };
-                summary = merged(summary, part_summary);
+                summary = summary.merged(part_summary);
             }
             summary
         })
@@ -90,21 +90,9 @@ fn prepare(
     summary
 }
 
-/// Two parts of a layer summed up as one.
-fn merged(a: DataLayerSummary, b: DataLayerSummary) -> DataLayerSummary {
-    DataLayerSummary {
-        features: a.features + b.features,
-        not_indicative: a.not_indicative + b.not_indicative,
-        sourced: a.sourced || b.sourced,
-        indicative: a.indicative || b.indicative,
-        geometry: a.geometry.or(b.geometry),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::map::data_summary::GeometryKinds;
     use crate::model::attributes::Attributes;
 
     /// `n` small squares in a row, every third marked indicative, each named.
@@ -166,35 +154,5 @@ mod tests {
         // File order: the n-th item is the n-th feature.
         let last = crate::map::scene::ItemKey::Feature(super::super::data_feature_id("big", n - 1));
         assert_eq!(in_parts[n - 1].key, last);
-    }
-
-    #[test]
-    fn merged_summaries_count_both_parts() {
-        let a = DataLayerSummary {
-            features: 3,
-            not_indicative: 2,
-            sourced: false,
-            indicative: true,
-            geometry: GeometryKinds {
-                points: true,
-                lines: false,
-                polygons: false,
-            },
-        };
-        let b = DataLayerSummary {
-            features: 4,
-            not_indicative: 4,
-            sourced: true,
-            indicative: false,
-            geometry: GeometryKinds {
-                points: false,
-                lines: false,
-                polygons: true,
-            },
-        };
-        let m = merged(a, b);
-        assert_eq!((m.features, m.not_indicative), (7, 6));
-        assert!(m.sourced && m.indicative);
-        assert!(m.geometry.points && m.geometry.polygons && !m.geometry.lines);
     }
 }
