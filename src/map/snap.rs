@@ -205,4 +205,41 @@ mod tests {
         assert_eq!(nearest_point_on_segment(pos2(12.0, -2.0), a, b), b);
         assert_eq!(nearest_point_on_segment(pos2(3.0, 3.0), a, a), a);
     }
+
+    #[test]
+    fn a_vertex_kept_as_an_f32_offset_snaps_to_the_features_exact_coordinate() {
+        // A polygon a few km across: its map form keeps positions as f32 offsets (`map::lod`),
+        // which are not the Mercator of its coordinates to the last bit.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let style = crate::io::read_style(&root.join("assets/style.ron")).unwrap();
+        let ring = vec![
+            (121.123_456_789, 31.234_567_891),
+            (121.163_456_789, 31.234_567_891),
+            (121.163_456_789, 31.264_567_891),
+            (121.123_456_789, 31.264_567_891),
+        ];
+        let feature = crate::model::PlanFeature {
+            id: crate::model::FeatureId("p1".into()),
+            layer: "placements".into(),
+            geometry: geo::Polygon::new(ring.clone().into(), Vec::new()).into(),
+            properties: Default::default(),
+        };
+        let scene = crate::map::Scene::build_overlay(&[feature], &style);
+        let item = scene
+            .items
+            .iter()
+            .find(|i| i.geometry.is_some())
+            .expect("the polygon's item, with its geometry");
+        let line = item.lods[0].lines.iter().next().expect("its outline");
+        let mut vertices = 0;
+        for m in line.iter() {
+            let exact = exact_coord(item, m);
+            assert!(
+                ring.iter().any(|&(x, y)| exact == Coord { x, y }),
+                "{m:?} gave {exact:?}"
+            );
+            vertices += 1;
+        }
+        assert!(vertices >= 4);
+    }
 }
