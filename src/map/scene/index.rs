@@ -36,3 +36,52 @@ pub(super) fn extent_of(items: &[Item]) -> Option<Rect<f64>> {
     });
     finite.then(|| Rect::new(min, max))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Scene;
+    use geo::{Rect, coord};
+
+    /// What `items_in` must answer: the items whose box meets `rect`, in drawing order.
+    fn brute_force(scene: &Scene, rect: Rect<f64>) -> Vec<usize> {
+        (0..scene.items.len())
+            .filter(|&i| {
+                let b = scene.items[i].bbox;
+                b.min().x <= rect.max().x
+                    && rect.min().x <= b.max().x
+                    && b.min().y <= rect.max().y
+                    && rect.min().y <= b.max().y
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_query_taking_in_every_item_or_some_finds_what_the_boxes_meet() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let style = crate::io::read_style(&root.join("assets/style.ron")).unwrap();
+        let features: Vec<crate::model::PlanFeature> = (0..40)
+            .map(|i| {
+                let (x, y) = (
+                    120.0 + f64::from(i % 8) * 0.2,
+                    30.0 + f64::from(i / 8) * 0.2,
+                );
+                crate::model::PlanFeature {
+                    id: crate::model::FeatureId(format!("p{i}")),
+                    layer: "placements".into(),
+                    geometry: geo::Point::new(x, y).into(),
+                    properties: Default::default(),
+                }
+            })
+            .collect();
+        let scene = Scene::build_overlay(&features, &style);
+        assert!(scene.items.len() >= 40);
+        let all = Rect::new(coord! { x: 100.0, y: 20.0 }, coord! { x: 140.0, y: 40.0 });
+        let some = Rect::new(coord! { x: 120.1, y: 30.1 }, coord! { x: 120.5, y: 30.5 });
+        let none = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 1.0, y: 1.0 });
+        for rect in [all, some, none, all] {
+            assert_eq!(scene.items_in(rect), brute_force(&scene, rect), "{rect:?}");
+        }
+        assert_eq!(scene.items_in(all).len(), scene.items.len());
+        assert!(!scene.items_in(some).is_empty() && scene.items_in(some).len() < 40);
+    }
+}
