@@ -16,9 +16,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use egui::epaint::ClippedPrimitive;
-use egui::{Color32, ColorImage, Pos2, Rect, pos2};
-use onemap::map::canvas::{CanvasUse, Raster};
+use egui::{Color32, Pos2, Rect, pos2};
+use onemap::map::canvas::CanvasUse;
 use onemap::map::paint_cache::CACHED_FROM;
 use onemap::map::scene::SKETCH_PREFIX;
 use onemap::map::{DrawStats, MapCanvas, MapFrame, PaintCache, Scene, ScreenTransform};
@@ -44,45 +43,6 @@ fn features(n: usize, moved: usize) -> Vec<PlanFeature> {
 
 fn sketches(visible: bool, opacity: f32) -> BTreeMap<String, SketchLayer> {
     common::squares::big_layer(visible, opacity)
-}
-
-/// The app's rasterizer for the canvas, as `app::map_frame` hands it over: the export's, a
-/// run of primitives at a time, onto one transparent image.
-fn rasterize_canvas(size: [usize; 2], ppp: f32) -> Box<dyn Raster> {
-    let mut white_texel = egui::TexturesDelta::default();
-    white_texel.set.insert(
-        egui::TextureId::default(),
-        std::iter::once(egui::epaint::ImageDelta::full(
-            ColorImage::new([1, 1], vec![Color32::WHITE]),
-            egui::TextureOptions::LINEAR,
-        ))
-        .collect(),
-    );
-    let mut textures = Textures::default();
-    textures.apply(&white_texel);
-    white_texel.clear();
-    Box::new(Picture {
-        image: Image::new(size[0], size[1], Color32::TRANSPARENT),
-        textures,
-        ppp,
-    })
-}
-
-struct Picture {
-    image: Image,
-    textures: Textures,
-    ppp: f32,
-}
-
-impl Raster for Picture {
-    fn draw(&mut self, primitives: &[ClippedPrimitive]) {
-        rasterize(&mut self.image, primitives, &self.textures, self.ppp);
-    }
-
-    fn finish(self: Box<Self>) -> ColorImage {
-        let size = [self.image.width, self.image.height];
-        ColorImage::from_rgba_premultiplied(size, self.image.as_bytes())
-    }
 }
 
 /// An app's map panel, headless: one context whose textures (the canvas's picture among
@@ -151,7 +111,12 @@ impl Panel {
             let shapes = if fresh {
                 map.shapes(&painter).0
             } else {
-                let (shapes, s, u) = map.shapes_canvas(&painter, canvas, cache, rasterize_canvas);
+                let (shapes, s, u) = map.shapes_canvas(
+                    &painter,
+                    canvas,
+                    cache,
+                    onemap::present::raster::canvas_raster,
+                );
                 (used, *stats) = (u, s);
                 shapes
             };

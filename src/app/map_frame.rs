@@ -123,7 +123,7 @@ impl OneMapApp {
             sketch_view: self.sketch_view,
             compare: self.compare.as_ref(),
             review: self.review_mode,
-            canvas: Some(rasterize_canvas),
+            canvas: Some(crate::present::raster::canvas_raster),
         };
         let seen = map_ui(
             ui,
@@ -139,115 +139,5 @@ impl OneMapApp {
         self.hovered = seen.hovered;
         self.cursor = seen.cursor;
         self.snapped = seen.snapped;
-    }
-}
-
-/// The map canvas's rasterizer (see `map::canvas`): the export's, onto a transparent image, with
-/// a white texture where egui's white texel would be (the features use no other texel).
-fn rasterize_canvas(
-    size: [usize; 2],
-    pixels_per_point: f32,
-) -> Box<dyn crate::map::canvas::Raster> {
-    use crate::present::raster::{Image, Textures};
-    let white = egui::ColorImage::new([1, 1], vec![egui::Color32::WHITE]);
-    let mut white_texel = egui::TexturesDelta::default();
-    white_texel.set.insert(
-        egui::TextureId::default(),
-        std::iter::once(egui::epaint::ImageDelta::full(
-            white,
-            egui::TextureOptions::LINEAR,
-        ))
-        .collect(),
-    );
-    let mut textures = Textures::default();
-    textures.apply(&white_texel);
-    white_texel.clear();
-    Box::new(CanvasRaster {
-        image: Image::new(size[0], size[1], egui::Color32::TRANSPARENT),
-        textures,
-        pixels_per_point,
-    })
-}
-
-/// A picture of the map canvas being rasterized, a run of features at a time.
-struct CanvasRaster {
-    image: crate::present::raster::Image,
-    textures: crate::present::raster::Textures,
-    pixels_per_point: f32,
-}
-
-impl crate::map::canvas::Raster for CanvasRaster {
-    fn draw(&mut self, primitives: &[egui::epaint::ClippedPrimitive]) {
-        crate::present::raster::rasterize(
-            &mut self.image,
-            primitives,
-            &self.textures,
-            self.pixels_per_point,
-        );
-    }
-
-    fn finish(self: Box<Self>) -> egui::ColorImage {
-        let size = [self.image.width, self.image.height];
-        // The pixels become the picture's in place (both are four bytes, premultiplied): the
-        // picture is not held twice.
-        let pixels = self
-            .image
-            .pixels
-            .into_iter()
-            .map(|[r, g, b, a]| egui::Color32::from_rgba_premultiplied(r, g, b, a))
-            .collect();
-        egui::ColorImage::new(size, pixels)
-    }
-
-    fn rows(self: Box<Self>, rows: std::ops::Range<usize>) -> Vec<egui::Color32> {
-        let width = self.image.width;
-        let mut pixels = self.image.pixels;
-        let end = (rows.end * width).min(pixels.len());
-        let start = (rows.start * width).min(end);
-        pixels.truncate(end);
-        // The rows above were not drawn (another band's); those of the first band become
-        // the picture's in place, in a buffer with room for the whole picture.
-        if start > 0 {
-            pixels.drain(..start);
-        }
-        pixels
-            .into_iter()
-            .map(|[r, g, b, a]| egui::Color32::from_rgba_premultiplied(r, g, b, a))
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Vertex, WHITE_UV};
-    use egui::{Color32, Rect, pos2};
-
-    /// A translucent triangle across an 8 by 6 picture, drawn only within `rows` (points).
-    fn drawn(rows: Rect) -> Box<dyn crate::map::canvas::Raster> {
-        let mut raster = rasterize_canvas([8, 6], 1.0);
-        let mut mesh = Mesh::default();
-        for (x, y) in [(0.0, 0.0), (8.0, 1.0), (2.0, 6.0)] {
-            mesh.vertices.push(Vertex {
-                pos: pos2(x, y),
-                uv: WHITE_UV,
-                color: Color32::from_rgba_premultiplied(90, 0, 0, 120),
-            });
-        }
-        mesh.indices = vec![0, 1, 2];
-        raster.draw(&[ClippedPrimitive {
-            clip_rect: rows,
-            primitive: Primitive::Mesh(mesh),
-        }]);
-        raster
-    }
-
-    #[test]
-    fn a_band_of_the_canvas_picture_is_those_rows_of_the_whole_picture() {
-        let whole = drawn(Rect::from_min_max(pos2(0.0, 0.0), pos2(8.0, 6.0))).finish();
-        assert!(whole.pixels.iter().any(|p| *p != Color32::TRANSPARENT));
-        let mut joined = drawn(Rect::from_min_max(pos2(0.0, 0.0), pos2(8.0, 2.0))).rows(0..2);
-        joined.extend(drawn(Rect::from_min_max(pos2(0.0, 2.0), pos2(8.0, 6.0))).rows(2..6));
-        assert_eq!(joined, whole.pixels);
     }
 }

@@ -49,8 +49,10 @@ use super::scene::{Item, Scene};
 /// (premultiplied alpha, transparent where nothing is drawn). Texture coordinates refer to a
 /// texture that is white everywhere: the features use only egui's white texel.
 pub trait Raster {
-    /// Draws these primitives over what is drawn already.
-    fn draw(&mut self, primitives: &[ClippedPrimitive]);
+    /// Draws these primitives over what is drawn already, in the order handed over: now, or
+    /// on another thread while the caller paints its next run. Hands back a buffer for the
+    /// caller's next run: these primitives once drawn, or those of an earlier run, or none.
+    fn draw(&mut self, primitives: Vec<ClippedPrimitive>) -> Vec<ClippedPrimitive>;
     /// The picture.
     fn finish(self: Box<Self>) -> ColorImage;
     /// The picture's `rows` only, row-major: the rows of a band (see `canvas_runs`), the
@@ -384,7 +386,7 @@ impl Order {
             for (rows, band) in bands.iter().zip(&drawn) {
                 eprintln!(
                     "  rows {rows:?}: {} items painted and tessellated ({} vertices, {} runs) \
-                     in {:.0} ms, rasterized in {:.0} ms",
+                     in {:.0} ms, waited {:.0} ms for the rasterizer",
                     band.items,
                     band.vertices,
                     band.runs,

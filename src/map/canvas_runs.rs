@@ -65,6 +65,7 @@ pub(super) struct Band {
     pub runs: usize,
     pub vertices: usize,
     pub painting: Duration,
+    /// Waiting for the rasterizer (see `draw_band`).
     pub rasterizing: Duration,
 }
 
@@ -87,6 +88,8 @@ pub(super) fn draw_band(
     let near = frame.transform.lonlat_rect(clip.expand(reach(frame)));
     let mine = band_items(frame, (!whole).then_some(near));
     let mut raster = rasterize(size, ppp);
+    // `rasterizing`: the time this thread waited for the rasterizer, which may draw a run
+    // while this one paints the next.
     let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
     let runs = frame.runs(&mine);
     let mut buffers = RunBuffers::new(ppp, options, frame.rect);
@@ -100,7 +103,7 @@ pub(super) fn draw_band(
             })
             .sum::<usize>();
         let at = Instant::now();
-        raster.draw(primitives);
+        buffers.primitives = raster.draw(std::mem::take(&mut buffers.primitives));
         rasterizing += at.elapsed();
     }
     let at = Instant::now();
@@ -146,11 +149,13 @@ fn overlaps(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> bool {
 /// The worker's buffers for a run's shapes and triangles, kept from run to run: a run's mesh
 /// grows by doubling to a few MB, and made afresh for each of a large layer's ~50 runs it was
 /// freed and allocated again each time (the 1M-vertex import's peak: 212-224 -> 207-214 MiB).
+/// The triangles go to the rasterizer, which hands back an earlier run's (see
+/// [`super::canvas::Raster::draw`]).
 pub(super) struct RunBuffers {
     tessellator: Tessellator,
     clip: Rect,
     shapes: Vec<Shape>,
-    primitives: Vec<ClippedPrimitive>,
+    pub(super) primitives: Vec<ClippedPrimitive>,
 }
 
 impl RunBuffers {

@@ -10,8 +10,11 @@
 //! The image is drawn in bands of rows, one per core; there is no texture-size limit, so any
 //! paper size renders.
 
+mod canvas;
 mod texture;
 mod triangle;
+
+pub use canvas::canvas_raster;
 
 use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
 use egui::{Color32, Rect};
@@ -116,6 +119,22 @@ pub fn rasterize(
     textures: &Textures,
     pixels_per_point: f32,
 ) {
+    rasterize_on(image, primitives, textures, pixels_per_point, cores());
+}
+
+/// The cores of this machine (at least one).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// As [`rasterize`], on at most `threads` threads.
+fn rasterize_on(
+    image: &mut Image,
+    primitives: &[ClippedPrimitive],
+    textures: &Textures,
+    pixels_per_point: f32,
+    threads: usize,
+) {
     let meshes: Vec<(Rect, &Mesh)> = primitives
         .iter()
         .filter_map(|p| match &p.primitive {
@@ -123,7 +142,7 @@ pub fn rasterize(
             Primitive::Callback(_) => None,
         })
         .collect();
-    rasterize_meshes(image, &meshes, textures, pixels_per_point);
+    rasterize_meshes_on(image, &meshes, textures, pixels_per_point, threads);
 }
 
 /// Rasterizes meshes, each with its clip rectangle (in points), in order into `image`. The
@@ -134,20 +153,41 @@ pub fn rasterize_meshes(
     textures: &Textures,
     pixels_per_point: f32,
 ) {
+    rasterize_meshes_on(image, meshes, textures, pixels_per_point, cores());
+}
+
+/// As [`rasterize_meshes`], on at most `threads` threads.
+fn rasterize_meshes_on(
+    image: &mut Image,
+    meshes: &[(Rect, &Mesh)],
+    textures: &Textures,
+    pixels_per_point: f32,
+    threads: usize,
+) {
     let width = image.width;
     let height = image.height;
     if width == 0 || height == 0 {
         return;
     }
-    let prepared = prepare(meshes, textures, [width, height], pixels_per_point);
+    let threads = threads.max(1);
+    let prepared = prepare(meshes, textures, [width, height], pixels_per_point, threads);
     // One band per core: each core looks at every triangle once and draws the part in its
     // rows. (Sorting triangles into lists per band first, to look at each only once, was
     // measured slower: most are rejected in a few instructions. So were bands of 16 to 128
     // rows, sorted so, meant to keep a band's pixels in the cache: on a 1M-vertex layer the
     // sorting, on one core, cost more than the cache saved.)
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let band_rows = height.div_ceil(threads);
     let prepared = &prepared;
+    if threads == 1 {
+        let band = Band {
+            top: 0,
+            bottom: height,
+            width,
+            pixels: &mut image.pixels,
+        };
+        draw_band(band, prepared, pixels_per_point);
+        return;
+    }
     std::thread::scope(|scope| {
         for (i, rows) in image.pixels.chunks_mut(width * band_rows).enumerate() {
             let top = i * band_rows;
@@ -170,6 +210,7 @@ fn prepare<'a>(
     textures: &'a Textures,
     size: [usize; 2],
     ppp: f32,
+    threads: usize,
 ) -> Vec<Prepared<'a>> {
     const PARALLEL_FROM: usize = 1 << 14;
     let some = |meshes: &[(Rect, &'a Mesh)]| -> Vec<Prepared<'a>> {
@@ -179,7 +220,6 @@ fn prepare<'a>(
             .collect()
     };
     let total: usize = meshes.iter().map(|(_, m)| m.vertices.len()).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if total < PARALLEL_FROM || threads < 2 || meshes.len() < 2 {
         return some(meshes);
     }
