@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, vec2};
@@ -102,17 +103,38 @@ pub fn shown(ctx: &egui::Context, mut app: OneMapApp) -> OneMapApp {
     app
 }
 
-/// Frames, as the app draws them while a worker reads, until `done`.
+/// Frames as eframe draws them, until `done`: one, then the next when egui asks for it (a
+/// worker's `request_repaint` when it is done, the progress window's `request_repaint_after`),
+/// as the window's event loop learns it (egui's repaint callback). (Until 2026-11-30 a frame
+/// every millisecond: the UI thread then took a core from the workers, which a window does
+/// not, as it draws no frame that nothing asked for.)
 pub fn wait(ctx: &egui::Context, app: &mut OneMapApp, done: impl Fn(&OneMapApp) -> bool) {
+    let due: Arc<(Mutex<Option<Instant>>, Condvar)> = Arc::default();
+    let requests = Arc::clone(&due);
+    ctx.set_request_repaint_callback(move |info| {
+        let at = Instant::now() + info.delay.min(Duration::from_secs(3600));
+        let mut next = requests.0.lock().unwrap();
+        *next = Some(next.map_or(at, |t| t.min(at)));
+        requests.1.notify_all();
+    });
     let start = Instant::now();
+    let timeout = Duration::from_secs(120);
     while !done(app) {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "{:?}",
-            app.files.dialog
-        );
         one_frame(ctx, app);
-        std::thread::sleep(Duration::from_millis(1));
+        let (next, asked) = &*due;
+        let mut next = next.lock().unwrap();
+        loop {
+            assert!(start.elapsed() < timeout, "{:?}", app.files.dialog);
+            let now = Instant::now();
+            match *next {
+                Some(at) if at <= now => {
+                    *next = None;
+                    break;
+                }
+                Some(at) => next = asked.wait_timeout(next, at - now).unwrap().0,
+                None => next = asked.wait_timeout(next, Duration::from_secs(1)).unwrap().0,
+            }
+        }
     }
 }
 

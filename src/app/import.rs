@@ -57,10 +57,13 @@ struct Worker {
 }
 
 impl DataJob {
-    /// Runs `work` on a worker thread; its outcome is taken by [`OneMapApp::finish_data_job`].
+    /// Runs `work` on a worker thread; its outcome is taken by [`OneMapApp::finish_data_job`],
+    /// in the frame that `wake` (the app's context) is asked for when the worker is done:
+    /// otherwise the outcome waited for the progress window's next frame, up to 100 ms.
     fn start(
         path: &Path,
         reads: u64,
+        wake: Option<egui::Context>,
         work: impl FnOnce(&Worker) -> Outcome + Send + 'static,
     ) -> std::io::Result<DataJob> {
         let worker = Worker {
@@ -73,6 +76,9 @@ impl DataJob {
             .name("data-import".into())
             .spawn(move || {
                 let _ = tx.send(work(&worker));
+                if let Some(ctx) = wake {
+                    ctx.request_repaint();
+                }
             })?;
         Ok(DataJob {
             path: path.to_owned(),
@@ -143,7 +149,7 @@ impl OneMapApp {
         if let Some(old) = self.files.data_job.take() {
             old.cancel();
         }
-        match DataJob::start(path, reads, work) {
+        match DataJob::start(path, reads, self.ctx.clone(), work) {
             Ok(job) => self.files.data_job = Some(job),
             Err(e) => {
                 let lang = self.help.prefs.ui_language;
