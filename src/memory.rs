@@ -26,7 +26,15 @@ pub fn disable_transparent_huge_pages() {
 /// faults): the picture of the layer came 0.4 s later (0.94 -> 1.36 s) and the dialog's read
 /// 0.07 s later, and a frame of the layer took up to twice as long (`frame_large`, whole layer,
 /// 0.9 -> 1.7 ms, under the 8 ms bar). The app alone holds less too (57 -> 44 MiB).
-pub const PURGE_DELAY_MS: i64 = 0;
+///
+/// 1 rather than 0: at 0 the map canvas's worker gave 64 KiB pages back and took them again
+/// some 8,000 times for one picture of that layer (strace), as each run of features freed
+/// its small allocations and the next made them again; kept for a millisecond they are used
+/// again. Five runs each, alternated (2026-11-30, `examples/import_large`): the import adds
+/// 82-86 MiB at its peak (at 0: 82-83), and the picture shows 0.35-0.41 s after the click on
+/// Import (at 0: 0.37-0.51 s). (mimalloc's arenas purge after this delay times
+/// `arena_purge_mult`, which is 1 in the version linked.)
+pub const PURGE_DELAY_MS: i64 = 1;
 
 /// Sets mimalloc's options (the global allocator of the binary and of the examples that
 /// measure it; where mimalloc is linked but not the allocator, this changes nothing). Call
