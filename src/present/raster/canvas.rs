@@ -54,8 +54,13 @@ struct Picture {
     image: Image,
     textures: Textures,
     pixels_per_point: f32,
-    /// Threads to rasterize on: a core is left to the canvas's worker, which paints the next
-    /// run meanwhile.
+    /// Threads to rasterize on: every core but one, left to the canvas's worker, which paints
+    /// the next run meanwhile. On 2 cores that is one thread: the 1M-vertex layer's picture came
+    /// sooner than on both (0.345-0.359 s against 0.353-0.387 s from the click on Import, five
+    /// alternated runs of `examples/import_large`; `cargo bench --bench import_large`, file
+    /// chosen to the layer shown, 446 and 418 ms against 458 and 477 ms), but a picture zoomed
+    /// in, where little is painted and the plan's fills cover every pixel, came later
+    /// (`frame_large`, catching up after a pan: 238 against 157 ms).
     threads: usize,
 }
 
