@@ -673,3 +673,59 @@ fn the_import_takes_what_the_dialog_read_and_reads_a_changed_file_again() {
     assert_eq!(names(&h, "changed")[0], "上海市");
     assert!(h.state().files.data_preview.is_none(), "let go once used");
 }
+
+#[test]
+fn the_window_is_asked_for_a_frame_as_soon_as_the_read_is_done() {
+    // A window draws no frame that nothing asks for (eframe waits for egui's repaint
+    // requests): the read's result must ask for one, or the dialog waits for the progress
+    // window's next frame, up to 100 ms later.
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let asked: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let requests = Arc::clone(&asked);
+    ctx.set_request_repaint_callback(move |info| requests.lock().unwrap().push(info.delay));
+    let mut app = OneMapApp::new(AppData::load(&DataDir::at(root())).unwrap());
+    let frame = |app: &mut OneMapApp| {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1400.0, 900.0),
+            )),
+            ..Default::default()
+        };
+        // No GPU to upload the font atlas to.
+        ctx.run_ui(input, |ui| app.ui(ui)).textures_delta.clear();
+    };
+    // The window's first frames, until one asks for no other at once (egui calls back only
+    // for a request sooner than the one pending): the app learns its context.
+    for settled in 0.. {
+        assert!(settled < 20, "the app keeps asking for frames");
+        asked.lock().unwrap().clear();
+        frame(&mut app);
+        if !asked.lock().unwrap().contains(&Duration::ZERO) {
+            break;
+        }
+    }
+    asked.lock().unwrap().clear();
+    app.run_commands(vec![AppCommand::DetectData(fixture(
+        "cities_gk_undeclared.geojson",
+    ))]);
+    // No frame from here on until one is asked for at once.
+    let start = Instant::now();
+    while !asked.lock().unwrap().contains(&Duration::ZERO) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no frame asked for; requests: {:?}",
+            asked.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    frame(&mut app);
+    assert!(
+        import_form(&app).is_some(),
+        "the frame asked for shows the dialog: {:?}",
+        app.files.dialog
+    );
+}
