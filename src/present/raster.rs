@@ -178,25 +178,26 @@ fn rasterize_meshes_on(
     // sorting, on one core, cost more than the cache saved.)
     let band_rows = height.div_ceil(threads);
     let prepared = &prepared;
-    if threads == 1 {
-        let band = Band {
-            top: 0,
-            bottom: height,
-            width,
-            pixels: &mut image.pixels,
-        };
-        draw_band(band, prepared, pixels_per_point);
-        return;
-    }
-    std::thread::scope(|scope| {
-        for (i, rows) in image.pixels.chunks_mut(width * band_rows).enumerate() {
+    let bands = image
+        .pixels
+        .chunks_mut(width * band_rows)
+        .enumerate()
+        .map(|(i, rows)| {
             let top = i * band_rows;
-            let band = Band {
+            Band {
                 top,
                 bottom: (top + rows.len() / width).min(height),
                 width,
                 pixels: rows,
-            };
+            }
+        });
+    if threads == 1 {
+        // One band, on this thread (the map canvas's rasterizer runs on a thread of its own).
+        bands.for_each(|band| draw_band(band, prepared, pixels_per_point));
+        return;
+    }
+    std::thread::scope(|scope| {
+        for band in bands {
             scope.spawn(move || draw_band(band, prepared, pixels_per_point));
         }
     });
