@@ -29,6 +29,8 @@ pub fn canvas_raster(size: [usize; 2], pixels_per_point: f32) -> Box<dyn Raster>
         .spawn(move || {
             for mut primitives in queue {
                 picture.draw(&primitives);
+                // The worker reuses the first mesh's room (`canvas_runs::RunBuffers`); any
+                // others are freed here, off its thread.
                 primitives.truncate(1);
                 // The canvas may have stopped waiting (it panicked): nothing to hand back.
                 let _ = done.send(primitives);
