@@ -729,3 +729,17 @@ fn the_window_is_asked_for_a_frame_as_soon_as_the_read_is_done() {
         app.files.dialog
     );
 }
+
+#[test]
+fn in_chinese_a_geographic_crs_is_named_in_chinese() {
+    // "WGS 84 longitude/latitude" in the Chinese dialog mixed the languages.
+    let mut h = harness(UiLanguage::Chinese, [1400.0, 900.0]);
+    let kml = root().join("tests/data/formats/kml/google_earth.kml");
+    open_import_dialog(&mut h, &kml, ["文件", "导入数据…", "路径", "确定"]);
+    assert!(shows(&h, "WGS 84 经纬度 (EPSG:4326)"), "{:?}", labels(&h));
+    let english: Vec<String> = labels(&h)
+        .into_iter()
+        .filter(|l| l.contains("longitude") || l.contains("latitude"))
+        .collect();
+    assert!(english.is_empty(), "{english:?}");
+}

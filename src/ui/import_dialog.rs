@@ -332,9 +332,13 @@ fn crs_ui(ui: &mut Ui, lang: UiLanguage, table: &mut ImportTable, several: bool)
 fn option_words(lang: UiLanguage, option: &CrsOption) -> String {
     match option.source {
         Source::Declared | Source::Guessed => {
-            format!("{} — {}", option.crs.label(), option.source.word(lang))
+            format!(
+                "{} — {}",
+                option.crs.label_in(lang),
+                option.source.word(lang)
+            )
         }
-        Source::Chosen => option.crs.label(),
+        Source::Chosen => option.crs.label_in(lang),
     }
 }
 
@@ -369,7 +373,7 @@ fn typed_ui(ui: &mut Ui, lang: UiLanguage, table: &mut ImportTable) {
     }
     match table.crs.chosen() {
         Ok((crs, _)) => {
-            ui.label(crs.label());
+            ui.label(crs.label_in(lang));
         }
         Err(e) => {
             let text = e.words(lang);

@@ -168,7 +168,19 @@ impl Crs {
 
     /// The CRS in words, with its EPSG code where it has one.
     pub fn label(&self) -> String {
+        self.label_in(crate::model::UiLanguage::English)
+    }
+
+    /// The CRS in words in the interface's language, with its EPSG code where it has one.
+    /// EPSG's own names ("CGCS2000 / 3-degree Gauss-Kruger zone 40") are proper names, kept as
+    /// EPSG and QGIS write them; OneMap's words around them are translated.
+    pub fn label_in(&self, lang: crate::model::UiLanguage) -> String {
+        let zh = lang == crate::model::UiLanguage::Chinese;
         let name = match self {
+            Crs::Geographic(datum) if zh => format!("{} 经纬度", datum.name()),
+            Crs::Gcj02 if zh => "GCJ-02 经纬度（高德、腾讯地图）".to_string(),
+            Crs::Bd09 if zh => "BD-09 经纬度（百度地图）".to_string(),
+            Crs::Proj(proj) if zh => format!("PROJ 字符串 {}", proj.as_str()),
             Crs::Geographic(datum) => format!("{} longitude/latitude", datum.name()),
             Crs::WebMercator => "WGS 84 / Web Mercator".to_string(),
             Crs::GaussKruger(grid) => grid.epsg_name(),

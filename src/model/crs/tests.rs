@@ -89,6 +89,32 @@ fn labels_say_it_in_words() {
 }
 
 #[test]
+fn in_chinese_a_label_has_no_english_words_but_epsgs_own_names() {
+    use crate::model::UiLanguage::Chinese;
+    let zh = |crs: Crs| crs.label_in(Chinese);
+    assert_eq!(
+        zh(Crs::from_epsg(4490).unwrap()),
+        "CGCS2000 经纬度 (EPSG:4490)"
+    );
+    assert_eq!(
+        zh(Crs::from_epsg(4326).unwrap()),
+        "WGS 84 经纬度 (EPSG:4326)"
+    );
+    assert_eq!(zh(Crs::Gcj02), "GCJ-02 经纬度（高德、腾讯地图）");
+    assert_eq!(zh(Crs::Bd09), "BD-09 经纬度（百度地图）");
+    let Ok(proj) = Crs::parse("+proj=longlat +ellps=GRS80") else {
+        panic!("a PROJ string parses");
+    };
+    assert!(zh(proj).starts_with("PROJ 字符串 +proj=longlat"));
+    // EPSG's names of projected systems are proper names, the same in both languages.
+    let zone40 = Crs::from_epsg(4528).unwrap();
+    assert_eq!(zh(zone40.clone()), zone40.label());
+    for crs in [Crs::from_epsg(4490).unwrap(), Crs::Gcj02, Crs::Bd09] {
+        assert!(!zh(crs).contains("longitude"));
+    }
+}
+
+#[test]
 fn accuracy_tells_what_to_expect() {
     let of = |code| Crs::from_epsg(code).unwrap().accuracy();
     assert_eq!(of(32650), Accuracy::Exact);
