@@ -406,3 +406,151 @@ fn the_export_simplified_to_the_pixel_stays_within_a_pixel_of_the_full_geometry(
     assert_eq!(ink_farther_than_a_pixel(&simplified, &full), 0);
     assert_eq!(ink_farther_than_a_pixel(&full, &simplified), 0);
 }
+
+/// [`draw`]'s map with its features drawn apart, in `bands` bands of rows, as `onemap export`
+/// draws a large layer's (`present::map_items`).
+fn draw_apart(
+    (plan, overlay): (&Scene, &Scene),
+    style: &Style,
+    transform: ScreenTransform,
+    (ppp, bands): (f32, usize),
+) -> Image {
+    use onemap::map::paint_cache::Tessellation;
+    use onemap::present::map_items::{draw_items_in_bands, items_apart_marker};
+    let view = ViewSettings::from_style(style);
+    let none = BTreeSet::new();
+    let sketches = sketches();
+    let map = |rect| MapFrame {
+        scene: plan,
+        overlay,
+        sketches: &sketches,
+        style,
+        view: &view,
+        transform,
+        rect,
+        hovered: None,
+        selected: &[],
+        symbol_scale: 1.0,
+        line_scale: 1.0,
+        hidden: &none,
+        sketched: &none,
+        sketches_shown: true,
+        tiles_under: false,
+    };
+    let mut drawn_in = None;
+    let rendered = render(W, H, ppp, |painter, rect| {
+        let frame = map(rect);
+        let t = Tessellation::of(painter);
+        drawn_in = Some((rect, (t.ppp, t.options)));
+        painter.extend(
+            frame
+                .shapes_with_items_apart(painter, items_apart_marker(&frame))
+                .0,
+        );
+    });
+    let (rect, tessellation) = drawn_in.unwrap();
+    let mut calls = 0;
+    let image = rendered.to_image_with(Color32::WHITE, &mut |image, textures| {
+        calls += 1;
+        draw_items_in_bands(&map(rect), image, textures, tessellation, bands);
+    });
+    assert_eq!(calls, 1, "the features are drawn once, where the marker is");
+    image
+}
+
+/// [`draw`] at `ppp` pixels per point.
+fn draw_at(scenes: (&Scene, &Scene), style: &Style, transform: ScreenTransform, ppp: f32) -> Image {
+    let view = ViewSettings::from_style(style);
+    let none = BTreeSet::new();
+    let sketches = sketches();
+    render(W, H, ppp, |painter, rect| {
+        let map = MapFrame {
+            scene: scenes.0,
+            overlay: scenes.1,
+            sketches: &sketches,
+            style,
+            view: &view,
+            transform,
+            rect,
+            hovered: None,
+            selected: &[],
+            symbol_scale: 1.0,
+            line_scale: 1.0,
+            hidden: &none,
+            sketched: &none,
+            sketches_shown: true,
+            tiles_under: false,
+        };
+        painter.extend(map.shapes(painter).0);
+    })
+    .to_image(Color32::WHITE)
+}
+
+/// The rows of the pixels that differ between two images.
+fn rows_that_differ(a: &Image, b: &Image) -> BTreeSet<usize> {
+    let w = a.width;
+    (0..a.pixels.len())
+        .filter(|&i| a.pixels[i] != b.pixels[i])
+        .map(|i| i / w)
+        .collect()
+}
+
+#[test]
+fn features_drawn_apart_in_bands_are_the_pixels_of_the_features_painted_with_the_map() {
+    // The export's large-layer path against the shapes path: thousands of small translucent
+    // polygons over each other (without feathering, gathered into meshes), in the plain
+    // GeoJSON export's style, with a row of point symbols across the middle of the map;
+    // squares large and small with egui's feathered, dashed outlines (the sketch layers'
+    // style). At a fractional scale too, cut into bands whose seams fall inside features.
+    let mut layer = notched_polygons(3000);
+    layer.extend((0..300).map(|i| PlanFeature {
+        id: FeatureId(format!("point{i}")),
+        layer: "geojson.0".into(),
+        geometry: geo::Point::new(121.27 + 0.26 * (i as f64 / 300.0), CENTRE.y).into(),
+        properties: BTreeMap::new(),
+    }));
+    let mut squares = grid(1600);
+    squares.extend((0..12).map(|i| {
+        let f = i as f64;
+        square(10_000 + i, 121.28 + 0.02 * f, 30.84 + 0.009 * f, 0.03)
+    }));
+    let cases = [
+        (
+            onemap::present::export::geojson_style(&["big".into()], &[true]),
+            layer,
+        ),
+        (style(), squares),
+    ];
+    let transform = at_zoom(11.0);
+    for (case, (style, features)) in cases.iter().enumerate() {
+        let plan = Scene::build_overlay(&[], style);
+        let overlay = Scene::build_overlay(features, style);
+        for ppp in [1.0, 1.5] {
+            let painted = draw_at((&plan, &overlay), style, transform, ppp);
+            let inked_px = inked(&painted).iter().filter(|&&i| i).count();
+            assert!(
+                inked_px > 20_000,
+                "case {case}: much is drawn: {inked_px} px"
+            );
+            for bands in [1, 2, 3, 7] {
+                let apart = draw_apart((&plan, &overlay), style, transform, (ppp, bands));
+                let at = format!("case {case}: {bands} band(s) at {ppp} pixels per point");
+                // Every pixel the same, but at the edges of the point symbols: drawn apart,
+                // their circles are tessellated as paths, as the app's map canvas draws them
+                // for the screen, not from egui's prepared discs (which a map of fewer items
+                // is drawn with, on screen and in an export). Those lie within 8 points of the
+                // middle row, where the points are.
+                let (_, most) = difference(&apart, &painted);
+                assert!(most <= 4, "{at}: {most} levels apart at most");
+                let middle = (H as f32 / 2.0 * ppp) as usize;
+                let reach = (8.0 * ppp) as usize;
+                let rows = rows_that_differ(&apart, &painted);
+                assert!(
+                    rows.iter().all(|r| r.abs_diff(middle) <= reach),
+                    "{at}: rows {rows:?} differ"
+                );
+                assert_eq!(rows.is_empty(), case == 1, "{at}: only the points differ");
+            }
+        }
+    }
+}

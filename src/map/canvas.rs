@@ -387,11 +387,11 @@ impl Order {
                 eprintln!(
                     "  rows {rows:?}: {} items painted and tessellated ({} vertices, {} runs) \
                      in {:.0} ms, waited {:.0} ms for the rasterizer",
-                    band.items,
-                    band.vertices,
-                    band.runs,
-                    band.painting.as_secs_f64() * 1000.0,
-                    band.rasterizing.as_secs_f64() * 1000.0
+                    band.runs.items,
+                    band.runs.vertices,
+                    band.runs.runs,
+                    band.runs.painting.as_secs_f64() * 1000.0,
+                    band.runs.rasterizing.as_secs_f64() * 1000.0
                 );
             }
         }

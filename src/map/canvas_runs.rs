@@ -61,6 +61,11 @@ fn reach(frame: &MapFrame<'_>) -> f32 {
 pub(super) struct Band {
     /// Its rows' pixels, row-major (premultiplied).
     pub pixels: Vec<Color32>,
+    pub runs: BandRuns,
+}
+
+/// What a band's runs were: how many items, runs and vertices, and the time they took.
+pub struct BandRuns {
     pub items: usize,
     pub runs: usize,
     pub vertices: usize,
@@ -69,16 +74,35 @@ pub(super) struct Band {
     pub rasterizing: Duration,
 }
 
-/// Paints, tessellates and rasterizes the `items` (in drawing order) that reach the picture's
-/// `rows`, a run at a time, onto a picture of `size` pixels of which only these rows are
-/// drawn. `frame` is the map with the picture's corner at the origin.
+/// A band drawn with the pictures's rasterizer: [`draw_band_runs`], then its rows.
 pub(super) fn draw_band(
     frame: &MapFrame<'_>,
     rows: Range<usize>,
     size: [usize; 2],
-    (ppp, options): (f32, TessellationOptions),
+    tessellation: (f32, TessellationOptions),
     rasterize: Rasterizer,
 ) -> Band {
+    let mut raster = rasterize(size, tessellation.0);
+    let mut runs = draw_band_runs(frame, rows.clone(), size, tessellation, &mut |run| {
+        raster.draw(run)
+    });
+    let at = Instant::now();
+    let pixels = raster.rows(rows);
+    runs.rasterizing += at.elapsed();
+    Band { pixels, runs }
+}
+
+/// Paints and tessellates the `items` (in drawing order) that reach the picture's `rows`, a
+/// run at a time, each run handed to `draw` to be drawn in those rows only, onto a picture of
+/// `size` pixels. `frame` is the map with the picture's corner at the origin. `draw` hands
+/// back a buffer for the next run (see [`super::canvas::Raster::draw`]).
+pub fn draw_band_runs(
+    frame: &MapFrame<'_>,
+    rows: Range<usize>,
+    size: [usize; 2],
+    (ppp, options): (f32, TessellationOptions),
+    draw: &mut dyn FnMut(Vec<ClippedPrimitive>) -> Vec<ClippedPrimitive>,
+) -> BandRuns {
     let started = Instant::now();
     let whole = rows.start == 0 && rows.end >= size[1];
     let clip = Rect::from_min_max(
@@ -87,7 +111,6 @@ pub(super) fn draw_band(
     );
     let near = frame.transform.lonlat_rect(clip.expand(reach(frame)));
     let mine = band_items(frame, (!whole).then_some(near));
-    let mut raster = rasterize(size, ppp);
     // `rasterizing`: the time this thread waited for the rasterizer, which may draw a run
     // while this one paints the next.
     let (mut vertices, mut rasterizing) = (0, Duration::ZERO);
@@ -103,14 +126,10 @@ pub(super) fn draw_band(
             })
             .sum::<usize>();
         let at = Instant::now();
-        buffers.primitives = raster.draw(std::mem::take(&mut buffers.primitives));
+        buffers.primitives = draw(std::mem::take(&mut buffers.primitives));
         rasterizing += at.elapsed();
     }
-    let at = Instant::now();
-    let pixels = raster.rows(rows);
-    rasterizing += at.elapsed();
-    Band {
-        pixels,
+    BandRuns {
         items: mine.len(),
         runs: runs.len(),
         vertices,

@@ -232,15 +232,39 @@ impl MapFrame<'_> {
         cache: Option<&mut PaintCache>,
         shapes: &mut Vec<Shape>,
     ) -> DrawStats {
+        self.paint_around(painter, shapes, |items, shapes| match cache {
+            Some(cache) if self.scene.items.len() + self.overlay.items.len() >= CACHED_FROM => {
+                cache.paint(self, items, Tessellation::of(painter), shapes);
+            }
+            _ => self.paint_items(items, painter.pixels_per_point(), shapes),
+        })
+    }
+
+    /// [`Self::shapes`] with `apart` in the place of the features, which the caller draws
+    /// there itself: an export draws a large map's features straight onto its image, in bands
+    /// of rows on every core, as the app's map canvas draws them (see `present::map_items`).
+    pub fn shapes_with_items_apart(
+        &self,
+        painter: &egui::Painter,
+        apart: Shape,
+    ) -> (Vec<Shape>, DrawStats) {
+        let mut shapes = Vec::with_capacity(256);
+        let stats = self.paint_around(painter, &mut shapes, |_, shapes| shapes.push(apart));
+        (shapes, stats)
+    }
+
+    /// The background, the items in view as `paint_items` paints them, then what goes over
+    /// them; the counts of the items.
+    fn paint_around(
+        &self,
+        painter: &egui::Painter,
+        shapes: &mut Vec<Shape>,
+        paint_items: impl FnOnce(&[&Item], &mut Vec<Shape>),
+    ) -> DrawStats {
         let mut stats = DrawStats::default();
         self.paint_background(shapes);
         let items: Vec<&Item> = self.visible_items().collect();
-        match cache {
-            Some(cache) if self.scene.items.len() + self.overlay.items.len() >= CACHED_FROM => {
-                cache.paint(self, &items, Tessellation::of(painter), shapes);
-            }
-            _ => self.paint_items(&items, painter.pixels_per_point(), shapes),
-        }
+        paint_items(&items, shapes);
         for item in &items {
             stats.count(item, self.opacity(item));
         }

@@ -4,7 +4,7 @@
 
 pub mod basemap_items;
 pub mod canvas;
-mod canvas_runs;
+pub mod canvas_runs;
 pub mod changes;
 pub mod clip;
 pub mod data_summary;

@@ -6,6 +6,7 @@ pub mod book;
 pub mod export;
 pub mod fontsubset;
 pub mod geojson_export;
+pub mod map_items;
 pub mod paper;
 pub mod pdf;
 pub mod prepared;

@@ -203,6 +203,39 @@ fn rasterize_meshes_on(
     });
 }
 
+/// Rasterizes egui's primitives in order into one band of rows of an image of `size` pixels,
+/// on this thread: `rows` are the pixels of rows `top..` (whole rows, as many as it holds).
+/// What falls outside these rows is not drawn; the bands of a picture drawn so one by one
+/// (each on a thread of its own, say) join into the picture [`rasterize`] draws.
+pub fn rasterize_rows(
+    rows: &mut [[u8; 4]],
+    top: usize,
+    size: [usize; 2],
+    primitives: &[ClippedPrimitive],
+    textures: &Textures,
+    pixels_per_point: f32,
+) {
+    let width = size[0];
+    if width == 0 || rows.is_empty() {
+        return;
+    }
+    let meshes: Vec<(Rect, &Mesh)> = primitives
+        .iter()
+        .filter_map(|p| match &p.primitive {
+            Primitive::Mesh(mesh) => Some((p.clip_rect, mesh)),
+            Primitive::Callback(_) => None,
+        })
+        .collect();
+    let prepared = prepare(&meshes, textures, size, pixels_per_point, 1);
+    let band = Band {
+        top,
+        bottom: (top + rows.len() / width).min(size[1]),
+        width,
+        pixels: rows,
+    };
+    draw_band(band, &prepared, pixels_per_point);
+}
+
 /// The meshes made ready for the bands, in order; a chunk of many vertices on two cores, each
 /// half of them (converting the vertices to fixed point is otherwise the one part of
 /// rasterizing that runs on one core, while the other waits).

@@ -7,6 +7,7 @@ use egui::emath::TSTransform;
 use egui::epaint::{ClippedShape, Mesh, PaintCallback, Primitive};
 use egui::{Color32, Painter, Pos2, Rect, Shape, ViewportId, vec2};
 
+use super::map_items::ItemsApart;
 use super::raster::{Image, Textures, rasterize_meshes};
 
 /// What one headless pass painted.
@@ -72,6 +73,16 @@ impl Rendered {
     /// Shapes go through in chunks, in order, so that the triangles of a large map never all
     /// exist at once; each chunk is handed to the tessellator, not copied.
     pub fn to_image(self, background: Color32) -> Image {
+        self.to_image_with(background, &mut |_: &mut Image, _: &Textures| {})
+    }
+
+    /// [`Self::to_image`], with `apart` drawing onto the image where the shapes hold an
+    /// [`ItemsApart`] marker (see `super::map_items`), in order with the shapes around it.
+    pub fn to_image_with(
+        self,
+        background: Color32,
+        apart: &mut dyn FnMut(&mut Image, &Textures),
+    ) -> Image {
         const SHAPES_PER_CHUNK: usize = 4096;
         // Meshes already hold their triangles (a large layer's small polygons are a few large
         // meshes, see `map::hairline`): a chunk also ends at this many mesh vertices.
@@ -94,26 +105,36 @@ impl Rendered {
             }
             let (chunk, direct) = set_meshes_aside(chunk);
             let primitives = self.ctx.tessellate(chunk, self.pixels_per_point);
-            let meshes: Vec<(Rect, &Mesh)> = primitives
-                .iter()
-                .filter_map(|p| match &p.primitive {
-                    Primitive::Mesh(m) => Some((p.clip_rect, m)),
+            let mut meshes: Vec<(Rect, &Mesh)> = Vec::new();
+            for p in &primitives {
+                match &p.primitive {
+                    Primitive::Mesh(m) => meshes.push((p.clip_rect, m)),
                     Primitive::Callback(c) => {
-                        let mesh = &direct[c.callback.downcast_ref::<SetAside>()?.0];
-                        // What egui's tessellator checks before it copies a mesh.
-                        (mesh.is_valid() && p.clip_rect.intersects(mesh.calc_bounds()))
-                            .then_some((p.clip_rect, &**mesh))
+                        if let Some(SetAside(i)) = c.callback.downcast_ref::<SetAside>() {
+                            let mesh = &direct[*i];
+                            // What egui's tessellator checks before it copies a mesh.
+                            if mesh.is_valid() && p.clip_rect.intersects(mesh.calc_bounds()) {
+                                meshes.push((p.clip_rect, &**mesh));
+                            }
+                        } else if c.callback.downcast_ref::<ItemsApart>().is_some() {
+                            triangles += count_triangles(&meshes);
+                            rasterize_meshes(
+                                &mut image,
+                                &meshes,
+                                &self.textures,
+                                self.pixels_per_point,
+                            );
+                            meshes.clear();
+                            apart(&mut image, &self.textures);
+                        }
                     }
-                })
-                .collect();
-            triangles += meshes
-                .iter()
-                .map(|(_, m)| m.indices.len() / 3)
-                .sum::<usize>();
+                }
+            }
+            triangles += count_triangles(&meshes);
             rasterize_meshes(&mut image, &meshes, &self.textures, self.pixels_per_point);
         }
         if std::env::var_os("ONEMAP_TIMING").is_some() {
-            eprintln!("triangles rasterized: {triangles}");
+            eprintln!("triangles rasterized (besides features drawn apart): {triangles}");
         }
         image
     }
@@ -132,6 +153,10 @@ impl Rendered {
             &self.textures,
         )
     }
+}
+
+fn count_triangles(meshes: &[(Rect, &Mesh)]) -> usize {
+    meshes.iter().map(|(_, m)| m.indices.len() / 3).sum()
 }
 
 /// Stands in for a mesh set aside from egui's tessellator, by its index: the tessellator keeps

@@ -64,6 +64,24 @@ impl Slide<'_> {
     /// Paints the whole slide into its rectangle.
     pub fn paint(&self, painter: &Painter) -> DrawStats {
         let (shapes, stats) = self.frame.shapes(painter);
+        self.paint_over_map(painter, shapes, stats)
+    }
+
+    /// [`Self::paint`] with `apart` in the place of the map's features, which the caller draws
+    /// there (see [`crate::map::MapFrame::shapes_with_items_apart`]).
+    pub fn paint_items_apart(&self, painter: &Painter, apart: egui::Shape) -> DrawStats {
+        let (shapes, stats) = self.frame.shapes_with_items_apart(painter, apart);
+        self.paint_over_map(painter, shapes, stats)
+    }
+
+    /// The map's shapes, then the legend, the title, the north arrow, the strip and the
+    /// notice over them.
+    fn paint_over_map(
+        &self,
+        painter: &Painter,
+        shapes: Vec<egui::Shape>,
+        stats: DrawStats,
+    ) -> DrawStats {
         painter.extend(shapes);
         let legend = legend_and_scale_ui(
             painter,
