@@ -146,7 +146,7 @@ fn band_items<'a>(frame: &MapFrame<'a>, near: Option<geo::Rect<f64>>) -> Vec<&'a
     let view = frame.transform.lonlat_rect(frame.rect.expand(24.0));
     let mut items = Vec::new();
     for scene in [frame.scene, frame.overlay] {
-        let found = scene.items_in(near.unwrap_or(view));
+        let found = scene.items_in_without_index(near.unwrap_or(view));
         items.extend(
             found
                 .into_iter()
