@@ -327,7 +327,11 @@ impl Scene {
             prepare(first, &mut items);
             for other in others {
                 // A panic while preparing is a bug: it goes on up, nothing is left out silently.
-                items.extend(other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                items.extend(
+                    other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                );
             }
             items
         });
