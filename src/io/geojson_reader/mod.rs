@@ -409,6 +409,9 @@ fn read_bytes_as<P: Properties, T: Send, F: Fn(Feature) -> T + Sync>(
 /// JSON is UTF-8. Checked for the whole file at once: the parser checks only the strings it
 /// keeps, so a file would otherwise read differently with and without its properties.
 fn check_utf8(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
+    if is_utf8(bytes) {
+        return Ok(());
+    }
     let Err(e) = std::str::from_utf8(bytes) else {
         return Ok(());
     };
@@ -424,6 +427,27 @@ fn check_utf8(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
         path,
         format!("not UTF-8 text (an invalid byte at line {line}, column {column})"),
     ))
+}
+
+/// Whether the bytes are UTF-8; a large file's two halves are checked at once, on two cores
+/// (checking 30 MB took one core ~4 ms while the other waited).
+fn is_utf8(bytes: &[u8]) -> bool {
+    const HALVES_FROM: usize = 4 << 20;
+    let valid = |b: &[u8]| std::str::from_utf8(b).is_ok();
+    if bytes.len() < HALVES_FROM {
+        return valid(bytes);
+    }
+    // The second half starts on a character's first byte (not a continuation byte, 10xxxxxx),
+    // so that each half is UTF-8 exactly when the whole is.
+    let middle = (bytes.len() / 2..bytes.len())
+        .find(|&i| bytes[i] & 0xC0 != 0x80)
+        .unwrap_or(bytes.len());
+    let (first, second) = bytes.split_at(middle);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| valid(second));
+        let first = valid(first);
+        first && second.join().unwrap_or(false)
+    })
 }
 
 /// Parses a whole document in one pass.

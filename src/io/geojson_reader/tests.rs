@@ -425,3 +425,30 @@ fn numbered_problems<F>(entries: &[(F, &str)]) -> Vec<String> {
         .map(|(i, (_, message))| format!("feature {i} {message}"))
         .collect()
 }
+
+#[test]
+fn a_large_file_is_utf8_checked_in_halves_exactly_as_whole() {
+    // 5 MB of three-byte characters (中) between ASCII, so that the middle falls inside a
+    // character; then one invalid byte in each half, and a character cut short at the middle.
+    let unit = "ab中文,".as_bytes();
+    let mut bytes: Vec<u8> = unit.iter().copied().cycle().take(5 << 20).collect();
+    while std::str::from_utf8(&bytes).is_err() {
+        bytes.pop();
+    }
+    assert!(is_utf8(&bytes));
+    let middle = bytes.len() / 2;
+    let mut cases = Vec::new();
+    for at in [10, middle - 1, middle, middle + 1, bytes.len() - 2] {
+        let mut bad = bytes.clone();
+        bad[at] = 0xFF;
+        cases.push(bad);
+    }
+    let mut cut = bytes.clone();
+    let lead = (middle - 8..middle + 8).find(|&i| cut[i] == 0xE4).unwrap();
+    cut[lead + 1] = b'x';
+    cases.push(cut);
+    for (k, case) in cases.iter().enumerate() {
+        assert!(std::str::from_utf8(case).is_err(), "case {k} is not UTF-8");
+        assert!(!is_utf8(case), "case {k}");
+    }
+}
