@@ -217,30 +217,14 @@ impl RunBuffers {
         // Tessellated against the whole picture, so that a shape's triangles are the same
         // in every band it reaches; drawn only in the band's rows.
         for shape in self.shapes.drain(..) {
-            match shape {
-                // A mesh (a run's small features, see `super::hairline`) is triangles already:
-                // it goes to the rasterizer as it is rather than copied by the tessellator (for
-                // the 1M-vertex layer, some 25 MB a band). An invalid one is left out, as the
-                // tessellator does; one beyond the clip draws nothing there either.
-                Shape::Mesh(mesh) => {
-                    if mesh.is_valid() && !mesh.is_empty() {
-                        self.primitives.push(ClippedPrimitive {
-                            clip_rect: self.clip,
-                            primitive: egui::epaint::Primitive::Mesh(
-                                std::sync::Arc::unwrap_or_clone(mesh),
-                            ),
-                        });
-                    }
-                }
-                shape => self.tessellator.tessellate_clipped_shape(
-                    ClippedShape {
-                        clip_rect: self.clip,
-                        shape,
-                        transform_after_tessellation: TSTransform::IDENTITY,
-                    },
-                    &mut self.primitives,
-                ),
-            }
+            self.tessellator.tessellate_clipped_shape(
+                ClippedShape {
+                    clip_rect: self.clip,
+                    shape,
+                    transform_after_tessellation: TSTransform::IDENTITY,
+                },
+                &mut self.primitives,
+            );
         }
         for p in &mut self.primitives {
             p.clip_rect = p.clip_rect.intersect(rows);
