@@ -52,36 +52,70 @@ fn sketches() -> BTreeMap<String, SketchLayer> {
     BTreeMap::from([("big".to_owned(), layer)])
 }
 
-/// The map of `overlay` (over an empty `plan`) through `transform`, rasterized as an export
-/// is; through `cache` when given.
-fn draw(
-    (plan, overlay): (&Scene, &Scene),
-    style: &Style,
-    transform: ScreenTransform,
-    cache: Option<&mut PaintCache>,
-) -> Image {
-    let view = ViewSettings::from_style(style);
-    let none = BTreeSet::new();
-    let sketches = sketches();
-    let mut cache = cache;
-    render(W, H, 1.0, |painter, rect| {
-        let map = MapFrame {
+/// The view settings and sketch layers a map of these tests is drawn with.
+struct Settings {
+    view: ViewSettings,
+    sketches: BTreeMap<String, SketchLayer>,
+}
+
+impl Settings {
+    fn of(style: &Style) -> Self {
+        Self {
+            view: ViewSettings::from_style(style),
+            sketches: sketches(),
+        }
+    }
+
+    /// The map of `overlay` (over `plan`) through `transform`, in `rect`.
+    fn frame<'a>(
+        &'a self,
+        (plan, overlay): (&'a Scene, &'a Scene),
+        style: &'a Style,
+        transform: ScreenTransform,
+        rect: egui::Rect,
+    ) -> MapFrame<'a> {
+        MapFrame {
             scene: plan,
             overlay,
-            sketches: &sketches,
+            sketches: &self.sketches,
             style,
-            view: &view,
+            view: &self.view,
             transform,
             rect,
             hovered: None,
             selected: &[],
             symbol_scale: 1.0,
             line_scale: 1.0,
-            hidden: &none,
-            sketched: &none,
+            hidden: &onemap::map::draw::NO_FEATURES,
+            sketched: &onemap::map::draw::NO_FEATURES,
             sketches_shown: true,
             tiles_under: false,
-        };
+        }
+    }
+}
+
+/// The map of `overlay` (over an empty `plan`) through `transform`, rasterized as an export
+/// is; through `cache` when given.
+fn draw(
+    scenes: (&Scene, &Scene),
+    style: &Style,
+    transform: ScreenTransform,
+    cache: Option<&mut PaintCache>,
+) -> Image {
+    draw_at(scenes, style, transform, 1.0, cache)
+}
+
+/// [`draw`] at `ppp` pixels per point.
+fn draw_at(
+    scenes: (&Scene, &Scene),
+    style: &Style,
+    transform: ScreenTransform,
+    ppp: f32,
+    mut cache: Option<&mut PaintCache>,
+) -> Image {
+    let settings = Settings::of(style);
+    render(W, H, ppp, |painter, rect| {
+        let map = settings.frame(scenes, style, transform, rect);
         let (shapes, _) = match cache.as_deref_mut() {
             Some(cache) => map.shapes_cached(painter, cache),
             None => map.shapes(painter),
@@ -410,33 +444,15 @@ fn the_export_simplified_to_the_pixel_stays_within_a_pixel_of_the_full_geometry(
 /// [`draw`]'s map with its features drawn apart, in `bands` bands of rows, as `onemap export`
 /// draws a large layer's (`present::map_items`).
 fn draw_apart(
-    (plan, overlay): (&Scene, &Scene),
+    scenes: (&Scene, &Scene),
     style: &Style,
     transform: ScreenTransform,
     (ppp, bands): (f32, usize),
 ) -> Image {
     use onemap::map::paint_cache::Tessellation;
     use onemap::present::map_items::{draw_items_in_bands, items_apart_marker};
-    let view = ViewSettings::from_style(style);
-    let none = BTreeSet::new();
-    let sketches = sketches();
-    let map = |rect| MapFrame {
-        scene: plan,
-        overlay,
-        sketches: &sketches,
-        style,
-        view: &view,
-        transform,
-        rect,
-        hovered: None,
-        selected: &[],
-        symbol_scale: 1.0,
-        line_scale: 1.0,
-        hidden: &none,
-        sketched: &none,
-        sketches_shown: true,
-        tiles_under: false,
-    };
+    let settings = Settings::of(style);
+    let map = |rect| settings.frame(scenes, style, transform, rect);
     let mut drawn_in = None;
     let rendered = render(W, H, ppp, |painter, rect| {
         let frame = map(rect);
@@ -456,34 +472,6 @@ fn draw_apart(
     });
     assert_eq!(calls, 1, "the features are drawn once, where the marker is");
     image
-}
-
-/// [`draw`] at `ppp` pixels per point.
-fn draw_at(scenes: (&Scene, &Scene), style: &Style, transform: ScreenTransform, ppp: f32) -> Image {
-    let view = ViewSettings::from_style(style);
-    let none = BTreeSet::new();
-    let sketches = sketches();
-    render(W, H, ppp, |painter, rect| {
-        let map = MapFrame {
-            scene: scenes.0,
-            overlay: scenes.1,
-            sketches: &sketches,
-            style,
-            view: &view,
-            transform,
-            rect,
-            hovered: None,
-            selected: &[],
-            symbol_scale: 1.0,
-            line_scale: 1.0,
-            hidden: &none,
-            sketched: &none,
-            sketches_shown: true,
-            tiles_under: false,
-        };
-        painter.extend(map.shapes(painter).0);
-    })
-    .to_image(Color32::WHITE)
 }
 
 /// The rows of the pixels that differ between two images.
@@ -526,7 +514,7 @@ fn features_drawn_apart_in_bands_are_the_pixels_of_the_features_painted_with_the
         let plan = Scene::build_overlay(&[], style);
         let overlay = Scene::build_overlay(features, style);
         for ppp in [1.0, 1.5] {
-            let painted = draw_at((&plan, &overlay), style, transform, ppp);
+            let painted = draw_at((&plan, &overlay), style, transform, ppp, None);
             let inked_px = inked(&painted).iter().filter(|&&i| i).count();
             assert!(
                 inked_px > 20_000,

@@ -135,14 +135,19 @@ fn rasterize_on(
     pixels_per_point: f32,
     threads: usize,
 ) {
-    let meshes: Vec<(Rect, &Mesh)> = primitives
+    let meshes = meshes_of(primitives);
+    rasterize_meshes_on(image, &meshes, textures, pixels_per_point, threads);
+}
+
+/// The meshes among egui's primitives, each with its clip rectangle (callbacks draw nothing here).
+fn meshes_of(primitives: &[ClippedPrimitive]) -> Vec<(Rect, &Mesh)> {
+    primitives
         .iter()
         .filter_map(|p| match &p.primitive {
             Primitive::Mesh(mesh) => Some((p.clip_rect, mesh)),
             Primitive::Callback(_) => None,
         })
-        .collect();
-    rasterize_meshes_on(image, &meshes, textures, pixels_per_point, threads);
+        .collect()
 }
 
 /// Rasterizes meshes, each with its clip rectangle (in points), in order into `image`. The
@@ -219,13 +224,7 @@ pub fn rasterize_rows(
     if width == 0 || rows.is_empty() {
         return;
     }
-    let meshes: Vec<(Rect, &Mesh)> = primitives
-        .iter()
-        .filter_map(|p| match &p.primitive {
-            Primitive::Mesh(mesh) => Some((p.clip_rect, mesh)),
-            Primitive::Callback(_) => None,
-        })
-        .collect();
+    let meshes = meshes_of(primitives);
     let prepared = prepare(&meshes, textures, size, pixels_per_point, 1);
     let band = Band {
         top,
