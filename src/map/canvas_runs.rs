@@ -74,7 +74,7 @@ pub struct BandRuns {
     pub rasterizing: Duration,
 }
 
-/// A band drawn with the pictures's rasterizer: [`draw_band_runs`], then its rows.
+/// A band drawn with the picture's rasterizer: [`draw_band_runs`], then its rows.
 pub(super) fn draw_band(
     frame: &MapFrame<'_>,
     rows: Range<usize>,
